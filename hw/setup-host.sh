@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 host to build, test and run the ANPR unit and depot.
+# Idempotent: safe to run again; installs only what is missing.
+# Usage (as root): bash hw/setup-host.sh
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake pkg-config git ca-certificates
+  clang libclang-rt-14-dev          # libFuzzer targets for the parsers
+  # recognition
+  libopencv-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng
+  # capture
+  libv4l-dev v4l-utils libgps-dev gpsd gpsd-clients python3-gps
+  # store, sync, depot
+  libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev openssl
+  libcpp-httplib-dev libpq-dev postgresql
+  # HMI
+  libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
+  # libraries the code leans on
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev googletest libbenchmark-dev xvfb
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup-host: run as root (it installs Debian packages)" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-host: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+
+echo "setup-host: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup-host: done"
