@@ -1,0 +1,122 @@
+// Synthetic plates, scenes and drive-by videos, deterministic by seed. The
+// project's tests, fixtures, benchmarks and demo are made with it, so the
+// whole pipeline runs without a camera or a road.
+//
+// Geometry follows the UK standard plate (BS AU 145e): 520 x 111 mm, 79 mm
+// tall characters 50 mm wide (except "1" and "I"), 11 mm between characters,
+// 33 mm gap between the two groups; front plates white, rear plates yellow.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "capture/status.h"
+
+namespace anpr::synth {
+
+enum class PlateStyle {
+  kUkFront,  // black on white
+  kUkRear,   // black on yellow
+  kEu,       // black on white with a blue band (country letters) on the left
+};
+
+enum class Lighting {
+  kDay,
+  kNight,     // dark scene, headlight-lit plate, more sensor noise
+  kInfrared,  // grey IR camera: single channel look, retro-reflective plate bright
+};
+
+// One plate to draw. `text` as printed, with the group gap as a space
+// ("AB12 CDE"); two_line puts the groups on two rows (square plates).
+struct PlateSpec {
+  std::string text;
+  PlateStyle style = PlateStyle::kUkRear;
+  bool two_line = false;
+};
+
+// A random plate in the current GB format (two letters, two-digit age
+// identifier, space, three letters), drawn only from letters actually issued.
+std::string RandomUkPlate(std::mt19937_64& rng);
+
+// The plate face-on, BGR, sized so characters are char_height_px tall.
+cv::Mat RenderPlate(const PlateSpec& spec, int char_height_px);
+
+// Ground truth of one plate in a generated image.
+struct PlacedPlate {
+  std::string text;                     // normalised, e.g. "AB12CDE"
+  PlateStyle style = PlateStyle::kUkRear;
+  cv::Rect box;                         // axis-aligned bounds in the image
+  std::array<cv::Point2f, 4> corners;   // TL, TR, BR, BL of the plate outline
+  int char_height_px = 0;               // character height as drawn
+};
+
+struct SceneOptions {
+  int width_px = 1280;
+  int height_px = 720;
+  int plate_width_px_min = 120;  // plate widths are drawn uniformly from this range
+  int plate_width_px_max = 300;
+  double max_roll_deg = 10;      // in-plane tilt
+  double max_yaw_deg = 25;       // seen at an angle (perspective)
+  double blur_sigma_px = 0;      // Gaussian blur of the whole scene
+  double noise_sigma = 0;        // sensor noise (0-255 scale)
+  bool glare = false;            // a bright specular patch across the plate
+  Lighting lighting = Lighting::kDay;
+};
+
+struct Scene {
+  cv::Mat image;  // BGR (grey content for kInfrared, still 3 channels)
+  std::vector<PlacedPlate> plates;
+};
+
+// A vehicle-like scene holding `plates` (random GB plates when empty: one).
+// Same seed and arguments give the same pixels.
+Scene MakeScene(uint64_t seed, const SceneOptions& options,
+                const std::vector<PlateSpec>& plates = {});
+
+struct DriveByOptions {
+  int width_px = 1280;
+  int height_px = 720;
+  double fps = 15;
+  double pass_duration_s = 2.0;  // how long each vehicle is in view
+  double gap_s = 1.0;            // empty road between vehicles
+  Lighting lighting = Lighting::kDay;
+  double noise_sigma = 2;
+  // The vehicles that pass, in order; random GB plates when empty.
+  std::vector<PlateSpec> plates;
+  int random_vehicles = 3;  // used when `plates` is empty
+};
+
+struct DriveByFrame {
+  cv::Mat image;
+  int64_t t_ms = 0;                  // since the start of the drive
+  std::vector<PlacedPlate> plates;   // plates visible in this frame
+  std::vector<int> pass_index;       // for each plate: which vehicle pass (0-based)
+};
+
+// A short drive-by: each vehicle approaches and grows in view, then leaves.
+// Frames are rendered on demand, so a long drive costs no memory.
+class DriveBy {
+ public:
+  DriveBy(uint64_t seed, DriveByOptions options);
+  int frame_count() const;
+  double fps() const;
+  DriveByFrame Frame(int index) const;
+  // The plate of each pass (normalised), in pass order.
+  const std::vector<std::string>& pass_plates() const;
+
+ private:
+  uint64_t seed_;
+  DriveByOptions options_;
+  std::vector<PlateSpec> specs_;
+  std::vector<std::string> pass_plates_;
+};
+
+// Writes the drive to a video file (MJPG in AVI by extension .avi).
+Status WriteVideo(const DriveBy& drive, const std::string& path);
+
+}  // namespace anpr::synth
