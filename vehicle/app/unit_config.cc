@@ -1,0 +1,186 @@
+#include "vehicle/app/unit_config.h"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace anpr::unit {
+namespace {
+
+// One setting: how to read it from its TOML node into the config, and the
+// rule it must satisfy. A table of these keeps every key, its validation and
+// its message in one place.
+struct Setting {
+  std::function<std::string(const toml::node&, UnitConfig&)> apply;  // "" = ok, else the problem
+};
+
+std::string Str(const toml::node& n, std::string& out, std::initializer_list<const char*> allowed = {}) {
+  auto v = n.value<std::string>();
+  if (!v) return "must be a string";
+  if (allowed.size()) {
+    bool ok = false;
+    std::string list;
+    for (const char* a : allowed) {
+      ok |= (*v == a);
+      list += (list.empty() ? "" : " | ") + std::string(a);
+    }
+    if (!ok) return "'" + *v + "' is not one of " + list;
+  }
+  out = *v;
+  return "";
+}
+
+std::string Int(const toml::node& n, int& out, int64_t lo, int64_t hi) {
+  auto v = n.value<int64_t>();
+  if (!v || !n.is_integer()) return "must be an integer";
+  if (*v < lo || *v > hi) {
+    return std::to_string(*v) + " is out of range " + std::to_string(lo) + "-" + std::to_string(hi);
+  }
+  out = static_cast<int>(*v);
+  return "";
+}
+
+std::string Real(const toml::node& n, double& out, double lo, double hi) {
+  auto v = n.value<double>();
+  if (!v) return "must be a number";
+  if (!(*v >= lo && *v <= hi)) {
+    std::ostringstream s;
+    s << *v << " is out of range " << lo << "-" << hi;
+    return s.str();
+  }
+  out = *v;
+  return "";
+}
+
+std::string Bool(const toml::node& n, bool& out) {
+  auto v = n.value<bool>();
+  if (!v) return "must be true or false";
+  out = *v;
+  return "";
+}
+
+const std::map<std::string, Setting>& Settings() {
+  using N = const toml::node&;
+  using C = UnitConfig&;
+  static const std::map<std::string, Setting> settings = {
+      {"unit.id", {[](N n, C c) {
+         auto e = Str(n, c.unit_id);
+         return e.empty() && c.unit_id.empty() ? "must not be empty" : e;
+       }}},
+      {"unit.data_dir", {[](N n, C c) { return Str(n, c.data_dir); }}},
+      {"unit.region", {[](N n, C c) { return Str(n, c.region, {"gb", "eu"}); }}},
+      {"camera.id", {[](N n, C c) { return Str(n, c.camera_id); }}},
+      {"camera.source", {[](N n, C c) {
+         return Str(n, c.camera_source, {"v4l2", "video", "folder", "synthetic"});
+       }}},
+      {"camera.device", {[](N n, C c) { return Str(n, c.camera_device); }}},
+      {"camera.path", {[](N n, C c) { return Str(n, c.camera_path); }}},
+      {"camera.width", {[](N n, C c) { return Int(n, c.camera_width_px, 320, 4096); }}},
+      {"camera.height", {[](N n, C c) { return Int(n, c.camera_height_px, 240, 3072); }}},
+      {"camera.fps", {[](N n, C c) { return Int(n, c.camera_fps, 1, 120); }}},
+      {"camera.pixel_format", {[](N n, C c) { return Str(n, c.camera_pixel_format, {"mjpeg", "yuyv"}); }}},
+      {"camera.exposure_us", {[](N n, C c) { return Int(n, c.camera_exposure_us, 0, 1000000); }}},
+      {"camera.gain", {[](N n, C c) { return Int(n, c.camera_gain, -1, 1000); }}},
+      {"gps.gpsd", {[](N n, C c) {
+         std::string v;
+         if (auto e = Str(n, v); !e.empty()) return e;
+         const auto colon = v.rfind(':');
+         if (colon == std::string::npos || colon == 0) return std::string("'" + v + "' is not HOST:PORT");
+         c.gpsd_host = v.substr(0, colon);
+         try {
+           c.gpsd_port = std::stoi(v.substr(colon + 1));
+         } catch (...) {
+           return std::string("'" + v + "' has no numeric port");
+         }
+         if (c.gpsd_port < 1 || c.gpsd_port > 65535) return std::string("port out of range 1-65535");
+         return std::string();
+       }}},
+      {"gps.stale_after_ms", {[](N n, C c) { return Int(n, c.gps_stale_after_ms, 100, 600000); }}},
+      {"recognition.threads", {[](N n, C c) { return Int(n, c.recognition_threads, 1, 16); }}},
+      {"recognition.queue_frames", {[](N n, C c) { return Int(n, c.frame_queue_frames, 1, 256); }}},
+      {"hotlists.dir", {[](N n, C c) { return Str(n, c.hotlist_dir); }}},
+      {"hotlists.rematch_hours", {[](N n, C c) { return Int(n, c.rematch_hours, 0, 72); }}},
+      {"hotlists.cooldown_s", {[](N n, C c) { return Int(n, c.alert_cooldown_s, 0, 3600); }}},
+      // Two years is the legal ceiling for keeping reads; shorter is allowed.
+      {"retention.max_days", {[](N n, C c) { return Int(n, c.retention_max_days, 1, 730); }}},
+      {"retention.synced_image_days", {[](N n, C c) { return Int(n, c.synced_image_retention_days, 0, 730); }}},
+      {"depot.url", {[](N n, C c) {
+         auto e = Str(n, c.depot_url);
+         if (e.empty() && !c.depot_url.empty() && c.depot_url.rfind("https://", 0) != 0 &&
+             c.depot_url.rfind("http://127.0.0.1", 0) != 0 && c.depot_url.rfind("http://localhost", 0) != 0) {
+           return std::string("must be https:// (plain http only to a loopback depot for development)");
+         }
+         return e;
+       }}},
+      {"depot.token_file", {[](N n, C c) { return Str(n, c.depot_token_file); }}},
+      {"depot.ca_file", {[](N n, C c) { return Str(n, c.depot_ca_file); }}},
+      {"depot.interval_s", {[](N n, C c) { return Int(n, c.sync_interval_s, 1, 86400); }}},
+      {"hmi.enabled", {[](N n, C c) { return Bool(n, c.hmi_enabled); }}},
+      {"hmi.width", {[](N n, C c) { return Int(n, c.screen_width_px, 640, 4096); }}},
+      {"hmi.height", {[](N n, C c) { return Int(n, c.screen_height_px, 400, 3072); }}},
+      {"hmi.fullscreen", {[](N n, C c) { return Bool(n, c.fullscreen); }}},
+      {"hmi.night", {[](N n, C c) { return Bool(n, c.night_mode); }}},
+      {"hmi.driving_speed_mps", {[](N n, C c) { return Real(n, c.driving_speed_mps, 0, 20); }}},
+      {"hmi.idle_lock_s", {[](N n, C c) { return Int(n, c.idle_lock_s, 10, 3600); }}},
+      {"sounds.volume", {[](N n, C c) { return Int(n, c.volume_percent, 0, 100); }}},
+      {"sounds.mute_low", {[](N n, C c) { return Bool(n, c.mute_low); }}},
+      {"sounds.mute_medium", {[](N n, C c) { return Bool(n, c.mute_medium); }}},
+  };
+  return settings;
+}
+
+}  // namespace
+
+Result<UnitConfig> ParseUnitConfig(const std::string& toml_text, const std::string& origin) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream s;
+    s << origin << ":" << e.source().begin.line << ": " << e.description();
+    return InvalidArgument(s.str());
+  }
+  UnitConfig config;
+  for (auto&& [section_key, section_node] : root) {
+    const std::string section(section_key.str());
+    const auto* table = section_node.as_table();
+    if (!table) {
+      return InvalidArgument(origin + ": '" + section + "' must be a [section]");
+    }
+    for (auto&& [key, node] : *table) {
+      const std::string name = section + "." + std::string(key.str());
+      const auto line = node.source().begin.line;
+      auto it = Settings().find(name);
+      if (it == Settings().end()) {
+        return InvalidArgument(origin + ":" + std::to_string(line) + ": unknown setting " + name);
+      }
+      if (std::string problem = it->second.apply(node, config); !problem.empty()) {
+        return InvalidArgument(origin + ":" + std::to_string(line) + ": " + name + ": " + problem);
+      }
+    }
+  }
+  if (config.camera_source == "video" || config.camera_source == "folder") {
+    if (config.camera_path.empty()) {
+      return InvalidArgument(origin + ": camera.path is required when camera.source = \"" +
+                             config.camera_source + "\"");
+    }
+  }
+  if (!config.depot_url.empty() && config.depot_token_file.empty()) {
+    return InvalidArgument(origin + ": depot.token_file is required when depot.url is set");
+  }
+  return config;
+}
+
+Result<UnitConfig> LoadUnitConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFound(path + ": cannot open the configuration file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return ParseUnitConfig(buf.str(), path);
+}
+
+}  // namespace anpr::unit

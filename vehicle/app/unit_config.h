@@ -1,0 +1,78 @@
+// The in-car unit's configuration file (TOML), documented by example in
+// hw/anpr-vehicle.example.toml. Every setting is validated on load; an
+// invalid file stops the unit with a message naming the file, the setting
+// and the rule it broke, so nobody drives off with a half-configured unit.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "capture/status.h"
+
+namespace anpr::unit {
+
+struct UnitConfig {
+  // [unit]
+  std::string unit_id = "PATROL-01";  // stamped on every read
+  std::string data_dir = "/var/lib/anpr";
+  std::string region = "gb";          // plate syntax: gb | eu
+
+  // [camera]
+  std::string camera_id = "front";
+  std::string camera_source = "v4l2";  // v4l2 | video | folder | synthetic
+  std::string camera_device = "/dev/anpr-camera";
+  std::string camera_path;             // file or folder for video / folder
+  int camera_width_px = 1280;
+  int camera_height_px = 720;
+  int camera_fps = 15;
+  std::string camera_pixel_format = "mjpeg";  // mjpeg | yuyv
+  int camera_exposure_us = 0;                 // 0 = camera's automatic exposure
+  int camera_gain = -1;                       // -1 = leave as the camera has it
+
+  // [gps]
+  std::string gpsd_host = "localhost";
+  int gpsd_port = 2947;
+  int gps_stale_after_ms = 3000;
+
+  // [recognition]
+  int recognition_threads = 1;
+  int frame_queue_frames = 4;  // frames waiting for recognition; oldest dropped beyond
+
+  // [hotlists]
+  std::string hotlist_dir;        // CSV files imported at start (name = list name)
+  int rematch_hours = 4;          // reads re-matched when a list changes
+  int alert_cooldown_s = 300;     // repeat hit on the same vehicle and entry
+
+  // [retention]
+  int retention_max_days = 730;       // hard cap: two years at most
+  int synced_image_retention_days = 31;
+
+  // [depot]
+  std::string depot_url;              // empty: no sync (reads stay on board)
+  std::string depot_token_file;
+  std::string depot_ca_file;
+  int sync_interval_s = 30;
+
+  // [hmi]
+  bool hmi_enabled = true;
+  int screen_width_px = 800;
+  int screen_height_px = 480;
+  bool fullscreen = false;
+  bool night_mode = false;
+  double driving_speed_mps = 4.5;  // above this the driver sees the reduced hit screen
+  int idle_lock_s = 300;
+
+  // [sounds]
+  int volume_percent = 80;
+  bool mute_low = false;
+  bool mute_medium = false;
+};
+
+// Parses and validates a TOML configuration file. Unknown keys are errors
+// (a typo must not silently fall back to a default).
+Result<UnitConfig> LoadUnitConfig(const std::string& path);
+
+// Same, from text; `origin` names the text in messages.
+Result<UnitConfig> ParseUnitConfig(const std::string& toml_text, const std::string& origin);
+
+}  // namespace anpr::unit
