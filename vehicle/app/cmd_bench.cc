@@ -1,0 +1,208 @@
+// `anpr bench DIR [--region R] [--verbose]`: accuracy and speed of plate
+// recognition on a labelled folder (NAME.jpg + NAME.txt holding
+// "NAME.jpg<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE"). Prints top-1 (strict, and
+// with O and 0 as one character), top-N, the detection rate, and the time per
+// frame (median, p95) at the images' own size and letterboxed to 640x480,
+// 1280x720 and 1920x1080. One thread; build Release for figures.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "vehicle/app/command.h"
+#include "vehicle/plate_syntax.h"
+#include "vehicle/recognition_io.h"
+#include "vehicle/recognizer.h"
+#include "vehicle/vrm.h"
+
+namespace {
+
+constexpr int kTopN = 5;
+
+struct BenchArgs {
+  std::string dir;
+  std::string region = "gb";
+  bool verbose = false;
+  int repeat = 1;
+};
+
+struct Sample {
+  std::string name;
+  cv::Mat image;
+  cv::Rect box;
+  std::string plate;
+};
+
+struct Score {
+  int n = 0, detected = 0, top1 = 0, top1_o0 = 0, topn = 0;
+  std::vector<double> ms;
+};
+
+std::string FoldO0(std::string s) {
+  for (char& c : s) {
+    if (c == 'O') c = '0';
+  }
+  return s;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5));
+  return v[i];
+}
+
+// The result that covers the labelled plate, or nullptr.
+const anpr::PlateObservation* Matching(const std::vector<anpr::PlateObservation>& obs, const cv::Rect& truth) {
+  for (const auto& o : obs) {  // best confidence first
+    double inter = (o.box & truth).area();
+    if (inter >= 0.3 * truth.area() || (o.box.area() > 0 && inter >= 0.5 * o.box.area())) return &o;
+  }
+  return nullptr;
+}
+
+Score Run(anpr::Recognizer& rec, const std::vector<Sample>& samples, cv::Size size, int repeat,
+          bool verbose) {
+  Score s;
+  for (const Sample& sample : samples) {
+    cv::Mat image = sample.image;
+    cv::Rect truth = sample.box;
+    if (size.area() > 0) {
+      image = anpr::Letterbox(sample.image, size);
+      double k = std::min(double(size.width) / sample.image.cols, double(size.height) / sample.image.rows);
+      int ox = (size.width - int(std::lround(sample.image.cols * k))) / 2;
+      int oy = (size.height - int(std::lround(sample.image.rows * k))) / 2;
+      truth = cv::Rect(int(truth.x * k) + ox, int(truth.y * k) + oy, int(truth.width * k), int(truth.height * k));
+    }
+    std::vector<anpr::PlateObservation> obs;
+    for (int r = 0; r < repeat; ++r) {
+      auto t0 = std::chrono::steady_clock::now();
+      obs = rec.Recognize(image);
+      s.ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    ++s.n;
+    const anpr::PlateObservation* hit = Matching(obs, truth);
+    bool top1 = false, top1_o0 = false, topn = false;
+    if (hit) {
+      ++s.detected;
+      top1 = hit->text == sample.plate;
+      top1_o0 = FoldO0(hit->text) == FoldO0(sample.plate);
+      topn = top1_o0;
+      for (size_t i = 0; i < hit->candidates.size() && i + 1 < size_t(kTopN); ++i) {
+        topn = topn || FoldO0(hit->candidates[i].vrm) == FoldO0(sample.plate);
+      }
+    }
+    s.top1 += top1;
+    s.top1_o0 += top1_o0;
+    s.topn += topn;
+    if (verbose && !top1_o0) {
+      std::cout << "  miss " << sample.name << " truth " << sample.plate << " read "
+                << (hit ? hit->text : std::string("(not detected)"));
+      for (const auto& o : obs) std::cout << " [" << o.text << " " << std::fixed << std::setprecision(0) << o.confidence << "]";
+      std::cout << "\n";
+    }
+  }
+  return s;
+}
+
+std::vector<Sample> LoadSamples(const std::string& dir, std::string* error) {
+  namespace fs = std::filesystem;
+  std::vector<Sample> out;
+  std::error_code ec;
+  std::vector<fs::path> labels;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ".txt") labels.push_back(e.path());
+  }
+  if (ec) {
+    *error = dir + ": " + ec.message();
+    return {};
+  }
+  std::sort(labels.begin(), labels.end());
+  for (const fs::path& p : labels) {
+    std::ifstream in(p);
+    std::string line;
+    std::getline(in, line);
+    std::istringstream fields(line);
+    std::string image_name, plate;
+    int x = 0, y = 0, w = 0, h = 0;
+    if (!(fields >> image_name >> x >> y >> w >> h >> plate)) {
+      std::cerr << "anpr bench: " << p.string() << ": not NAME x y w h PLATE, skipped\n";
+      continue;
+    }
+    Sample s;
+    s.name = image_name;
+    s.image = cv::imread((p.parent_path() / image_name).string(), cv::IMREAD_COLOR);
+    if (s.image.empty()) {
+      std::cerr << "anpr bench: " << (p.parent_path() / image_name).string() << ": not readable, skipped\n";
+      continue;
+    }
+    s.box = {x, y, w, h};
+    s.plate = anpr::NormaliseVrm(plate);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void PrintRow(const std::string& label, const Score& s) {
+  auto pct = [&](int k) { return s.n ? 100.0 * k / s.n : 0.0; };
+  std::cout << std::left << std::setw(11) << label << std::right << std::fixed << std::setprecision(1)
+            << std::setw(8) << pct(s.top1) << std::setw(9) << pct(s.top1_o0) << std::setw(8) << pct(s.topn)
+            << std::setw(10) << pct(s.detected) << std::setw(10) << std::setprecision(2)
+            << Percentile(s.ms, 0.5) << std::setw(9) << Percentile(s.ms, 0.95) << "\n";
+}
+
+const anpr::cli::CommandRegistration kBench{
+    "bench", "Measure recognition accuracy and speed on a labelled folder",
+    [](CLI::App& sub) {
+      auto args = std::make_shared<BenchArgs>();
+      sub.add_option("dir", args->dir, "Folder of NAME.jpg + NAME.txt")->required();
+      sub.add_option("--region", args->region, "Plate syntax region: gb (default) or eu");
+      sub.add_option("--repeat", args->repeat, "Times each frame is timed (default 1)");
+      sub.add_flag("--verbose", args->verbose, "List every image not read right");
+      return [args]() {
+        anpr::RecognizerOptions options;
+        if (!anpr::ParseRegion(args->region, &options.region)) {
+          std::cerr << "anpr bench: --region must be gb or eu, not '" << args->region << "'\n";
+          return 2;
+        }
+        std::string error;
+        std::vector<Sample> samples = LoadSamples(args->dir, &error);
+        if (!error.empty()) {
+          std::cerr << "anpr bench: " << error << "\n";
+          return 1;
+        }
+        if (samples.empty()) {
+          std::cerr << "anpr bench: no labelled images in " << args->dir << "\n";
+          return 1;
+        }
+        auto rec = anpr::Recognizer::Create(options);
+        if (!rec.ok()) {
+          std::cerr << "anpr bench: " << rec.status().ToString() << "\n";
+          return 1;
+        }
+        // Warm up: first calls pay for allocations.
+        (*rec)->Recognize(samples.front().image);
+        std::cout << samples.size() << " images, region " << anpr::RegionName(options.region)
+                  << ", one thread, top-N = top-" << kTopN << "\n";
+        std::cout << std::left << std::setw(11) << "size" << std::right << std::setw(8) << "top1%"
+                  << std::setw(9) << "top1O0%" << std::setw(8) << "topN%" << std::setw(10) << "detect%"
+                  << std::setw(10) << "med_ms" << std::setw(9) << "p95_ms" << "\n";
+        const std::pair<const char*, cv::Size> sizes[] = {{"native", {0, 0}},
+                                                          {"640x480", {640, 480}},
+                                                          {"1280x720", {1280, 720}},
+                                                          {"1920x1080", {1920, 1080}}};
+        for (const auto& [label, size] : sizes) {
+          Score s = Run(**rec, samples, size, std::max(1, args->repeat), args->verbose && size.area() == 0);
+          PrintRow(label, s);
+        }
+        return 0;
+      };
+    }};
+
+}  // namespace

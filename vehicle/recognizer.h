@@ -1,0 +1,70 @@
+// Per-frame plate recognition: detect every plate, rectify and normalise it,
+// read it with Tesseract, fit it to the region's plate syntax. The result of
+// one frame is a list of PlateObservation (vehicle/plate.h), best first; the
+// tracker (vehicle/plate_tracker.h) turns a stream of them into reads.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "capture/status.h"
+#include "vehicle/plate.h"
+#include "vehicle/plate_detector.h"
+#include "vehicle/plate_reader.h"
+
+namespace anpr {
+
+struct RecognizerOptions {
+  Region region = Region::kGb;
+  DetectorOptions detector;
+  ReaderOptions reader;
+  // Detected regions read per frame, best detector score first: bounds the
+  // time a cluttered frame can take.
+  int max_reads_per_frame = 5;
+  // Readings below this confidence (0-100), or with fewer characters, are
+  // not reported.
+  double min_confidence = 45;
+  int min_chars = 3;
+  // Character height the plate is rescaled to before reading.
+  int read_char_height_px = 34;
+  // Keep the rectified plate image in each observation.
+  bool keep_patch = true;
+};
+
+// Owns one detector and one Tesseract engine. Not thread-safe: use one
+// Recognizer per worker thread.
+class Recognizer {
+ public:
+  static Result<std::unique_ptr<Recognizer>> Create(const RecognizerOptions& options = {});
+
+  // The plates in `frame` (BGR or grey), best confidence first. Each has its
+  // text after syntax fixes, per-character choices, candidates, box and
+  // corners in frame pixels.
+  std::vector<PlateObservation> Recognize(const cv::Mat& frame);
+
+  const RecognizerOptions& options() const { return options_; }
+
+ private:
+  Recognizer(const RecognizerOptions& options, std::unique_ptr<PlateReader> reader);
+  // Reads one detected region; false when nothing plate-like was read.
+  bool ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const PlateRegion& region,
+                  PlateObservation* out);
+
+  RecognizerOptions options_;
+  PlateDetector detector_;
+  std::unique_ptr<PlateReader> reader_;
+};
+
+// Whole-reading alternatives from per-character choices: the fitted text
+// first, then single-character substitutions, best first, at most `max`.
+std::vector<PlateCandidate> MakeCandidates(const std::vector<CharChoice>& chars,
+                                           const std::string& best_text, double best_confidence,
+                                           Region region, int max);
+
+// Confidence of a whole reading from its character confidences (0-100):
+// weighs the weakest character, as one wrong character makes a wrong read.
+double ReadingConfidence(const std::vector<float>& char_confidence);
+
+}  // namespace anpr

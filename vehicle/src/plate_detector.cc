@@ -1,0 +1,300 @@
+#include "vehicle/plate_detector.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <opencv2/imgproc.hpp>
+
+namespace anpr {
+namespace {
+
+// A blob that may be one character, in search-level pixels.
+struct Blob {
+  cv::Rect rect;
+  float cx = 0, cy = 0;
+};
+
+// Heights searched per pyramid level; the next level (half size) takes over
+// above kLevelMaxCharPx so the adaptive threshold window stays a fixed size.
+constexpr int kLevelMaxCharPx = 44;
+constexpr int kThresholdBlockPx = 25;
+constexpr double kThresholdOffset = 7;
+
+// The characters of one row, found at one pyramid level.
+struct Row {
+  std::vector<Blob> blobs;
+  float height = 0;  // median blob height
+};
+
+std::vector<Blob> FindBlobs(const cv::Mat& grey, int min_h, int max_h, bool light_on_dark) {
+  cv::Mat bin;
+  cv::adaptiveThreshold(grey, bin, 255, cv::ADAPTIVE_THRESH_MEAN_C,
+                        light_on_dark ? cv::THRESH_BINARY : cv::THRESH_BINARY_INV,
+                        kThresholdBlockPx, light_on_dark ? -kThresholdOffset : kThresholdOffset);
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
+  std::vector<Blob> blobs;
+  for (int i = 1; i < n; ++i) {
+    const int* s = stats.ptr<int>(i);
+    int w = s[cv::CC_STAT_WIDTH], h = s[cv::CC_STAT_HEIGHT], area = s[cv::CC_STAT_AREA];
+    if (h < min_h || h > max_h) continue;
+    if (w < 2 || w * 10 > h * 13 || w * 10 < h) continue;
+    double fill = double(area) / (double(w) * h);
+    if (fill < 0.12 || fill > 0.92) continue;
+    Blob b;
+    b.rect = {s[cv::CC_STAT_LEFT], s[cv::CC_STAT_TOP], w, h};
+    b.cx = b.rect.x + w * 0.5f;
+    b.cy = b.rect.y + h * 0.5f;
+    blobs.push_back(b);
+  }
+  return blobs;
+}
+
+// Cost of `b` following `a` in one row of characters, or negative when it
+// cannot: similar height, to the right within about one character height,
+// on nearly the same line (20 degrees of tilt moves the next character's
+// centre by about a quarter of its height).
+float LinkCost(const Blob& a, const Blob& b) {
+  float ha = float(a.rect.height), hb = float(b.rect.height);
+  float ratio = ha > hb ? ha / hb : hb / ha;
+  if (ratio > 1.3f) return -1;
+  float h = std::max(ha, hb);
+  float gap = float(b.rect.x - (a.rect.x + a.rect.width));
+  if (b.cx <= a.cx || gap < -0.2f * h || gap > 1.1f * h) return -1;
+  float dy = std::abs(b.cy - a.cy);
+  if (dy > 0.4f * h) return -1;
+  return std::max(gap, 0.0f) / h + 2 * dy / h + (ratio - 1);
+}
+
+std::vector<Row> LinkRows(std::vector<Blob>& blobs) {
+  std::sort(blobs.begin(), blobs.end(), [](const Blob& a, const Blob& b) { return a.rect.x < b.rect.x; });
+  const size_t n = blobs.size();
+  std::vector<int> next(n, -1), prev(n, -1);
+  std::vector<float> next_cost(n, 1e9f), prev_cost(n, 1e9f);
+  for (size_t i = 0; i < n; ++i) {
+    const Blob& a = blobs[i];
+    float reach = a.rect.x + a.rect.width + 1.2f * a.rect.height * 1.3f;
+    for (size_t j = i + 1; j < n && blobs[j].rect.x <= reach; ++j) {
+      float c = LinkCost(a, blobs[j]);
+      if (c < 0) continue;
+      if (c < next_cost[i]) { next_cost[i] = c; next[i] = int(j); }
+      if (c < prev_cost[j]) { prev_cost[j] = c; prev[j] = int(i); }
+    }
+  }
+  std::vector<Row> rows;
+  for (size_t i = 0; i < n; ++i) {
+    // Start a row at a blob nobody links to (mutually best links only).
+    bool has_prev = prev[i] >= 0 && next[size_t(prev[i])] == int(i);
+    if (has_prev) continue;
+    Row row;
+    int k = int(i);
+    while (k >= 0) {
+      row.blobs.push_back(blobs[size_t(k)]);
+      int nx = next[size_t(k)];
+      k = (nx >= 0 && prev[size_t(nx)] == k) ? nx : -1;
+    }
+    if (row.blobs.size() < 2) continue;
+    std::vector<float> hs;
+    for (const Blob& b : row.blobs) hs.push_back(float(b.rect.height));
+    std::nth_element(hs.begin(), hs.begin() + long(hs.size() / 2), hs.end());
+    row.height = hs[hs.size() / 2];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// Joins rows that continue one another across a wider gap (an emblem, a
+// seal or the group gap on EU plates), when they are on the same line.
+void JoinRows(std::vector<Row>& rows) {
+  std::sort(rows.begin(), rows.end(),
+            [](const Row& a, const Row& b) { return a.blobs.front().rect.x < b.blobs.front().rect.x; });
+  bool joined = true;
+  while (joined) {
+    joined = false;
+    for (size_t i = 0; i < rows.size() && !joined; ++i) {
+      for (size_t j = 0; j < rows.size() && !joined; ++j) {
+        if (i == j) continue;
+        Row& a = rows[i];
+        Row& b = rows[j];
+        float ratio = a.height > b.height ? a.height / b.height : b.height / a.height;
+        if (ratio > 1.25f) continue;
+        const Blob& last = a.blobs.back();
+        const Blob& first = b.blobs.front();
+        float h = std::max(a.height, b.height);
+        float gap = float(first.rect.x - (last.rect.x + last.rect.width));
+        if (gap < -0.1f * h || gap > 2.2f * h) continue;
+        if (std::abs(first.cy - last.cy) > 0.35f * h) continue;
+        if (a.blobs.size() + b.blobs.size() > 12) continue;
+        a.blobs.insert(a.blobs.end(), b.blobs.begin(), b.blobs.end());
+        a.height = std::max(a.height, b.height);
+        rows.erase(rows.begin() + long(j));
+        joined = true;
+      }
+    }
+  }
+}
+
+// The row's quadrilateral at frame scale, or false when it is not plate-like.
+bool RowToLine(const Row& row, float to_frame, TextLine* line) {
+  const size_t n = row.blobs.size();
+  if (n < 3 || n > 12) return false;
+  std::vector<cv::Point2f> centres;
+  for (const Blob& b : row.blobs) centres.emplace_back(b.cx, b.cy);
+  cv::Vec4f fit;
+  cv::fitLine(centres, fit, cv::DIST_HUBER, 0, 0.01, 0.01);
+  cv::Point2f u(fit[0], fit[1]);
+  if (u.x < 0) u = -u;
+  double angle_deg = std::atan2(u.y, u.x) * 180.0 / CV_PI;
+  if (std::abs(angle_deg) > 25) return false;
+  cv::Point2f nrm(-u.y, u.x);
+  cv::Point2f origin(fit[2], fit[3]);
+  float s_min = 1e9f, s_max = -1e9f;
+  for (const Blob& b : row.blobs) {
+    for (float dx : {0.f, float(b.rect.width)}) {
+      for (float dy : {0.f, float(b.rect.height)}) {
+        cv::Point2f p(b.rect.x + dx - origin.x, b.rect.y + dy - origin.y);
+        float s = p.dot(u);
+        s_min = std::min(s_min, s);
+        s_max = std::max(s_max, s);
+      }
+    }
+  }
+  // A tilted character's box is taller than the character; undo that.
+  float char_h = row.height * float(std::cos(angle_deg * CV_PI / 180.0));
+  float margin_s = 0.35f * char_h;
+  float half_t = 0.5f * char_h + 0.25f * char_h;
+  s_min -= margin_s;
+  s_max += margin_s;
+  auto at = [&](float s, float t) { return (origin + u * s + nrm * t) * to_frame; };
+  line->corners = {at(s_min, -half_t), at(s_max, -half_t), at(s_max, half_t), at(s_min, half_t)};
+  line->char_height_px = char_h * to_frame;
+  line->char_count = int(n);
+  return true;
+}
+
+cv::Point2f Centre(const TextLine& l) {
+  return (l.corners[0] + l.corners[1] + l.corners[2] + l.corners[3]) * 0.25f;
+}
+
+float LineLength(const TextLine& l) { return float(cv::norm(l.corners[1] - l.corners[0])); }
+
+double LineScore(const TextLine& l) {
+  // Plates carry 4 to 8 characters per line; fewer or more is less likely.
+  int n = l.char_count;
+  double s = n >= 4 && n <= 9 ? 10.0 : (n == 3 ? 6.0 : 4.0);
+  return s + std::min<double>(n, 8) * 0.5;
+}
+
+cv::Rect BoundsOf(const std::array<cv::Point2f, 4>& q, const cv::Size& frame) {
+  std::vector<cv::Point2f> pts(q.begin(), q.end());
+  cv::Rect r = cv::boundingRect(pts);
+  return r & cv::Rect(0, 0, frame.width, frame.height);
+}
+
+double Iou(const cv::Rect& a, const cv::Rect& b) {
+  double inter = (a & b).area();
+  double uni = double(a.area()) + b.area() - inter;
+  return uni > 0 ? inter / uni : 0;
+}
+
+}  // namespace
+
+std::vector<PlateRegion> PlateDetector::Detect(const cv::Mat& frame) const {
+  std::vector<PlateRegion> plates;
+  if (frame.empty()) return plates;
+  cv::Mat grey;
+  if (frame.channels() == 3) {
+    cv::cvtColor(frame, grey, cv::COLOR_BGR2GRAY);
+  } else if (frame.channels() == 4) {
+    cv::cvtColor(frame, grey, cv::COLOR_BGRA2GRAY);
+  } else {
+    grey = frame;
+  }
+  if (grey.depth() != CV_8U) grey.convertTo(grey, CV_8U);
+  double scale = 1.0;
+  int longest = std::max(grey.cols, grey.rows);
+  if (longest > options_.max_search_side_px) scale = double(options_.max_search_side_px) / longest;
+  cv::Mat level;
+  if (scale < 1.0) {
+    cv::resize(grey, level, cv::Size(), scale, scale, cv::INTER_AREA);
+  } else {
+    level = grey;
+  }
+
+  std::vector<TextLine> lines;
+  double level_scale = scale;
+  int min_h = options_.min_char_height_px;
+  for (int k = 0; k < 4; ++k) {
+    if (level.cols < 32 || level.rows < 16) break;
+    int max_h = kLevelMaxCharPx;
+    for (bool light : {false, true}) {
+      if (light && !options_.light_on_dark) continue;
+      std::vector<Blob> blobs = FindBlobs(level, min_h, max_h, light);
+      std::vector<Row> rows = LinkRows(blobs);
+      JoinRows(rows);
+      for (const Row& row : rows) {
+        TextLine line;
+        if (RowToLine(row, float(1.0 / level_scale), &line)) lines.push_back(line);
+      }
+    }
+    // The next level covers characters from just below this level's top.
+    if (double(kLevelMaxCharPx) / level_scale >= options_.max_char_height_px * scale) break;
+    cv::Mat half;
+    cv::pyrDown(level, half);
+    level = half;
+    level_scale *= 0.5;
+    min_h = kLevelMaxCharPx / 2 - 4;
+  }
+
+  // Two-line plates: a row right under another of similar height and extent.
+  std::vector<bool> used(lines.size(), false);
+  std::vector<PlateRegion> found;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    for (size_t j = 0; j < lines.size(); ++j) {
+      if (i == j || used[i] || used[j]) continue;
+      const TextLine& top = lines[i];
+      const TextLine& bottom = lines[j];
+      float h = std::max(top.char_height_px, bottom.char_height_px);
+      float ratio = top.char_height_px / bottom.char_height_px;
+      if (ratio < 0.6f || ratio > 1.5f) continue;
+      cv::Point2f d = Centre(bottom) - Centre(top);
+      if (d.y < 0.9f * h || d.y > 1.8f * h || std::abs(d.x) > 0.5f * std::max(LineLength(top), LineLength(bottom)))
+        continue;
+      PlateRegion p;
+      p.lines = {top, bottom};
+      p.corners = {top.corners[0], top.corners[1], bottom.corners[2], bottom.corners[3]};
+      p.box = BoundsOf(p.corners, grey.size());
+      p.score = LineScore(top) + LineScore(bottom) - 4;
+      used[i] = used[j] = true;
+      found.push_back(std::move(p));
+    }
+  }
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (used[i]) continue;
+    PlateRegion p;
+    p.lines = {lines[i]};
+    p.corners = lines[i].corners;
+    p.box = BoundsOf(p.corners, grey.size());
+    p.score = LineScore(lines[i]);
+    found.push_back(std::move(p));
+  }
+  std::sort(found.begin(), found.end(), [](const PlateRegion& a, const PlateRegion& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.box.area() > b.box.area();
+  });
+  // The same plate found at two pyramid levels: keep the better one.
+  for (PlateRegion& p : found) {
+    if (p.box.area() <= 0) continue;
+    bool dup = false;
+    for (const PlateRegion& q : plates) {
+      if (Iou(p.box, q.box) > 0.4) { dup = true; break; }
+    }
+    if (dup) continue;
+    plates.push_back(std::move(p));
+    if (int(plates.size()) >= options_.max_plates) break;
+  }
+  return plates;
+}
+
+}  // namespace anpr

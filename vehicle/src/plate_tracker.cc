@@ -1,0 +1,181 @@
+#include "vehicle/plate_tracker.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "vehicle/plate_syntax.h"
+#include "vehicle/recognizer.h"
+
+namespace anpr {
+namespace {
+
+int EditDistance(const std::string& a, const std::string& b) {
+  std::vector<int> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = int(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    int diag = row[0];
+    row[0] = int(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      int up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+cv::Point2f CentreOf(const cv::Rect& r) { return {r.x + r.width * 0.5f, r.y + r.height * 0.5f}; }
+
+}  // namespace
+
+PlateTracker::PlateTracker(Region region, TrackerOptions options)
+    : region_(region), options_(options) {}
+
+bool PlateTracker::Matches(const Track& t, const PlateObservation& o, int64_t t_ms) const {
+  if (t_ms - t.last_ms > options_.lost_after_ms) return false;
+  // Near where the plate was last seen: a plate moves less than a few of its
+  // widths between frames at any sane frame rate.
+  float scale = float(std::max({t.last_box.width, o.box.width, 1}));
+  float jump = float(cv::norm(CentreOf(t.last_box) - CentreOf(o.box)));
+  bool near = jump < 2.5f * scale;
+  int dist = EditDistance(t.last_text, o.text);
+  bool similar = dist <= std::max<int>(2, int(o.text.size()) / 3);
+  return (near && similar) || (jump < 0.5f * scale) || (dist == 0 && jump < 6 * scale);
+}
+
+void PlateTracker::Add(Track& t, const PlateObservation& o, int64_t t_ms) {
+  if (t.frames == 0) t.first_ms = t_ms;
+  t.last_ms = t_ms;
+  t.last_box = o.box;
+  t.last_text = o.text;
+  ++t.frames;
+  auto& votes = t.votes[o.text.size()];
+  votes.resize(o.text.size());
+  for (size_t i = 0; i < o.text.size(); ++i) {
+    float conf = i < o.chars.size() ? o.chars[i].confidence : float(o.confidence);
+    votes[i][o.text[i]] += std::max(conf, 1.0f);
+    if (i < o.chars.size()) {
+      // Alternatives carry a little weight, so two frames that disagree
+      // between the same two characters settle on the likelier one.
+      for (const auto& [c, ac] : o.chars[i].alternatives) votes[i][c] += 0.25 * ac;
+    }
+  }
+  ++t.frames_by_length[o.text.size()];
+  if (t.frames == 1 || o.confidence > t.best.confidence) t.best = o;
+}
+
+PassRead PlateTracker::Vote(const Track& t, int64_t now_ms) const {
+  PassRead r;
+  // The reading length most frames agree on.
+  size_t length = 0;
+  int most = -1;
+  for (const auto& [len, n] : t.frames_by_length) {
+    if (n > most) { most = n; length = len; }
+  }
+  const auto& votes = t.votes.at(length);
+  std::vector<CharChoice> chars;
+  for (const auto& pos : votes) {
+    CharChoice c;
+    double best = -1;
+    for (const auto& [ch, w] : pos) {
+      if (w > best) { best = w; c.best = ch; }
+    }
+    // Confidence: mean support per frame for the winning character.
+    c.confidence = float(std::min(100.0, best / std::max(most, 1)));
+    for (const auto& [ch, w] : pos) {
+      if (ch != c.best) c.alternatives.emplace_back(ch, float(std::min(100.0, w / std::max(most, 1))));
+    }
+    std::sort(c.alternatives.begin(), c.alternatives.end(),
+              [](const auto& a, const auto& b) { return a.second > b.second; });
+    chars.push_back(std::move(c));
+  }
+  SyntaxFit fit = FitPlateSyntax(chars, region_);
+  r.vrm = fit.text;
+  r.char_confidence = fit.char_confidence;
+  r.confidence = ReadingConfidence(fit.char_confidence);
+  r.syntax = fit.syntax;
+  std::vector<PlateCandidate> cands = MakeCandidates(chars, fit.text, r.confidence, region_, 5);
+  r.candidates.assign(cands.begin() + 1, cands.end());
+  r.first_seen_ms = t.first_ms;
+  r.last_seen_ms = t.last_ms;
+  r.read_at_ms = now_ms;
+  r.frames = t.frames;
+  r.box = t.best.box;
+  r.corners = t.best.corners;
+  r.patch = t.best.patch;
+  return r;
+}
+
+bool PlateTracker::Certain(const PassRead& r, const Track& t) const {
+  if (t.frames < options_.early_min_frames) return false;
+  if (r.syntax == "none") return false;
+  return std::all_of(r.char_confidence.begin(), r.char_confidence.end(),
+                     [&](float c) { return c >= options_.early_min_char_confidence; });
+}
+
+void PlateTracker::Emit(PassRead r, std::vector<PassRead>* out) {
+  while (!recent_.empty() && r.first_seen_ms - recent_.front().first > options_.repeat_window_ms) {
+    recent_.pop_front();
+  }
+  for (const auto& [seen_ms, vrm] : recent_) {
+    if (vrm == r.vrm) return;  // the same pass, picked up again
+  }
+  recent_.emplace_back(r.last_seen_ms, r.vrm);
+  out->push_back(std::move(r));
+}
+
+std::vector<PassRead> PlateTracker::Update(int64_t t_ms,
+                                           const std::vector<PlateObservation>& observations) {
+  std::vector<PassRead> out;
+  std::vector<bool> taken(tracks_.size(), false);
+  for (const PlateObservation& o : observations) {
+    if (o.text.empty()) continue;
+    int match = -1;
+    for (size_t i = 0; i < tracks_.size(); ++i) {
+      if (!taken[i] && Matches(tracks_[i], o, t_ms)) { match = int(i); break; }
+    }
+    if (match < 0) {
+      tracks_.push_back(Track{});
+      taken.push_back(false);
+      match = int(tracks_.size()) - 1;
+    }
+    taken[size_t(match)] = true;
+    Track& t = tracks_[size_t(match)];
+    Add(t, o, t_ms);
+    if (!t.read) {
+      PassRead r = Vote(t, t_ms);
+      if (Certain(r, t)) {
+        t.read = true;
+        r.early = true;
+        Emit(std::move(r), &out);
+      }
+    }
+  }
+  // Tracks that left view are read now (unless already read early).
+  for (size_t i = 0; i < tracks_.size();) {
+    Track& t = tracks_[i];
+    if (t_ms - t.last_ms > options_.lost_after_ms) {
+      if (!t.read) {
+        PassRead r = Vote(t, t_ms);
+        if (t.frames >= 2 || r.confidence >= options_.single_frame_min_confidence) Emit(std::move(r), &out);
+      }
+      tracks_.erase(tracks_.begin() + long(i));
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::vector<PassRead> PlateTracker::Flush() {
+  std::vector<PassRead> out;
+  for (Track& t : tracks_) {
+    if (t.read) continue;
+    PassRead r = Vote(t, t.last_ms);
+    if (t.frames >= 2 || r.confidence >= options_.single_frame_min_confidence) Emit(std::move(r), &out);
+  }
+  tracks_.clear();
+  return out;
+}
+
+}  // namespace anpr
