@@ -1,0 +1,83 @@
+// What the HMI needs from the rest of the unit, as small plain interfaces the
+// program implements with the real store, matcher and officer sessions.
+// The HMI calls these on its own (SDL main) thread; a slow implementation
+// delays the screen, so keep them quick (the store already has its own writer).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "capture/status.h"
+#include "vehicle/read.h"
+
+namespace anpr::hmi {
+
+// Settings the officer changes on the Settings screen.
+struct HmiSettings {
+  int volume_percent = 80;  // 0-100, steps of 10
+  bool night = false;
+  bool mute_low = false;
+  bool mute_medium = false;
+  // There is deliberately no mute_high: high priority can never be muted.
+};
+
+class HmiActions {
+ public:
+  virtual ~HmiActions() = default;
+
+  // Checks an officer number and PIN. Ok: the officer is logged in.
+  // Otherwise a Status whose message the keypad shows
+  // ("wrong PIN", "locked out for 5 minutes").
+  virtual Status Login(const std::string& officer_id, const std::string& pin) = 0;
+  // The officer locked the screen or it locked itself after idling.
+  virtual void Logout(const std::string& officer_id, bool idle) = 0;
+
+  // Records what the officer did with a hit. `note` is the reason picked for
+  // kNotActioned and empty otherwise. Not ok: the hit stays on screen and the
+  // message is shown; nothing is dropped.
+  virtual Status RecordOutcome(const std::string& hit_uuid, HitOutcome outcome,
+                               const std::string& note) = 0;
+
+  // Hotlist entries a read of `vrm` (normalised) would hit, highest priority
+  // first, described as Hits (list_name, entry_vrm, priority, match, reason,
+  // warning_markers, information, make/model/colour; uuids empty).
+  // Empty vector: not on any list.
+  virtual Result<std::vector<Hit>> CheckVrm(const std::string& vrm) = 0;
+
+  // The officer changed a setting (for the audit log and the config).
+  virtual void SettingsChanged(const HmiSettings& settings) = 0;
+};
+
+// One status-bar item.
+struct StatusItem {
+  bool ok = true;
+  std::string text;  // short: "CAM OK", "GPS 3D", "SYNC 2m", "DISK 81%"
+};
+
+// The unit's health as the status bar shows it. The program fills it in a
+// few times a second; the model notices each item turning from ok to fault
+// and sounds the failure tone once per such change.
+struct UnitStatus {
+  bool camera_ok = true;
+  std::string camera_text = "CAM";  // e.g. "CAM 15fps" or "CAM LOST"
+
+  FixMode gps_fix = FixMode::kNone;
+  bool gps_stale = false;
+  double speed_mps = 0;  // NaN or negative = unknown (treated as stationary)
+
+  ClockSource clock_source = ClockSource::kFreeRunning;
+  bool clock_ok = true;  // false: free-running too long or offset too large
+
+  bool sync_ok = true;
+  int64_t last_sync_utc_ms = 0;  // 0 = never
+  int64_t unsynced_reads = 0;
+
+  bool storage_ok = true;
+  int storage_used_percent = 0;
+
+  bool hotlist_ok = true;
+  int64_t hotlist_updated_utc_ms = 0;  // 0 = no hotlist loaded
+};
+
+}  // namespace anpr::hmi

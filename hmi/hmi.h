@@ -1,0 +1,82 @@
+// The touchscreen as one object for the program: the model, the SDL view,
+// the alert sounds and a thread-safe inbox for data from the pipeline.
+//
+//   InitSdlVideo(&err);                               // hmi/sdl_env.h
+//   auto hmi = Hmi::Create(options, &my_actions);     // window, fonts, audio
+//   // pipeline threads, any time:
+//   hmi->PostRead(read); hmi->PostHit(hit, read); hmi->PostStatus(status);
+//   hmi->PostFrame(frame, boxes);
+//   // main thread:
+//   while (hmi->RunFrame(NowUtcMs())) { /* ~60 Hz */ }
+//
+// Posting never blocks on the screen (a mutex held only to move a value into
+// a queue). Frames replace each other (only the newest is kept); reads, hits
+// and statuses are all applied, in order.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "capture/status.h"
+#include "hmi/actions.h"
+#include "hmi/model.h"
+#include "hmi/sound.h"
+#include "hmi/view.h"
+
+namespace anpr::hmi {
+
+struct HmiOptions {
+  HmiConfig config;  // width/height are taken from `view`
+  ViewOptions view;
+  bool sound = true;  // open the audio device
+};
+
+class Hmi {
+ public:
+  // SDL video must be initialised (InitSdlVideo). `actions` must outlive the
+  // Hmi. A missing audio device is not an error: the unit runs, the status
+  // bar shows NO SOUND and audio_error() says why.
+  static Result<std::unique_ptr<Hmi>> Create(const HmiOptions& options, HmiActions* actions);
+  ~Hmi();
+
+  // ---- any thread ----
+  void PostRead(Read read);
+  void PostHit(Hit hit, Read read);
+  void PostStatus(UnitStatus status);
+  void PostFrame(std::shared_ptr<const cv::Mat> frame_bgr, std::vector<LiveBox> boxes);
+
+  // ---- the thread that created it ----
+  // Handles touches, applies posted data, ticks the clock and draws a frame
+  // when anything changed. Returns false once the window was closed.
+  bool RunFrame(int64_t now_utc_ms);
+
+  HmiModel& model() { return *model_; }
+  SdlView& view() { return *view_; }
+  AlertPlayer& player() { return player_; }
+  const std::string& audio_error() const { return audio_error_; }
+  // Frames drawn so far (a render skipped because nothing changed is not counted).
+  int64_t frames_drawn() const { return frames_drawn_; }
+
+ private:
+  Hmi() = default;
+
+  AlertPlayer player_;
+  std::unique_ptr<SdlAudioOutput> audio_;
+  std::string audio_error_;
+  std::unique_ptr<SdlView> view_;
+  std::unique_ptr<HmiModel> model_;
+  int64_t frames_drawn_ = 0;
+
+  std::mutex mu_;  // guards the inbox below
+  std::vector<Read> reads_in_;
+  std::vector<std::pair<Hit, Read>> hits_in_;
+  std::vector<UnitStatus> status_in_;
+  bool frame_posted_ = false;
+  std::shared_ptr<const cv::Mat> frame_in_;
+  std::vector<LiveBox> boxes_in_;
+};
+
+}  // namespace anpr::hmi

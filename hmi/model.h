@@ -1,0 +1,199 @@
+// The touchscreen's logic without SDL: which screen shows what, what a touch
+// does, which sound plays. Single-threaded: call everything from the thread
+// that renders (hmi/hmi.h posts data in from other threads).
+//
+// Screens: Login (officer number + PIN keypad; also the lock screen), Live
+// (camera view with plate boxes and the latest reads), Hit (full-screen alert
+// with outcome buttons; modal until answered; waiting hits queue highest
+// priority first), Reads (the shift's reads, dragged by finger), Check (type a
+// VRM, see hotlist entries), Settings. The status bar is on every screen.
+// Driving mode (GPS speed above the threshold): hits show only priority
+// symbol and colour, VRM and make / model / colour; other screens are hidden
+// and typing is disabled until the car is stationary.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hmi/actions.h"
+#include "hmi/scene.h"
+#include "hmi/sound.h"
+#include "vehicle/read.h"
+
+namespace anpr::hmi {
+
+enum class Screen { kLogin, kLive, kHit, kReads, kCheck, kSettings };
+const char* ScreenName(Screen s);  // "login", "live", "hit", "reads", "check", "settings"
+bool ParseScreen(std::string_view text, Screen* out);
+
+struct HmiConfig {
+  int width_px = 800;
+  int height_px = 480;
+  // Driving mode starts above this GPS speed (2.2 m/s ~ 5 mph) and ends below
+  // half of it, so a car creeping in traffic does not flicker between modes.
+  double driving_speed_mps = 2.2;
+  int64_t idle_lock_ms = 10 * 60 * 1000;  // lock after this long untouched
+  // Choices offered for "Not actioned" (the reason is required).
+  std::vector<std::string> not_actioned_reasons = {
+      "Attending higher priority call", "Unsafe to stop", "Vehicle lost from view",
+      "No resources available", "Already being dealt with"};
+  size_t max_reads = 2000;        // the Reads screen keeps the newest this many
+  size_t max_read_images = 200;   // ... and the images of the newest this many
+  HmiSettings settings;           // initial settings
+};
+
+// A plate box on the live camera view, in frame pixels.
+struct LiveBox {
+  Rect box;
+  std::string vrm;  // empty while not yet read
+};
+
+class HmiModel {
+ public:
+  // `actions` and `sound` must outlive the model; `sound` may be null (silent).
+  HmiModel(HmiConfig config, HmiActions* actions, SoundSink* sound);
+
+  // ---- data in ----
+  // The latest camera frame (BGR) and the plates boxed on it.
+  void SetLiveFrame(std::shared_ptr<const cv::Mat> frame_bgr, std::vector<LiveBox> boxes);
+  // A read of this shift (newest last). Images are kept for the newest
+  // max_read_images reads.
+  void AddRead(const Read& read);
+  // A hit to alert, with the read that raised it (for its images, time and
+  // place). Covert hits are refused (never alerted in the car; returns false).
+  // A hit whose uuid is already waiting updates it without a new sound.
+  bool AddHit(const Hit& hit, const Read& read);
+  // The unit's health; a status item going from ok to fault sounds the failure
+  // tone once. Also drives driving mode from speed_mps (NaN keeps the mode).
+  void SetStatus(const UnitStatus& status);
+  // The clock (UTC ms): shown in the status bar, and drives the idle lock.
+  void Tick(int64_t now_utc_ms);
+  void Resize(int width_px, int height_px);
+  // False when the audio device could not be opened: the status bar says so.
+  void SetAudioAvailable(bool ok) { audio_ok_ = ok; dirty_ = true; }
+
+  // ---- touch and mouse, in window pixels ----
+  void PointerDown(int x, int y);
+  void PointerMove(int x, int y);
+  void PointerUp(int x, int y);
+  // What a tap on the element carrying `action` does. Public so tests and the
+  // screenshot command can drive the model by name.
+  void Activate(const std::string& action);
+
+  // ---- out ----
+  Scene BuildScene() const;
+  // True when something changed since the last BuildScene (render then).
+  bool dirty() const { return dirty_; }
+
+  Screen screen() const { return screen_; }
+  bool driving() const { return driving_; }
+  bool logged_in() const { return !officer_.empty(); }
+  const std::string& officer() const { return officer_; }
+  const HmiSettings& settings() const { return settings_; }
+  size_t pending_hits() const { return hits_.size(); }
+  const Hit* current_hit() const { return hits_.empty() ? nullptr : &hits_.front().hit; }
+  bool choosing_reason() const { return choosing_reason_; }
+  const std::string& message() const { return message_; }
+  const std::string& check_text() const { return check_text_; }
+  const std::vector<Hit>& check_results() const { return check_results_; }
+  int reads_scroll_px() const { return reads_scroll_px_; }
+  size_t read_count() const { return reads_.size(); }
+
+  // Shows a screen directly (screenshots, tests); ignored while logged out
+  // except for kLogin. kHit needs a waiting hit.
+  void ShowScreen(Screen s);
+
+ private:
+  struct PendingHit {
+    Hit hit;
+    std::string read_vrm;
+    double read_confidence = 0;
+    int64_t captured_at_utc_ms = 0;
+    GeoTag position;
+    std::shared_ptr<const cv::Mat> plate, overview;
+    bool acknowledged = false;
+  };
+  struct ReadRow {
+    std::string uuid, vrm;
+    double confidence = 0;
+    int64_t captured_at_utc_ms = 0;
+    GeoTag position;
+    std::vector<uint8_t> plate_jpeg, overview_jpeg;  // dropped past max_read_images
+    mutable std::shared_ptr<const cv::Mat> plate, overview;  // decoded when first shown
+  };
+
+  const Theme& theme() const;
+  int Px(double design_px) const;  // design units (800x480) to window pixels
+  Rect ContentRect() const;        // between the status bar and the nav bar
+  bool TypingAllowed() const { return !driving_; }
+
+  void BuildStatusBar(Scene* s) const;
+  void BuildNavBar(Scene* s) const;
+  void BuildLogin(Scene* s) const;
+  void BuildLive(Scene* s) const;
+  void BuildHit(Scene* s) const;
+  void BuildHitDriving(Scene* s) const;
+  void BuildDriving(Scene* s) const;
+  void BuildReads(Scene* s) const;
+  void BuildCheck(Scene* s) const;
+  void BuildSettings(Scene* s) const;
+  void AddPlateText(Scene* s, Rect r, const std::string& vrm, int font_px, const std::string& id) const;
+  void AddButton(Scene* s, Rect r, const std::string& label, const std::string& action,
+                 bool enabled = true, int font_px = 0) const;
+  int ReadsContentHeight() const;
+
+  void Acknowledge();
+  void UpdateAlarm();
+  void RecordOutcome(HitOutcome outcome, const std::string& note);
+  void Lock(bool idle);
+  void TryLogin();
+  void SettingsChanged();
+  void Navigate(Screen s);
+
+  HmiConfig config_;
+  HmiActions* actions_;
+  SoundSink* sound_;
+  HmiSettings settings_;
+  int width_px_, height_px_;
+  int64_t now_utc_ms_ = 0;
+  int64_t last_input_utc_ms_ = 0;
+  mutable bool dirty_ = true;
+
+  Screen screen_ = Screen::kLogin;
+  Screen back_screen_ = Screen::kLive;  // where answering the last hit returns
+  std::string officer_;
+
+  // Login keypad.
+  std::string login_officer_, login_pin_;
+  bool login_pin_field_ = false;  // typing into the PIN (else the officer number)
+  std::string message_;           // last error / notice, shown on the screen
+
+  std::deque<PendingHit> hits_;  // highest priority first, then oldest first
+  bool choosing_reason_ = false;
+
+  std::shared_ptr<const cv::Mat> live_frame_;
+  std::vector<LiveBox> live_boxes_;
+  std::deque<ReadRow> reads_;  // oldest first
+
+  std::string check_text_;
+  std::vector<Hit> check_results_;
+  bool check_done_ = false;
+
+  UnitStatus status_;
+  bool have_status_ = false;
+  bool driving_ = false;
+  bool audio_ok_ = true;
+
+  // Pointer tracking: the target pressed and whether the gesture became a drag.
+  std::string pressed_action_;
+  int down_x_ = 0, down_y_ = 0, down_scroll_px_ = 0;
+  bool pointer_down_ = false, dragging_ = false;
+  int reads_scroll_px_ = 0;
+};
+
+}  // namespace anpr::hmi

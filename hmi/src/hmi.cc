@@ -1,0 +1,83 @@
+#include "hmi/hmi.h"
+
+namespace anpr::hmi {
+
+Result<std::unique_ptr<Hmi>> Hmi::Create(const HmiOptions& options, HmiActions* actions) {
+  std::unique_ptr<Hmi> h(new Hmi());
+  auto view = SdlView::Create(options.view);
+  if (!view.ok()) return view.status();
+  h->view_ = std::move(view.value());
+  HmiConfig config = options.config;
+  config.width_px = h->view_->width();
+  config.height_px = h->view_->height();
+  h->model_ = std::make_unique<HmiModel>(config, actions, &h->player_);
+  if (options.sound) {
+    h->audio_ = std::make_unique<SdlAudioOutput>(&h->player_);
+    if (!h->audio_->Start(&h->audio_error_)) {
+      h->audio_.reset();
+      h->model_->SetAudioAvailable(false);
+    }
+  }
+  return h;
+}
+
+Hmi::~Hmi() {
+  audio_.reset();  // stop the callback before the player goes
+}
+
+void Hmi::PostRead(Read read) {
+  std::lock_guard lock(mu_);
+  reads_in_.push_back(std::move(read));
+}
+
+void Hmi::PostHit(Hit hit, Read read) {
+  std::lock_guard lock(mu_);
+  hits_in_.emplace_back(std::move(hit), std::move(read));
+}
+
+void Hmi::PostStatus(UnitStatus status) {
+  std::lock_guard lock(mu_);
+  status_in_.push_back(std::move(status));
+}
+
+void Hmi::PostFrame(std::shared_ptr<const cv::Mat> frame_bgr, std::vector<LiveBox> boxes) {
+  std::lock_guard lock(mu_);
+  frame_in_ = std::move(frame_bgr);
+  boxes_in_ = std::move(boxes);
+  frame_posted_ = true;
+}
+
+bool Hmi::RunFrame(int64_t now_utc_ms) {
+  std::vector<Read> reads;
+  std::vector<std::pair<Hit, Read>> hits;
+  std::vector<UnitStatus> statuses;
+  std::shared_ptr<const cv::Mat> frame;
+  std::vector<LiveBox> boxes;
+  bool have_frame = false;
+  {
+    std::lock_guard lock(mu_);
+    reads.swap(reads_in_);
+    hits.swap(hits_in_);
+    statuses.swap(status_in_);
+    if (frame_posted_) {
+      frame = std::move(frame_in_);
+      boxes = std::move(boxes_in_);
+      have_frame = true;
+      frame_posted_ = false;
+    }
+  }
+  model_->Tick(now_utc_ms);
+  for (const auto& s : statuses) model_->SetStatus(s);
+  for (const auto& r : reads) model_->AddRead(r);
+  for (const auto& [hit, read] : hits) model_->AddHit(hit, read);
+  if (have_frame) model_->SetLiveFrame(std::move(frame), std::move(boxes));
+  const bool running = view_->PumpEvents(model_.get());
+  if (model_->dirty()) {
+    view_->Draw(model_->BuildScene());
+    view_->Present();
+    ++frames_drawn_;
+  }
+  return running;
+}
+
+}  // namespace anpr::hmi

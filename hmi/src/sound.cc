@@ -1,0 +1,156 @@
+#include "hmi/sound.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace anpr::hmi {
+
+const char* SoundName(Sound s) {
+  switch (s) {
+    case Sound::kHighAlert: return "high";
+    case Sound::kMediumAlert: return "medium";
+    case Sound::kLowAlert: return "low";
+    case Sound::kStatusFailure: return "failure";
+  }
+  return "?";
+}
+
+const std::vector<ToneStep>& SoundPattern(Sound s) {
+  // Two-tone "hi-lo" like an emergency vehicle but faster, so it cannot be
+  // mistaken for the car's own siren: 4 pairs then a short breath.
+  static const std::vector<ToneStep> kHigh = {
+      {1400, 125, 1.0, false}, {950, 125, 1.0, false}, {1400, 125, 1.0, false},
+      {950, 125, 1.0, false},  {1400, 125, 1.0, false}, {950, 125, 1.0, false},
+      {1400, 125, 1.0, false}, {950, 125, 1.0, false}, {0, 250, 0, false}};
+  static const std::vector<ToneStep> kMedium = {
+      {880, 120, 0.8, false}, {0, 100, 0, false}, {880, 120, 0.8, false},
+      {0, 100, 0, false},     {880, 120, 0.8, false}};
+  static const std::vector<ToneStep> kLow = {{660, 400, 0.5, true}};
+  static const std::vector<ToneStep> kFailure = {{520, 200, 0.7, false}, {330, 200, 0.7, false}};
+  switch (s) {
+    case Sound::kHighAlert: return kHigh;
+    case Sound::kMediumAlert: return kMedium;
+    case Sound::kLowAlert: return kLow;
+    case Sound::kStatusFailure: return kFailure;
+  }
+  return kLow;
+}
+
+bool SoundRepeats(Sound s) { return s == Sound::kHighAlert; }
+
+int AlertPlayer::Rank(Sound s) {
+  switch (s) {
+    case Sound::kHighAlert: return 4;
+    case Sound::kMediumAlert: return 3;
+    case Sound::kStatusFailure: return 2;
+    case Sound::kLowAlert: return 1;
+  }
+  return 0;
+}
+
+void AlertPlayer::Play(Sound s) {
+  std::lock_guard lock(mu_);
+  // A less urgent sound never cuts off a more urgent one; the same sound
+  // restarts from its beginning.
+  if (playing_ && Rank(s) < Rank(current_)) return;
+  if (playing_ && s == current_ && SoundRepeats(s)) return;  // already repeating
+  playing_ = true;
+  current_ = s;
+  step_ = 0;
+  sample_in_step_ = 0;
+  phase_ = 0;
+}
+
+void AlertPlayer::Stop(Sound s) {
+  std::lock_guard lock(mu_);
+  if (playing_ && current_ == s) playing_ = false;
+}
+
+void AlertPlayer::SetVolume(int percent) {
+  std::lock_guard lock(mu_);
+  volume_percent_ = std::clamp(percent, 0, 100);
+}
+
+bool AlertPlayer::Playing() const {
+  std::lock_guard lock(mu_);
+  return playing_;
+}
+
+void AlertPlayer::Render(int16_t* out, int count) {
+  std::lock_guard lock(mu_);
+  constexpr int kRampSamples = kSampleRateHz * 5 / 1000;  // 5 ms: no clicks
+  for (int i = 0; i < count; ++i) {
+    if (!playing_) {
+      out[i] = 0;
+      continue;
+    }
+    const auto& pattern = SoundPattern(current_);
+    const ToneStep& step = pattern[step_];
+    const int64_t step_samples = int64_t(step.duration_ms) * kSampleRateHz / 1000;
+    double v = 0;
+    if (step.hz > 0) {
+      int volume = volume_percent_;
+      if (current_ == Sound::kHighAlert) volume = std::max(volume, kMinHighVolumePercent);
+      double env = 1.0;
+      const int64_t from_end = step_samples - sample_in_step_;
+      if (sample_in_step_ < kRampSamples) env = double(sample_in_step_) / kRampSamples;
+      if (from_end < kRampSamples) env = std::min(env, double(from_end) / kRampSamples);
+      if (step.decay) env *= std::exp(-4.0 * double(sample_in_step_) / double(step_samples));
+      v = std::sin(phase_) * step.level * env * volume / 100.0;
+      phase_ += 2 * std::numbers::pi * step.hz / kSampleRateHz;
+      if (phase_ > 2 * std::numbers::pi) phase_ -= 2 * std::numbers::pi;
+    }
+    out[i] = static_cast<int16_t>(std::lround(v * 30000));
+    if (++sample_in_step_ >= step_samples) {
+      sample_in_step_ = 0;
+      phase_ = 0;
+      if (++step_ >= pattern.size()) {
+        step_ = 0;
+        if (!SoundRepeats(current_)) playing_ = false;
+      }
+    }
+  }
+}
+
+SdlAudioOutput::~SdlAudioOutput() { Stop(); }
+
+bool SdlAudioOutput::Start(std::string* error) {
+  if (device_ != 0) return true;
+  if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+    if (error) *error = std::string("SDL audio: ") + SDL_GetError();
+    return false;
+  }
+  SDL_AudioSpec want{};
+  want.freq = kSampleRateHz;
+  want.format = AUDIO_S16SYS;
+  want.channels = 1;
+  want.samples = 512;  // ~11 ms: an alert starts within a frame or so
+  want.callback = &SdlAudioOutput::Callback;
+  want.userdata = this;
+  SDL_AudioSpec have{};
+  device_ = SDL_OpenAudioDevice(nullptr, 0, &want, &have, 0);
+  if (device_ == 0) {
+    if (error) *error = std::string("SDL audio device: ") + SDL_GetError();
+    SDL_QuitSubSystem(SDL_INIT_AUDIO);
+    return false;
+  }
+  const char* name = SDL_GetCurrentAudioDriver();
+  driver_ = name ? name : "";
+  SDL_PauseAudioDevice(device_, 0);
+  return true;
+}
+
+void SdlAudioOutput::Stop() {
+  if (device_ == 0) return;
+  SDL_CloseAudioDevice(device_);
+  device_ = 0;
+  SDL_QuitSubSystem(SDL_INIT_AUDIO);
+}
+
+void SdlAudioOutput::Callback(void* user, Uint8* stream, int len) {
+  auto* self = static_cast<SdlAudioOutput*>(user);
+  self->player_->Render(reinterpret_cast<int16_t*>(stream), len / 2);
+}
+
+}  // namespace anpr::hmi
