@@ -34,6 +34,9 @@ struct PlateObservation {
   cv::Rect box;            // in frame pixels
   std::array<cv::Point2f, 4> corners{};  // TL, TR, BR, BL
   cv::Mat patch;           // the rectified plate, BGR, owned copy
+  // A wider view of the vehicle around the plate, BGR, owned copy (filled by
+  // the pipeline for the evidence overview image; may be empty).
+  cv::Mat overview;
 };
 
 }  // namespace anpr

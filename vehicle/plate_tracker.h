@@ -36,6 +36,7 @@ struct PassRead {
   cv::Rect box;
   std::array<cv::Point2f, 4> corners{};
   cv::Mat patch;
+  cv::Mat overview;  // the best observation's wider view (may be empty)
 };
 
 struct TrackerOptions {

@@ -103,6 +103,7 @@ PassRead PlateTracker::Vote(const Track& t, int64_t now_ms) const {
   r.box = t.best.box;
   r.corners = t.best.corners;
   r.patch = t.best.patch;
+  r.overview = t.best.overview;
   return r;
 }
 

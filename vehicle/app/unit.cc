@@ -1,0 +1,675 @@
+#include "vehicle/app/unit.h"
+
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <spdlog/spdlog.h>
+
+#include "capture/camera.h"
+#include "capture/frame_source.h"
+#include "capture/gps.h"
+#include "capture/synth_source.h"
+#include "capture/tagging.h"
+#include "hmi/hmi.h"
+#include "hmi/sdl_env.h"
+#include "vehicle/alert_policy.h"
+#include "vehicle/app/subprocess.h"
+#include "vehicle/bounded_queue.h"
+#include "vehicle/hotlist.h"
+#include "vehicle/matcher.h"
+#include "vehicle/officers.h"
+#include "vehicle/plate_syntax.h"
+#include "vehicle/plate_tracker.h"
+#include "vehicle/recognizer.h"
+#include "vehicle/store.h"
+
+namespace anpr::unit {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The demo's officer: an administrator made on the fresh demo store.
+constexpr const char* kDemoOfficer = "1001";
+constexpr const char* kDemoPin = "1234";
+
+// The vehicles of the demo drive: the three hotlisted ones (high, medium,
+// low in hw/demo/demo-hotlist.csv) inside the first 15 seconds, with
+// vehicles of no interest between them.
+std::vector<synth::PlateSpec> DemoPlates() {
+  using synth::PlateSpec;
+  using synth::PlateStyle;
+  return {
+      PlateSpec{"WR61 KXT", PlateStyle::kUkRear, false},   // high
+      PlateSpec{"LK19 BPN", PlateStyle::kUkRear, false},   // medium
+      PlateSpec{"GF20 MHU", PlateStyle::kUkFront, false},  // not listed
+      PlateSpec{"YD68 FTA", PlateStyle::kUkRear, false},   // low
+      PlateSpec{"BT17 RVW", PlateStyle::kUkRear, false},   // not listed
+      PlateSpec{"NX22 JCE", PlateStyle::kUkFront, false},  // not listed
+  };
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double rank = p / 100.0 * static_cast<double>(v.size() - 1);
+  const size_t lo = static_cast<size_t>(std::floor(rank));
+  const size_t hi = std::min(v.size() - 1, lo + 1);
+  return v[lo] + (v[hi] - v[lo]) * (rank - static_cast<double>(lo));
+}
+
+std::vector<uint8_t> EncodeJpeg(const cv::Mat& image, int quality) {
+  std::vector<uint8_t> out;
+  if (image.empty()) return out;
+  cv::imencode(".jpg", image, out, {cv::IMWRITE_JPEG_QUALITY, quality});
+  return out;
+}
+
+// A wider view of the vehicle around a plate box: about four plate widths
+// across, scaled to at most 640 px wide. An owned copy, so the frame can go.
+cv::Mat OverviewAround(const cv::Mat& frame, const cv::Rect& plate) {
+  const int w = std::max(plate.width * 4, frame.cols / 3);
+  const int h = std::max(plate.height * 6, w * 9 / 16);
+  cv::Rect r(plate.x + plate.width / 2 - w / 2, plate.y + plate.height / 2 - h * 2 / 3, w, h);
+  r &= cv::Rect(0, 0, frame.cols, frame.rows);
+  if (r.area() <= 0) return {};
+  cv::Mat crop = frame(r);
+  if (crop.cols > 640) {
+    cv::Mat small;
+    cv::resize(crop, small, cv::Size(640, crop.rows * 640 / crop.cols), 0, 0, cv::INTER_AREA);
+    return small;
+  }
+  return crop.clone();
+}
+
+FixMode ToFixMode(GpsFixMode m) {
+  switch (m) {
+    case GpsFixMode::k2D: return FixMode::k2D;
+    case GpsFixMode::k3D: return FixMode::k3D;
+    default: return FixMode::kNone;
+  }
+}
+
+ClockSource ToClockSource(ClockDiscipline c) {
+  switch (c) {
+    case ClockDiscipline::kGps: return ClockSource::kGps;
+    case ClockDiscipline::kNtp: return ClockSource::kNtp;
+    default: return ClockSource::kFreeRunning;
+  }
+}
+
+}  // namespace
+
+std::string UnitSummary::ToJson() const {
+  nlohmann::json j;
+  j["frames"] = frames_in;
+  j["frames_processed"] = frames_processed;
+  j["frames_dropped"] = frames_dropped;
+  j["reads"] = reads;
+  j["hits"] = {{"high", hits_high}, {"medium", hits_medium}, {"low", hits_low}};
+  j["alerts"] = alerts;
+  j["capture_to_alert_ms"] = {{"p50", capture_to_alert_p50_ms}, {"p95", capture_to_alert_p95_ms}};
+  j["read_latency_ms"] = {{"p50", read_latency_p50_ms}, {"p95", read_latency_p95_ms}};
+  j["queues"] = {{"frames", frame_queue_depth}, {"store", store_queue_depth}};
+  j["headless"] = headless;
+  return j.dump();
+}
+
+struct Unit::Impl : public AlertSink, public hmi::HmiActions {
+  UnitConfig config;
+  UnitOptions options;
+  std::string data_dir;
+
+  Subprocess gpsfake;
+  std::unique_ptr<GpsClient> gps;
+  std::unique_ptr<V4l2Device> v4l2_device;  // owned here when the source is a camera
+  std::unique_ptr<FrameSource> source;
+  std::unique_ptr<Store> store;
+  Matcher matcher;
+  std::unique_ptr<AlertPolicy> policy;
+  std::unique_ptr<HitPipeline> pipeline;
+  std::unique_ptr<Officers> officers;
+  std::unique_ptr<hmi::Hmi> hmi;
+  bool headless = true;
+
+  std::unique_ptr<BoundedQueue<Frame>> frames_queue;  // made in Build, sized by the config
+  std::thread capture_thread;
+  std::thread recognition_thread;
+  std::atomic<bool> stop{false};
+  int64_t started_mono_ms = 0;
+
+  // Figures. Counters are atomics; latency samples and the source's health
+  // snapshot are guarded by mu.
+  std::atomic<uint64_t> frames_processed{0};
+  std::atomic<uint64_t> reads{0};
+  std::atomic<uint64_t> hits_by_priority[4] = {0, 0, 0, 0};
+  std::atomic<uint64_t> alerts{0};
+  std::atomic<uint64_t> frames_in{0};
+  mutable std::mutex mu;
+  SourceHealth source_health;                  // copied out by the capture thread
+  std::vector<double> capture_to_alert_ms;
+  std::vector<double> read_latency_ms;
+  // Recent reads by uuid, for the alert screen's images (HitPipeline hands
+  // alerts over with the hit only). Bounded: the oldest go first.
+  std::map<std::string, Read> recent_reads;
+  std::deque<std::string> recent_order;
+  std::map<std::string, int64_t> read_trigger_utc_ms;  // uuid -> capture time of the frame that completed it
+  // Alerts posted to the HMI and not yet drawn: capture time of their read.
+  std::vector<int64_t> alerts_to_draw;
+
+  // Officer session (HMI thread only).
+  std::optional<Session> session;
+
+  ~Impl() override { Shutdown(); }
+
+  // ---------------------------------------------------------------------
+  Status Build() {
+    frames_queue = std::make_unique<BoundedQueue<Frame>>(static_cast<size_t>(config.frame_queue_frames));
+    data_dir = config.data_dir;
+    if (options.demo) {
+      char tmpl[] = "/tmp/anpr-demo-XXXXXX";
+      if (!mkdtemp(tmpl)) return IoError("cannot make a temporary data folder in /tmp");
+      data_dir = tmpl;
+    }
+    std::error_code ec;
+    fs::create_directories(data_dir, ec);
+    if (ec) return IoError(data_dir + ": cannot create the data folder: " + ec.message());
+
+    StoreOptions so;
+    so.path = data_dir + "/anpr.db";
+    auto st = Store::Open(so);
+    if (!st.ok()) return st.status();
+    store = std::move(st.value());
+    if (Status s = store->LoadMatcher(&matcher); !s.ok()) return s;
+
+    AlertPolicyOptions po;
+    po.cooldown_ms = int64_t{config.alert_cooldown_s} * 1000;
+    po.rematch_window_ms = int64_t{config.rematch_hours} * 3600 * 1000;
+    policy = std::make_unique<AlertPolicy>(store.get(), &matcher, po);
+    if (config.mute_low) (void)policy->SetMuted(Priority::kLow, true);
+    if (config.mute_medium) (void)policy->SetMuted(Priority::kMedium, true);
+    officers = std::make_unique<Officers>(store.get());
+
+    if (Status s = ImportHotlists(); !s.ok()) return s;
+    if (options.demo) {
+      auto count = store->CountOfficers();
+      if (count.ok() && *count == 0) {
+        if (Status s = officers->AddOfficer(nullptr, kDemoOfficer, Role::kAdministrator, kDemoPin, NowUtcMs());
+            !s.ok()) {
+          return s;
+        }
+      }
+    }
+
+    if (Status s = StartGps(); !s.ok()) return s;
+    if (Status s = MakeSource(); !s.ok()) return s;
+    pipeline = std::make_unique<HitPipeline>(store.get(), policy.get(), this);
+    MakeHmi();
+    return Status::Ok();
+  }
+
+  Status ImportOneList(const std::string& path, const std::string& name) {
+    std::ifstream in(path);
+    if (!in) return NotFound(path + ": cannot open the hotlist");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    auto entries = ParseHotlistCsv(buf.str(), path);
+    if (!entries.ok()) return entries.status();
+    HotlistMeta meta;
+    meta.name = name;
+    meta.source = ListSource::kLocal;
+    return store->ApplyHotlistVersion(meta, std::move(entries.value()), "unit-start", &matcher);
+  }
+
+  Status ImportHotlists() {
+    if (options.demo) {
+      return ImportOneList(options.demo_dir + "/demo-hotlist.csv", "demo-local");
+    }
+    if (config.hotlist_dir.empty()) return Status::Ok();
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(config.hotlist_dir, ec)) {
+      if (e.path().extension() != ".csv") continue;
+      if (Status s = ImportOneList(e.path().string(), e.path().stem().string()); !s.ok()) {
+        // A bad file leaves the version in force: say so and go on.
+        spdlog::error("hotlist not updated: {}", s.ToString());
+      }
+    }
+    if (ec) spdlog::error("{}: cannot list hotlists: {}", config.hotlist_dir, ec.message());
+    return Status::Ok();
+  }
+
+  Status StartGps() {
+    GpsOptions go;
+    go.host = config.gpsd_host;
+    go.port = std::to_string(config.gpsd_port);
+    go.stale_after_ms = config.gps_stale_after_ms;
+    if (options.demo) {
+      const int port = FreeLoopbackPort();
+      go.host = "127.0.0.1";
+      go.port = std::to_string(port);
+      const std::string log = options.demo_dir + "/demo-drive.nmea";
+      // -c 0.5: two sentences per epoch, so fixes arrive at 1 Hz; loops forever.
+      Status s = gpsfake.Start({"gpsfake", "-q", "-n", "-P", go.port, "-c", "0.5", log},
+                               data_dir + "/gpsfake.log");
+      if (!s.ok()) {
+        spdlog::warn("demo GPS not started ({}); the unit runs with no GPS", s.ToString());
+      } else if (!WaitForPort(port, 5000)) {
+        spdlog::warn("gpsfake did not open port {}; the unit runs with no GPS", port);
+      }
+    }
+    gps = std::make_unique<GpsClient>(go);
+    return gps->Start();
+  }
+
+  Status MakeSource() {
+    const std::string kind = options.demo ? "synthetic" : config.camera_source;
+    ReplayOptions ro;
+    ro.fps = config.camera_fps;
+    ro.realtime = true;
+    if (kind == "video") {
+      source = MakeVideoFileSource(config.camera_path, ro);
+    } else if (kind == "folder") {
+      source = MakeImageFolderSource(config.camera_path, ro);
+    } else if (kind == "synthetic") {
+      synth::DriveByOptions d;
+      d.width_px = config.camera_width_px;
+      d.height_px = config.camera_height_px;
+      d.fps = config.camera_fps;
+      if (options.demo) d.plates = DemoPlates();
+      source = MakeSyntheticDriveSource(options.demo_seed, d, /*realtime=*/true, /*loop=*/true);
+    } else {
+      CameraOptions co;
+      co.device = config.camera_device;
+      co.width_px = config.camera_width_px;
+      co.height_px = config.camera_height_px;
+      co.fps = config.camera_fps;
+      co.format = config.camera_pixel_format == "yuyv" ? PixelFormat::kYuyv : PixelFormat::kMjpeg;
+      if (config.camera_exposure_us > 0) co.exposure_100us = std::max(1, config.camera_exposure_us / 100);
+      if (config.camera_gain >= 0) co.gain = config.camera_gain;
+      v4l2_device = MakeLibv4l2Device();
+      source = std::make_unique<V4l2Camera>(*v4l2_device, co);
+    }
+    return source->Open();
+  }
+
+  void MakeHmi() {
+    if (!config.hmi_enabled) return;
+    std::string error;
+    if (options.headless) setenv("SDL_VIDEODRIVER", "dummy", 1);
+    const std::string driver = hmi::InitSdlVideo(&error);
+    if (driver.empty()) {
+      std::cout << "No screen: SDL could not start (" << error << "); running headless, alerts printed here."
+                << std::endl;
+      return;
+    }
+    headless = hmi::IsHeadlessDriver(driver);
+    if (headless) {
+      std::cout << "No display: running headless (SDL '" << driver
+                << "' driver, screen drawn off-screen); alerts printed here." << std::endl;
+    }
+    hmi::HmiOptions ho;
+    ho.view.width_px = config.screen_width_px;
+    ho.view.height_px = config.screen_height_px;
+    ho.view.fullscreen = config.fullscreen && !headless;
+    ho.config.driving_speed_mps = config.driving_speed_mps;
+    ho.config.idle_lock_ms = int64_t{config.idle_lock_s} * 1000;
+    ho.config.settings.volume_percent = config.volume_percent;
+    ho.config.settings.night = config.night_mode;
+    ho.config.settings.mute_low = config.mute_low;
+    ho.config.settings.mute_medium = config.mute_medium;
+    auto created = hmi::Hmi::Create(ho, this);
+    if (!created.ok()) {
+      std::cout << "Screen not available (" << created.status().ToString()
+                << "); running headless, alerts printed here." << std::endl;
+      headless = true;
+      return;
+    }
+    hmi = std::move(created.value());
+    if (!hmi->audio_error().empty()) {
+      std::cout << "No sound: " << hmi->audio_error() << std::endl;
+    }
+    if (options.demo) {
+      // Log the demo officer in through the real keypad, as a person would.
+      auto& model = hmi->model();
+      for (const char* c = kDemoOfficer; *c; ++c) model.Activate(std::string("login.key.") + *c);
+      model.Activate("login.ok");
+      for (const char* c = kDemoPin; *c; ++c) model.Activate(std::string("login.key.") + *c);
+      model.Activate("login.ok");
+    }
+  }
+
+  // ---------------------------------------------------------------------
+  void Start() {
+    started_mono_ms = MonotonicNowMs();
+    pipeline->Start();
+    capture_thread = std::thread([this] { CaptureLoop(); });
+    recognition_thread = std::thread([this] { RecognitionLoop(); });
+  }
+
+  void Shutdown() {
+    stop = true;
+    if (frames_queue) frames_queue->Close();
+    if (capture_thread.joinable()) capture_thread.join();
+    if (recognition_thread.joinable()) recognition_thread.join();
+    if (pipeline) pipeline->Stop();  // finishes reads already handed in
+    if (gps) gps->Stop();
+    gpsfake.Stop();
+    if (source) source->Close();
+  }
+
+  // Capture thread: never waits on recognition.
+  void CaptureLoop() {
+    while (!stop) {
+      auto frame = source->Read(100);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        source_health = source->health();
+      }
+      if (frame.ok()) {
+        ++frames_in;
+        frames_queue->PushDropOldest(std::move(frame.value()));
+        continue;
+      }
+      const StatusCode code = frame.status().code();
+      if (code == StatusCode::kTimeout || code == StatusCode::kCorruption) continue;
+      if (code == StatusCode::kUnavailable) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the source retries with backoff
+        continue;
+      }
+      if (code == StatusCode::kNotFound) {  // replay ended
+        spdlog::info("{}: end of input", source->name());
+        break;
+      }
+      spdlog::error("camera fault: {}", frame.status().ToString());
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
+
+  // Recognition thread: one Recognizer (one Tesseract engine) for its life.
+  void RecognitionLoop() {
+    RecognizerOptions ro;
+    Region region = Region::kGb;
+    ParseRegion(config.region, &region);
+    ro.region = region;
+    auto made = Recognizer::Create(ro);
+    if (!made.ok()) {
+      spdlog::error("recognition cannot start: {}", made.status().ToString());
+      return;
+    }
+    auto recognizer = std::move(made.value());
+    PlateTracker tracker(region);
+    int64_t utc_minus_mono_ms = 0;
+    while (true) {
+      auto frame = frames_queue->PopFor(std::chrono::milliseconds(100));
+      if (!frame) {
+        if (stop) break;
+        continue;
+      }
+      utc_minus_mono_ms = frame->captured_at_utc_ms - frame->captured_at_mono_ms;
+      std::vector<PlateObservation> observations = recognizer->Recognize(frame->image);
+      for (auto& o : observations) o.overview = OverviewAround(frame->image, o.box);
+      ++frames_processed;
+      if (hmi) {
+        std::vector<hmi::LiveBox> boxes;
+        for (const auto& o : observations) {
+          boxes.push_back({hmi::Rect{o.box.x, o.box.y, o.box.width, o.box.height}, o.text});
+        }
+        hmi->PostFrame(std::make_shared<const cv::Mat>(frame->image), std::move(boxes));
+      }
+      for (PassRead& pass : tracker.Update(frame->captured_at_mono_ms, observations)) {
+        EmitRead(std::move(pass), utc_minus_mono_ms, frame->captured_at_utc_ms);
+      }
+    }
+    for (PassRead& pass : tracker.Flush()) EmitRead(std::move(pass), utc_minus_mono_ms, NowUtcMs());
+  }
+
+  void EmitRead(PassRead pass, int64_t utc_minus_mono_ms, int64_t trigger_frame_utc_ms) {
+    Read read;
+    read.uuid = NewUuid();
+    read.vrm = pass.vrm;
+    read.confidence = pass.confidence;
+    read.char_confidence = pass.char_confidence;
+    read.candidates = pass.candidates;
+    read.syntax = pass.syntax;
+    // The evidence time: the last frame the plate was seen in.
+    read.captured_at_utc_ms = pass.last_seen_ms + utc_minus_mono_ms;
+    const FrameTag tag = TagFrame(*gps, read.captured_at_utc_ms);
+    read.clock_source = ToClockSource(tag.clock.source);
+    read.clock_offset_ms = tag.clock.gps_minus_system_ms.value_or(0);
+    read.position.mode = ToFixMode(tag.position.mode);
+    read.position.lat_deg = tag.position.lat_deg;
+    read.position.lon_deg = tag.position.lon_deg;
+    read.position.speed_mps = tag.position.speed_mps;
+    read.position.heading_deg = tag.position.track_deg;
+    read.position.fix_age_ms = tag.position.fix_age_ms;
+    read.camera_id = config.camera_id;
+    read.unit_id = config.unit_id;
+    read.plate_jpeg = EncodeJpeg(pass.patch, 90);
+    read.overview_jpeg = EncodeJpeg(pass.overview, 80);
+    ++reads;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      read_latency_ms.push_back(static_cast<double>(NowUtcMs() - trigger_frame_utc_ms));
+      recent_reads[read.uuid] = read;
+      read_trigger_utc_ms[read.uuid] = trigger_frame_utc_ms;
+      recent_order.push_back(read.uuid);
+      while (recent_order.size() > 64) {
+        recent_reads.erase(recent_order.front());
+        read_trigger_utc_ms.erase(recent_order.front());
+        recent_order.pop_front();
+      }
+    }
+    if (hmi) hmi->PostRead(read);
+    if (headless) {
+      std::printf("read  %-8s conf %5.1f  %s\n", read.vrm.c_str(), read.confidence, read.syntax.c_str());
+      std::fflush(stdout);
+    }
+    pipeline->OnRead(std::move(read));  // committed before any alert is raised
+  }
+
+  // AlertSink: on the HitPipeline's thread, after the read and hit are durable.
+  void OnAlert(const Alert& alert) override {
+    const Hit& hit = alert.hit;
+    ++hits_by_priority[static_cast<int>(hit.priority)];
+    if (hit.covert) return;  // recorded and synced, never alerted in the car
+    ++alerts;
+    Read read;
+    int64_t trigger_utc_ms = NowUtcMs();
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (auto it = recent_reads.find(hit.read_uuid); it != recent_reads.end()) read = it->second;
+      if (auto it = read_trigger_utc_ms.find(hit.read_uuid); it != read_trigger_utc_ms.end()) {
+        trigger_utc_ms = it->second;
+      }
+      if (hmi) {
+        alerts_to_draw.push_back(trigger_utc_ms);
+      } else {
+        capture_to_alert_ms.push_back(static_cast<double>(NowUtcMs() - trigger_utc_ms));
+      }
+    }
+    if (read.uuid.empty()) {
+      // Late hit on an older read: fetch it (with images) from the store.
+      auto stored = store->GetRead(hit.read_uuid, true);
+      if (stored.ok() && stored->has_value()) read = **stored;
+    }
+    if (hmi) hmi->PostHit(hit, read);
+    if (headless || !hmi) {
+      std::printf("HIT   %-6s %-8s %s (%s, list %s): %s%s\n", PriorityName(hit.priority),
+                  hit.entry_vrm.c_str(), MatchKindName(hit.match),
+                  read.vrm.empty() ? "?" : ("read " + read.vrm).c_str(), hit.list_name.c_str(),
+                  hit.reason.c_str(), hit.late ? " [late]" : "");
+      std::fflush(stdout);
+    }
+  }
+
+  // ---------------------------------------------------------------------
+  hmi::UnitStatus BuildStatus() const {
+    hmi::UnitStatus s;
+    SourceHealth h;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      h = source_health;
+    }
+    s.camera_ok = h.state == SourceState::kStreaming;
+    s.camera_text = s.camera_ok ? "CAM" : std::string("CAM ") + SourceStateName(h.state);
+    const GpsStatus g = gps->status();
+    const auto fix = gps->LastFix();
+    s.gps_fix = fix ? ToFixMode(fix->mode) : FixMode::kNone;
+    if (g.state == GpsState::kNoGpsd || g.state == GpsState::kNoFix) s.gps_fix = FixMode::kNone;
+    s.gps_stale = g.state == GpsState::kStaleFix;
+    s.speed_mps = (fix && g.state == GpsState::kOk) ? fix->speed_mps : std::nan("");
+    const ClockStatus clock = AssessClock(g, KernelClockSynchronised());
+    s.clock_source = ToClockSource(clock.source);
+    s.clock_ok = true;
+    s.sync_ok = true;  // no depot configured in this build of the unit: nothing failing
+    s.last_sync_utc_ms = 0;
+    const StoreState st = store->state();
+    struct statvfs vfs {};
+    if (statvfs(data_dir.c_str(), &vfs) == 0 && vfs.f_blocks > 0) {
+      s.storage_used_percent =
+          static_cast<int>(100 - (100 * static_cast<uint64_t>(vfs.f_bavail)) / static_cast<uint64_t>(vfs.f_blocks));
+    }
+    s.storage_ok = !st.disk_full && st.last_error.empty();
+    auto lists = store->Hotlists();
+    s.hotlist_ok = lists.ok() && !lists->empty();
+    s.hotlist_updated_utc_ms = s.hotlist_ok ? started_wall_ms : 0;
+    return s;
+  }
+  int64_t started_wall_ms = NowUtcMs();
+
+  Status RunLoop() {
+    Start();
+    const int64_t end_mono_ms = options.duration_ms > 0 ? MonotonicNowMs() + options.duration_ms : INT64_MAX;
+    int64_t next_status_ms = 0;
+    while (!stop && MonotonicNowMs() < end_mono_ms) {
+      const int64_t now_mono = MonotonicNowMs();
+      if (now_mono >= next_status_ms) {
+        if (hmi) hmi->PostStatus(BuildStatus());
+        next_status_ms = now_mono + 250;
+      }
+      if (hmi) {
+        std::vector<int64_t> drawing;
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          drawing.swap(alerts_to_draw);
+        }
+        if (!hmi->RunFrame(NowUtcMs())) break;  // window closed
+        // The hits posted before this frame are now on screen, sound started.
+        const int64_t now = NowUtcMs();
+        std::lock_guard<std::mutex> lock(mu);
+        for (int64_t t : drawing) capture_to_alert_ms.push_back(static_cast<double>(now - t));
+        // ~60 Hz; SDL's software renderer does not wait for vsync.
+        std::this_thread::sleep_for(std::chrono::milliseconds(headless ? 16 : 8));
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+    Shutdown();
+    return Status::Ok();
+  }
+
+  UnitSummary MakeSummary() const {
+    UnitSummary s;
+    s.frames_in = frames_in;
+    s.frames_processed = frames_processed;
+    s.frames_dropped = frames_queue ? frames_queue->dropped() : 0;
+    s.reads = reads;
+    s.hits_high = hits_by_priority[static_cast<int>(Priority::kHigh)];
+    s.hits_medium = hits_by_priority[static_cast<int>(Priority::kMedium)];
+    s.hits_low = hits_by_priority[static_cast<int>(Priority::kLow)];
+    s.alerts = alerts;
+    s.frame_queue_depth = frames_queue ? frames_queue->size() : 0;
+    s.store_queue_depth = store ? store->state().queued_writes : 0;
+    s.headless = headless;
+    std::lock_guard<std::mutex> lock(mu);
+    s.capture_to_alert_p50_ms = Percentile(capture_to_alert_ms, 50);
+    s.capture_to_alert_p95_ms = Percentile(capture_to_alert_ms, 95);
+    s.read_latency_p50_ms = Percentile(read_latency_ms, 50);
+    s.read_latency_p95_ms = Percentile(read_latency_ms, 95);
+    return s;
+  }
+
+  // ---- HmiActions (HMI thread) -------------------------------------------
+  Status Login(const std::string& officer_id, const std::string& pin) override {
+    auto s = officers->Login(officer_id, pin, NowUtcMs());
+    if (!s.ok()) return s.status();
+    session = std::move(s.value());
+    return Status::Ok();
+  }
+  void Logout(const std::string&, bool) override {
+    if (session) (void)officers->Logout(&*session, NowUtcMs());
+    session.reset();
+  }
+  Status RecordOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& note) override {
+    if (!session) return PermissionDenied("log in to record an outcome");
+    return officers->RecordOutcome(&*session, hit_uuid, outcome, note, NowUtcMs());
+  }
+  Result<std::vector<Hit>> CheckVrm(const std::string& vrm) override {
+    std::vector<Hit> out;
+    for (const MatchResult& m : matcher.MatchVrm(vrm, {}, NowUtcMs())) {
+      Hit h;
+      h.list_name = m.list_name;
+      h.entry_vrm = m.entry_vrm;
+      h.priority = m.priority;
+      h.match = m.kind;
+      h.covert = m.covert;
+      if (m.covert) continue;  // covert lists are never shown in the car
+      auto entry = store->GetHotlistEntry(m.list_name, m.entry_vrm);
+      if (entry.ok() && entry->has_value()) {
+        const HotlistEntry& e = **entry;
+        h.reason = e.reason;
+        h.warning_markers = e.warning_markers;
+        h.information = e.information;
+        h.make = e.make;
+        h.model = e.model;
+        h.colour = e.colour;
+      }
+      out.push_back(std::move(h));
+    }
+    return out;
+  }
+  void SettingsChanged(const hmi::HmiSettings& s) override {
+    (void)policy->SetMuted(Priority::kLow, s.mute_low);
+    (void)policy->SetMuted(Priority::kMedium, s.mute_medium);
+    if (session) {
+      const int64_t now = NowUtcMs();
+      (void)officers->ChangeSetting(&*session, "volume_percent", std::to_string(s.volume_percent), now);
+      (void)officers->ChangeSetting(&*session, "night", s.night ? "on" : "off", now);
+      (void)officers->ChangeSetting(&*session, "mute_low", s.mute_low ? "on" : "off", now);
+      (void)officers->ChangeSetting(&*session, "mute_medium", s.mute_medium ? "on" : "off", now);
+    }
+  }
+};
+
+Unit::Unit(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Unit::~Unit() = default;
+
+Result<std::unique_ptr<Unit>> Unit::Create(const UnitConfig& config, const UnitOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  impl->options = options;
+  if (Status s = impl->Build(); !s.ok()) return s;
+  return std::unique_ptr<Unit>(new Unit(std::move(impl)));
+}
+
+Status Unit::Run() { return impl_->RunLoop(); }
+void Unit::RequestStop() { impl_->stop = true; }
+UnitSummary Unit::Summary() const { return impl_->MakeSummary(); }
+
+}  // namespace anpr::unit

@@ -1,0 +1,71 @@
+// The in-car unit: capture, recognition, GPS tagging, the store, matching,
+// alerts, the touchscreen and sync, joined by bounded queues.
+//
+//   capture thread --frames (bounded, drop oldest, counted)--> recognition
+//   thread (Recognizer + PlateTracker) --Read--> HitPipeline (store commits
+//   the read, then matches it, records hits) --Alert--> HMI inbox / console.
+//
+// Capture never waits on recognition; frames may be dropped under load and
+// are counted; reads and hits are never dropped (the store queues them).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "capture/status.h"
+#include "vehicle/app/unit_config.h"
+
+namespace anpr::unit {
+
+struct UnitOptions {
+  bool demo = false;          // synthetic drive, gpsfake with the demo log, demo hotlist
+  bool headless = false;      // no window even if a display is there
+  int64_t duration_ms = 0;    // 0 = until stopped (window closed, SIGINT/SIGTERM)
+  std::string demo_dir;       // demo-hotlist.csv and demo-drive.nmea (hw/demo in the checkout)
+  uint64_t demo_seed = 1;
+};
+
+// Figures for the one-line JSON summary and the status screen.
+struct UnitSummary {
+  uint64_t frames_in = 0;         // delivered by the source
+  uint64_t frames_processed = 0;  // recognised
+  uint64_t frames_dropped = 0;    // discarded because recognition was behind
+  uint64_t reads = 0;
+  uint64_t hits_high = 0, hits_medium = 0, hits_low = 0;
+  uint64_t alerts = 0;            // hits shown and sounded (not covert, not repeats)
+  double capture_to_alert_p50_ms = 0;
+  double capture_to_alert_p95_ms = 0;
+  double read_latency_p50_ms = 0;  // frame capture to read committed
+  double read_latency_p95_ms = 0;
+  size_t frame_queue_depth = 0;
+  size_t store_queue_depth = 0;
+  bool headless = true;
+  std::string ToJson() const;
+};
+
+class Unit {
+ public:
+  // Builds every part from the configuration (demo: also starts gpsfake and
+  // imports the demo hotlist). Errors name what could not start.
+  static Result<std::unique_ptr<Unit>> Create(const UnitConfig& config, const UnitOptions& options);
+  ~Unit();
+  Unit(const Unit&) = delete;
+  Unit& operator=(const Unit&) = delete;
+
+  // Runs on the calling (main) thread: the screen and its event loop, until
+  // the duration passed, the window closed or RequestStop() was called.
+  Status Run();
+  // Safe from any thread and from a signal handler.
+  void RequestStop();
+  UnitSummary Summary() const;
+
+  struct Impl;
+
+ private:
+  explicit Unit(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace anpr::unit
