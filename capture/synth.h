@@ -41,6 +41,9 @@ struct PlateSpec {
   std::string text;
   PlateStyle style = PlateStyle::kUkRear;
   bool two_line = false;
+  // The small supplier name and "BS AU 145e" printed in the bottom margin of
+  // real plates (a realistic bit of non-registration text; never read).
+  bool supplier_mark = false;
 };
 
 // A random plate in the current GB format (two letters, two-digit age

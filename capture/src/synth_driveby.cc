@@ -73,7 +73,9 @@ DriveBy::DriveBy(uint64_t seed, DriveByOptions options) {
   if (specs.empty()) {
     for (int i = 0; i < options.random_vehicles; ++i) {
       PlateStyle style = UniformInt(rng, 0, 9) < 5 ? PlateStyle::kUkRear : PlateStyle::kUkFront;
-      specs.push_back({RandomUkPlate(rng), style, false});
+      PlateSpec spec{RandomUkPlate(rng), style, false};
+      spec.supplier_mark = internal::Chance(rng, 0.5);
+      specs.push_back(spec);
     }
   }
   const double period_s = options.pass_duration_s + options.gap_s;

@@ -231,6 +231,31 @@ void DrawBand(cv::Mat& plate, const cv::Rect2d& band_mm, double ppm) {
   DrawGlyph(plate, 'K', ToPx({x + 18, y, 16, letters_h}, ppm), cv::Scalar(255, 255, 255));
 }
 
+// Supplier name and standard mark, 5 mm tall, centred in the bottom margin
+// under the characters (too small to draw below about 1 px per 4 mm).
+void DrawSupplierMark(cv::Mat& plate, const PlateLayout& layout, double ppm) {
+  const double text_h_mm = 5;
+  const double height_px = text_h_mm * ppm;
+  if (height_px < 3 || layout.glyphs.empty()) return;
+  double bottom_mm = 0, left_mm = layout.size_mm.width, right_mm = 0;
+  for (const GlyphCell& g : layout.glyphs) {
+    bottom_mm = std::max(bottom_mm, g.cell_mm.y + g.cell_mm.height);
+    left_mm = std::min(left_mm, g.cell_mm.x);
+    right_mm = std::max(right_mm, g.cell_mm.x + g.cell_mm.width);
+  }
+  const double margin_mm = layout.size_mm.height - bottom_mm;
+  if (margin_mm < text_h_mm + 3) return;
+  const std::string text = "SYNTH PLATES  BS AU 145e";
+  const double scale = height_px / 22.0;  // Hershey cap height ~22 px at scale 1
+  int baseline = 0;
+  cv::Size size = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &baseline);
+  const double centre_px = (left_mm + right_mm) / 2 * ppm;
+  const double base_mm = bottom_mm + (margin_mm + text_h_mm) / 2;
+  cv::putText(plate, text,
+              cv::Point(static_cast<int>(centre_px - size.width / 2.0), static_cast<int>(std::lround(base_mm * ppm))),
+              cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(70, 70, 70), 1, cv::LINE_AA);
+}
+
 }  // namespace
 
 cv::Mat GlyphMask(char c, cv::Size size) {
@@ -304,6 +329,7 @@ cv::Mat RenderPlateAt(const PlateSpec& spec, double px_per_mm) {
   for (const GlyphCell& g : layout.glyphs) {
     DrawGlyph(plate, g.c, ToPx(g.cell_mm, px_per_mm), kInkBgr);
   }
+  if (spec.supplier_mark) DrawSupplierMark(plate, layout, px_per_mm);
   return plate;
 }
 

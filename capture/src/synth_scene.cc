@@ -531,7 +531,11 @@ Scene MakeScene(uint64_t seed, const SceneOptions& options, const std::vector<Pl
   const int width = std::max(64, options.width_px);
   const int height = std::max(64, options.height_px);
   std::vector<PlateSpec> specs = plates;
-  if (specs.empty()) specs.push_back({RandomUkPlate(rng), RandomStyle(rng), false});
+  if (specs.empty()) {
+    PlateSpec spec{RandomUkPlate(rng), RandomStyle(rng), false};
+    spec.supplier_mark = Chance(rng, 0.5);
+    specs.push_back(spec);
+  }
 
   Scene scene;
   scene.image.create(height, width, CV_8UC3);

@@ -134,6 +134,25 @@ TEST(RenderPlate, ProportionsHoldAtSmallSizes) {
   EXPECT_NEAR(runs[3].first - runs[0].first, 3 * 61 * ppm, 1.5);
 }
 
+TEST(RenderPlate, SupplierMarkStaysInTheBottomMargin) {
+  const double ppm = 2.0;
+  PlateSpec spec{"HK52 WXA", PlateStyle::kUkRear, false};
+  spec.supplier_mark = true;
+  cv::Mat plate = RenderPlate(spec, 158);
+  cv::Mat plain = RenderPlate({"HK52 WXA", PlateStyle::kUkRear, false}, 158);
+  cv::Mat diff;
+  cv::absdiff(plate, plain, diff);
+  cv::Mat changed;
+  cv::cvtColor(diff, changed, cv::COLOR_BGR2GRAY);
+  std::vector<cv::Point> where;
+  cv::findNonZero(changed > 30, where);
+  ASSERT_FALSE(where.empty());
+  cv::Rect r = cv::boundingRect(where);
+  EXPECT_GE(r.y, (16 + 79) * ppm);       // below the characters
+  EXPECT_LE(r.y + r.height, 111 * ppm);  // on the plate
+  EXPECT_LE(r.height, 7 * ppm);          // small print
+}
+
 TEST(RenderPlate, ColoursBandAndTwoLine) {
   cv::Mat rear = RenderPlate({"AB12 CDE", PlateStyle::kUkRear, false}, 40);
   cv::Mat front = RenderPlate({"AB12 CDE", PlateStyle::kUkFront, false}, 40);

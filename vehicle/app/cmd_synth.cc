@@ -28,6 +28,7 @@ struct Options {
   std::string plates_csv;
   std::string style = "random";
   bool two_line = false;
+  bool supplier_mark = false;
   bool night = false;
   bool ir = false;
   int width_px = 1280;
@@ -123,15 +124,15 @@ int RunScene(const Options& o) {
   so.lighting = LightingOf(o);
   std::vector<synth::PlateSpec> specs;
   for (const auto& text : o.plates) {
-    synth::PlateSpec spec{text, synth::PlateStyle::kUkRear, o.two_line};
+    synth::PlateSpec spec{text, synth::PlateStyle::kUkRear, o.two_line, o.supplier_mark};
     if (!ParseStyle(o.style, rng, &spec.style)) {
       std::cerr << "anpr synth: --style must be front, rear, eu or random\n";
       return 2;
     }
     specs.push_back(spec);
   }
-  if (specs.empty() && (o.style != "random" || o.two_line)) {
-    synth::PlateSpec spec{synth::RandomUkPlate(rng), synth::PlateStyle::kUkRear, o.two_line};
+  if (specs.empty() && (o.style != "random" || o.two_line || o.supplier_mark)) {
+    synth::PlateSpec spec{synth::RandomUkPlate(rng), synth::PlateStyle::kUkRear, o.two_line, o.supplier_mark};
     if (!ParseStyle(o.style, rng, &spec.style)) {
       std::cerr << "anpr synth: --style must be front, rear, eu or random\n";
       return 2;
@@ -164,7 +165,7 @@ int RunVideo(const Options& o) {
   std::string text;
   while (std::getline(csv, text, ',')) {
     if (text.find_first_not_of(' ') == std::string::npos) continue;
-    synth::PlateSpec spec{text, synth::PlateStyle::kUkRear, o.two_line};
+    synth::PlateSpec spec{text, synth::PlateStyle::kUkRear, o.two_line, o.supplier_mark};
     if (!ParseStyle(o.style, rng, &spec.style)) {
       std::cerr << "anpr synth: --style must be front, rear, eu or random\n";
       return 2;
@@ -223,6 +224,7 @@ int RunFixtures(const Options& o) {
     std::vector<synth::PlateSpec> specs;
     synth::PlateSpec spec{synth::RandomUkPlate(rng), (rng() % 2) ? synth::PlateStyle::kUkRear
                                                                 : synth::PlateStyle::kUkFront, false};
+    spec.supplier_mark = (i % 3) != 0;
     switch (i % 10) {
       case 0: spec.style = synth::PlateStyle::kUkRear; break;
       case 1: spec.style = synth::PlateStyle::kUkFront; break;
@@ -266,6 +268,7 @@ void AddCommon(CLI::App* app, Options* o) {
   app->add_option("--style", o->style, "Plate style: front (white), rear (yellow), eu (blue band), random")
       ->check(CLI::IsMember({"front", "rear", "eu", "random"}));
   app->add_flag("--two-line", o->two_line, "Two-line (square) plates");
+  app->add_flag("--mark", o->supplier_mark, "Print the small supplier mark under the characters");
   auto* night = app->add_flag("--night", o->night, "Night: dark scene, lit plate, lamps");
   auto* ir = app->add_flag("--ir", o->ir, "Grey infrared camera");
   night->excludes(ir);
