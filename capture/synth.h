@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ enum class PlateStyle {
   kEu,       // black on white with a blue band (country letters) on the left
 };
 
+// "uk-front", "uk-rear" or "eu" (the names the `anpr synth` JSON uses).
+const char* PlateStyleName(PlateStyle style);
+
 enum class Lighting {
   kDay,
   kNight,     // dark scene, headlight-lit plate, more sensor noise
@@ -37,6 +41,9 @@ struct PlateSpec {
   std::string text;
   PlateStyle style = PlateStyle::kUkRear;
   bool two_line = false;
+  // The small supplier name and "BS AU 145e" printed in the bottom margin of
+  // real plates (a realistic bit of non-registration text; never read).
+  bool supplier_mark = false;
 };
 
 // A random plate in the current GB format (two letters, two-digit age
@@ -53,6 +60,9 @@ struct PlacedPlate {
   cv::Rect box;                         // axis-aligned bounds in the image
   std::array<cv::Point2f, 4> corners;   // TL, TR, BR, BL of the plate outline
   int char_height_px = 0;               // character height as drawn
+  // False when part of the plate is outside the image (a drive-by vehicle
+  // leaving the frame); `box` is then clipped to the image, `corners` not.
+  bool fully_visible = true;
 };
 
 struct SceneOptions {
@@ -98,25 +108,33 @@ struct DriveByFrame {
   std::vector<int> pass_index;       // for each plate: which vehicle pass (0-based)
 };
 
-// A short drive-by: each vehicle approaches and grows in view, then leaves.
-// Frames are rendered on demand, so a long drive costs no memory.
+// A short drive-by: each vehicle approaches and grows in view, then leaves
+// sideways; vehicles pass one at a time, `gap_s` of empty road between them
+// (half a gap before the first and after the last). Frames are rendered on
+// demand, so a long drive costs no memory beyond the cached background and
+// noise. Frame() is const and safe to call from several threads at once;
+// copies share the cached state.
 class DriveBy {
  public:
   DriveBy(uint64_t seed, DriveByOptions options);
   int frame_count() const;
   double fps() const;
+  // Frame `index` in [0, frame_count()); an empty image outside that range.
+  // The same index always gives the same pixels.
   DriveByFrame Frame(int index) const;
   // The plate of each pass (normalised), in pass order.
   const std::vector<std::string>& pass_plates() const;
+  const DriveByOptions& options() const;
 
  private:
-  uint64_t seed_;
-  DriveByOptions options_;
-  std::vector<PlateSpec> specs_;
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
   std::vector<std::string> pass_plates_;
 };
 
-// Writes the drive to a video file (MJPG in AVI by extension .avi).
+// Writes every frame of the drive to `path`, which must end in .avi (Motion
+// JPEG, OpenCV's built-in writer, readable by cv::VideoCapture and players).
+// An IoError names the file when it cannot be written.
 Status WriteVideo(const DriveBy& drive, const std::string& path);
 
 }  // namespace anpr::synth
