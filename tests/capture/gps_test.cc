@@ -170,7 +170,7 @@ TEST_F(GpsClientTest, FixGoesStaleWhenReportsStop) {
   const int port = testing::FreePort();
   GpsFake fake;
   // Played once; gpsd stays up afterwards with nothing to say.
-  ASSERT_TRUE(fake.Start(testing::DriveLogPath(), port, 0.03, /*once=*/true, /*linger_s=*/20));
+  ASSERT_TRUE(fake.Start(testing::DriveLogPath(), port, 0.02, /*once=*/true, /*linger_s=*/20));
   GpsOptions o = Options(port);
   o.stale_after_ms = 400;
   GpsClient client(o);
