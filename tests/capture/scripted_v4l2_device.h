@@ -48,6 +48,7 @@ class ScriptedV4l2Device : public V4l2Device {
   int eintr_next = 0;         // the next N ioctls fail with EINTR
   int eagain_next = 0;        // the next N DQBUFs fail with EAGAIN
   int unplug_after = -1;      // after this many more frames, the cable is pulled
+  int replug_after_opens = 0; // while out, plugged back in after this many failed opens
   int garble_next = 0;        // the next N frames carry a broken JPEG
   uint32_t skip_sequence = 0; // the driver drops this many frames before the next
   bool same_picture = false;  // reuse frame 0's picture (benchmarks: no encode cost)
@@ -69,6 +70,11 @@ class ScriptedV4l2Device : public V4l2Device {
   void Replug() { present = true; }
 
   int Open(const char* p, int) override {
+    if (!present && replug_after_opens > 0 && --replug_after_opens == 0) {
+      present = true;
+      errno = ENOENT;
+      return -1;
+    }
     if (!present || path != p) {
       errno = ENOENT;
       return -1;
