@@ -91,7 +91,15 @@ TEST_F(GpsClientTest, ReportsTheLogsFixesOnePerEpochWithTrustedFieldsOnly) {
   std::lock_guard<std::mutex> lock(heard.mu);
   int checked = 0;
   int64_t previous_time = -1;
+  bool first_timed = true;
   for (const GpsFix& f : heard.fixes) {
+    if (f.time_utc_ms && first_timed) {
+      // The client may have connected mid-epoch and missed its first
+      // sentences: the first fix heard can be partial. Not checked.
+      first_timed = false;
+      previous_time = *f.time_utc_ms;
+      continue;
+    }
     if (!f.time_utc_ms) {
       // Untimed: only "no fix" reports reach the listener.
       EXPECT_EQ(f.mode, GpsFixMode::kNone);
@@ -130,7 +138,11 @@ TEST_F(GpsClientTest, ReportsTheLogsFixesOnePerEpochWithTrustedFieldsOnly) {
   // the measured offset is that difference (within the replay's pace).
   const auto offset = client.ClockOffsetMs();
   ASSERT_TRUE(offset.has_value());
-  EXPECT_LT(std::llabs(*offset - (history.back().time_utc_ms.value() - history.back().received_utc_ms)), 5000);
+  // It is the largest (time - receipt) of recent fixes: the least delayed.
+  bool found = false;
+  for (const GpsFix& f : history) found = found || *f.time_utc_ms - f.received_utc_ms == *offset;
+  EXPECT_TRUE(found);
+  EXPECT_GE(*offset, history.back().time_utc_ms.value() - history.back().received_utc_ms);
 }
 
 TEST_F(GpsClientTest, GpsdRestartIsReportedAsAGapAndTheClientRecovers) {
@@ -170,7 +182,7 @@ TEST_F(GpsClientTest, FixGoesStaleWhenReportsStop) {
   const int port = testing::FreePort();
   GpsFake fake;
   // Played once; gpsd stays up afterwards with nothing to say.
-  ASSERT_TRUE(fake.Start(testing::DriveLogPath(), port, 0.03, /*once=*/true, /*linger_s=*/20));
+  ASSERT_TRUE(fake.Start(testing::DriveLogPath(), port, 0.02, /*once=*/true, /*linger_s=*/20));
   GpsOptions o = Options(port);
   o.stale_after_ms = 400;
   GpsClient client(o);

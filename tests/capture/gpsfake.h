@@ -105,6 +105,9 @@ class GpsFake {
       if (i == 50) ::kill(-pid_, SIGKILL);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    // gpsfake leaves its gpsd control socket behind when terminated.
+    const char* tmp = std::getenv("TMPDIR");
+    ::unlink((std::string(tmp ? tmp : "/tmp") + "/gpsfake-" + std::to_string(pid_) + ".sock").c_str());
     pid_ = -1;
   }
 

@@ -48,8 +48,10 @@ class ScriptedV4l2Device : public V4l2Device {
   int eintr_next = 0;         // the next N ioctls fail with EINTR
   int eagain_next = 0;        // the next N DQBUFs fail with EAGAIN
   int unplug_after = -1;      // after this many more frames, the cable is pulled
+  int replug_after_opens = 0; // while out, plugged back in after this many failed opens
   int garble_next = 0;        // the next N frames carry a broken JPEG
   uint32_t skip_sequence = 0; // the driver drops this many frames before the next
+  bool same_picture = false;  // reuse frame 0's picture (benchmarks: no encode cost)
 
   // --- what the camera did, for assertions ---
   std::map<uint32_t, int> controls;  // control id -> value set
@@ -68,6 +70,11 @@ class ScriptedV4l2Device : public V4l2Device {
   void Replug() { present = true; }
 
   int Open(const char* p, int) override {
+    if (!present && replug_after_opens > 0 && --replug_after_opens == 0) {
+      present = true;
+      errno = ENOENT;
+      return -1;
+    }
     if (!present || path != p) {
       errno = ENOENT;
       return -1;
@@ -262,7 +269,8 @@ class ScriptedV4l2Device : public V4l2Device {
     const uint32_t index = queued_.front();
     queued_.pop_front();
     std::vector<uint8_t>& mem = buffers_[index];
-    const int n = frames_made++;
+    const int n = same_picture ? 0 : frames_made;
+    ++frames_made;
     const int level = LevelOf(n);
     uint32_t used = 0;
     if (granted_fourcc == V4L2_PIX_FMT_YUYV) {
@@ -273,9 +281,16 @@ class ScriptedV4l2Device : public V4l2Device {
         mem[i + 1] = 128;
       }
     } else {
-      cv::Mat img(int(granted_height), int(granted_width), CV_8UC3, cv::Scalar(level, level, level));
       std::vector<uint8_t> jpeg;
-      cv::imencode(".jpg", img, jpeg);
+      if (same_picture && !cached_jpeg_.empty()) {
+        jpeg = cached_jpeg_;
+      } else {
+        cv::Mat img(int(granted_height), int(granted_width), CV_8UC3, cv::Scalar(level, level, level));
+        // Some texture, so the JPEG is not trivially small.
+        cv::randu(img, cv::Scalar::all(level - 20), cv::Scalar::all(level + 21));
+        cv::imencode(".jpg", img, jpeg);
+        if (same_picture) cached_jpeg_ = jpeg;
+      }
       if (garble_next > 0) {
         --garble_next;
         jpeg.resize(jpeg.size() / 8);  // a truncated transfer
@@ -307,6 +322,7 @@ class ScriptedV4l2Device : public V4l2Device {
   int next_fd_ = 100;
   double rate_ = 30;
   std::vector<std::vector<uint8_t>> buffers_;
+  std::vector<uint8_t> cached_jpeg_;
   std::deque<uint32_t> queued_;
   uint32_t driver_sequence_ = 0;
 };
