@@ -22,10 +22,10 @@ struct RecognizerOptions {
   ReaderOptions reader;
   // Detected regions read per frame, best detector score first: bounds the
   // time a cluttered frame can take.
-  int max_reads_per_frame = 5;
+  int max_reads_per_frame = 3;
   // Readings below this confidence (0-100), or with fewer characters, are
   // not reported.
-  double min_confidence = 45;
+  double min_confidence = 25;
   int min_chars = 3;
   // Character height the plate is rescaled to before reading.
   int read_char_height_px = 34;
@@ -62,6 +62,15 @@ class Recognizer {
 std::vector<PlateCandidate> MakeCandidates(const std::vector<CharChoice>& chars,
                                            const std::string& best_text, double best_confidence,
                                            Region region, int max);
+
+// Cuts one text line out of the grey frame, upright, with characters
+// `char_px` tall, contrast stretched and with a light border (Tesseract reads
+// a line best with some quiet margin around it). Dark parts that are not
+// character-shaped (border, frame, EU band, hyphen) are blanked out. When
+// `char_boxes` is given it receives the character blobs kept, in the
+// returned image's pixels, left to right.
+cv::Mat PrepareLineForOcr(const cv::Mat& grey, const TextLine& line, int char_px,
+                          std::vector<cv::Rect>* char_boxes = nullptr);
 
 // Confidence of a whole reading from its character confidences (0-100):
 // weighs the weakest character, as one wrong character makes a wrong read.

@@ -44,7 +44,7 @@ Result<std::unique_ptr<PlateReader>> PlateReader::Create(const ReaderOptions& op
                          0, &names, &values, false) != 0) {
     return Internal("Tesseract failed to load " + file);
   }
-  reader->api_->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+  reader->api_->SetPageSegMode(tesseract::PSM_RAW_LINE);
   reader->api_->SetVariable("tessedit_char_whitelist", kPlateAlphabet);
   // Character-level alternatives from the LSTM decoder (ChoiceIterator).
   reader->api_->SetVariable("lstm_choice_mode", "2");
@@ -52,7 +52,7 @@ Result<std::unique_ptr<PlateReader>> PlateReader::Create(const ReaderOptions& op
   return reader;
 }
 
-std::vector<CharChoice> PlateReader::ReadLine(const cv::Mat& line) {
+std::vector<CharChoice> PlateReader::ReadLine(const cv::Mat& line, std::vector<cv::Rect>* boxes) {
   std::vector<CharChoice> out;
   if (line.empty() || line.type() != CV_8UC1) return out;
   cv::Mat img = line.isContinuous() ? line : line.clone();
@@ -82,6 +82,11 @@ std::vector<CharChoice> PlateReader::ReadLine(const cv::Mat& line) {
       std::sort(c.alternatives.begin(), c.alternatives.end(),
                 [](const auto& a, const auto& b) { return a.second > b.second; });
       out.push_back(std::move(c));
+      if (boxes) {
+        int l = 0, t = 0, r = 0, b = 0;
+        it->BoundingBox(tesseract::RIL_SYMBOL, &l, &t, &r, &b);
+        boxes->push_back(cv::Rect(l, t, r - l, b - t));
+      }
     } while (it->Next(tesseract::RIL_SYMBOL));
   }
   api_->Clear();

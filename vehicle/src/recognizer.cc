@@ -8,12 +8,8 @@
 #include "vehicle/plate_syntax.h"
 
 namespace anpr {
-namespace {
-
-// Cuts one text line out of the grey frame, upright, with characters
-// `char_px` tall, contrast stretched and with a light border (Tesseract reads
-// a line best with some quiet margin around it).
-cv::Mat RectifyLine(const cv::Mat& grey, const TextLine& line, int char_px) {
+cv::Mat PrepareLineForOcr(const cv::Mat& grey, const TextLine& line, int char_px,
+                          std::vector<cv::Rect>* char_boxes) {
   float len = float(cv::norm(line.corners[1] - line.corners[0]));
   float tall = float(cv::norm(line.corners[3] - line.corners[0]));
   float scale = float(char_px) / std::max(line.char_height_px, 1.0f);
@@ -43,13 +39,64 @@ cv::Mat RectifyLine(const cv::Mat& grey, const TextLine& line, int char_px) {
   }
   if (hi - lo < 16) hi = std::min(255, lo + 16);
   cut.convertTo(cut, CV_8U, 255.0 / (hi - lo), -lo * 255.0 / (hi - lo));
+
+  // Blank out everything dark that is not a character: the plate's border
+  // and frame, the EU band, screws, hyphens, seals. Tesseract misreads a
+  // frame round the text as characters, or reads nothing at all.
+  cv::Mat bin, labels, stats, centroids;
+  cv::threshold(cut, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
+  std::vector<uchar> keep(size_t(std::max(n, 1)), 0);
+  const float cp = float(char_px);
+  for (int i = 1; i < n; ++i) {
+    const int* st = stats.ptr<int>(i);
+    int x = st[cv::CC_STAT_LEFT], y = st[cv::CC_STAT_TOP];
+    int bw = st[cv::CC_STAT_WIDTH], bh = st[cv::CC_STAT_HEIGHT];
+    float cy = y + bh * 0.5f;
+    bool touches_side = x <= 0 || x + bw >= w;
+    bool ok = bh >= 0.45f * cp && bh <= 1.45f * cp && bw <= 1.3f * cp && !touches_side &&
+              cy > 0.25f * float(h) && cy < 0.75f * float(h);
+    keep[size_t(i)] = ok ? 1 : 0;
+  }
+  for (int y = 0; y < h; ++y) {
+    const int* lab = labels.ptr<int>(y);
+    uchar* p = cut.ptr<uchar>(y);
+    for (int x = 0; x < w; ++x) {
+      if (lab[x] > 0 && !keep[size_t(lab[x])]) p[x] = 255;
+    }
+  }
+  // Tesseract is given a raw line (no layout analysis), so the characters
+  // should fill most of its height: trim to the kept blobs.
+  std::vector<cv::Rect> kept;
+  for (int i = 1; i < n; ++i) {
+    if (!keep[size_t(i)]) continue;
+    const int* st = stats.ptr<int>(i);
+    kept.emplace_back(st[cv::CC_STAT_LEFT], st[cv::CC_STAT_TOP], st[cv::CC_STAT_WIDTH], st[cv::CC_STAT_HEIGHT]);
+  }
+  int top = 0, bottom = h;
+  if (!kept.empty()) {
+    std::vector<int> tops, bottoms;
+    for (const cv::Rect& r : kept) {
+      tops.push_back(r.y);
+      bottoms.push_back(r.y + r.height);
+    }
+    std::sort(tops.begin(), tops.end());
+    std::sort(bottoms.begin(), bottoms.end());
+    int margin = std::max(2, char_px / 8);
+    top = std::max(0, tops.front() - margin);
+    bottom = std::min(h, bottoms.back() + margin);
+  }
   cv::Mat padded;
-  int pad = char_px / 3;
-  cv::copyMakeBorder(cut, padded, pad, pad, pad, pad, cv::BORDER_CONSTANT, cv::Scalar(255));
+  int pad_x = char_px / 3, pad_y = std::max(2, char_px / 10);
+  cv::copyMakeBorder(cut.rowRange(top, bottom), padded, pad_y, pad_y, pad_x, pad_x, cv::BORDER_CONSTANT,
+                     cv::Scalar(255));
+  if (char_boxes) {
+    *char_boxes = kept;
+    for (cv::Rect& r : *char_boxes) r += cv::Point(pad_x, pad_y - top);
+    std::sort(char_boxes->begin(), char_boxes->end(), [](const cv::Rect& a, const cv::Rect& b) { return a.x < b.x; });
+  }
   return padded;
 }
-
-}  // namespace
 
 double ReadingConfidence(const std::vector<float>& char_confidence) {
   if (char_confidence.empty()) return 0;
@@ -111,9 +158,24 @@ bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const Pla
                             PlateObservation* out) {
   std::vector<CharChoice> chars;
   for (const TextLine& line : region.lines) {
-    cv::Mat cut = RectifyLine(grey, line, options_.read_char_height_px);
-    std::vector<CharChoice> part = reader_->ReadLine(cut);
-    chars.insert(chars.end(), part.begin(), part.end());
+    std::vector<cv::Rect> blobs;
+    cv::Mat cut = PrepareLineForOcr(grey, line, options_.read_char_height_px, &blobs);
+    std::vector<cv::Rect> boxes;
+    std::vector<CharChoice> part;
+    part = reader_->ReadLine(cut, &boxes);
+    // Keep only characters Tesseract placed on a character-like blob: what
+    // it reads into the margin or between blobs is a border, band or seal.
+    // (LSTM boxes are loose, so half an overlap is enough.)
+    for (size_t i = 0; i < part.size(); ++i) {
+      bool on_blob = blobs.empty();
+      if (i < boxes.size()) {
+        for (const cv::Rect& b : blobs) {
+          int overlap = std::min(b.x + b.width, boxes[i].x + boxes[i].width) - std::max(b.x, boxes[i].x);
+          if (overlap >= std::min(b.width, boxes[i].width) / 2) { on_blob = true; break; }
+        }
+      }
+      if (on_blob) chars.push_back(std::move(part[i]));
+    }
   }
   if (int(chars.size()) < options_.min_chars) return false;
   SyntaxFit fit = FitPlateSyntax(chars, options_.region);
