@@ -1,5 +1,6 @@
 #include "vehicle/plate_reader.h"
 
+#include <omp.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
@@ -55,6 +56,9 @@ Result<std::unique_ptr<PlateReader>> PlateReader::Create(const ReaderOptions& op
 std::vector<CharChoice> PlateReader::ReadLine(const cv::Mat& line, std::vector<cv::Rect>* boxes) {
   std::vector<CharChoice> out;
   if (line.empty() || line.type() != CV_8UC1) return out;
+  // Debian's Tesseract is built with OpenMP; the unit runs one engine per
+  // worker thread, so the engine must not start threads of its own.
+  omp_set_num_threads(1);
   cv::Mat img = line.isContinuous() ? line : line.clone();
   api_->SetImage(img.data, img.cols, img.rows, 1, int(img.step));
   api_->SetSourceResolution(300);
