@@ -66,10 +66,11 @@ std::vector<PlateCandidate> MakeCandidates(const std::vector<CharChoice>& chars,
 // Cuts one text line out of the grey frame, upright, with characters
 // `char_px` tall, contrast stretched and with a light border (Tesseract reads
 // a line best with some quiet margin around it). Dark parts that are not
-// character-shaped (border, frame, EU band, hyphen) are blanked out. When
+// character-shaped (border, frame, EU band, hyphen) or that are coloured in
+// `colour` (the BGR frame; may be empty) are blanked out. When
 // `char_boxes` is given it receives the character blobs kept, in the
 // returned image's pixels, left to right.
-cv::Mat PrepareLineForOcr(const cv::Mat& grey, const TextLine& line, int char_px,
+cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const TextLine& line, int char_px,
                           std::vector<cv::Rect>* char_boxes = nullptr);
 
 // Confidence of a whole reading from its character confidences (0-100):

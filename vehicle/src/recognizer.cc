@@ -8,8 +8,8 @@
 #include "vehicle/plate_syntax.h"
 
 namespace anpr {
-cv::Mat PrepareLineForOcr(const cv::Mat& grey, const TextLine& line, int char_px,
-                          std::vector<cv::Rect>* char_boxes) {
+cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const TextLine& line,
+                          int char_px, std::vector<cv::Rect>* char_boxes) {
   float len = float(cv::norm(line.corners[1] - line.corners[0]));
   float tall = float(cv::norm(line.corners[3] - line.corners[0]));
   float scale = float(char_px) / std::max(line.char_height_px, 1.0f);
@@ -20,6 +20,20 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const TextLine& line, int char_px
   cv::Mat m = cv::getPerspectiveTransform(line.corners.data(), dst.data());
   cv::Mat cut;
   cv::warpPerspective(grey, cut, m, cv::Size(w, h), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  // Chroma (max - min of B, G, R): characters are black, while emblems,
+  // coats of arms and stickers between them are coloured.
+  cv::Mat chroma;
+  if (!colour.empty() && colour.type() == CV_8UC3) {
+    cv::Mat cut_colour, hi_ch, lo_ch;
+    cv::warpPerspective(colour, cut_colour, m, cv::Size(w, h), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    std::vector<cv::Mat> ch;
+    cv::split(cut_colour, ch);
+    cv::max(ch[0], ch[1], hi_ch);
+    cv::max(hi_ch, ch[2], hi_ch);
+    cv::min(ch[0], ch[1], lo_ch);
+    cv::min(lo_ch, ch[2], lo_ch);
+    cv::subtract(hi_ch, lo_ch, chroma);
+  }
   // Stretch between the darkest and lightest 2% so faint night or IR plates
   // read like day ones.
   int hist[256] = {0};
@@ -58,11 +72,35 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const TextLine& line, int char_px
               cy > 0.25f * float(h) && cy < 0.75f * float(h);
     keep[size_t(i)] = ok ? 1 : 0;
   }
-  for (int y = 0; y < h; ++y) {
+  if (!chroma.empty()) {
+    std::vector<double> sum(size_t(std::max(n, 1)), 0.0);
+    for (int y = 0; y < h; ++y) {
+      const int* lab = labels.ptr<int>(y);
+      const uchar* c = chroma.ptr<uchar>(y);
+      for (int x = 0; x < w; ++x) sum[size_t(lab[x])] += c[x];
+    }
+    for (int i = 1; i < n; ++i) {
+      double mean = sum[size_t(i)] / std::max(1, stats.at<int>(i, cv::CC_STAT_AREA));
+      if (mean > 45) keep[size_t(i)] = 0;
+    }
+  }
+  // Only the characters' own boxes stay; stickers, seals and dirt between
+  // them would otherwise bend the reading of their neighbours.
+  cv::Mat near_char(h, w, CV_8UC1, cv::Scalar(0));
+  for (int i = 1; i < n; ++i) {
+    if (!keep[size_t(i)]) continue;
+    const int* st = stats.ptr<int>(i);
+    cv::Rect r(st[cv::CC_STAT_LEFT] - 2, st[cv::CC_STAT_TOP] - 2, st[cv::CC_STAT_WIDTH] + 4,
+               st[cv::CC_STAT_HEIGHT] + 4);
+    near_char(r & cv::Rect(0, 0, w, h)).setTo(255);
+  }
+  bool any_kept = std::any_of(keep.begin(), keep.end(), [](uchar k) { return k != 0; });
+  for (int y = 0; y < h && any_kept; ++y) {
     const int* lab = labels.ptr<int>(y);
+    const uchar* nc = near_char.ptr<uchar>(y);
     uchar* p = cut.ptr<uchar>(y);
     for (int x = 0; x < w; ++x) {
-      if (lab[x] > 0 && !keep[size_t(lab[x])]) p[x] = 255;
+      if ((lab[x] > 0 && !keep[size_t(lab[x])]) || !nc[x]) p[x] = 255;
     }
   }
   // Tesseract is given a raw line (no layout analysis), so the characters
@@ -159,7 +197,7 @@ bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const Pla
   std::vector<CharChoice> chars;
   for (const TextLine& line : region.lines) {
     std::vector<cv::Rect> blobs;
-    cv::Mat cut = PrepareLineForOcr(grey, line, options_.read_char_height_px, &blobs);
+    cv::Mat cut = PrepareLineForOcr(grey, frame, line, options_.read_char_height_px, &blobs);
     std::vector<cv::Rect> boxes;
     std::vector<CharChoice> part;
     part = reader_->ReadLine(cut, &boxes);
