@@ -27,8 +27,9 @@ struct RecognizerOptions {
   // not reported.
   double min_confidence = 25;
   int min_chars = 3;
-  // Character height the plate is rescaled to before reading.
-  int read_char_height_px = 34;
+  // Character heights the plate is rescaled to before reading; each is read
+  // and the readings are voted per character (more heights: slower, surer).
+  std::vector<int> read_char_heights_px = {32};
   // Keep the rectified plate image in each observation.
   bool keep_patch = true;
 };
@@ -48,6 +49,9 @@ class Recognizer {
 
  private:
   Recognizer(const RecognizerOptions& options, std::unique_ptr<PlateReader> reader);
+  // The characters of every line of `region`, read at `char_px`.
+  std::vector<CharChoice> ReadLines(const cv::Mat& frame, const cv::Mat& grey, const PlateRegion& region,
+                                    int char_px);
   // Reads one detected region; false when nothing plate-like was read.
   bool ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const PlateRegion& region,
                   PlateObservation* out);
@@ -72,6 +76,10 @@ std::vector<PlateCandidate> MakeCandidates(const std::vector<CharChoice>& chars,
 // returned image's pixels, left to right.
 cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const TextLine& line, int char_px,
                           std::vector<cv::Rect>* char_boxes = nullptr);
+
+// Votes several readings of one plate into one: the most common length
+// wins, then each position's characters are weighed by confidence.
+std::vector<CharChoice> CombineReadings(const std::vector<std::vector<CharChoice>>& readings);
 
 // Confidence of a whole reading from its character confidences (0-100):
 // weighs the weakest character, as one wrong character makes a wrong read.

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
       for (const auto& l : r.lines) {
         for (int i = 0; i < 4; ++i) cv::line(vis, l.corners[size_t(i)], l.corners[size_t((i + 1) % 4)], cv::Scalar(0, 0, 255), 1);
         std::vector<cv::Rect> blobs, boxes;
-        cv::Mat cut = anpr::PrepareLineForOcr(grey, img, l, 34, &blobs);
+        cv::Mat cut = anpr::PrepareLineForOcr(grey, img, l, 32, &blobs);
         std::cout << "blobs:";
         for (auto& b : blobs) std::cout << " " << b.x << "-" << b.x + b.width;
         (*reader)->ReadLine(cut, &boxes);

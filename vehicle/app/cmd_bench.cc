@@ -189,6 +189,14 @@ const anpr::cli::CommandRegistration kBench{
           std::cerr << "anpr bench: --region must be gb or eu, not '" << args->region << "'\n";
           return 2;
         }
+        if (const char* h = std::getenv("ANPR_READ_H")) {
+          options.read_char_heights_px.clear();
+          for (const char* p = h; *p;) {
+            options.read_char_heights_px.push_back(std::atoi(p));
+            while (*p && *p != ',') ++p;
+            if (*p) ++p;
+          }
+        }
         std::string error;
         std::vector<Sample> samples = LoadSamples(args->dir, &error);
         if (!error.empty()) {

@@ -45,7 +45,7 @@ Result<std::unique_ptr<PlateReader>> PlateReader::Create(const ReaderOptions& op
                          0, &names, &values, false) != 0) {
     return Internal("Tesseract failed to load " + file);
   }
-  reader->api_->SetPageSegMode(tesseract::PSM_RAW_LINE);
+  reader->api_->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
   reader->api_->SetVariable("tessedit_char_whitelist", kPlateAlphabet);
   // Character-level alternatives from the LSTM decoder (ChoiceIterator).
   reader->api_->SetVariable("lstm_choice_mode", "2");

@@ -1,6 +1,7 @@
 #include "vehicle/recognizer.h"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 #include <opencv2/imgproc.hpp>
@@ -19,7 +20,7 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
                                     cv::Point2f(float(w), float(h)), cv::Point2f(0, float(h))};
   cv::Mat m = cv::getPerspectiveTransform(line.corners.data(), dst.data());
   cv::Mat cut;
-  cv::warpPerspective(grey, cut, m, cv::Size(w, h), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  cv::warpPerspective(grey, cut, m, cv::Size(w, h), cv::INTER_CUBIC, cv::BORDER_REPLICATE);
   // Chroma (max - min of B, G, R): characters are black, while emblems,
   // coats of arms and stickers between them are coloured.
   cv::Mat chroma;
@@ -192,15 +193,14 @@ Result<std::unique_ptr<Recognizer>> Recognizer::Create(const RecognizerOptions& 
   return std::unique_ptr<Recognizer>(new Recognizer(options, std::move(reader.value())));
 }
 
-bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const PlateRegion& region,
-                            PlateObservation* out) {
+std::vector<CharChoice> Recognizer::ReadLines(const cv::Mat& frame, const cv::Mat& grey,
+                                              const PlateRegion& region, int char_px) {
   std::vector<CharChoice> chars;
   for (const TextLine& line : region.lines) {
     std::vector<cv::Rect> blobs;
-    cv::Mat cut = PrepareLineForOcr(grey, frame, line, options_.read_char_height_px, &blobs);
+    cv::Mat cut = PrepareLineForOcr(grey, frame, line, char_px, &blobs);
     std::vector<cv::Rect> boxes;
-    std::vector<CharChoice> part;
-    part = reader_->ReadLine(cut, &boxes);
+    std::vector<CharChoice> part = reader_->ReadLine(cut, &boxes);
     // Keep only characters Tesseract placed on a character-like blob: what
     // it reads into the margin or between blobs is a border, band or seal.
     // (LSTM boxes are loose, so half an overlap is enough.)
@@ -215,6 +215,52 @@ bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const Pla
       if (on_blob) chars.push_back(std::move(part[i]));
     }
   }
+  return chars;
+}
+
+std::vector<CharChoice> CombineReadings(const std::vector<std::vector<CharChoice>>& readings) {
+  // The length most readings agree on (ties: the larger total confidence).
+  std::map<size_t, std::pair<int, double>> by_length;
+  for (const auto& r : readings) {
+    auto& e = by_length[r.size()];
+    ++e.first;
+    for (const CharChoice& c : r) e.second += c.confidence;
+  }
+  size_t length = 0;
+  std::pair<int, double> most{-1, 0};
+  for (const auto& [len, e] : by_length) {
+    if (len > 0 && e > most) { most = e; length = len; }
+  }
+  std::vector<CharChoice> out;
+  if (most.first <= 0) return out;
+  for (size_t i = 0; i < length; ++i) {
+    std::map<char, double> votes;
+    for (const auto& r : readings) {
+      if (r.size() != length) continue;
+      votes[r[i].best] += r[i].confidence;
+      for (const auto& [c, conf] : r[i].alternatives) votes[c] += 0.5 * conf;
+    }
+    CharChoice c;
+    double best = -1;
+    for (const auto& [ch, w] : votes) {
+      if (w > best) { best = w; c.best = ch; }
+    }
+    c.confidence = float(std::min(100.0, best / most.first));
+    for (const auto& [ch, w] : votes) {
+      if (ch != c.best) c.alternatives.emplace_back(ch, float(std::min(100.0, w / most.first)));
+    }
+    std::sort(c.alternatives.begin(), c.alternatives.end(),
+              [](const auto& x, const auto& y) { return x.second > y.second; });
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const PlateRegion& region,
+                            PlateObservation* out) {
+  std::vector<std::vector<CharChoice>> readings;
+  for (int char_px : options_.read_char_heights_px) readings.push_back(ReadLines(frame, grey, region, char_px));
+  std::vector<CharChoice> chars = CombineReadings(readings);
   if (int(chars.size()) < options_.min_chars) return false;
   SyntaxFit fit = FitPlateSyntax(chars, options_.region);
   double confidence = ReadingConfidence(fit.char_confidence);
