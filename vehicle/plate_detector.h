@@ -33,7 +33,7 @@ struct DetectorOptions {
   // plates are still cut from the full-size frame for reading.
   int max_search_side_px = 1280;
   // Character heights searched, in search-image pixels.
-  int min_char_height_px = 9;
+  int min_char_height_px = 7;
   int max_char_height_px = 160;
   // Also look for light characters on a dark ground (some EU and old UK
   // plates); doubles the search cost.

@@ -37,8 +37,9 @@ class PlateReader {
   // Reads one line of characters: `line` is 8-bit grey, dark characters on a
   // light ground, characters roughly 30-40 px tall, upright. Returns the
   // characters left to right (A-Z 0-9 only); empty when nothing was read.
+  // When `boxes` is given it receives each character's box in `line`.
   // Not thread-safe: one reader per thread.
-  std::vector<CharChoice> ReadLine(const cv::Mat& line);
+  std::vector<CharChoice> ReadLine(const cv::Mat& line, std::vector<cv::Rect>* boxes = nullptr);
 
  private:
   PlateReader();

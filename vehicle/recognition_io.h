@@ -35,6 +35,14 @@ Result<std::vector<MediaFile>> ListMedia(const std::vector<std::string>& paths);
 nlohmann::json ResultJson(const PlateObservation& obs);
 nlohmann::json ResultJson(const PassRead& read);
 
+// Debian's Tesseract runs each line read on up to 4 OpenMP threads, and
+// OpenMP reads its thread limit only at process start. Recognition runs one
+// engine per worker thread, so the command-line tools call this first: when
+// OMP_THREAD_LIMIT is unset it sets it to 1 and restarts the process with the
+// same arguments (Linux /proc/self). Returns only when no restart was needed
+// or the restart failed.
+void RestartWithSingleThreadedOcr();
+
 // `image` scaled to fit `size` keeping its aspect ratio, centred on black
 // (what a camera of that resolution would deliver of the same scene).
 cv::Mat Letterbox(const cv::Mat& image, cv::Size size);

@@ -22,13 +22,14 @@ struct RecognizerOptions {
   ReaderOptions reader;
   // Detected regions read per frame, best detector score first: bounds the
   // time a cluttered frame can take.
-  int max_reads_per_frame = 5;
+  int max_reads_per_frame = 3;
   // Readings below this confidence (0-100), or with fewer characters, are
   // not reported.
-  double min_confidence = 45;
+  double min_confidence = 25;
   int min_chars = 3;
-  // Character height the plate is rescaled to before reading.
-  int read_char_height_px = 34;
+  // Character heights the plate is rescaled to before reading; each is read
+  // and the readings are voted per character (more heights: slower, surer).
+  std::vector<int> read_char_heights_px = {32};
   // Keep the rectified plate image in each observation.
   bool keep_patch = true;
 };
@@ -48,6 +49,9 @@ class Recognizer {
 
  private:
   Recognizer(const RecognizerOptions& options, std::unique_ptr<PlateReader> reader);
+  // The characters of every line of `region`, read at `char_px`.
+  std::vector<CharChoice> ReadLines(const cv::Mat& frame, const cv::Mat& grey, const PlateRegion& region,
+                                    int char_px);
   // Reads one detected region; false when nothing plate-like was read.
   bool ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const PlateRegion& region,
                   PlateObservation* out);
@@ -62,6 +66,20 @@ class Recognizer {
 std::vector<PlateCandidate> MakeCandidates(const std::vector<CharChoice>& chars,
                                            const std::string& best_text, double best_confidence,
                                            Region region, int max);
+
+// Cuts one text line out of the grey frame, upright, with characters
+// `char_px` tall, contrast stretched and with a light border (Tesseract reads
+// a line best with some quiet margin around it). Dark parts that are not
+// character-shaped (border, frame, EU band, hyphen) or that are coloured in
+// `colour` (the BGR frame; may be empty) are blanked out. When
+// `char_boxes` is given it receives the character blobs kept, in the
+// returned image's pixels, left to right.
+cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const TextLine& line, int char_px,
+                          std::vector<cv::Rect>* char_boxes = nullptr);
+
+// Votes several readings of one plate into one: the most common length
+// wins, then each position's characters are weighed by confidence.
+std::vector<CharChoice> CombineReadings(const std::vector<std::vector<CharChoice>>& readings);
 
 // Confidence of a whole reading from its character confidences (0-100):
 // weighs the weakest character, as one wrong character makes a wrong read.

@@ -125,6 +125,7 @@ const anpr::cli::CommandRegistration kRead{
       sub.add_flag("--json", args->json, "One JSON object per line (per image, or per vehicle pass)");
       sub.add_option("paths", args->paths, "Images, folders of images, or videos")->required();
       return [args]() {
+        anpr::RestartWithSingleThreadedOcr();
         anpr::RecognizerOptions options;
         if (!anpr::ParseRegion(args->region, &options.region)) {
           std::cerr << "anpr read: --region must be gb or eu, not '" << args->region << "'\n";

@@ -162,7 +162,7 @@ bool RowToLine(const Row& row, float to_frame, TextLine* line) {
   }
   // A tilted character's box is taller than the character; undo that.
   float char_h = row.height * float(std::cos(angle_deg * CV_PI / 180.0));
-  float margin_s = 0.35f * char_h;
+  float margin_s = 0.7f * char_h;
   float half_t = 0.5f * char_h + 0.25f * char_h;
   s_min -= margin_s;
   s_max += margin_s;

@@ -1,5 +1,6 @@
 #include "vehicle/plate_reader.h"
 
+#include <omp.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
@@ -52,9 +53,12 @@ Result<std::unique_ptr<PlateReader>> PlateReader::Create(const ReaderOptions& op
   return reader;
 }
 
-std::vector<CharChoice> PlateReader::ReadLine(const cv::Mat& line) {
+std::vector<CharChoice> PlateReader::ReadLine(const cv::Mat& line, std::vector<cv::Rect>* boxes) {
   std::vector<CharChoice> out;
   if (line.empty() || line.type() != CV_8UC1) return out;
+  // Debian's Tesseract is built with OpenMP; the unit runs one engine per
+  // worker thread, so the engine must not start threads of its own.
+  omp_set_num_threads(1);
   cv::Mat img = line.isContinuous() ? line : line.clone();
   api_->SetImage(img.data, img.cols, img.rows, 1, int(img.step));
   api_->SetSourceResolution(300);
@@ -82,6 +86,11 @@ std::vector<CharChoice> PlateReader::ReadLine(const cv::Mat& line) {
       std::sort(c.alternatives.begin(), c.alternatives.end(),
                 [](const auto& a, const auto& b) { return a.second > b.second; });
       out.push_back(std::move(c));
+      if (boxes) {
+        int l = 0, t = 0, r = 0, b = 0;
+        it->BoundingBox(tesseract::RIL_SYMBOL, &l, &t, &r, &b);
+        boxes->push_back(cv::Rect(l, t, r - l, b - t));
+      }
     } while (it->Next(tesseract::RIL_SYMBOL));
   }
   api_->Clear();

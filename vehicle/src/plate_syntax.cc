@@ -88,6 +88,25 @@ std::vector<Template> BuildGbTemplates() {
   return out;
 }
 
+// Widespread European layouts (letters L, digits D) where a letter/digit
+// look-alike can be put right: FR/IT/SK "AB123CD", ES "1234ABC", BG
+// "CA1234AB" and "C1234AB". Anything else is kept as read. (GB's "AB12CDE"
+// is left to region gb: in Europe it would turn AB550CD into AB55GCD.)
+std::vector<Template> BuildEuTemplates() {
+  std::vector<Template> out;
+  for (std::string_view layout : {"LLDDDLL", "DDDDLLL", "LLDDDDLL", "LDDDDLL"}) {
+    Template t{"eu", {}, nullptr};
+    for (char k : layout) t.sets.push_back(k == 'L' ? kLetters : kDigits);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+const std::vector<Template>& EuTemplates() {
+  static const std::vector<Template> templates = BuildEuTemplates();
+  return templates;
+}
+
 const std::vector<Template>& GbTemplates() {
   static const std::vector<Template> templates = BuildGbTemplates();
   return templates;
@@ -203,13 +222,11 @@ SyntaxFit FitPlateSyntax(const std::vector<CharChoice>& chars, Region region) {
   }
   as_read.syntax = "none";
   if (chars.empty()) return as_read;
-  if (region == Region::kEu) {
-    as_read.syntax = ClassifyPlate(as_read.text, region);
-    return as_read;
-  }
+  if (region == Region::kEu) as_read.syntax = ClassifyPlate(as_read.text, region);
+  const std::vector<Template>& templates = region == Region::kEu ? EuTemplates() : GbTemplates();
   SyntaxFit best;
   bool found = false;
-  for (const Template& t : GbTemplates()) {
+  for (const Template& t : templates) {
     if (t.sets.size() != chars.size()) continue;
     SyntaxFit fit;
     fit.syntax = t.syntax;
@@ -226,6 +243,8 @@ SyntaxFit FitPlateSyntax(const std::vector<CharChoice>& chars, Region region) {
       fit.fixes += p.fixed ? 1 : 0;
     }
     if (!ok || (t.check && !t.check(fit.text))) continue;
+    // European layouts are only a hint: at most two characters changed.
+    if (region == Region::kEu && fit.fixes > 2) continue;
     // Earlier templates (current before older formats) win ties.
     if (!found || fit.score > best.score + 1e-3) {
       best = std::move(fit);

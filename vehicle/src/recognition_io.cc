@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <cstdio>
+
+#include <unistd.h>
 
 #include <opencv2/imgproc.hpp>
 
@@ -87,6 +91,31 @@ nlohmann::json ResultJson(const PassRead& read) {
   j["char_confidence"] = cc;
   j["candidates"] = Candidates(read.candidates);
   return j;
+}
+
+void RestartWithSingleThreadedOcr() {
+  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
+  if (setenv("OMP_THREAD_LIMIT", "1", 1) != 0) return;
+  std::string all;
+  if (FILE* f = std::fopen("/proc/self/cmdline", "rb")) {
+    char buf[4096];
+    size_t got = 0;
+    while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) all.append(buf, got);
+    std::fclose(f);
+  }
+  std::vector<std::string> args;
+  size_t start = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (all[i] == '\0') {
+      args.push_back(all.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (args.empty()) return;
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  execv("/proc/self/exe", argv.data());  // returns only on failure: carry on
 }
 
 cv::Mat Letterbox(const cv::Mat& image, cv::Size size) {

@@ -1,6 +1,7 @@
 #include "vehicle/recognizer.h"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 #include <opencv2/imgproc.hpp>
@@ -8,12 +9,8 @@
 #include "vehicle/plate_syntax.h"
 
 namespace anpr {
-namespace {
-
-// Cuts one text line out of the grey frame, upright, with characters
-// `char_px` tall, contrast stretched and with a light border (Tesseract reads
-// a line best with some quiet margin around it).
-cv::Mat RectifyLine(const cv::Mat& grey, const TextLine& line, int char_px) {
+cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const TextLine& line,
+                          int char_px, std::vector<cv::Rect>* char_boxes) {
   float len = float(cv::norm(line.corners[1] - line.corners[0]));
   float tall = float(cv::norm(line.corners[3] - line.corners[0]));
   float scale = float(char_px) / std::max(line.char_height_px, 1.0f);
@@ -23,7 +20,21 @@ cv::Mat RectifyLine(const cv::Mat& grey, const TextLine& line, int char_px) {
                                     cv::Point2f(float(w), float(h)), cv::Point2f(0, float(h))};
   cv::Mat m = cv::getPerspectiveTransform(line.corners.data(), dst.data());
   cv::Mat cut;
-  cv::warpPerspective(grey, cut, m, cv::Size(w, h), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  cv::warpPerspective(grey, cut, m, cv::Size(w, h), cv::INTER_CUBIC, cv::BORDER_REPLICATE);
+  // Chroma (max - min of B, G, R): characters are black, while emblems,
+  // coats of arms and stickers between them are coloured.
+  cv::Mat chroma;
+  if (!colour.empty() && colour.type() == CV_8UC3) {
+    cv::Mat cut_colour, hi_ch, lo_ch;
+    cv::warpPerspective(colour, cut_colour, m, cv::Size(w, h), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    std::vector<cv::Mat> ch;
+    cv::split(cut_colour, ch);
+    cv::max(ch[0], ch[1], hi_ch);
+    cv::max(hi_ch, ch[2], hi_ch);
+    cv::min(ch[0], ch[1], lo_ch);
+    cv::min(lo_ch, ch[2], lo_ch);
+    cv::subtract(hi_ch, lo_ch, chroma);
+  }
   // Stretch between the darkest and lightest 2% so faint night or IR plates
   // read like day ones.
   int hist[256] = {0};
@@ -43,13 +54,88 @@ cv::Mat RectifyLine(const cv::Mat& grey, const TextLine& line, int char_px) {
   }
   if (hi - lo < 16) hi = std::min(255, lo + 16);
   cut.convertTo(cut, CV_8U, 255.0 / (hi - lo), -lo * 255.0 / (hi - lo));
+
+  // Blank out everything dark that is not a character: the plate's border
+  // and frame, the EU band, screws, hyphens, seals. Tesseract misreads a
+  // frame round the text as characters, or reads nothing at all.
+  cv::Mat bin, labels, stats, centroids;
+  cv::threshold(cut, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
+  std::vector<uchar> keep(size_t(std::max(n, 1)), 0);
+  const float cp = float(char_px);
+  for (int i = 1; i < n; ++i) {
+    const int* st = stats.ptr<int>(i);
+    int x = st[cv::CC_STAT_LEFT], y = st[cv::CC_STAT_TOP];
+    int bw = st[cv::CC_STAT_WIDTH], bh = st[cv::CC_STAT_HEIGHT];
+    float cy = y + bh * 0.5f;
+    bool touches_side = x <= 0 || x + bw >= w;
+    bool ok = bh >= 0.45f * cp && bh <= 1.45f * cp && bw <= 1.3f * cp && !touches_side &&
+              cy > 0.25f * float(h) && cy < 0.75f * float(h);
+    keep[size_t(i)] = ok ? 1 : 0;
+  }
+  if (!chroma.empty()) {
+    std::vector<double> sum(size_t(std::max(n, 1)), 0.0);
+    for (int y = 0; y < h; ++y) {
+      const int* lab = labels.ptr<int>(y);
+      const uchar* c = chroma.ptr<uchar>(y);
+      for (int x = 0; x < w; ++x) sum[size_t(lab[x])] += c[x];
+    }
+    for (int i = 1; i < n; ++i) {
+      double mean = sum[size_t(i)] / std::max(1, stats.at<int>(i, cv::CC_STAT_AREA));
+      if (mean > 45) keep[size_t(i)] = 0;
+    }
+  }
+  // Only the characters' own boxes stay; stickers, seals and dirt between
+  // them would otherwise bend the reading of their neighbours.
+  cv::Mat near_char(h, w, CV_8UC1, cv::Scalar(0));
+  for (int i = 1; i < n; ++i) {
+    if (!keep[size_t(i)]) continue;
+    const int* st = stats.ptr<int>(i);
+    cv::Rect r(st[cv::CC_STAT_LEFT] - 2, st[cv::CC_STAT_TOP] - 2, st[cv::CC_STAT_WIDTH] + 4,
+               st[cv::CC_STAT_HEIGHT] + 4);
+    near_char(r & cv::Rect(0, 0, w, h)).setTo(255);
+  }
+  bool any_kept = std::any_of(keep.begin(), keep.end(), [](uchar k) { return k != 0; });
+  for (int y = 0; y < h && any_kept; ++y) {
+    const int* lab = labels.ptr<int>(y);
+    const uchar* nc = near_char.ptr<uchar>(y);
+    uchar* p = cut.ptr<uchar>(y);
+    for (int x = 0; x < w; ++x) {
+      if ((lab[x] > 0 && !keep[size_t(lab[x])]) || !nc[x]) p[x] = 255;
+    }
+  }
+  // Tesseract is given a raw line (no layout analysis), so the characters
+  // should fill most of its height: trim to the kept blobs.
+  std::vector<cv::Rect> kept;
+  for (int i = 1; i < n; ++i) {
+    if (!keep[size_t(i)]) continue;
+    const int* st = stats.ptr<int>(i);
+    kept.emplace_back(st[cv::CC_STAT_LEFT], st[cv::CC_STAT_TOP], st[cv::CC_STAT_WIDTH], st[cv::CC_STAT_HEIGHT]);
+  }
+  int top = 0, bottom = h;
+  if (!kept.empty()) {
+    std::vector<int> tops, bottoms;
+    for (const cv::Rect& r : kept) {
+      tops.push_back(r.y);
+      bottoms.push_back(r.y + r.height);
+    }
+    std::sort(tops.begin(), tops.end());
+    std::sort(bottoms.begin(), bottoms.end());
+    int margin = std::max(2, char_px / 8);
+    top = std::max(0, tops.front() - margin);
+    bottom = std::min(h, bottoms.back() + margin);
+  }
   cv::Mat padded;
-  int pad = char_px / 3;
-  cv::copyMakeBorder(cut, padded, pad, pad, pad, pad, cv::BORDER_CONSTANT, cv::Scalar(255));
+  int pad_x = char_px / 3, pad_y = std::max(2, char_px / 10);
+  cv::copyMakeBorder(cut.rowRange(top, bottom), padded, pad_y, pad_y, pad_x, pad_x, cv::BORDER_CONSTANT,
+                     cv::Scalar(255));
+  if (char_boxes) {
+    *char_boxes = kept;
+    for (cv::Rect& r : *char_boxes) r += cv::Point(pad_x, pad_y - top);
+    std::sort(char_boxes->begin(), char_boxes->end(), [](const cv::Rect& a, const cv::Rect& b) { return a.x < b.x; });
+  }
   return padded;
 }
-
-}  // namespace
 
 double ReadingConfidence(const std::vector<float>& char_confidence) {
   if (char_confidence.empty()) return 0;
@@ -107,14 +193,74 @@ Result<std::unique_ptr<Recognizer>> Recognizer::Create(const RecognizerOptions& 
   return std::unique_ptr<Recognizer>(new Recognizer(options, std::move(reader.value())));
 }
 
-bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const PlateRegion& region,
-                            PlateObservation* out) {
+std::vector<CharChoice> Recognizer::ReadLines(const cv::Mat& frame, const cv::Mat& grey,
+                                              const PlateRegion& region, int char_px) {
   std::vector<CharChoice> chars;
   for (const TextLine& line : region.lines) {
-    cv::Mat cut = RectifyLine(grey, line, options_.read_char_height_px);
-    std::vector<CharChoice> part = reader_->ReadLine(cut);
-    chars.insert(chars.end(), part.begin(), part.end());
+    std::vector<cv::Rect> blobs;
+    cv::Mat cut = PrepareLineForOcr(grey, frame, line, char_px, &blobs);
+    std::vector<cv::Rect> boxes;
+    std::vector<CharChoice> part = reader_->ReadLine(cut, &boxes);
+    // Keep only characters Tesseract placed on a character-like blob: what
+    // it reads into the margin or between blobs is a border, band or seal.
+    // (LSTM boxes are loose, so half an overlap is enough.)
+    for (size_t i = 0; i < part.size(); ++i) {
+      bool on_blob = blobs.empty();
+      if (i < boxes.size()) {
+        for (const cv::Rect& b : blobs) {
+          int overlap = std::min(b.x + b.width, boxes[i].x + boxes[i].width) - std::max(b.x, boxes[i].x);
+          if (overlap >= std::min(b.width, boxes[i].width) / 2) { on_blob = true; break; }
+        }
+      }
+      if (on_blob) chars.push_back(std::move(part[i]));
+    }
   }
+  return chars;
+}
+
+std::vector<CharChoice> CombineReadings(const std::vector<std::vector<CharChoice>>& readings) {
+  // The length most readings agree on (ties: the larger total confidence).
+  std::map<size_t, std::pair<int, double>> by_length;
+  for (const auto& r : readings) {
+    auto& e = by_length[r.size()];
+    ++e.first;
+    for (const CharChoice& c : r) e.second += c.confidence;
+  }
+  size_t length = 0;
+  std::pair<int, double> most{-1, 0};
+  for (const auto& [len, e] : by_length) {
+    if (len > 0 && e > most) { most = e; length = len; }
+  }
+  std::vector<CharChoice> out;
+  if (most.first <= 0) return out;
+  for (size_t i = 0; i < length; ++i) {
+    std::map<char, double> votes;
+    for (const auto& r : readings) {
+      if (r.size() != length) continue;
+      votes[r[i].best] += r[i].confidence;
+      for (const auto& [c, conf] : r[i].alternatives) votes[c] += 0.5 * conf;
+    }
+    CharChoice c;
+    double best = -1;
+    for (const auto& [ch, w] : votes) {
+      if (w > best) { best = w; c.best = ch; }
+    }
+    c.confidence = float(std::min(100.0, best / most.first));
+    for (const auto& [ch, w] : votes) {
+      if (ch != c.best) c.alternatives.emplace_back(ch, float(std::min(100.0, w / most.first)));
+    }
+    std::sort(c.alternatives.begin(), c.alternatives.end(),
+              [](const auto& x, const auto& y) { return x.second > y.second; });
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const PlateRegion& region,
+                            PlateObservation* out) {
+  std::vector<std::vector<CharChoice>> readings;
+  for (int char_px : options_.read_char_heights_px) readings.push_back(ReadLines(frame, grey, region, char_px));
+  std::vector<CharChoice> chars = CombineReadings(readings);
   if (int(chars.size()) < options_.min_chars) return false;
   SyntaxFit fit = FitPlateSyntax(chars, options_.region);
   double confidence = ReadingConfidence(fit.char_confidence);

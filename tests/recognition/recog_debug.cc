@@ -1,0 +1,56 @@
+// Developer tool (not a test): draws what the detector found on each image
+// and saves the line cut-outs the reader sees, as PNG files in OUT_DIR.
+// Usage: recog_debug OUT_DIR IMAGE...
+#include <filesystem>
+#include <iostream>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "vehicle/plate_detector.h"
+#include "vehicle/recognizer.h"
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: recog_debug OUT_DIR IMAGE...\n";
+    return 2;
+  }
+  std::string out = argv[1];
+  std::filesystem::create_directories(out);
+  anpr::PlateDetector detector;
+  auto reader = anpr::PlateReader::Create();
+  if (!reader.ok()) return 1;
+  for (int a = 2; a < argc; ++a) {
+    cv::Mat img = cv::imread(argv[a]);
+    if (img.empty()) continue;
+    std::string stem = std::filesystem::path(argv[a]).stem().string();
+    cv::Mat grey;
+    cv::cvtColor(img, grey, cv::COLOR_BGR2GRAY);
+    auto regions = detector.Detect(grey);
+    cv::Mat vis = img.clone();
+    int k = 0;
+    for (const auto& r : regions) {
+      for (const auto& l : r.lines) {
+        for (int i = 0; i < 4; ++i) cv::line(vis, l.corners[size_t(i)], l.corners[size_t((i + 1) % 4)], cv::Scalar(0, 0, 255), 1);
+        std::vector<cv::Rect> blobs, boxes;
+        cv::Mat cut = anpr::PrepareLineForOcr(grey, img, l, 32, &blobs);
+        std::cout << "blobs:";
+        for (auto& b : blobs) std::cout << " " << b.x << "-" << b.x + b.width;
+        (*reader)->ReadLine(cut, &boxes);
+        std::cout << " boxes:";
+        for (auto& b : boxes) std::cout << " " << b.x << "-" << b.x + b.width;
+        std::cout << "\n";
+        cv::imwrite(out + "/" + stem + "_line" + std::to_string(k) + ".png", cut);
+        std::cout << stem << " line" << k++ << " n=" << l.char_count << " h=" << l.char_height_px << ":";
+        for (const auto& c : (*reader)->ReadLine(cut)) {
+          std::cout << " " << c.best << int(c.confidence);
+          for (const auto& [ac, conf] : c.alternatives) std::cout << "/" << ac << int(conf);
+        }
+        std::cout << "\n";
+      }
+      cv::putText(vis, std::to_string(int(r.score)), r.box.tl(), cv::FONT_HERSHEY_SIMPLEX, 0.4, cv::Scalar(0, 255, 0));
+    }
+    cv::imwrite(out + "/" + stem + ".png", vis);
+  }
+  return 0;
+}
