@@ -583,11 +583,9 @@ struct Store::Impl {
 
   bool RunOneByOne(std::vector<Task>* batch) {
     std::vector<Task> left;
+    // Each alone: small writes (marking reads synced, which lets images be
+    // freed) still go through while a big one waits for room.
     for (Task& t : *batch) {
-      if (!left.empty()) {  // keep order: once one is stuck, later ones wait too
-        left.push_back(std::move(t));
-        continue;
-      }
       Status st = Exec(wdb, "BEGIN IMMEDIATE");
       if (st.ok()) st = t.work(wdb);
       if (st.ok()) st = Exec(wdb, "COMMIT");
@@ -1050,10 +1048,12 @@ HotlistMeta MetaFromRow(const Stmt& s) {
   m.covert = s.Int(4) != 0;
   m.max_substitutions = static_cast<int>(s.Int(5));
   m.version = s.Int(6);
+  m.entry_count = s.Int(8);
   return m;
 }
 
-constexpr const char* kMetaColumns = "name, source, colour, sound, covert, max_substitutions, version, list_id";
+constexpr const char* kMetaColumns =
+    "name, source, colour, sound, covert, max_substitutions, version, list_id, entry_count";
 
 Result<std::vector<HotlistEntry>> LoadEntries(sqlite3* db, int64_t list_id) {
   Stmt s(db,
