@@ -28,6 +28,7 @@ struct HotlistMeta {
   // OCR-equivalent substitutions allowed for a "similar" hit: 0..2 (default 1).
   int max_substitutions = 1;
   int64_t version = 0;  // 0 = never imported
+  int64_t entry_count = 0;  // as stored; informational (ignored when applying)
 };
 
 // The longest VRM a hotlist accepts (the matcher packs VRMs into 64 bits).

@@ -9,7 +9,7 @@
 //   search stored reads (reason needed)    no        yes          yes
 //   export stored reads (reason needed)    no        yes          yes
 //   import / change hotlists               no        yes          yes
-//   verify the audit log                   no        yes          yes
+//   verify the audit log                   yes       yes          yes
 //   add officers, change settings          no        no           yes
 //
 // PINs are stored only as PBKDF2-HMAC-SHA256 with a random 16-byte salt per

@@ -61,11 +61,11 @@ bool RoleHasRight(Role role, Right right) {
   switch (right) {
     case Right::kViewHits:
     case Right::kRecordOutcome:
-    case Right::kEnterWanted: return true;
+    case Right::kEnterWanted:
+    case Right::kVerifyAudit: return true;  // shows no personal data
     case Right::kSearchReads:
     case Right::kExportReads:
-    case Right::kManageHotlists:
-    case Right::kVerifyAudit: return role >= Role::kSupervisor;
+    case Right::kManageHotlists: return role >= Role::kSupervisor;
     case Right::kManageOfficers:
     case Right::kChangeSettings: return role == Role::kAdministrator;
   }

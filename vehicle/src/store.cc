@@ -69,10 +69,12 @@ class Stmt {
     return *this;
   }
   Stmt& Bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    // Copied: callers often pass temporaries.
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
   Stmt& Bind(int i, const char* v) { return Bind(i, std::string(v)); }
+  // Not copied: `data` must stay alive until the statement has run.
   Stmt& BindBlob(int i, const void* data, size_t size) {
     sqlite3_bind_blob64(stmt_, i, size ? data : "", size, SQLITE_STATIC);
     return *this;
@@ -583,11 +585,9 @@ struct Store::Impl {
 
   bool RunOneByOne(std::vector<Task>* batch) {
     std::vector<Task> left;
+    // Each alone: small writes (marking reads synced, which lets images be
+    // freed) still go through while a big one waits for room.
     for (Task& t : *batch) {
-      if (!left.empty()) {  // keep order: once one is stuck, later ones wait too
-        left.push_back(std::move(t));
-        continue;
-      }
       Status st = Exec(wdb, "BEGIN IMMEDIATE");
       if (st.ok()) st = t.work(wdb);
       if (st.ok()) st = Exec(wdb, "COMMIT");
@@ -953,9 +953,44 @@ Result<std::vector<OfficerEntry>> Store::UnsyncedOfficerEntries(size_t limit) {
 }
 
 Status Store::MarkReadsSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms) {
-  return impl_->Run([&](sqlite3* db) {
-    return MarkSynced(db, "UPDATE reads SET synced_at_utc_ms = ? WHERE uuid = ? AND synced_at_utc_ms IS NULL",
+  Impl* impl = impl_.get();
+  return impl_->Run([&, impl](sqlite3* db) {
+    bool full = false;
+    {
+      std::lock_guard<std::mutex> lock(impl->mu);
+      full = impl->disk_full;
+    }
+    // A full store cannot take even the marks (SQLite then rolls the whole
+    // transaction back). The depot holds these reads now, so their images
+    // are the ones that may make room; the reads themselves stay.
+    int64_t freed = 0;
+    if (full) {
+      Stmt del(db, "DELETE FROM read_images WHERE read_uuid = ?");
+      for (const std::string& u : uuids) {
+        del.Reset();
+        Status st = del.Bind(1, u).Run();
+        if (!st.ok()) return st;
+        freed += sqlite3_changes(db);
+      }
+    }
+    Status st = MarkSynced(db, "UPDATE reads SET synced_at_utc_ms = ? WHERE uuid = ? AND synced_at_utc_ms IS NULL",
+                           uuids, at_utc_ms);
+    if (st.ok() && freed > 0) {
+      st = MarkSynced(db,
+                      "UPDATE reads SET images_removed_at_utc_ms = ? WHERE uuid = ? AND "
+                      "images_removed_at_utc_ms IS NULL AND uuid NOT IN (SELECT read_uuid FROM read_images)",
                       uuids, at_utc_ms);
+      if (st.ok()) {
+        st = AppendAudit(db, "system", "store.free-images",
+                         "store full: removed images of " + std::to_string(freed) +
+                             " reads as the depot acknowledged them (reads kept)");
+      }
+      if (st.ok()) {
+        std::lock_guard<std::mutex> lock(impl->mu);
+        impl->images_freed += freed;
+      }
+    }
+    return st;
   });
 }
 
@@ -1050,10 +1085,12 @@ HotlistMeta MetaFromRow(const Stmt& s) {
   m.covert = s.Int(4) != 0;
   m.max_substitutions = static_cast<int>(s.Int(5));
   m.version = s.Int(6);
+  m.entry_count = s.Int(8);
   return m;
 }
 
-constexpr const char* kMetaColumns = "name, source, colour, sound, covert, max_substitutions, version, list_id";
+constexpr const char* kMetaColumns =
+    "name, source, colour, sound, covert, max_substitutions, version, list_id, entry_count";
 
 Result<std::vector<HotlistEntry>> LoadEntries(sqlite3* db, int64_t list_id) {
   Stmt s(db,

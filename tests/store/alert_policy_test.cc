@@ -1,0 +1,185 @@
+// The alert policy end to end over a real store: what alerts, what is only
+// recorded, what waits for the cool-down, and late hits after an update.
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "tests/store/test_util.h"
+#include "vehicle/alert_policy.h"
+
+namespace anpr {
+namespace {
+
+using anpr::testing::MakeRead;
+using anpr::testing::TempDir;
+
+constexpr int64_t kT0 = 1'800'000'000'000;
+
+HotlistEntry Entry(const std::string& vrm, Priority p) {
+  HotlistEntry e;
+  e.vrm = vrm;
+  e.priority = p;
+  e.reason = "wanted: " + vrm;
+  e.information = "approach with care";
+  return e;
+}
+
+class AlertPolicyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    StoreOptions o;
+    o.path = dir_.File("unit.db");
+    auto s = Store::Open(o);
+    ASSERT_TRUE(s.ok());
+    store_ = std::move(s).value();
+    HotlistMeta pnc;
+    pnc.name = "pnc";
+    pnc.source = ListSource::kPnc;
+    pnc.colour = "#ff0000";
+    pnc.sound = "siren";
+    ASSERT_TRUE(store_->ApplyHotlistVersion(pnc, {Entry("AB12CDE", Priority::kHigh), Entry("LOW1", Priority::kLow)},
+                                            "test", &matcher_).ok());
+    HotlistMeta covert;
+    covert.name = "covert";
+    covert.covert = true;
+    ASSERT_TRUE(store_->ApplyHotlistVersion(covert, {Entry("SPY1", Priority::kMedium)}, "test", &matcher_).ok());
+    policy_ = std::make_unique<AlertPolicy>(store_.get(), &matcher_);
+  }
+  Read Committed(const std::string& vrm, int64_t at) {
+    Read r = MakeRead(vrm, at);
+    EXPECT_TRUE(store_->CommitRead(r).ok());
+    return r;
+  }
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+  Matcher matcher_;
+  std::unique_ptr<AlertPolicy> policy_;
+};
+
+TEST_F(AlertPolicyTest, HitIsRecordedWithDetailsAndResponseText) {
+  Read r = Committed("A812CDE", kT0);
+  auto alerts = policy_->OnCommittedRead(r, kT0);
+  ASSERT_TRUE(alerts.ok());
+  ASSERT_EQ(alerts->size(), 1u);
+  const Alert& a = (*alerts)[0];
+  EXPECT_EQ(a.hit.match, MatchKind::kSimilar);
+  EXPECT_EQ(a.hit.reason, "wanted: AB12CDE");
+  EXPECT_EQ(a.hit.information, "approach with care");
+  EXPECT_EQ(a.list_sound, "siren");
+  EXPECT_EQ(a.response_text, policy_->ResponseText(Priority::kHigh));
+  EXPECT_NE(a.response_text.find("HIGH"), std::string::npos);
+  auto stored = store_->GetHit(a.hit.uuid);
+  ASSERT_TRUE(stored->has_value());  // durable before the alert is returned
+  EXPECT_EQ((*stored)->read_uuid, r.uuid);
+}
+
+TEST_F(AlertPolicyTest, RepeatWithinCooldownUpdatesTheFirstHit) {
+  auto first = policy_->OnCommittedRead(Committed("AB12CDE", kT0), kT0);
+  ASSERT_EQ(first->size(), 1u);
+  auto repeat = policy_->OnCommittedRead(Committed("AB12CDE", kT0 + 60'000), kT0 + 60'000);
+  EXPECT_TRUE(repeat->empty());
+  EXPECT_EQ(store_->RecentHits(10)->size(), 1u);
+  // Past the cool-down since the last sighting: a new alert.
+  auto later = policy_->OnCommittedRead(Committed("AB12CDE", kT0 + 60'000 + 5 * 60'000 + 1), kT0 + 400'000);
+  EXPECT_EQ(later->size(), 1u);
+  EXPECT_EQ(store_->RecentHits(10)->size(), 2u);
+}
+
+TEST_F(AlertPolicyTest, CovertHitsAreRecordedButNeverAlerted) {
+  Read r = Committed("SPY1", kT0);
+  auto alerts = policy_->OnCommittedRead(r, kT0);
+  EXPECT_TRUE(alerts->empty());
+  auto hits = store_->HitsForRead(r.uuid);
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_TRUE((*hits)[0].covert);
+  EXPECT_EQ(store_->UnsyncedHits(10)->size(), 1u);  // goes to the depot
+}
+
+TEST_F(AlertPolicyTest, HighCannotBeMuted) {
+  EXPECT_EQ(policy_->SetMuted(Priority::kHigh, true).code(), StatusCode::kPermissionDenied);
+  ASSERT_TRUE(policy_->SetMuted(Priority::kLow, true).ok());
+  auto low = policy_->OnCommittedRead(Committed("LOW1", kT0), kT0);
+  ASSERT_EQ(low->size(), 1u);
+  EXPECT_FALSE((*low)[0].sound);
+  auto high = policy_->OnCommittedRead(Committed("AB12CDE", kT0), kT0);
+  ASSERT_EQ(high->size(), 1u);
+  EXPECT_TRUE((*high)[0].sound);
+}
+
+TEST_F(AlertPolicyTest, NewVersionRaisesLateHitsOnRecentReads) {
+  Read old_read = Committed("NEW9", kT0 - 5 * 60 * 60 * 1000);  // outside the 4 h window
+  Read recent = Committed("NEW9", kT0 - 60 * 60 * 1000);
+  HotlistDelta d;
+  d.base_version = 1;
+  d.new_version = 2;
+  d.adds = {Entry("NEW9", Priority::kMedium)};
+  ASSERT_TRUE(store_->ApplyHotlistDelta("pnc", d, "sync", &matcher_).ok());
+  auto late = policy_->RematchRecent("pnc", kT0);
+  ASSERT_TRUE(late.ok());
+  ASSERT_EQ(late->size(), 1u);
+  EXPECT_TRUE((*late)[0].hit.late);
+  EXPECT_EQ((*late)[0].hit.read_uuid, recent.uuid);
+  EXPECT_TRUE(store_->HitsForRead(old_read.uuid)->empty());
+  // Matching again raises nothing twice.
+  EXPECT_TRUE(policy_->RematchRecent("pnc", kT0)->empty());
+}
+
+TEST_F(AlertPolicyTest, OfficerEnteredPlateIsCheckedSyncedAndMatchesBack) {
+  Read r = Committed("XY51ABC", kT0 - 10 * 60 * 1000);
+  EXPECT_EQ(policy_->EnterWanted("4711", "XY51ABC", Priority::kHigh, "robbery", kT0 + 101LL * 86'400'000, kT0)
+                .status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(policy_->EnterWanted("4711", "XY51ABC", Priority::kHigh, "", kT0 + 1000, kT0).status().code(),
+            StatusCode::kInvalidArgument);
+  auto late = policy_->EnterWanted("4711", "xy51 abc", Priority::kHigh, "robbery", kT0 + 2 * 86'400'000, kT0);
+  ASSERT_TRUE(late.ok()) << late.status().ToString();
+  ASSERT_EQ(late->size(), 1u);
+  EXPECT_TRUE((*late)[0].hit.late);
+  EXPECT_EQ((*late)[0].hit.list_name, kOfficerListName);
+  EXPECT_EQ((*late)[0].hit.reason, "robbery");
+  auto outbox = store_->UnsyncedOfficerEntries(10);
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_EQ((*outbox)[0].entry.vrm, "XY51ABC");
+  EXPECT_EQ((*outbox)[0].entered_by, "4711");
+  ASSERT_TRUE(store_->MarkOfficerEntriesSynced({(*outbox)[0].uuid}, kT0).ok());
+  EXPECT_TRUE(store_->UnsyncedOfficerEntries(10)->empty());
+}
+
+class CollectingSink : public AlertSink {
+ public:
+  void OnAlert(const Alert& a) override {
+    std::lock_guard<std::mutex> lock(mu);
+    alerts.push_back(a);
+    cv.notify_all();
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Alert> alerts;
+};
+
+TEST_F(AlertPolicyTest, PipelineAlertsOnlyAfterTheReadIsDurable) {
+  // The sink checks, at the moment it is told, that the read is in the store.
+  class CheckingSink : public CollectingSink {
+   public:
+    explicit CheckingSink(Store* s) : store(s) {}
+    void OnAlert(const Alert& a) override {
+      read_was_stored = read_was_stored && store->GetRead(a.hit.read_uuid, false)->has_value();
+      CollectingSink::OnAlert(a);
+    }
+    Store* store;
+    bool read_was_stored = true;
+  } sink(store_.get());
+  HitPipeline pipeline(store_.get(), policy_.get(), &sink);
+  pipeline.Start();
+  for (int i = 0; i < 20; ++i) pipeline.OnRead(MakeRead(i == 7 ? "AB12CDE" : "NONE" + std::to_string(i), kT0 + i));
+  pipeline.Stop();
+  EXPECT_EQ(pipeline.pending(), 0u);
+  ASSERT_EQ(sink.alerts.size(), 1u);
+  EXPECT_EQ(sink.alerts[0].hit.entry_vrm, "AB12CDE");
+  EXPECT_TRUE(sink.read_was_stored);
+  EXPECT_EQ(*store_->CountReads(), 20);
+}
+
+}  // namespace
+}  // namespace anpr

@@ -1,0 +1,132 @@
+// The `anpr` commands as a user types them: import good and broken hotlists,
+// check a VRM, tamper with the audit log, and try the role rules.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "tests/store/test_util.h"
+#include "vehicle/store.h"
+
+namespace anpr {
+namespace {
+
+using anpr::testing::MakeRead;
+using anpr::testing::TempDir;
+
+struct Ran {
+  int exit_code;
+  std::string output;  // stdout and stderr
+};
+
+Ran RunAnpr(const std::string& args, const std::string& env = "") {
+  const std::string cmd = env + " " ANPR_BINARY_DIR "/vehicle/app/anpr " + args + " 2>&1 </dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+void Write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+TEST(Cli, ImportCheckAndABrokenFileLeavesTheListInForce) {
+  TempDir dir;
+  const std::string db = " --db " + dir.File("unit.db");
+  Write(dir.File("good.csv"),
+        "vrm,priority,reason,warning_markers\nAB12 CDE,high,Stolen in robbery,FIREARMS\nXY51ABC,low,No insurance,\n");
+  Ran r = RunAnpr("hotlist import " + dir.File("good.csv") + " --list pnc --source pnc" + db);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("version 1, 2 entries"), std::string::npos) << r.output;
+
+  r = RunAnpr("hotlist check A812CDE --json" + db);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"match\": \"similar\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"priority\": \"high\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"warning_markers\": \"FIREARMS\""), std::string::npos) << r.output;
+
+  Write(dir.File("bad.csv"), "vrm,priority,reason\nNEW1,high,x\nNEW2,urgent,y\n");
+  r = RunAnpr("hotlist import " + dir.File("bad.csv") + " --list pnc" + db);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("bad.csv:3: priority 'urgent' is not high/medium/low"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("list pnc unchanged"), std::string::npos) << r.output;
+  r = RunAnpr("hotlist check NEW1" + db);
+  EXPECT_NE(r.output.find("no hits for NEW1"), std::string::npos) << r.output;
+  r = RunAnpr("hotlist check AB12CDE" + db);
+  EXPECT_NE(r.output.find("high\texact\tpnc\tAB12CDE"), std::string::npos) << r.output;
+  r = RunAnpr("hotlist list" + db);
+  EXPECT_NE(r.output.find("pnc\tsource=pnc\tversion=1\tentries=2"), std::string::npos) << r.output;
+}
+
+TEST(Cli, AuditVerifyNamesATamperedEntry) {
+  TempDir dir;
+  const std::string db = " --db " + dir.File("unit.db");
+  Write(dir.File("a.csv"), "vrm,priority,reason\nAB1,high,x\n");
+  ASSERT_EQ(RunAnpr("hotlist import " + dir.File("a.csv") + " --list a" + db).exit_code, 0);
+  ASSERT_EQ(RunAnpr("hotlist import " + dir.File("a.csv") + " --list b" + db).exit_code, 0);
+  Ran r = RunAnpr("audit verify" + db);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("audit log intact: 2 entries"), std::string::npos) << r.output;
+  ASSERT_EQ(std::system(("sqlite3 " + dir.File("unit.db") +
+                         " \"DROP TRIGGER audit_no_update; UPDATE audit SET detail='list b version 9' WHERE seq=2\"")
+                            .c_str()),
+            0);
+  r = RunAnpr("audit verify" + db);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("audit log TAMPERED"), std::string::npos) << r.output;
+}
+
+TEST(Cli, ReadsNeedARoleAndAReason) {
+  TempDir dir;
+  const std::string db = " --db " + dir.File("unit.db");
+  {
+    StoreOptions o;
+    o.path = dir.File("unit.db");
+    auto store = Store::Open(o);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->CommitRead(MakeRead("AB12CDE", 1'800'000'000'000)).ok());
+  }
+  const std::string fast = " --pbkdf2-iterations 1000";
+  ASSERT_EQ(RunAnpr("officers add 1 --role administrator" + fast + db, "ANPR_NEW_PIN=9999").exit_code, 0);
+  // Nobody else can add themselves once an administrator exists.
+  EXPECT_EQ(RunAnpr("officers add 2 --role administrator" + fast + db, "ANPR_NEW_PIN=1111").exit_code, 3);
+  ASSERT_EQ(RunAnpr("officers add 4711 --role officer --officer 1" + fast + db, "ANPR_PIN=9999 ANPR_NEW_PIN=1234")
+                .exit_code, 0);
+  ASSERT_EQ(RunAnpr("officers add 200 --role supervisor --officer 1" + fast + db, "ANPR_PIN=9999 ANPR_NEW_PIN=5555")
+                .exit_code, 0);
+
+  Ran r = RunAnpr("reads list --officer 4711 --reason curious" + db, "ANPR_PIN=1234");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.output.find("role officer may not search reads"), std::string::npos) << r.output;
+  r = RunAnpr("reads list --officer 200 --reason incident-9" + db, "ANPR_PIN=0000");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("login refused"), std::string::npos) << r.output;
+  r = RunAnpr("reads list --officer 200" + db, "ANPR_PIN=5555");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--reason"), std::string::npos) << r.output;
+  r = RunAnpr("reads list --officer 200 --reason 'incident 9' --vrm AB12CDE" + db, "ANPR_PIN=5555");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("AB12CDE"), std::string::npos) << r.output;
+  r = RunAnpr("reads export --officer 200 --reason 'court 1' --out " + dir.File("out") + db, "ANPR_PIN=5555");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream json(dir.File("out") + "/reads.json");
+  std::string text((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"vrm\": \"AB12CDE\""), std::string::npos);
+  EXPECT_NE(text.find("-plate.jpg"), std::string::npos);
+  r = RunAnpr("audit list" + db);
+  EXPECT_NE(r.output.find("reads.search\tvrm=AB12CDE"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("reason: incident 9"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("reads.export"), std::string::npos) << r.output;
+  EXPECT_EQ(RunAnpr("audit verify" + db).exit_code, 0);
+  // Importing a hotlist now needs a supervisor.
+  Write(dir.File("a.csv"), "vrm,priority,reason\nAB1,high,x\n");
+  r = RunAnpr("hotlist import " + dir.File("a.csv") + " --list a --officer 4711" + db, "ANPR_PIN=1234");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("may not manage hotlists"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace anpr

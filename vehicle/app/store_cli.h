@@ -1,0 +1,78 @@
+// Shared by the store's subcommands (hotlist, reads, audit, officers):
+// where the database is and how a command-line user proves who they are.
+//
+// Database: --db PATH, else $ANPR_DB, else /var/lib/anpr/unit.db.
+// Authentication: --officer NUMBER; the PIN comes from $ANPR_PIN, or else the
+// first line of standard input (so it never appears in `ps` or the shell
+// history). `officers add` takes the new officer's PIN from $ANPR_NEW_PIN or
+// the next line of standard input.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "vehicle/officers.h"
+#include "vehicle/read.h"
+#include "vehicle/store.h"
+
+namespace anpr::cli {
+
+inline constexpr const char* kDefaultDbPath = "/var/lib/anpr/unit.db";
+
+inline std::string DbPath(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("ANPR_DB"); env && *env) return env;
+  return kDefaultDbPath;
+}
+
+inline void AddDbOption(CLI::App& sub, std::string* db) {
+  sub.add_option("--db", *db, "Store file (default: $ANPR_DB or /var/lib/anpr/unit.db)");
+}
+
+// Opens the store or prints why not. nullptr on failure.
+inline std::unique_ptr<Store> OpenStoreOrReport(const std::string& flag) {
+  StoreOptions o;
+  o.path = DbPath(flag);
+  auto s = Store::Open(o);
+  if (!s.ok()) {
+    std::cerr << "anpr: cannot open store: " << s.status().ToString() << "\n";
+    return nullptr;
+  }
+  return std::move(s).value();
+}
+
+// A PIN from `env_name`, else the next line of standard input.
+inline std::string ReadPin(const char* env_name) {
+  if (const char* env = std::getenv(env_name); env && *env) return env;
+  std::string line;
+  std::getline(std::cin, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  return line;
+}
+
+// Logs `officer` in (PIN from $ANPR_PIN or stdin). Prints the refusal.
+inline std::optional<Session> LoginOrReport(Officers& officers, const std::string& officer) {
+  if (officer.empty()) {
+    std::cerr << "anpr: this command needs --officer NUMBER (PIN from $ANPR_PIN or standard input)\n";
+    return std::nullopt;
+  }
+  auto s = officers.Login(officer, ReadPin("ANPR_PIN"), NowUtcMs());
+  if (!s.ok()) {
+    std::cerr << "anpr: login refused: " << s.status().message() << "\n";
+    return std::nullopt;
+  }
+  return *s;
+}
+
+// The name the audit log records for an unauthenticated command-line action.
+inline std::string CliActor() {
+  const char* user = std::getenv("USER");
+  return std::string("cli:") + (user && *user ? user : "unknown");
+}
+
+}  // namespace anpr::cli
