@@ -866,8 +866,8 @@ void HmiModel::BuildHit(Scene* s) const {
   } else {
     const int lx = card.x + gap, lw = (card.w * 60) / 100;
     int y = card.y + gap;
-    AddPlateText(s, {lx, y, std::min(lw, Px(400)), Px(78)}, ph.read_vrm, Px(60), "hit.vrm");
-    y += Px(78) + Px(8);
+    AddPlateText(s, {lx, y, std::min(lw, Px(400)), Px(74)}, ph.read_vrm, Px(60), "hit.vrm");
+    y += Px(74) + Px(6);
     // The plate patch beside the hotlist VRM it matched, so the officer
     // compares the picture with the entry (a similar match differs).
     Element patch;
@@ -901,7 +901,7 @@ void HmiModel::BuildHit(Scene* s) const {
     match.bold = true;
     match.id = "hit.match";
     s->elements.push_back(match);
-    y += Px(50);
+    y += Px(48);
     auto line = [&](const std::string& text, int font, bool bold, Colour c, const std::string& id, int h_px) {
       Element e;
       e.rect = {lx, y, lw, h_px};
@@ -917,8 +917,8 @@ void HmiModel::BuildHit(Scene* s) const {
     };
     std::string mmc = h.colour + " " + h.make + " " + h.model;
     if (h.make.empty() && h.model.empty() && h.colour.empty()) mmc = "make / model not listed";
-    line(mmc, Px(24), true, t.text, "hit.vehicle", Px(32));
-    line(h.list_name + ": " + h.reason, Px(20), false, t.text, "hit.reason", Px(28));
+    line(mmc, Px(24), true, t.text, "hit.vehicle", Px(30));
+    line(h.list_name + ": " + h.reason, Px(20), false, t.text, "hit.reason", Px(27));
     if (!h.warning_markers.empty()) {
       Element w;
       w.rect = {lx, y, lw, Px(30)};
@@ -930,10 +930,10 @@ void HmiModel::BuildHit(Scene* s) const {
       w.align = Align::kLeft;
       w.id = "hit.warnings";
       s->elements.push_back(w);
-      y += Px(34);
+      y += Px(33);
     }
     const int info_h = card.y + card.h - gap - y;
-    if (info_h > Px(20)) line(h.information, Px(18), false, t.text, "hit.information", info_h);
+    if (info_h > Px(20)) line(h.information, Px(17), false, t.text, "hit.information", info_h);
 
     // Right column: overview, time and place.
     const int rx = lx + lw + gap, rw = card.x + card.w - gap - rx;
@@ -1179,21 +1179,26 @@ void HmiModel::BuildCheck(Scene* s) const {
     Element e;
     e.rect = {gap, ry, c.w - 2 * gap, line_h};
     e.fill = PriorityColour(t, h.priority);
-    e.symbol = Symbol::kNone;
-    e.text = std::string(PriorityName(h.priority)) + " | " + Spaced(h.entry_vrm) + " " +
-             MatchKindName(h.match) + " | " + h.list_name + ": " + h.reason +
-             (h.warning_markers.empty() ? "" : " | \u26A0 " + h.warning_markers);
-    e.text_colour = PriorityTextColour(t, h.priority);
-    e.font_px = Px(19);
-    e.bold = true;
-    e.align = Align::kLeft;
-    e.id = "check.result";
+    e.id = "check.result.box";
     s->elements.push_back(e);
-    Element sym;
-    sym.rect = {e.rect.x + e.rect.w - line_h, ry + Px(2), line_h - Px(4), line_h - Px(4)};
+    Element sym;  // symbol first, so it reads before the colour does
+    sym.rect = {gap + Px(4), ry + Px(3), line_h - Px(6), line_h - Px(6)};
     sym.symbol = PrioritySymbol(h.priority);
     sym.symbol_colour = PriorityTextColour(t, h.priority);
+    sym.fill = e.fill;
     s->elements.push_back(sym);
+    Element txt;
+    txt.rect = {gap + line_h + Px(4), ry, c.w - 2 * gap - line_h - Px(4), line_h};
+    std::string pname = PriorityName(h.priority);
+    for (char& ch : pname) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    txt.text = pname + " | " + Spaced(h.entry_vrm) + " " + MatchKindName(h.match) + " | " + h.list_name + ": " +
+               h.reason + (h.warning_markers.empty() ? "" : " | \u26A0 " + h.warning_markers);
+    txt.text_colour = PriorityTextColour(t, h.priority);
+    txt.font_px = Px(19);
+    txt.bold = true;
+    txt.align = Align::kLeft;
+    txt.id = "check.result";
+    s->elements.push_back(txt);
   }
 
   // Keyboard: digits, then QWERTY rows; DEL and CLEAR on the last row.

@@ -234,7 +234,7 @@ void SdlView::Draw(const Scene& scene) {
     const Colour bg = e.fill.a ? e.fill : scene.background;
     DrawSymbol(e.symbol, e.rect, e.symbol_colour, bg);
     if (e.font_px > 0 && !e.text.empty()) {
-      const int pad = std::min(e.rect.h / 8, 12);
+      const int pad = std::clamp(e.font_px / 3, 3, 12);  // depends on the text, so lines align
       int tw = 0, th = 0;
       SDL_Texture* t = TextTexture(e.text, e.font_px, e.bold, e.mono, e.text_colour,
                                    e.wrap ? std::max(1, e.rect.w - 2 * pad) : 0, &tw, &th);
