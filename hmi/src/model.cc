@@ -687,6 +687,7 @@ void HmiModel::BuildLogin(Scene* s) const {
     s->elements.push_back(b);
     Element sym;
     sym.rect = {b.rect.x + Px(10), b.rect.y + Px(10), Px(56), Px(56)};
+    sym.fill = b.fill;  // the mark inside the symbol takes the banner's colour
     sym.symbol = PrioritySymbol(p);
     sym.symbol_colour = PriorityTextColour(t, p);
     s->elements.push_back(sym);
@@ -766,6 +767,17 @@ void HmiModel::BuildLive(Scene* s) const {
         s->elements.push_back(label);
       }
     }
+  }
+  if (have_status_ && !status_.camera_ok) {
+    Element lost;  // an old picture must not pass for a live one
+    lost.rect = {cam.x, cam.y + cam.h / 2 - Px(40), cam.w, Px(80)};
+    lost.fill = {t.fault.r, t.fault.g, t.fault.b, 230};
+    lost.text = "\u2716 " + status_.camera_text;
+    lost.text_colour = {255, 255, 255, 255};
+    lost.font_px = Px(34);
+    lost.bold = true;
+    lost.id = "live.camera_lost";
+    s->elements.push_back(lost);
   }
   // Latest reads, newest first.
   const int rx = cam.x + cam.w + gap, rw = c.w - rx - gap;
