@@ -1,5 +1,7 @@
 #include "hmi/demo.h"
 
+#include <mutex>
+
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -91,10 +93,18 @@ Read DemoRead(const std::string& vrm, int64_t at_utc_ms) {
   r.position.speed_mps = 0;
   r.camera_id = "front";
   r.unit_id = "DEMO-01";
-  r.plate_jpeg = Jpeg(PlatePatch(vrm));
-  cv::Mat overview;
-  cv::resize(*DemoFrame(vrm, nullptr), overview, cv::Size(640, 360), 0, 0, cv::INTER_AREA);
-  r.overview_jpeg = Jpeg(overview);
+  // Drawing and encoding the images is the slow part; a demo reuses them.
+  static std::mutex mu;
+  static std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> cache;
+  std::lock_guard lock(mu);
+  auto it = cache.find(vrm);
+  if (it == cache.end()) {
+    cv::Mat overview;
+    cv::resize(*DemoFrame(vrm, nullptr), overview, cv::Size(640, 360), 0, 0, cv::INTER_AREA);
+    it = cache.emplace(vrm, std::make_pair(Jpeg(PlatePatch(vrm)), Jpeg(overview))).first;
+  }
+  r.plate_jpeg = it->second.first;
+  r.overview_jpeg = it->second.second;
   return r;
 }
 

@@ -135,12 +135,16 @@ double TextMatch(SdlView& v, const cv::Mat& shot, const Element& e) {
   return best;
 }
 
-TEST_F(ViewTest, ScreenshotsOfEveryScreenAtBothSizes) {
+class Screenshots : public ViewTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(Screenshots, EveryScreenAtBothSizes) {
+  const bool want_night = GetParam();
   for (auto [w, h] : {std::pair{800, 480}, std::pair{1280, 800}}) {
     auto view = Open(w, h);
     ASSERT_NE(view, nullptr);
     ASSERT_EQ(view->width(), w);
     for (const std::string& name : DemoScreenNames()) {
+      if ((name.rfind("night-", 0) == 0) != want_night) continue;
       DemoActions actions;
       auto made = MakeDemoModel(name, w, h, &actions, nullptr, kT0);
       ASSERT_TRUE(made.ok()) << made.status().ToString();
@@ -209,6 +213,9 @@ TEST_F(ViewTest, ScreenshotsOfEveryScreenAtBothSizes) {
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(DayAndNight, Screenshots, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& i) { return i.param ? "Night" : "Day"; });
 
 TEST_F(ViewTest, FingerAndMouseWalkLoginHitsOutcomesCheckAndDriving) {
   auto view = Open(800, 480);
