@@ -554,7 +554,7 @@ void HmiModel::BuildStatusBar(Scene* s) const {
              {"status.clock", true, LocalTime(now_utc_ms_, true)}, {"status.sync", true, "SYNC ..."},
              {"status.storage", true, "DISK ..."}, {"status.hotlist", true, "LIST ..."}};
   } else {
-    std::string gps = u.gps_fix == FixMode::kNone ? "GPS NO FIX"
+    std::string gps = u.gps_fix == FixMode::kNone ? "NO GPS FIX"
                       : u.gps_stale               ? "GPS STALE"
                       : u.gps_fix == FixMode::k3D ? "GPS 3D"
                                                   : "GPS 2D";
@@ -589,7 +589,7 @@ void HmiModel::BuildStatusBar(Scene* s) const {
   Element who;
   who.rect = {width_px_ - officer_w - gap, gap, officer_w, h - 2 * gap};
   who.text = logged_in() ? "\u25CF " + officer_ : "LOCKED";
-  who.text_colour = t.accent;
+  who.text_colour = t.text;
   if (!audio_ok_) {  // a silent unit must say so: alerts would go unheard
     who.fill = t.fault;
     who.text = "\u2716 NO SOUND";

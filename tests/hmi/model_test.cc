@@ -366,7 +366,7 @@ TEST_F(ModelTest, StatusFailureShowsRedAndSoundsOncePerFailure) {
   st.gps_fix = FixMode::kNone;
   model.SetStatus(st);
   EXPECT_EQ(sound.Count("play:failure"), 2);
-  EXPECT_EQ(model.BuildScene().FindId("status.gps")->text, "\u2716 GPS NO FIX");
+  EXPECT_EQ(model.BuildScene().FindId("status.gps")->text, "\u2716 NO GPS FIX");
 }
 
 TEST_F(ModelTest, SlidingOffAButtonCancelsIt) {
