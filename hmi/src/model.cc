@@ -554,7 +554,7 @@ void HmiModel::BuildStatusBar(Scene* s) const {
              {"status.clock", true, LocalTime(now_utc_ms_, true)}, {"status.sync", true, "SYNC ..."},
              {"status.storage", true, "DISK ..."}, {"status.hotlist", true, "LIST ..."}};
   } else {
-    std::string gps = u.gps_fix == FixMode::kNone ? "GPS NO FIX"
+    std::string gps = u.gps_fix == FixMode::kNone ? "NO GPS FIX"
                       : u.gps_stale               ? "GPS STALE"
                       : u.gps_fix == FixMode::k3D ? "GPS 3D"
                                                   : "GPS 2D";
@@ -589,7 +589,7 @@ void HmiModel::BuildStatusBar(Scene* s) const {
   Element who;
   who.rect = {width_px_ - officer_w - gap, gap, officer_w, h - 2 * gap};
   who.text = logged_in() ? "\u25CF " + officer_ : "LOCKED";
-  who.text_colour = t.accent;
+  who.text_colour = t.text;
   if (!audio_ok_) {  // a silent unit must say so: alerts would go unheard
     who.fill = t.fault;
     who.text = "\u2716 NO SOUND";
@@ -687,6 +687,7 @@ void HmiModel::BuildLogin(Scene* s) const {
     s->elements.push_back(b);
     Element sym;
     sym.rect = {b.rect.x + Px(10), b.rect.y + Px(10), Px(56), Px(56)};
+    sym.fill = b.fill;  // the mark inside the symbol takes the banner's colour
     sym.symbol = PrioritySymbol(p);
     sym.symbol_colour = PriorityTextColour(t, p);
     s->elements.push_back(sym);
@@ -766,6 +767,17 @@ void HmiModel::BuildLive(Scene* s) const {
         s->elements.push_back(label);
       }
     }
+  }
+  if (have_status_ && !status_.camera_ok) {
+    Element lost;  // an old picture must not pass for a live one
+    lost.rect = {cam.x, cam.y + cam.h / 2 - Px(40), cam.w, Px(80)};
+    lost.fill = {t.fault.r, t.fault.g, t.fault.b, 230};
+    lost.text = "\u2716 " + status_.camera_text;
+    lost.text_colour = {255, 255, 255, 255};
+    lost.font_px = Px(34);
+    lost.bold = true;
+    lost.id = "live.camera_lost";
+    s->elements.push_back(lost);
   }
   // Latest reads, newest first.
   const int rx = cam.x + cam.w + gap, rw = c.w - rx - gap;
@@ -866,8 +878,8 @@ void HmiModel::BuildHit(Scene* s) const {
   } else {
     const int lx = card.x + gap, lw = (card.w * 60) / 100;
     int y = card.y + gap;
-    AddPlateText(s, {lx, y, std::min(lw, Px(400)), Px(78)}, ph.read_vrm, Px(60), "hit.vrm");
-    y += Px(78) + Px(8);
+    AddPlateText(s, {lx, y, std::min(lw, Px(400)), Px(74)}, ph.read_vrm, Px(60), "hit.vrm");
+    y += Px(74) + Px(6);
     // The plate patch beside the hotlist VRM it matched, so the officer
     // compares the picture with the entry (a similar match differs).
     Element patch;
@@ -901,7 +913,7 @@ void HmiModel::BuildHit(Scene* s) const {
     match.bold = true;
     match.id = "hit.match";
     s->elements.push_back(match);
-    y += Px(50);
+    y += Px(48);
     auto line = [&](const std::string& text, int font, bool bold, Colour c, const std::string& id, int h_px) {
       Element e;
       e.rect = {lx, y, lw, h_px};
@@ -917,8 +929,8 @@ void HmiModel::BuildHit(Scene* s) const {
     };
     std::string mmc = h.colour + " " + h.make + " " + h.model;
     if (h.make.empty() && h.model.empty() && h.colour.empty()) mmc = "make / model not listed";
-    line(mmc, Px(24), true, t.text, "hit.vehicle", Px(32));
-    line(h.list_name + ": " + h.reason, Px(20), false, t.text, "hit.reason", Px(28));
+    line(mmc, Px(24), true, t.text, "hit.vehicle", Px(30));
+    line(h.list_name + ": " + h.reason, Px(20), false, t.text, "hit.reason", Px(27));
     if (!h.warning_markers.empty()) {
       Element w;
       w.rect = {lx, y, lw, Px(30)};
@@ -930,10 +942,10 @@ void HmiModel::BuildHit(Scene* s) const {
       w.align = Align::kLeft;
       w.id = "hit.warnings";
       s->elements.push_back(w);
-      y += Px(34);
+      y += Px(33);
     }
     const int info_h = card.y + card.h - gap - y;
-    if (info_h > Px(20)) line(h.information, Px(18), false, t.text, "hit.information", info_h);
+    if (info_h > Px(20)) line(h.information, Px(17), false, t.text, "hit.information", info_h);
 
     // Right column: overview, time and place.
     const int rx = lx + lw + gap, rw = card.x + card.w - gap - rx;
@@ -1179,21 +1191,26 @@ void HmiModel::BuildCheck(Scene* s) const {
     Element e;
     e.rect = {gap, ry, c.w - 2 * gap, line_h};
     e.fill = PriorityColour(t, h.priority);
-    e.symbol = Symbol::kNone;
-    e.text = std::string(PriorityName(h.priority)) + " | " + Spaced(h.entry_vrm) + " " +
-             MatchKindName(h.match) + " | " + h.list_name + ": " + h.reason +
-             (h.warning_markers.empty() ? "" : " | \u26A0 " + h.warning_markers);
-    e.text_colour = PriorityTextColour(t, h.priority);
-    e.font_px = Px(19);
-    e.bold = true;
-    e.align = Align::kLeft;
-    e.id = "check.result";
+    e.id = "check.result.box";
     s->elements.push_back(e);
-    Element sym;
-    sym.rect = {e.rect.x + e.rect.w - line_h, ry + Px(2), line_h - Px(4), line_h - Px(4)};
+    Element sym;  // symbol first, so it reads before the colour does
+    sym.rect = {gap + Px(4), ry + Px(3), line_h - Px(6), line_h - Px(6)};
     sym.symbol = PrioritySymbol(h.priority);
     sym.symbol_colour = PriorityTextColour(t, h.priority);
+    sym.fill = e.fill;
     s->elements.push_back(sym);
+    Element txt;
+    txt.rect = {gap + line_h + Px(4), ry, c.w - 2 * gap - line_h - Px(4), line_h};
+    std::string pname = PriorityName(h.priority);
+    for (char& ch : pname) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    txt.text = pname + " | " + Spaced(h.entry_vrm) + " " + MatchKindName(h.match) + " | " + h.list_name + ": " +
+               h.reason + (h.warning_markers.empty() ? "" : " | \u26A0 " + h.warning_markers);
+    txt.text_colour = PriorityTextColour(t, h.priority);
+    txt.font_px = Px(19);
+    txt.bold = true;
+    txt.align = Align::kLeft;
+    txt.id = "check.result";
+    s->elements.push_back(txt);
   }
 
   // Keyboard: digits, then QWERTY rows; DEL and CLEAR on the last row.

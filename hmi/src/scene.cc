@@ -64,7 +64,7 @@ const Theme& NightTheme() {
       .panel = {22, 22, 24},
       .text = {215, 215, 215},
       .muted_text = {150, 150, 150},
-      .accent = {90, 150, 220},
+      .accent = {25, 75, 140},
       .button = {50, 54, 60},
       .button_text = {230, 230, 230},
       .ok = {40, 120, 60},

@@ -1,0 +1,175 @@
+// Alert sounds as the officer hears them: the samples the player renders, and
+// the samples that reach SDL's "disk" audio driver through the real device
+// path.
+#include "hmi/sound.h"
+
+#include <SDL.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+namespace anpr::hmi {
+namespace {
+
+constexpr int kRate = kSampleRateHz;
+
+std::vector<int16_t> RenderMs(AlertPlayer& p, int ms) {
+  std::vector<int16_t> out(static_cast<size_t>(kRate) * ms / 1000);
+  p.Render(out.data(), static_cast<int>(out.size()));
+  return out;
+}
+
+// Frequency of a window of samples from its rising zero crossings.
+double Frequency(const std::vector<int16_t>& s, size_t from, size_t count) {
+  int crossings = 0;
+  size_t first = 0, last = 0;
+  for (size_t i = from + 1; i < from + count && i < s.size(); ++i) {
+    if (s[i - 1] < 0 && s[i] >= 0) {
+      if (crossings == 0) first = i;
+      last = i;
+      ++crossings;
+    }
+  }
+  if (crossings < 2) return 0;
+  return double(crossings - 1) * kRate / double(last - first);
+}
+
+double Rms(const std::vector<int16_t>& s, size_t from, size_t count) {
+  double sum = 0;
+  size_t n = 0;
+  for (size_t i = from; i < from + count && i < s.size(); ++i, ++n) sum += double(s[i]) * s[i];
+  return n ? std::sqrt(sum / n) : 0;
+}
+
+size_t Ms(int ms) { return static_cast<size_t>(kRate) * ms / 1000; }
+
+// On/off segments of a signal, in 10 ms windows: true where sound is present.
+std::vector<bool> Envelope(const std::vector<int16_t>& s) {
+  std::vector<bool> on;
+  for (size_t i = 0; i + Ms(10) <= s.size(); i += Ms(10)) on.push_back(Rms(s, i, Ms(10)) > 300);
+  return on;
+}
+
+int Bursts(const std::vector<bool>& env) {
+  int n = 0;
+  for (size_t i = 0; i < env.size(); ++i) n += env[i] && (i == 0 || !env[i - 1]);
+  return n;
+}
+
+TEST(Sound, HighAlternatesTwoTonesAndRepeatsUntilStopped) {
+  AlertPlayer p;
+  p.Play(Sound::kHighAlert);
+  const auto s = RenderMs(p, 5000);  // several passes of the 1.25 s pattern
+  // Within the first pass: 1400, 950, 1400, 950 Hz in 125 ms steps.
+  EXPECT_NEAR(Frequency(s, Ms(20), Ms(90)), 1400, 30);
+  EXPECT_NEAR(Frequency(s, Ms(145), Ms(90)), 950, 30);
+  EXPECT_NEAR(Frequency(s, Ms(270), Ms(90)), 1400, 30);
+  EXPECT_NEAR(Frequency(s, Ms(395), Ms(90)), 950, 30);
+  // Still sounding four seconds later: it repeats.
+  EXPECT_NEAR(Frequency(s, Ms(3750 + 20), Ms(90)), 1400, 30);
+  EXPECT_GT(Rms(s, Ms(4600), Ms(100)), 3000);  // 4600 ms = 3 passes + 850 ms: in the tones
+  EXPECT_TRUE(p.Playing());
+  p.Stop(Sound::kHighAlert);
+  const auto after = RenderMs(p, 500);
+  EXPECT_EQ(Rms(after, 0, after.size()), 0);
+  EXPECT_FALSE(p.Playing());
+}
+
+TEST(Sound, MediumIsThreeBeepsOnceLowIsOneFadingChime) {
+  AlertPlayer p;
+  p.Play(Sound::kMediumAlert);
+  const auto m = RenderMs(p, 2000);
+  EXPECT_EQ(Bursts(Envelope(m)), 3);
+  EXPECT_NEAR(Frequency(m, Ms(10), Ms(100)), 880, 20);
+  EXPECT_EQ(Rms(m, Ms(700), Ms(1300)), 0) << "medium sounds once";
+  EXPECT_FALSE(p.Playing());
+
+  p.Play(Sound::kLowAlert);
+  const auto l = RenderMs(p, 1500);
+  EXPECT_EQ(Bursts(Envelope(l)), 1);
+  EXPECT_NEAR(Frequency(l, Ms(10), Ms(200)), 660, 15);
+  EXPECT_GT(Rms(l, Ms(20), Ms(50)), 2 * Rms(l, Ms(300), Ms(50))) << "a chime fades";
+  EXPECT_LT(Rms(l, Ms(20), Ms(50)), Rms(m, Ms(20), Ms(50))) << "low is softer than medium";
+  EXPECT_EQ(Rms(l, Ms(500), Ms(1000)), 0);
+}
+
+TEST(Sound, FailureToneFallsAndPatternsDiffer) {
+  AlertPlayer p;
+  p.Play(Sound::kStatusFailure);
+  const auto f = RenderMs(p, 600);
+  EXPECT_NEAR(Frequency(f, Ms(20), Ms(150)), 520, 15);
+  EXPECT_NEAR(Frequency(f, Ms(220), Ms(150)), 330, 15);
+  EXPECT_EQ(Rms(f, Ms(420), Ms(180)), 0);
+}
+
+TEST(Sound, MoreUrgentReplacesLessUrgentNeverTheOtherWay) {
+  AlertPlayer p;
+  p.Play(Sound::kHighAlert);
+  p.Play(Sound::kLowAlert);  // ignored: high keeps sounding
+  auto s = RenderMs(p, 100);
+  EXPECT_NEAR(Frequency(s, Ms(20), Ms(80)), 1400, 30);
+  p.Stop(Sound::kHighAlert);
+  p.Play(Sound::kLowAlert);
+  p.Play(Sound::kMediumAlert);  // replaces the chime
+  s = RenderMs(p, 100);
+  EXPECT_NEAR(Frequency(s, Ms(10), Ms(90)), 880, 20);
+}
+
+TEST(Sound, VolumeScalesButHighNeverGoesSilent) {
+  AlertPlayer p;
+  p.SetVolume(100);
+  p.Play(Sound::kMediumAlert);
+  const double loud = Rms(RenderMs(p, 100), Ms(10), Ms(80));
+  p.SetVolume(20);
+  p.Play(Sound::kMediumAlert);
+  const double quiet = Rms(RenderMs(p, 100), Ms(10), Ms(80));
+  EXPECT_NEAR(quiet / loud, 0.2, 0.02);
+  p.SetVolume(0);
+  p.Play(Sound::kMediumAlert);
+  EXPECT_EQ(Rms(RenderMs(p, 100), 0, Ms(100)), 0);
+  p.Play(Sound::kHighAlert);
+  EXPECT_GT(Rms(RenderMs(p, 100), Ms(10), Ms(80)), 0.45 * loud / 0.8) << "high plays at 50% at least";
+}
+
+// The real device path: SDL opens its "disk" audio driver, the callback
+// pulls from the player, and the file holds what a speaker would have played.
+TEST(Sound, DiskAudioDriverRecordsTheMediumAlert) {
+  const auto path = std::filesystem::path(ANPR_BINARY_DIR) / "hmi-medium-alert.raw";
+  std::filesystem::remove(path);
+  setenv("SDL_AUDIODRIVER", "disk", 1);
+  setenv("SDL_DISKAUDIOFILE", path.c_str(), 1);
+  ASSERT_EQ(SDL_Init(0), 0);
+  AlertPlayer player;
+  {
+    SdlAudioOutput out(&player);
+    std::string error;
+    ASSERT_TRUE(out.Start(&error)) << error;
+    EXPECT_EQ(out.driver(), "disk");
+    player.Play(Sound::kMediumAlert);
+    // The disk driver paces itself like a real device; wait for the pattern.
+    for (int i = 0; i < 200 && player.Playing(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    out.Stop();
+  }
+  SDL_Quit();
+  unsetenv("SDL_AUDIODRIVER");
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), Ms(540) * 2) << "the whole 540 ms pattern";
+  std::vector<int16_t> s(bytes.size() / 2);
+  std::memcpy(s.data(), bytes.data(), s.size() * 2);
+  EXPECT_EQ(Bursts(Envelope(s)), 3);
+  // Find the first beep and check its pitch.
+  size_t start = 0;
+  while (start < s.size() && std::abs(s[start]) < 1000) ++start;
+  EXPECT_NEAR(Frequency(s, start + Ms(10), Ms(90)), 880, 20);
+}
+
+}  // namespace
+}  // namespace anpr::hmi

@@ -1,0 +1,344 @@
+// The real SDL window, headless (dummy video driver, software renderer):
+// synthetic finger and mouse events go through SDL's event queue into the
+// model; screenshots of every screen at both sizes are written as PNG and
+// checked for what must be on them.
+#include "hmi/view.h"
+
+#include <SDL.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "hmi/demo.h"
+#include "hmi/sdl_env.h"
+#include "tests/hmi/hmi_test_util.h"
+
+namespace anpr::hmi {
+namespace {
+
+using testing::FakeActions;
+using testing::MakeHit;
+using testing::MakeRead;
+using testing::RecordingSound;
+
+constexpr int64_t kT0 = 1'790'000'000'000;
+
+class ViewTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string error;
+    ASSERT_FALSE(InitSdlVideo(&error).empty()) << error;
+  }
+  static void TearDownTestSuite() { SDL_Quit(); }
+
+  std::unique_ptr<SdlView> Open(int w, int h) {
+    ViewOptions o;
+    o.width_px = w;
+    o.height_px = h;
+    auto v = SdlView::Create(o);
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return v.ok() ? std::move(v.value()) : nullptr;
+  }
+
+  static std::filesystem::path ShotDir() {
+    auto d = std::filesystem::path(ANPR_BINARY_DIR) / "hmi-screens";
+    std::filesystem::create_directories(d);
+    return d;
+  }
+};
+
+// Pushes a finger tap (down + up) at window pixel (x, y) into SDL's queue.
+void PushFingerTap(int x, int y, int w, int h) {
+  for (Uint32 type : {SDL_FINGERDOWN, SDL_FINGERUP}) {
+    SDL_Event e{};
+    e.type = type;
+    e.tfinger.touchId = 1;
+    e.tfinger.fingerId = 1;
+    e.tfinger.x = (x + 0.5f) / float(w);
+    e.tfinger.y = (y + 0.5f) / float(h);
+    e.tfinger.pressure = 1;
+    ASSERT_EQ(SDL_PushEvent(&e), 1) << SDL_GetError();
+  }
+}
+
+void PushMouseClick(int x, int y) {
+  for (Uint32 type : {SDL_MOUSEBUTTONDOWN, SDL_MOUSEBUTTONUP}) {
+    SDL_Event e{};
+    e.type = type;
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+    e.button.clicks = 1;
+    e.button.x = x;
+    e.button.y = y;
+    ASSERT_EQ(SDL_PushEvent(&e), 1) << SDL_GetError();
+  }
+}
+
+// Taps the target carrying `action` on the current scene, by finger or mouse,
+// then lets the view deliver the events and draws the result.
+void TapVia(SdlView& v, HmiModel& m, const std::string& action, bool finger) {
+  const Scene s = m.BuildScene();
+  const Element* e = s.FindAction(action);
+  ASSERT_NE(e, nullptr) << action << " not on " << ScreenName(m.screen());
+  if (finger) PushFingerTap(e->rect.cx(), e->rect.cy(), v.width(), v.height());
+  else PushMouseClick(e->rect.cx(), e->rect.cy());
+  ASSERT_TRUE(v.PumpEvents(&m));
+  v.Draw(m.BuildScene());
+  v.Present();
+}
+
+cv::Vec3b Bgr(Colour c) { return {c.b, c.g, c.r}; }
+
+// Fraction of pixels within a small distance of a colour.
+double ColourFraction(const cv::Mat& img, Colour c) {
+  cv::Mat mask;
+  const cv::Vec3b v = Bgr(c);
+  cv::inRange(img, cv::Scalar(std::max(0, v[0] - 12), std::max(0, v[1] - 12), std::max(0, v[2] - 12)),
+              cv::Scalar(std::min(255, v[0] + 12), std::min(255, v[1] + 12), std::min(255, v[2] + 12)), mask);
+  return double(cv::countNonZero(mask)) / double(img.total());
+}
+
+// The text as the view renders it, blended onto `bg`, for template matching.
+cv::Mat TextImage(SdlView& v, const std::string& text, int px, bool bold, bool mono, Colour fg, Colour bg) {
+  SDL_Surface* raw = v.RenderTextSurface(text, px, bold, mono, fg);
+  if (!raw) return {};
+  SDL_Surface* s = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0);
+  SDL_FreeSurface(raw);
+  cv::Mat out(s->h, s->w, CV_8UC3);
+  for (int y = 0; y < s->h; ++y) {
+    const auto* row = reinterpret_cast<const uint32_t*>(static_cast<const uint8_t*>(s->pixels) + y * s->pitch);
+    for (int x = 0; x < s->w; ++x) {
+      const uint32_t p = row[x];
+      const double a = ((p >> 24) & 0xFF) / 255.0;
+      auto mix = [&](int fgc, int bgc) { return cv::saturate_cast<uint8_t>(fgc * a + bgc * (1 - a)); };
+      out.at<cv::Vec3b>(y, x) = {mix(p & 0xFF, bg.b), mix((p >> 8) & 0xFF, bg.g), mix((p >> 16) & 0xFF, bg.r)};
+    }
+  }
+  SDL_FreeSurface(s);
+  return out;
+}
+
+// How well the element's text, rendered on its own, matches what is on the
+// screenshot inside the element's rectangle (1 = identical).
+double TextMatch(SdlView& v, const cv::Mat& shot, const Element& e) {
+  const cv::Mat tmpl = TextImage(v, e.text, e.font_px, e.bold, e.mono, e.text_colour, e.fill);
+  if (tmpl.empty()) return 0;
+  const cv::Rect roi = cv::Rect(e.rect.x, e.rect.y, e.rect.w, e.rect.h) & cv::Rect(0, 0, shot.cols, shot.rows);
+  if (tmpl.cols > roi.width || tmpl.rows > roi.height) return 0;
+  cv::Mat score;
+  cv::matchTemplate(shot(roi), tmpl, score, cv::TM_CCOEFF_NORMED);
+  double best = 0;
+  cv::minMaxLoc(score, nullptr, &best);
+  return best;
+}
+
+class Screenshots : public ViewTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(Screenshots, EveryScreenAtBothSizes) {
+  const bool want_night = GetParam();
+  for (auto [w, h] : {std::pair{800, 480}, std::pair{1280, 800}}) {
+    auto view = Open(w, h);
+    ASSERT_NE(view, nullptr);
+    ASSERT_EQ(view->width(), w);
+    for (const std::string& name : DemoScreenNames()) {
+      if ((name.rfind("night-", 0) == 0) != want_night) continue;
+      DemoActions actions;
+      auto made = MakeDemoModel(name, w, h, &actions, nullptr, kT0);
+      ASSERT_TRUE(made.ok()) << made.status().ToString();
+      HmiModel& m = *made.value();
+      const Scene scene = m.BuildScene();
+      view->Draw(scene);
+      const cv::Mat shot = view->ReadPixels();
+      view->Present();
+      ASSERT_EQ(shot.cols, w);
+      ASSERT_EQ(shot.rows, h);
+      const std::string file = (ShotDir() / (name + "-" + std::to_string(w) + "x" + std::to_string(h) + ".png")).string();
+      ASSERT_TRUE(cv::imwrite(file, shot)) << file;
+      SCOPED_TRACE(file);
+
+      const bool night = name.rfind("night-", 0) == 0;
+      const std::string base = night ? name.substr(6) : name;
+      const Theme& t = night ? NightTheme() : DayTheme();
+
+      // Every touch target is drawn where the model says, at least 48 px.
+      for (const Element& e : scene.elements) {
+        if (e.action.empty() || e.fill.a == 0) continue;
+        EXPECT_GE(e.rect.w, 48) << e.action;
+        EXPECT_GE(e.rect.h, 48) << e.action;
+        const int in = std::max(3, e.border_px + 2);
+        const cv::Vec3b px = shot.at<cv::Vec3b>(e.rect.y + in, e.rect.x + in);
+        EXPECT_EQ(px, Bgr(e.fill)) << e.action << " corner colour";
+      }
+      // The status bar is on every screen.
+      ASSERT_NE(scene.FindId("status.clock"), nullptr);
+
+      if (base.rfind("hit-", 0) == 0 && base != "hit-reason") {
+        const Priority p = base == "hit-high" ? Priority::kHigh : base == "hit-medium" ? Priority::kMedium : Priority::kLow;
+        const double frac = ColourFraction(shot, PriorityColour(t, p));
+        EXPECT_GT(frac, 0.12) << "priority colour must dominate";
+        for (Priority other : {Priority::kHigh, Priority::kMedium, Priority::kLow})
+          if (other != p) {
+            EXPECT_LT(ColourFraction(shot, PriorityColour(t, other)), 0.02);
+          }
+        const Element* vrm = scene.FindId("hit.vrm");
+        ASSERT_NE(vrm, nullptr);
+        EXPECT_GE(vrm->font_px, h / 10) << "the VRM is large";
+        EXPECT_GT(TextMatch(*view, shot, *vrm), 0.9) << "the VRM is rendered";
+        EXPECT_GT(TextMatch(*view, shot, *scene.FindId("hit.match")), 0.8);
+        EXPECT_NE(scene.FindId("hit.symbol")->symbol, Symbol::kNone);
+      }
+      if (base == "driving-hit") {
+        EXPECT_GT(ColourFraction(shot, t.high), 0.4) << "driving alert is mostly priority colour";
+        const Element* vrm = scene.FindId("hit.vrm");
+        EXPECT_GE(vrm->font_px, h / 6);
+        EXPECT_GT(TextMatch(*view, shot, *vrm), 0.9);
+      }
+      if (base == "status-fault") {
+        const Element* cam = scene.FindId("status.camera");
+        EXPECT_EQ(shot.at<cv::Vec3b>(cam->rect.y + 2, cam->rect.x + 2), Bgr(t.fault));
+        EXPECT_GT(TextMatch(*view, shot, *cam), 0.8);
+      }
+      if (base == "check") {
+        EXPECT_GT(TextMatch(*view, shot, *scene.FindId("check.summary")), 0.8);
+      }
+      if (night) {
+        cv::Scalar mean = cv::mean(shot);
+        if (base != "driving-hit" && base != "live" && base != "status-fault" && base.rfind("hit-", 0) != 0) {
+          EXPECT_LT((mean[0] + mean[1] + mean[2]) / 3, 60) << "night screens stay dark";
+        }
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(DayAndNight, Screenshots, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& i) { return i.param ? "Night" : "Day"; });
+
+TEST_F(ViewTest, FingerAndMouseWalkLoginHitsOutcomesCheckAndDriving) {
+  auto view = Open(800, 480);
+  ASSERT_NE(view, nullptr);
+  FakeActions actions;
+  RecordingSound sound;
+  HmiModel m(HmiConfig{}, &actions, &sound);
+  m.Tick(kT0);
+
+  // Login by finger.
+  for (char c : std::string("1234")) TapVia(*view, m, std::string("login.key.") + c, true);
+  TapVia(*view, m, "login.ok", true);
+  for (char c : std::string("5678")) TapVia(*view, m, std::string("login.key.") + c, false);
+  TapVia(*view, m, "login.ok", false);
+  ASSERT_TRUE(m.logged_in());
+  EXPECT_EQ(m.screen(), Screen::kLive);
+
+  // A hit of each priority, each answered differently, alternately by finger and mouse.
+  const std::vector<std::pair<Priority, std::string>> cases = {
+      {Priority::kHigh, "hit.confirmed"}, {Priority::kMedium, "hit.misread"}, {Priority::kLow, "hit.notseen"}};
+  bool finger = true;
+  for (const auto& [p, action] : cases) {
+    const Read r = MakeRead("AB12CDE");
+    m.AddHit(MakeHit(r, p), r);
+    view->Draw(m.BuildScene());
+    const cv::Mat shot = view->ReadPixels();
+    view->Present();
+    EXPECT_GT(ColourFraction(shot, PriorityColour(DayTheme(), p)), 0.12);
+    TapVia(*view, m, action, finger);
+    finger = !finger;
+  }
+  const Read r = MakeRead("XY99ZZZ");
+  const Hit h = MakeHit(r, Priority::kHigh);
+  m.AddHit(h, r);
+  TapVia(*view, m, "hit.notactioned", true);
+  TapVia(*view, m, "hit.reason.2", true);
+  ASSERT_EQ(actions.outcomes.size(), 4u);
+  EXPECT_EQ(actions.outcomes[0].outcome, HitOutcome::kConfirmed);
+  EXPECT_EQ(actions.outcomes[1].outcome, HitOutcome::kMisread);
+  EXPECT_EQ(actions.outcomes[2].outcome, HitOutcome::kNotSeen);
+  EXPECT_EQ(actions.outcomes[3].outcome, HitOutcome::kNotActioned);
+  EXPECT_EQ(actions.outcomes[3].note, "Vehicle lost from view");
+  EXPECT_EQ(actions.outcomes[3].uuid, h.uuid);
+  EXPECT_EQ(sound.Count("play:high"), 2);
+  EXPECT_GE(sound.Count("stop:high"), 2);
+
+  // Check keyboard by finger; the typed VRM shows in the field.
+  actions.hotlist["MX19KLT"] = {MakeHit(MakeRead("MX19KLT"), Priority::kMedium)};
+  TapVia(*view, m, "nav.check", true);
+  for (char c : std::string("MX19KLT")) TapVia(*view, m, std::string("check.key.") + c, true);
+  TapVia(*view, m, "check.go", false);
+  ASSERT_EQ(m.check_results().size(), 1u);
+  Scene s = m.BuildScene();
+  view->Draw(s);
+  cv::Mat shot = view->ReadPixels();
+  view->Present();
+  EXPECT_GT(TextMatch(*view, shot, *s.FindId("check.field")), 0.9);
+  EXPECT_GT(ColourFraction(shot, DayTheme().medium), 0.02) << "the found entry in its priority colour";
+
+  // Driving: a tap where a key was does nothing; the hit shows only essentials.
+  UnitStatus st;
+  st.gps_fix = FixMode::k3D;
+  st.speed_mps = 15;
+  m.SetStatus(st);
+  const Element* key = s.FindAction("check.key.A");
+  PushFingerTap(key->rect.cx(), key->rect.cy(), 800, 480);
+  ASSERT_TRUE(view->PumpEvents(&m));
+  EXPECT_EQ(m.check_text(), "MX19KLT");
+  const Read r2 = MakeRead("AB12CDE");
+  m.AddHit(MakeHit(r2, Priority::kHigh), r2);
+  s = m.BuildScene();
+  EXPECT_EQ(s.FindAction("hit.confirmed"), nullptr);
+  PushFingerTap(400, 300, 800, 480);
+  ASSERT_TRUE(view->PumpEvents(&m));
+  EXPECT_EQ(sound.log.back(), "stop:high");
+
+  // Closing the window ends the loop.
+  SDL_Event quit{};
+  quit.type = SDL_QUIT;
+  SDL_PushEvent(&quit);
+  EXPECT_FALSE(view->PumpEvents(&m));
+}
+
+TEST_F(ViewTest, MouseEventsSynthesisedFromTouchAreNotCountedTwice) {
+  SDL_Event e{};
+  e.type = SDL_MOUSEBUTTONDOWN;
+  e.button.which = SDL_TOUCH_MOUSEID;
+  e.button.button = SDL_BUTTON_LEFT;
+  EXPECT_FALSE(TranslateEvent(e, 800, 480).has_value());
+  e.button.which = 0;
+  ASSERT_TRUE(TranslateEvent(e, 800, 480).has_value());
+  SDL_Event f{};
+  f.type = SDL_FINGERDOWN;
+  f.tfinger.x = 0.5f;
+  f.tfinger.y = 0.25f;
+  const auto p = TranslateEvent(f, 1280, 800);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->x, 640);
+  EXPECT_EQ(p->y, 200);
+}
+
+TEST_F(ViewTest, LiveFramesReplaceEachOtherWithoutLeakingTextures) {
+  auto view = Open(800, 480);
+  ASSERT_NE(view, nullptr);
+  DemoActions actions;
+  auto made = MakeDemoModel("live", 800, 480, &actions, nullptr, kT0);
+  ASSERT_TRUE(made.ok());
+  HmiModel& m = *made.value();
+  for (int i = 0; i < 30; ++i) {
+    Rect box;
+    auto frame = DemoFrame(i % 2 ? "AB12CDE" : "MX19KLT", &box);
+    m.SetLiveFrame(frame, {LiveBox{box, ""}});
+    view->Draw(m.BuildScene());
+    view->Present();
+  }
+  const Scene s = m.BuildScene();
+  view->Draw(s);
+  const cv::Mat shot = view->ReadPixels();
+  const Element* box = s.FindId("live.box");
+  ASSERT_NE(box, nullptr);
+  EXPECT_EQ(shot.at<cv::Vec3b>(box->rect.y + 1, box->rect.x + box->rect.w / 2), (cv::Vec3b{0, 230, 0}))
+      << "the plate box is drawn on the camera view";
+}
+
+}  // namespace
+}  // namespace anpr::hmi
