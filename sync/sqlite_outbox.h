@@ -24,6 +24,9 @@ class SqliteOutbox final : public Outbox {
   Status AddRead(const Read& read);
   Status AddHit(const Hit& hit);
   Status AddAudit(const AuditEntry& entry);
+  // All of these in one transaction (one disk flush), as a car's store
+  // would commit a burst of reads.
+  Status AddAll(const std::vector<Read>& reads, const std::vector<Hit>& hits, const std::vector<AuditEntry>& audit);
   // Records a new outcome for a hit: it becomes unsynced again.
   Status SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& by, int64_t at_utc_ms);
 

@@ -82,6 +82,35 @@ Status SqliteOutbox::AddAudit(const AuditEntry& entry) {
   return Status::Ok();
 }
 
+Status SqliteOutbox::AddAll(const std::vector<Read>& reads, const std::vector<Hit>& hits,
+                            const std::vector<AuditEntry>& audit) {
+  std::lock_guard lock(mu_);
+  if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Stmt r(db_, "INSERT INTO reads(uuid,captured_at_utc_ms,record,plate_jpeg,overview_jpeg) VALUES(?,?,?,?,?)");
+  Stmt h(db_, "INSERT INTO hits(uuid,raised_at_utc_ms,record) VALUES(?,?,?)");
+  Stmt a(db_, "INSERT INTO audit(uuid,at_utc_ms,record) VALUES(?,?,?)");
+  bool ok = true;
+  for (const auto& x : reads) {
+    r.Reset();
+    r.Text(1, x.uuid).Int(2, x.captured_at_utc_ms).Text(3, EncodeRead(x, false)).Blob(4, x.plate_jpeg);
+    ok = ok && r.Blob(5, x.overview_jpeg).Step() == SQLITE_DONE;
+  }
+  for (const auto& x : hits) {
+    h.Reset();
+    ok = ok && h.Text(1, x.uuid).Int(2, x.raised_at_utc_ms).Text(3, EncodeHit(x)).Step() == SQLITE_DONE;
+  }
+  for (const auto& x : audit) {
+    a.Reset();
+    ok = ok && a.Text(1, x.uuid).Int(2, x.at_utc_ms).Text(3, EncodeAudit({x})).Step() == SQLITE_DONE;
+  }
+  if (!ok) {
+    Status e = Err("add records");
+    Exec("ROLLBACK");
+    return e;
+  }
+  return Exec("COMMIT");
+}
+
 Status SqliteOutbox::SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& by,
                                    int64_t at_utc_ms) {
   std::lock_guard lock(mu_);
