@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -93,11 +94,26 @@ bool PostgresCluster::Start(std::string* why_not) {
       return false;
     }
   }
-  if (RunAsPostgres(std::string(kPgBin) + "/initdb -D " + dir_ + "/data -A trust -U postgres -E UTF8 --no-sync > " +
-                    dir_ + "/initdb.log 2>&1") != 0) {
-    *why_not = "initdb failed (see " + dir_ + "/initdb.log)";
-    return false;
+  // initdb takes seconds; every test process would pay it. The first one
+  // keeps a pristine copy in the build folder and the others copy that.
+  const std::string tmpl_dir = std::string(ANPR_BINARY_DIR) + "/tests/sync/pg-template";
+  int lock_fd = open((tmpl_dir + ".lock").c_str(), O_CREAT | O_RDWR, 0644);
+  if (lock_fd >= 0) flock(lock_fd, LOCK_EX);
+  bool have_data = false;
+  if (access((tmpl_dir + "/PG_VERSION").c_str(), F_OK) == 0)
+    have_data = std::system(("cp -a '" + tmpl_dir + "' " + dir_ + "/data").c_str()) == 0;
+  if (!have_data) {
+    if (RunAsPostgres(std::string(kPgBin) + "/initdb -D " + dir_ + "/data -A trust -U postgres -E UTF8 --no-sync > " +
+                      dir_ + "/initdb.log 2>&1") != 0) {
+      if (lock_fd >= 0) close(lock_fd);
+      *why_not = "initdb failed (see " + dir_ + "/initdb.log)";
+      return false;
+    }
+    std::system(("rm -rf '" + tmpl_dir + ".new' && cp -a " + dir_ + "/data '" + tmpl_dir + ".new' && mv '" + tmpl_dir +
+                 ".new' '" + tmpl_dir + "'")
+                    .c_str());
   }
+  if (lock_fd >= 0) close(lock_fd);  // releases the lock
   for (int attempt = 0; attempt < 3 && !running_; ++attempt) {
     port_ = FreePort();
     const std::string opts = "-p " + std::to_string(port_) + " -k " + dir_ +
