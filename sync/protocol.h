@@ -1,7 +1,30 @@
 // The depot wire protocol: shared by the in-car client and the depot server.
+//
+// Every body is JSON (UTF-8). Images travel inside the JSON as standard
+// base64 strings ("plate_jpeg", "overview_jpeg"): one self-describing request
+// per batch that `curl` can send, at a cost of 4/3 in size. All times are
+// milliseconds since the Unix epoch, UTC. Unknown numbers (no GPS) are null.
+//
+//   POST /api/v1/reads   {"reads":[Read...]}        -> {"acknowledged":[uuid...],"stored":N}
+//   POST /api/v1/hits    {"hits":[Hit...]}          -> same
+//   POST /api/v1/audit   {"audit":[AuditEntry...]}  -> same
+//   GET  /api/v1/hotlists?since=N                   -> HotlistUpdate
+//   POST /api/v1/hotlists/NAME   (text/csv body)    -> {"list":NAME,"version":V,"entries":N}
+//   GET  /api/v1/reads?vrm=V&reason=TEXT[&from_ms=&to_ms=&limit=&images=1] -> {"reads":[...]}
+//   GET  /api/v1/health                             -> {"status":"ok",...}
+//
+// Errors are {"error": "reason"} with a 4xx/5xx status.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capture/status.h"
+#include "vehicle/read.h"
 
 namespace anpr::sync {
 
@@ -9,8 +32,104 @@ namespace anpr::sync {
 inline constexpr const char* kApiPrefix = "/api/v1";
 // Requests larger than this are refused with 413 before they are parsed.
 inline constexpr std::size_t kMaxRequestBytes = 64u * 1024u * 1024u;
+// A batch holds at most this many records (400 otherwise).
+inline constexpr std::size_t kMaxRecordsPerBatch = 2000;
+// One decoded image may be at most this large.
+inline constexpr std::size_t kMaxImageBytes = 4u * 1024u * 1024u;
 
 // The default port of the depot's HTTPS listener.
 int DefaultDepotPort();
+
+// Month boundaries (UTC) around a time, for time partitioning and retention.
+int64_t MonthStartUtcMs(int64_t utc_ms);
+int64_t NextMonthStartUtcMs(int64_t utc_ms);
+// "2026_11" for the month holding utc_ms.
+std::string MonthTag(int64_t utc_ms);
+
+// An entry of the car's audit trail (log-ons, hit outcomes, exports ...),
+// synced like a read: idempotent by the uuid made in the car.
+struct AuditEntry {
+  std::string uuid;
+  int64_t at_utc_ms = 0;
+  std::string unit_id;  // the vehicle
+  std::string actor;    // officer number, or "system"
+  std::string action;   // short verb: "logon", "hit-outcome", ...
+  std::string detail;   // free text
+  std::optional<int64_t> synced_at_utc_ms;
+};
+
+// One hotlist line as the depot distributes it.
+struct HotlistEntry {
+  std::string vrm;  // normalised A-Z 0-9
+  Priority priority = Priority::kLow;
+  std::string reason;
+  std::string warning_markers;
+  std::string information;
+  std::string make, model, colour;
+  std::string valid_until;  // empty, or an ISO-8601 date/time as published
+  bool operator==(const HotlistEntry&) const = default;
+};
+
+// How one named list changed between the version the car holds and the
+// newest one. `full` means the car had no version of this list: `added` is
+// the whole list. An entry in `added` replaces any entry with the same VRM.
+struct HotlistDelta {
+  std::string list_name;
+  int64_t from_version = 0;  // 0 when full
+  int64_t to_version = 0;
+  bool full = false;
+  std::vector<HotlistEntry> added;
+  std::vector<std::string> removed_vrms;
+};
+
+// Answer to GET /hotlists?since=N: every list changed after N. The car
+// stores latest_version and asks with it next time.
+struct HotlistUpdate {
+  int64_t latest_version = 0;
+  std::vector<HotlistDelta> lists;
+};
+
+// True for a canonical lower- or upper-case 8-4-4-4-12 hex UUID.
+bool IsValidUuid(std::string_view s);
+// True for 1-16 characters of A-Z 0-9.
+bool IsNormalisedVrm(std::string_view s);
+
+std::string Base64Encode(const std::vector<uint8_t>& bytes);
+// False on any character outside the standard alphabet or bad padding.
+bool Base64Decode(std::string_view text, std::vector<uint8_t>* out);
+
+// Encoders never fail. Parsers accept exactly what the encoders produce and
+// refuse anything else with kInvalidArgument naming the record and field
+// ("reads[3].uuid: not a UUID"); they never throw.
+std::string EncodeReads(const std::vector<Read>& reads, bool with_images = true);
+Result<std::vector<Read>> ParseReads(std::string_view body);
+// One read as a JSON object (the element of a batch), and back.
+std::string EncodeRead(const Read& read, bool with_images);
+Result<Read> ParseRead(std::string_view object_text);
+std::string EncodeHits(const std::vector<Hit>& hits);
+Result<std::vector<Hit>> ParseHits(std::string_view body);
+std::string EncodeAudit(const std::vector<AuditEntry>& entries);
+Result<std::vector<AuditEntry>> ParseAudit(std::string_view body);
+std::string EncodeHit(const Hit& hit);
+Result<Hit> ParseHit(std::string_view object_text);
+
+std::string EncodeAck(const std::vector<std::string>& acknowledged, std::size_t stored);
+// The acknowledged UUIDs of an upload answer.
+Result<std::vector<std::string>> ParseAck(std::string_view body);
+
+std::string EncodeHotlistUpdate(const HotlistUpdate& update);
+Result<HotlistUpdate> ParseHotlistUpdate(std::string_view body);
+
+// The hotlist CSV an administrator publishes: a header row naming columns in
+// any order; required vrm, priority (high/medium/low), reason; optional
+// warning_markers, information, make, model, colour, valid_until. Fields may
+// be double-quoted ("" inside quotes is a quote). VRMs are normalised (upper
+// case, spaces removed). A duplicate VRM or a bad row is an error naming the
+// line; nothing is half-accepted.
+Result<std::vector<HotlistEntry>> ParseHotlistCsv(std::string_view csv);
+
+// The text of an {"error": ...} body, for clients showing a depot's refusal.
+std::string EncodeError(std::string_view reason);
+std::string ErrorReason(std::string_view body);
 
 }  // namespace anpr::sync

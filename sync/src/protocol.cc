@@ -1,7 +1,732 @@
 #include "sync/protocol.h"
 
+#include <array>
+#include <cstdio>
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
 namespace anpr::sync {
 
+using nlohmann::json;
+
 int DefaultDepotPort() { return 8443; }
+
+namespace {
+
+constexpr std::size_t kMaxTextField = 4096;
+
+// Thrown inside this file only; every public parser catches it and returns a
+// Status, so no exception leaves the library.
+struct BadField : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void Fail(const std::string& where, const std::string& what) {
+  throw BadField(where + ": " + what);
+}
+
+const json& Field(const json& obj, const char* key, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end()) Fail(where + "." + key, "missing");
+  return *it;
+}
+
+std::string Str(const json& obj, const char* key, const std::string& where, bool required,
+                std::size_t max_len = kMaxTextField) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) {
+    if (required) Fail(where + "." + key, "missing");
+    return {};
+  }
+  if (!it->is_string()) Fail(where + "." + key, "not a string");
+  const auto& s = it->get_ref<const std::string&>();
+  if (s.size() > max_len) Fail(where + "." + key, "longer than " + std::to_string(max_len));
+  return s;
+}
+
+int64_t Int(const json& obj, const char* key, const std::string& where, bool required,
+            int64_t def = 0) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) {
+    if (required) Fail(where + "." + key, "missing");
+    return def;
+  }
+  if (!it->is_number_integer()) Fail(where + "." + key, "not an integer");
+  return it->get<int64_t>();
+}
+
+// A number or null (= NaN, unknown).
+double Num(const json& obj, const char* key, const std::string& where, double lo, double hi,
+           bool null_ok = true) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) {
+    if (!null_ok) Fail(where + "." + key, "missing");
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  if (!it->is_number()) Fail(where + "." + key, "not a number");
+  double v = it->get<double>();
+  if (!(v >= lo && v <= hi)) Fail(where + "." + key, "out of range");
+  return v;
+}
+
+bool Bool(const json& obj, const char* key, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return false;
+  if (!it->is_boolean()) Fail(where + "." + key, "not a boolean");
+  return it->get<bool>();
+}
+
+json NumOrNull(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+std::string Uuid(const json& obj, const char* key, const std::string& where) {
+  std::string u = Str(obj, key, where, true, 36);
+  if (!IsValidUuid(u)) Fail(where + "." + key, "not a UUID");
+  for (auto& c : u) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return u;
+}
+
+std::vector<uint8_t> Image(const json& obj, const char* key, const std::string& where) {
+  std::string text = Str(obj, key, where, false, kMaxImageBytes / 3 * 4 + 8);
+  std::vector<uint8_t> out;
+  if (!Base64Decode(text, &out)) Fail(where + "." + key, "not base64");
+  return out;
+}
+
+// Parses the body, checks it is {"<key>": [objects...]} within the batch
+// limit and calls each(element, "key[i]") for every element.
+template <typename T, typename F>
+Result<std::vector<T>> ParseBatch(std::string_view body, const char* key, F each) {
+  json doc = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return InvalidArgument("body is not valid JSON");
+  if (!doc.is_object()) return InvalidArgument("body is not a JSON object");
+  auto it = doc.find(key);
+  if (it == doc.end() || !it->is_array())
+    return InvalidArgument(std::string("body has no \"") + key + "\" array");
+  if (it->size() > kMaxRecordsPerBatch)
+    return InvalidArgument(std::string(key) + ": more than " + std::to_string(kMaxRecordsPerBatch) +
+                           " records in one batch");
+  std::vector<T> out;
+  out.reserve(it->size());
+  try {
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const json& e = (*it)[i];
+      std::string where = std::string(key) + "[" + std::to_string(i) + "]";
+      if (!e.is_object()) Fail(where, "not an object");
+      out.push_back(each(e, where));
+    }
+  } catch (const BadField& e) {
+    return InvalidArgument(e.what());
+  } catch (const std::exception& e) {  // nlohmann type errors: treat as bad input
+    return InvalidArgument(std::string("malformed record: ") + e.what());
+  }
+  return out;
+}
+
+Read ReadFromJson(const json& e, const std::string& w) {
+  Read r;
+  r.uuid = Uuid(e, "uuid", w);
+  r.vrm = Str(e, "vrm", w, true, 16);
+  if (!IsNormalisedVrm(r.vrm)) Fail(w + ".vrm", "not a normalised VRM (A-Z 0-9, 1-16)");
+  r.confidence = Num(e, "confidence", w, 0, 100, false);
+  if (auto it = e.find("char_confidence"); it != e.end() && !it->is_null()) {
+    if (!it->is_array() || it->size() > 16) Fail(w + ".char_confidence", "not an array of <= 16");
+    for (const auto& c : *it) {
+      if (!c.is_number()) Fail(w + ".char_confidence", "not a number");
+      double v = c.get<double>();
+      if (!(v >= 0 && v <= 100)) Fail(w + ".char_confidence", "out of range");
+      r.char_confidence.push_back(static_cast<float>(v));
+    }
+  }
+  if (auto it = e.find("candidates"); it != e.end() && !it->is_null()) {
+    if (!it->is_array() || it->size() > 16) Fail(w + ".candidates", "not an array of <= 16");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const json& c = (*it)[i];
+      std::string cw = w + ".candidates[" + std::to_string(i) + "]";
+      if (!c.is_object()) Fail(cw, "not an object");
+      PlateCandidate pc;
+      pc.vrm = Str(c, "vrm", cw, true, 16);
+      pc.confidence = Num(c, "confidence", cw, 0, 100, false);
+      r.candidates.push_back(std::move(pc));
+    }
+  }
+  r.syntax = Str(e, "syntax", w, false, 32);
+  r.captured_at_utc_ms = Int(e, "captured_at_utc_ms", w, true);
+  if (r.captured_at_utc_ms <= 0) Fail(w + ".captured_at_utc_ms", "not a positive time");
+  int64_t cs = Int(e, "clock_source", w, false, 0);
+  if (cs != 0 && cs != 1 && cs != 2) Fail(w + ".clock_source", "not 0, 1 or 2");
+  r.clock_source = static_cast<ClockSource>(cs);
+  r.clock_offset_ms = Int(e, "clock_offset_ms", w, false, 0);
+  r.camera_id = Str(e, "camera_id", w, false, 64);
+  r.unit_id = Str(e, "unit_id", w, true, 64);
+  if (r.unit_id.empty()) Fail(w + ".unit_id", "empty");
+  r.officer_id = Str(e, "officer_id", w, false, 64);
+  if (auto it = e.find("position"); it != e.end() && !it->is_null()) {
+    if (!it->is_object()) Fail(w + ".position", "not an object");
+    std::string pw = w + ".position";
+    int64_t mode = Int(*it, "mode", pw, false, 0);
+    if (mode != 0 && mode != 2 && mode != 3) Fail(pw + ".mode", "not 0, 2 or 3");
+    r.position.mode = static_cast<FixMode>(mode);
+    r.position.lat_deg = Num(*it, "lat_deg", pw, -90, 90);
+    r.position.lon_deg = Num(*it, "lon_deg", pw, -180, 180);
+    r.position.speed_mps = Num(*it, "speed_mps", pw, 0, 1000);
+    r.position.heading_deg = Num(*it, "heading_deg", pw, 0, 360);
+    r.position.fix_age_ms = Int(*it, "fix_age_ms", pw, false, -1);
+  }
+  r.plate_jpeg = Image(e, "plate_jpeg", w);
+  r.overview_jpeg = Image(e, "overview_jpeg", w);
+  return r;
+}
+
+json ReadToJson(const Read& r, bool with_images) {
+  json cands = json::array();
+  for (const auto& c : r.candidates) cands.push_back({{"vrm", c.vrm}, {"confidence", c.confidence}});
+  json cc = json::array();
+  for (float c : r.char_confidence) cc.push_back(c);
+  json j = {
+      {"uuid", r.uuid},
+      {"vrm", r.vrm},
+      {"confidence", r.confidence},
+      {"char_confidence", cc},
+      {"candidates", cands},
+      {"syntax", r.syntax},
+      {"captured_at_utc_ms", r.captured_at_utc_ms},
+      {"clock_source", static_cast<int>(r.clock_source)},
+      {"clock_offset_ms", r.clock_offset_ms},
+      {"camera_id", r.camera_id},
+      {"unit_id", r.unit_id},
+      {"officer_id", r.officer_id},
+      {"position",
+       {{"mode", static_cast<int>(r.position.mode)},
+        {"lat_deg", NumOrNull(r.position.lat_deg)},
+        {"lon_deg", NumOrNull(r.position.lon_deg)},
+        {"speed_mps", NumOrNull(r.position.speed_mps)},
+        {"heading_deg", NumOrNull(r.position.heading_deg)},
+        {"fix_age_ms", r.position.fix_age_ms}}},
+  };
+  if (with_images) {
+    j["plate_jpeg"] = Base64Encode(r.plate_jpeg);
+    j["overview_jpeg"] = Base64Encode(r.overview_jpeg);
+  }
+  return j;
+}
+
+Hit HitFromJson(const json& e, const std::string& w) {
+  Hit h;
+  h.uuid = Uuid(e, "uuid", w);
+  h.read_uuid = Uuid(e, "read_uuid", w);
+  h.list_name = Str(e, "list_name", w, true, 128);
+  h.entry_vrm = Str(e, "entry_vrm", w, true, 16);
+  Priority p;
+  if (!ParsePriority(Str(e, "priority", w, true, 16), &p)) Fail(w + ".priority", "not high/medium/low");
+  h.priority = p;
+  std::string m = Str(e, "match", w, false, 16);
+  if (m.empty() || m == "exact") h.match = MatchKind::kExact;
+  else if (m == "similar") h.match = MatchKind::kSimilar;
+  else Fail(w + ".match", "not exact/similar");
+  h.covert = Bool(e, "covert", w);
+  h.late = Bool(e, "late", w);
+  h.reason = Str(e, "reason", w, false);
+  h.warning_markers = Str(e, "warning_markers", w, false);
+  h.information = Str(e, "information", w, false);
+  h.make = Str(e, "make", w, false, 64);
+  h.model = Str(e, "model", w, false, 64);
+  h.colour = Str(e, "colour", w, false, 64);
+  h.raised_at_utc_ms = Int(e, "raised_at_utc_ms", w, true);
+  std::string o = Str(e, "outcome", w, false, 16);
+  static const std::array<HitOutcome, 5> kAll = {HitOutcome::kPending, HitOutcome::kConfirmed,
+                                                 HitOutcome::kMisread, HitOutcome::kNotSeen,
+                                                 HitOutcome::kNotActioned};
+  bool found = o.empty();
+  for (auto k : kAll) {
+    if (o == HitOutcomeName(k)) {
+      h.outcome = k;
+      found = true;
+    }
+  }
+  if (!found) Fail(w + ".outcome", "unknown outcome");
+  h.outcome_by = Str(e, "outcome_by", w, false, 64);
+  h.outcome_at_utc_ms = Int(e, "outcome_at_utc_ms", w, false, 0);
+  h.outcome_note = Str(e, "outcome_note", w, false);
+  return h;
+}
+
+json HitToJson(const Hit& h) {
+  return {{"uuid", h.uuid},
+          {"read_uuid", h.read_uuid},
+          {"list_name", h.list_name},
+          {"entry_vrm", h.entry_vrm},
+          {"priority", PriorityName(h.priority)},
+          {"match", MatchKindName(h.match)},
+          {"covert", h.covert},
+          {"late", h.late},
+          {"reason", h.reason},
+          {"warning_markers", h.warning_markers},
+          {"information", h.information},
+          {"make", h.make},
+          {"model", h.model},
+          {"colour", h.colour},
+          {"raised_at_utc_ms", h.raised_at_utc_ms},
+          {"outcome", HitOutcomeName(h.outcome)},
+          {"outcome_by", h.outcome_by},
+          {"outcome_at_utc_ms", h.outcome_at_utc_ms},
+          {"outcome_note", h.outcome_note}};
+}
+
+AuditEntry AuditFromJson(const json& e, const std::string& w) {
+  AuditEntry a;
+  a.uuid = Uuid(e, "uuid", w);
+  a.at_utc_ms = Int(e, "at_utc_ms", w, true);
+  a.unit_id = Str(e, "unit_id", w, false, 64);
+  a.actor = Str(e, "actor", w, true, 64);
+  a.action = Str(e, "action", w, true, 64);
+  a.detail = Str(e, "detail", w, false);
+  return a;
+}
+
+json HotlistEntryToJson(const HotlistEntry& h) {
+  return {{"vrm", h.vrm},
+          {"priority", PriorityName(h.priority)},
+          {"reason", h.reason},
+          {"warning_markers", h.warning_markers},
+          {"information", h.information},
+          {"make", h.make},
+          {"model", h.model},
+          {"colour", h.colour},
+          {"valid_until", h.valid_until}};
+}
+
+HotlistEntry HotlistEntryFromJson(const json& e, const std::string& w) {
+  HotlistEntry h;
+  h.vrm = Str(e, "vrm", w, true, 16);
+  if (!IsNormalisedVrm(h.vrm)) Fail(w + ".vrm", "not a normalised VRM");
+  if (!ParsePriority(Str(e, "priority", w, true, 16), &h.priority))
+    Fail(w + ".priority", "not high/medium/low");
+  h.reason = Str(e, "reason", w, true);
+  h.warning_markers = Str(e, "warning_markers", w, false);
+  h.information = Str(e, "information", w, false);
+  h.make = Str(e, "make", w, false, 64);
+  h.model = Str(e, "model", w, false, 64);
+  h.colour = Str(e, "colour", w, false, 64);
+  h.valid_until = Str(e, "valid_until", w, false, 64);
+  return h;
+}
+
+}  // namespace
+
+bool IsValidUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsNormalisedVrm(std::string_view s) {
+  if (s.empty() || s.size() > 16) return false;
+  for (char c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  return true;
+}
+
+namespace {
+constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+}
+
+std::string Base64Encode(const std::vector<uint8_t>& in) {
+  std::string out;
+  out.resize((in.size() + 2) / 3 * 4);
+  std::size_t o = 0, i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t v = (uint32_t(in[i]) << 16) | (uint32_t(in[i + 1]) << 8) | in[i + 2];
+    out[o++] = kB64[(v >> 18) & 63];
+    out[o++] = kB64[(v >> 12) & 63];
+    out[o++] = kB64[(v >> 6) & 63];
+    out[o++] = kB64[v & 63];
+  }
+  if (i < in.size()) {
+    uint32_t v = uint32_t(in[i]) << 16;
+    if (i + 1 < in.size()) v |= uint32_t(in[i + 1]) << 8;
+    out[o++] = kB64[(v >> 18) & 63];
+    out[o++] = kB64[(v >> 12) & 63];
+    out[o++] = i + 1 < in.size() ? kB64[(v >> 6) & 63] : '=';
+    out[o++] = '=';
+  }
+  return out;
+}
+
+bool Base64Decode(std::string_view text, std::vector<uint8_t>* out) {
+  static const std::array<int8_t, 256> kRev = [] {
+    std::array<int8_t, 256> t{};
+    t.fill(-1);
+    for (int k = 0; k < 64; ++k) t[static_cast<unsigned char>(kB64[k])] = static_cast<int8_t>(k);
+    return t;
+  }();
+  out->clear();
+  if (text.size() % 4 != 0) return false;
+  out->reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    int pad = 0;
+    if (last) {
+      if (text[i + 3] == '=') ++pad;
+      if (text[i + 2] == '=') {
+        if (pad == 0) return false;  // "x=y=" style garbage
+        ++pad;
+      }
+    }
+    uint32_t v = 0;
+    for (int k = 0; k < 4 - pad; ++k) {
+      int8_t d = kRev[static_cast<unsigned char>(text[i + k])];
+      if (d < 0) return false;
+      v = (v << 6) | uint32_t(d);
+    }
+    v <<= 6 * pad;
+    out->push_back(uint8_t(v >> 16));
+    if (pad < 2) out->push_back(uint8_t(v >> 8));
+    if (pad < 1) out->push_back(uint8_t(v));
+  }
+  return true;
+}
+
+namespace {
+template <typename T, typename F>
+Result<T> ParseOne(std::string_view text, const char* what, F each) {
+  json doc = json::parse(text.begin(), text.end(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return InvalidArgument(std::string(what) + " is not a JSON object");
+  try {
+    return each(doc, std::string(what));
+  } catch (const std::exception& e) {
+    return InvalidArgument(e.what());
+  }
+}
+
+// Days since 1970-01-01 of a civil date, and back (proleptic Gregorian).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+void CivilFromDays(int64_t z, int64_t* y, int64_t* m) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = yoe + era * 400 + (*m <= 2);
+}
+constexpr int64_t kDayMs = 86400000;
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+}  // namespace
+
+int64_t MonthStartUtcMs(int64_t utc_ms) {
+  int64_t y, m;
+  CivilFromDays(FloorDiv(utc_ms, kDayMs), &y, &m);
+  return DaysFromCivil(y, m, 1) * kDayMs;
+}
+
+int64_t NextMonthStartUtcMs(int64_t utc_ms) {
+  int64_t y, m;
+  CivilFromDays(FloorDiv(utc_ms, kDayMs), &y, &m);
+  if (++m > 12) {
+    m = 1;
+    ++y;
+  }
+  return DaysFromCivil(y, m, 1) * kDayMs;
+}
+
+std::string MonthTag(int64_t utc_ms) {
+  int64_t y, m;
+  CivilFromDays(FloorDiv(utc_ms, kDayMs), &y, &m);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld_%02lld", static_cast<long long>(y), static_cast<long long>(m));
+  return buf;
+}
+
+std::string EncodeRead(const Read& read, bool with_images) {
+  return ReadToJson(read, with_images).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+Result<Read> ParseRead(std::string_view text) { return ParseOne<Read>(text, "read", ReadFromJson); }
+std::string EncodeHit(const Hit& hit) {
+  return HitToJson(hit).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+Result<Hit> ParseHit(std::string_view text) { return ParseOne<Hit>(text, "hit", HitFromJson); }
+
+std::string EncodeReads(const std::vector<Read>& reads, bool with_images) {
+  json arr = json::array();
+  for (const auto& r : reads) arr.push_back(ReadToJson(r, with_images));
+  return json{{"reads", std::move(arr)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<std::vector<Read>> ParseReads(std::string_view body) {
+  return ParseBatch<Read>(body, "reads", ReadFromJson);
+}
+
+std::string EncodeHits(const std::vector<Hit>& hits) {
+  json arr = json::array();
+  for (const auto& h : hits) arr.push_back(HitToJson(h));
+  return json{{"hits", std::move(arr)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<std::vector<Hit>> ParseHits(std::string_view body) {
+  return ParseBatch<Hit>(body, "hits", HitFromJson);
+}
+
+std::string EncodeAudit(const std::vector<AuditEntry>& entries) {
+  json arr = json::array();
+  for (const auto& a : entries)
+    arr.push_back({{"uuid", a.uuid},
+                   {"at_utc_ms", a.at_utc_ms},
+                   {"unit_id", a.unit_id},
+                   {"actor", a.actor},
+                   {"action", a.action},
+                   {"detail", a.detail}});
+  return json{{"audit", std::move(arr)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<std::vector<AuditEntry>> ParseAudit(std::string_view body) {
+  return ParseBatch<AuditEntry>(body, "audit", AuditFromJson);
+}
+
+std::string EncodeAck(const std::vector<std::string>& acknowledged, std::size_t stored) {
+  return json{{"acknowledged", acknowledged}, {"stored", stored}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<std::vector<std::string>> ParseAck(std::string_view body) {
+  json doc = json::parse(body.begin(), body.end(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return InvalidArgument("answer is not a JSON object");
+  auto it = doc.find("acknowledged");
+  if (it == doc.end() || !it->is_array()) return InvalidArgument("answer has no acknowledged array");
+  std::vector<std::string> out;
+  for (const auto& u : *it) {
+    if (!u.is_string() || !IsValidUuid(u.get_ref<const std::string&>()))
+      return InvalidArgument("answer acknowledges something that is not a UUID");
+    out.push_back(u.get<std::string>());
+  }
+  return out;
+}
+
+std::string EncodeHotlistUpdate(const HotlistUpdate& u) {
+  json lists = json::array();
+  for (const auto& d : u.lists) {
+    json added = json::array();
+    for (const auto& e : d.added) added.push_back(HotlistEntryToJson(e));
+    lists.push_back({{"list", d.list_name},
+                     {"from_version", d.from_version},
+                     {"to_version", d.to_version},
+                     {"full", d.full},
+                     {"added", std::move(added)},
+                     {"removed", d.removed_vrms}});
+  }
+  return json{{"latest_version", u.latest_version}, {"lists", std::move(lists)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<HotlistUpdate> ParseHotlistUpdate(std::string_view body) {
+  json doc = json::parse(body.begin(), body.end(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return InvalidArgument("hotlist answer is not a JSON object");
+  HotlistUpdate u;
+  try {
+    u.latest_version = Int(doc, "latest_version", "hotlists", true);
+    const json& lists = Field(doc, "lists", "hotlists");
+    if (!lists.is_array()) Fail("hotlists.lists", "not an array");
+    for (std::size_t i = 0; i < lists.size(); ++i) {
+      const json& l = lists[i];
+      std::string w = "lists[" + std::to_string(i) + "]";
+      if (!l.is_object()) Fail(w, "not an object");
+      HotlistDelta d;
+      d.list_name = Str(l, "list", w, true, 128);
+      d.from_version = Int(l, "from_version", w, true);
+      d.to_version = Int(l, "to_version", w, true);
+      d.full = Bool(l, "full", w);
+      const json& added = Field(l, "added", w);
+      if (!added.is_array()) Fail(w + ".added", "not an array");
+      for (std::size_t k = 0; k < added.size(); ++k) {
+        std::string ew = w + ".added[" + std::to_string(k) + "]";
+        if (!added[k].is_object()) Fail(ew, "not an object");
+        d.added.push_back(HotlistEntryFromJson(added[k], ew));
+      }
+      const json& removed = Field(l, "removed", w);
+      if (!removed.is_array()) Fail(w + ".removed", "not an array");
+      for (const auto& r : removed) {
+        if (!r.is_string() || !IsNormalisedVrm(r.get_ref<const std::string&>()))
+          Fail(w + ".removed", "not a VRM");
+        d.removed_vrms.push_back(r.get<std::string>());
+      }
+      u.lists.push_back(std::move(d));
+    }
+  } catch (const std::exception& e) {
+    return InvalidArgument(e.what());
+  }
+  return u;
+}
+
+namespace {
+
+// Splits one CSV record starting at `pos`; advances pos past its line end.
+// Returns false on an unterminated quote.
+bool NextCsvRecord(std::string_view csv, std::size_t* pos, std::vector<std::string>* fields) {
+  fields->clear();
+  std::string cur;
+  bool quoted = false;
+  std::size_t i = *pos;
+  for (; i < csv.size(); ++i) {
+    char c = csv[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < csv.size() && csv[i + 1] == '"') {
+          cur.push_back('"');
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        cur.push_back(c);
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields->push_back(std::move(cur));
+      cur.clear();
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < csv.size() && csv[i + 1] == '\n') ++i;
+      ++i;
+      break;
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (quoted) return false;
+  fields->push_back(std::move(cur));
+  *pos = i;
+  return true;
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  std::size_t b = 0;
+  while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  return s.substr(b);
+}
+
+}  // namespace
+
+namespace {
+// Strict UTF-8 (no overlongs, no surrogates): text fields end up in
+// PostgreSQL, which refuses anything else.
+bool ValidUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
+    if (n < 0 || i + static_cast<std::size_t>(n) >= s.size()) return false;
+    uint32_t cp = n == 0 ? c : n == 1 ? (c & 0x1F) : n == 2 ? (c & 0x0F) : (c & 0x07);
+    for (int k = 1; k <= n; ++k) {
+      unsigned char d = static_cast<unsigned char>(s[i + k]);
+      if ((d >> 6) != 2) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += static_cast<std::size_t>(n) + 1;
+  }
+  return true;
+}
+}  // namespace
+
+Result<std::vector<HotlistEntry>> ParseHotlistCsv(std::string_view csv) {
+  if (!ValidUtf8(csv)) return InvalidArgument("hotlist CSV is not valid UTF-8");
+  if (csv.size() >= 3 && csv.substr(0, 3) == "\xEF\xBB\xBF") csv.remove_prefix(3);  // UTF-8 BOM
+  std::size_t pos = 0;
+  std::vector<std::string> fields;
+  if (!NextCsvRecord(csv, &pos, &fields)) return InvalidArgument("line 1: unterminated quote");
+  static const std::array<const char*, 9> kCols = {"vrm",   "priority", "reason", "warning_markers",
+                                                   "information", "make", "model",  "colour",
+                                                   "valid_until"};
+  std::array<int, 9> col{};
+  col.fill(-1);
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    std::string name = Trim(fields[i]);
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (std::size_t k = 0; k < kCols.size(); ++k) {
+      if (name == kCols[k]) {
+        if (col[k] >= 0) return InvalidArgument("line 1: column '" + name + "' appears twice");
+        col[k] = static_cast<int>(i);
+      }
+    }
+  }
+  for (int k = 0; k < 3; ++k)
+    if (col[k] < 0) return InvalidArgument(std::string("line 1: required column '") + kCols[k] + "' missing");
+
+  std::vector<HotlistEntry> out;
+  std::set<std::string> seen;
+  int line = 1;
+  while (pos < csv.size()) {
+    ++line;
+    if (!NextCsvRecord(csv, &pos, &fields))
+      return InvalidArgument("line " + std::to_string(line) + ": unterminated quote");
+    if (fields.size() == 1 && Trim(fields[0]).empty()) continue;  // blank line
+    auto get = [&](int k) -> std::string {
+      int c = col[k];
+      return c >= 0 && c < static_cast<int>(fields.size()) ? Trim(fields[c]) : std::string();
+    };
+    const std::string where = "line " + std::to_string(line) + ": ";
+    HotlistEntry e;
+    for (char ch : get(0)) {
+      if (ch == ' ') continue;
+      e.vrm.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+    }
+    if (!IsNormalisedVrm(e.vrm)) return InvalidArgument(where + "vrm '" + get(0) + "' is not a VRM");
+    if (!ParsePriority(get(1), &e.priority))
+      return InvalidArgument(where + "priority '" + get(1) + "' is not high/medium/low");
+    e.reason = get(2);
+    if (e.reason.empty()) return InvalidArgument(where + "reason is empty");
+    e.warning_markers = get(3);
+    e.information = get(4);
+    e.make = get(5);
+    e.model = get(6);
+    e.colour = get(7);
+    e.valid_until = get(8);
+    if (!e.valid_until.empty()) {
+      const std::string& v = e.valid_until;
+      bool ok = v.size() >= 10 && v[4] == '-' && v[7] == '-';
+      for (int k : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (ok && !std::isdigit(static_cast<unsigned char>(v[k]))) ok = false;
+      if (!ok) return InvalidArgument(where + "valid_until '" + v + "' is not YYYY-MM-DD[Thh:mm...]");
+    }
+    for (const std::string* s : {&e.reason, &e.warning_markers, &e.information, &e.make, &e.model,
+                                 &e.colour, &e.valid_until})
+      if (s->size() > kMaxTextField) return InvalidArgument(where + "field longer than 4096 bytes");
+    if (!seen.insert(e.vrm).second) return InvalidArgument(where + "vrm " + e.vrm + " listed twice");
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::string EncodeError(std::string_view reason) { return json{{"error", reason}}.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string ErrorReason(std::string_view body) {
+  json doc = json::parse(body.begin(), body.end(), nullptr, false);
+  if (!doc.is_discarded() && doc.is_object()) {
+    auto it = doc.find("error");
+    if (it != doc.end() && it->is_string()) return it->get<std::string>();
+  }
+  std::string s(body.substr(0, 200));
+  for (auto& c : s)
+    if (!std::isprint(static_cast<unsigned char>(c))) c = '?';
+  return s;
+}
 
 }  // namespace anpr::sync

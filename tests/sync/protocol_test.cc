@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "tests/sync/sync_test_support.h"
+
 namespace anpr::sync {
 namespace {
 
@@ -11,6 +13,103 @@ TEST(Protocol, VersionedPrefixAndDefaults) {
   EXPECT_EQ(std::string(kApiPrefix), "/api/v1");
   EXPECT_EQ(DefaultDepotPort(), 8443);
   EXPECT_GE(kMaxRequestBytes, 16u * 1024u * 1024u);  // a batch of reads with images fits
+}
+
+TEST(Protocol, ReadBatchRoundTripsEveryField) {
+  Read r = testing::MakeRead("CAR1", 42, 1001);  // odd size: base64 padding
+  r.position.speed_mps = 0.0 / 0.0;               // unknown stays unknown
+  auto back = ParseReads(EncodeReads({r}));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->size(), 1u);
+  const Read& b = (*back)[0];
+  EXPECT_EQ(b.uuid, r.uuid);
+  EXPECT_EQ(b.vrm, r.vrm);
+  EXPECT_EQ(b.captured_at_utc_ms, r.captured_at_utc_ms);
+  EXPECT_EQ(b.clock_source, ClockSource::kGps);
+  EXPECT_EQ(b.plate_jpeg, r.plate_jpeg);
+  EXPECT_EQ(b.overview_jpeg, r.overview_jpeg);
+  EXPECT_EQ(b.candidates.size(), 1u);
+  EXPECT_EQ(b.char_confidence.size(), r.char_confidence.size());
+  EXPECT_DOUBLE_EQ(b.position.lat_deg, r.position.lat_deg);
+  EXPECT_TRUE(b.position.speed_mps != b.position.speed_mps);  // NaN
+  EXPECT_EQ(b.unit_id, "CAR1");
+}
+
+TEST(Protocol, MalformedBatchesNameTheRecordAndField) {
+  Read r = testing::MakeRead("CAR1", 1);
+  std::string good = EncodeReads({r});
+  struct Case {
+    std::string body, expect;
+  };
+  std::string bad_vrm = good;
+  bad_vrm.replace(bad_vrm.find(r.vrm), r.vrm.size(), "ab 12");
+  std::vector<Case> cases = {
+      {"", "not valid JSON"},
+      {"{\"reads\":{}}", "no \"reads\" array"},
+      {"{\"reads\":[1]}", "reads[0]: not an object"},
+      {bad_vrm, "reads[0].vrm"},
+      {"{\"reads\":[{\"uuid\":\"0b0e6e4c-2b0e-4d4e-8f0e-0e0e0e0e0e0e\",\"vrm\":\"AB1\",\"confidence\":101}]}",
+       "reads[0].confidence: out of range"},
+  };
+  for (const auto& c : cases) {
+    auto p = ParseReads(c.body);
+    ASSERT_FALSE(p.ok()) << c.body;
+    EXPECT_EQ(p.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(p.status().message().find(c.expect), std::string::npos) << p.status().message();
+  }
+}
+
+TEST(Protocol, HotlistCsvAcceptsQuotesAndOptionalColumnsAndNamesBadLines) {
+  auto ok = ParseHotlistCsv(
+      "\xEF\xBB\xBFVRM,Priority,Reason,information,valid_until\r\n"
+      "ab12 cde,High,\"stolen, keys taken\",\"said \"\"armed\"\"\",2027-01-31\r\n"
+      "\r\n"
+      "XY51ZZZ,low,no insurance,,\n");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(ok->size(), 2u);
+  EXPECT_EQ((*ok)[0].vrm, "AB12CDE");
+  EXPECT_EQ((*ok)[0].priority, Priority::kHigh);
+  EXPECT_EQ((*ok)[0].reason, "stolen, keys taken");
+  EXPECT_EQ((*ok)[0].information, "said \"armed\"");
+  EXPECT_EQ((*ok)[0].valid_until, "2027-01-31");
+
+  struct Case {
+    std::string csv, expect;
+  };
+  std::vector<Case> cases = {
+      {"vrm,reason\nAB1,x\n", "required column 'priority'"},
+      {"vrm,priority,reason\nAB1,urgent,x\n", "line 2: priority 'urgent'"},
+      {"vrm,priority,reason\nAB1,high,x\nAB 1,low,y\n", "line 3: vrm AB1 listed twice"},
+      {"vrm,priority,reason\nAB-1,high,x\n", "line 2: vrm"},
+      {"vrm,priority,reason\nAB1,high,\n", "line 2: reason is empty"},
+      {"vrm,priority,reason,valid_until\nAB1,high,x,tomorrow\n", "valid_until"},
+      {"vrm,priority,reason\nAB1,high,\"open\n", "unterminated quote"},
+      {"vrm,priority,reason\nAB1,high,\xff\xfe\n", "UTF-8"},
+  };
+  for (const auto& c : cases) {
+    auto p = ParseHotlistCsv(c.csv);
+    ASSERT_FALSE(p.ok()) << c.csv;
+    EXPECT_NE(p.status().message().find(c.expect), std::string::npos) << p.status().message();
+  }
+}
+
+TEST(Protocol, Base64RejectsGarbage) {
+  std::vector<uint8_t> out;
+  EXPECT_TRUE(Base64Decode("", &out));
+  EXPECT_TRUE(out.empty());
+  EXPECT_TRUE(Base64Decode("/9g=", &out));
+  EXPECT_EQ(out, (std::vector<uint8_t>{0xFF, 0xD8}));
+  for (const char* bad : {"abc", "ab=c", "a===", "!!!!", "ab c"}) EXPECT_FALSE(Base64Decode(bad, &out)) << bad;
+}
+
+TEST(Protocol, MonthBoundariesForPartitions) {
+  const int64_t t = 1763900000000;  // 2025-11-23
+  EXPECT_EQ(MonthTag(t), "2025_11");
+  EXPECT_EQ(MonthStartUtcMs(t), 1761955200000);      // 2025-11-01T00:00Z
+  EXPECT_EQ(NextMonthStartUtcMs(t), 1764547200000);  // 2025-12-01T00:00Z
+  EXPECT_EQ(MonthTag(1764547200000 - 1), "2025_11");
+  EXPECT_EQ(MonthTag(1764547200000), "2025_12");
+  EXPECT_EQ(NextMonthStartUtcMs(1764547200000), 1767225600000);  // 2026-01-01
 }
 
 }  // namespace

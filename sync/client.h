@@ -1,0 +1,107 @@
+// The in-car sync client: moves hits, reads and audit entries from the car's
+// Outbox to the depot over HTTPS (libcurl) and brings hotlist updates back.
+//
+// One pass (SyncOnce): check the depot is reachable (health), send hits,
+// then reads, then audit entries, oldest first, in batches; after each batch
+// mark synced exactly the UUIDs the depot acknowledged (never more than were
+// sent); then fetch hotlist deltas since the car's version and hand them to
+// the Outbox to swap in atomically. Stops at the first failure: what was
+// acknowledged stays marked, the rest is resent next time (the depot
+// ignores resends), so a cut, a crash or a reboot resumes where it stopped.
+//
+// Start() runs passes on a thread of its own: after a success it waits
+// idle_interval_ms, after a failure an exponential backoff with jitter
+// (capture/backoff.h). An authentication failure is a fault shown in the
+// state (auth_fault), never "done".
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "capture/status.h"
+#include "sync/outbox.h"
+
+namespace anpr::sync {
+
+struct SyncClientOptions {
+  std::string depot_url;  // "https://depot.example:8443"; http:// only to loopback
+  std::string token;      // the vehicle's credential from `anpr-depot enroll`
+  std::string ca_file;    // PEM CA bundle that signed the depot's certificate; empty: system store
+  std::size_t batch_records = 200;
+  std::size_t batch_max_bytes = 16u * 1024u * 1024u;  // encoded request size bound
+  int64_t connect_timeout_ms = 5000;
+  int64_t request_timeout_ms = 60000;  // whole request, upload + answer
+  int64_t idle_interval_ms = 30000;    // between passes when all went well
+  int64_t backoff_initial_ms = 1000;
+  int64_t backoff_max_ms = 5 * 60 * 1000;
+};
+
+enum class SyncPhase { kIdle, kSyncing, kError };
+const char* SyncPhaseName(SyncPhase p);  // "idle", "syncing", "error"
+
+// What the HMI shows.
+struct SyncState {
+  SyncPhase phase = SyncPhase::kIdle;
+  int64_t done = 0;   // records acknowledged in the current/last pass
+  int64_t total = 0;  // records waiting when the pass started
+  bool depot_reachable = false;
+  bool auth_fault = false;  // the depot refused our credential: needs a person
+  std::optional<int64_t> last_success_utc_ms;
+  std::string last_error;  // empty after a success
+  int64_t hotlist_version = 0;
+};
+// "idle, last success 12:03:04Z", "syncing 40 of 120", "error: ...".
+std::string DescribeSyncState(const SyncState& s);
+
+class SyncClient {
+ public:
+  // `outbox` must outlive the client.
+  SyncClient(Outbox* outbox, SyncClientOptions options);
+  ~SyncClient();  // Stop()s
+  SyncClient(const SyncClient&) = delete;
+  SyncClient& operator=(const SyncClient&) = delete;
+
+  // One full pass on the caller's thread. kUnauthenticated / kPermissionDenied
+  // for a refused credential, kUnavailable for an unreachable depot or a cut,
+  // kInvalidArgument / kCorruption for a depot answer that makes no sense.
+  // Not to be called while Start()ed.
+  Status SyncOnce();
+
+  // Runs passes on a background thread until Stop(). Stop() interrupts a
+  // transfer in flight (nothing acknowledged by it is lost: marking happens
+  // only after a full answer) and joins.
+  void Start();
+  void Stop();
+  // Wakes the background thread for a pass now (e.g. the car reached the depot's Wi-Fi).
+  void Kick();
+
+  SyncState state() const;
+  // Called (on the syncing thread) whenever the state changes.
+  void SetStateListener(std::function<void(const SyncState&)> listener);
+
+ private:
+  class Http;
+  Status Pass(Http& http);
+  template <typename T, typename FetchFn, typename EncodeFn>
+  Status SendAll(Http& http, RecordKind kind, const char* path, FetchFn fetch, EncodeFn encode);
+  void Update(const std::function<void(SyncState&)>& change);
+  void Run();
+
+  Outbox* outbox_;
+  SyncClientOptions options_;
+  mutable std::mutex mu_;  // guards state_, listener_, kick_
+  SyncState state_;
+  std::function<void(const SyncState&)> listener_;
+  std::condition_variable cv_;
+  bool kick_ = false;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace anpr::sync

@@ -1,0 +1,118 @@
+// The depot's storage, behind one interface with two back ends: SQLite (one
+// depot, a single file, nothing to install) and PostgreSQL through libpq (a
+// force or region: several depot servers share one database; reads are
+// partitioned by month of capture so retention drops whole partitions).
+//
+// Every method is thread-safe: the depot server calls from many request
+// threads. Each call is one transaction: all of it or none of it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capture/status.h"
+#include "sync/protocol.h"
+#include "vehicle/read.h"
+
+namespace anpr::sync {
+
+enum class Role { kVehicle, kAdmin, kInvestigator };
+const char* RoleName(Role r);  // "vehicle", "admin", "investigator"
+bool ParseRole(std::string_view text, Role* out);
+
+// Who a credential belongs to.
+struct Principal {
+  std::string name;  // the vehicle id (= Read::unit_id) or the person
+  Role role = Role::kVehicle;
+};
+
+// A new random credential (64 hex characters) and the SHA-256 hex the depot
+// keeps instead of it.
+std::string NewToken();
+std::string TokenHash(std::string_view token);
+
+struct IngestResult {
+  std::vector<std::string> acknowledged;  // every record now held (new or resent)
+  std::size_t newly_stored = 0;
+};
+
+struct SearchQuery {
+  std::string vrm;           // exact, normalised
+  std::string reason;        // required, audited
+  std::string investigator;  // who searched, audited
+  int64_t from_utc_ms = 0;
+  int64_t to_utc_ms = INT64_MAX;
+  std::size_t limit = 1000;
+  bool with_images = false;
+};
+
+struct DepotCounts {
+  int64_t reads = 0, hits = 0, audit = 0, searches = 0, security_events = 0;
+  int64_t distinct_read_uuids = 0;
+};
+
+class DepotStore {
+ public:
+  virtual ~DepotStore() = default;
+
+  // "sqlite" or "postgresql".
+  virtual std::string Kind() const = 0;
+  // Brings the schema to the newest version; idempotent, safe when several
+  // depot servers start together (PostgreSQL takes an advisory lock).
+  virtual Status Migrate() = 0;
+  virtual Result<int> SchemaVersion() = 0;
+
+  // Adds a credential (its hash) for `p`. A principal may hold several.
+  virtual Status AddCredential(const Principal& p, const std::string& token_hash) = 0;
+  // Revokes every credential of `name`; kNotFound when it has none.
+  virtual Status Revoke(const std::string& name) = 0;
+  // The principal of an active credential; nullopt for unknown or revoked.
+  virtual Result<std::optional<Principal>> Authenticate(const std::string& token_hash) = 0;
+  // Keeps a refused request's trace (what, who claimed, from where).
+  virtual Status LogSecurityEvent(const std::string& what, const std::string& principal,
+                                  const std::string& remote) = 0;
+
+  // Stores records sent by `vehicle`, skipping UUIDs already held. A record
+  // is acknowledged when the depot holds it for this vehicle. A UUID held
+  // for another vehicle is refused (kPermissionDenied, nothing stored).
+  virtual Result<IngestResult> IngestReads(const std::string& vehicle, const std::vector<Read>& reads) = 0;
+  // Hits: a resend with a later outcome_at_utc_ms updates the outcome.
+  virtual Result<IngestResult> IngestHits(const std::string& vehicle, const std::vector<Hit>& hits) = 0;
+  virtual Result<IngestResult> IngestAudit(const std::string& vehicle,
+                                           const std::vector<AuditEntry>& entries) = 0;
+
+  // Publishes `entries` as the new whole content of `list`; returns its
+  // version (a number above every earlier version of any list).
+  virtual Result<int64_t> PublishHotlist(const std::string& list, const std::vector<HotlistEntry>& entries,
+                                         const std::string& publisher) = 0;
+  // Every list changed after `since_version`, as deltas from what a car at
+  // that version holds.
+  virtual Result<HotlistUpdate> HotlistSince(int64_t since_version) = 0;
+
+  // Reads of q.vrm; the search (who, why, what, how many) is audited in the
+  // same transaction. kInvalidArgument without a reason.
+  virtual Result<std::vector<Read>> SearchReads(const SearchQuery& q) = 0;
+
+  virtual Result<DepotCounts> Counts() = 0;
+  // Whether `uuid` is held (any table of `kind`: "read", "hit", "audit").
+  virtual Result<bool> Holds(const std::string& kind, const std::string& uuid) = 0;
+  // Retention: removes reads captured before `cutoff_utc_ms` whole months at
+  // a time (PostgreSQL drops partitions). Returns how many partitions/months
+  // went.
+  virtual Result<int> DropReadsBefore(int64_t cutoff_utc_ms) = 0;
+};
+
+// Opens (creating if needed) the store at `url`:
+//   "sqlite:/path/depot.db" or a plain path       -> SQLite
+//   "postgresql://..." or "postgres://..." or "host=... dbname=..." -> PostgreSQL
+// Does not migrate; call Migrate().
+Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url);
+
+Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path);
+// `pool_size` connections are shared by request threads.
+Result<std::unique_ptr<DepotStore>> OpenPostgresDepotStore(const std::string& conninfo, int pool_size = 8);
+
+}  // namespace anpr::sync

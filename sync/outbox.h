@@ -1,0 +1,53 @@
+// What the sync client needs from the car's on-board store. The store
+// implements this (an adapter over vehicle/store); tests and `anpr sync
+// --outbox FILE` use SqliteOutbox (sync/sqlite_outbox.h).
+//
+// Contract for every method: thread-compatible (the sync client calls from
+// its one thread); a failure is a Status, never a partial effect.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "capture/status.h"
+#include "sync/protocol.h"
+#include "vehicle/read.h"
+
+namespace anpr::sync {
+
+enum class RecordKind { kHit, kRead, kAudit };
+const char* RecordKindName(RecordKind k);  // "hit", "read", "audit"
+
+struct UnsyncedCounts {
+  int64_t hits = 0, reads = 0, audit = 0;
+  int64_t total() const { return hits + reads + audit; }
+};
+
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+
+  // Up to `limit` records not yet acknowledged by the depot, oldest first
+  // (hits by raised_at, reads by captured_at, audit by at). A hit whose
+  // outcome changed after it was synced must come back as unsynced so the
+  // depot gets the outcome.
+  virtual Result<std::vector<Hit>> UnsyncedHits(std::size_t limit) = 0;
+  virtual Result<std::vector<Read>> UnsyncedReads(std::size_t limit) = 0;
+  virtual Result<std::vector<AuditEntry>> UnsyncedAudit(std::size_t limit) = 0;
+  virtual Result<UnsyncedCounts> CountUnsynced() = 0;
+
+  // Records that the depot acknowledged these records at `synced_at_utc_ms`
+  // (durably: survives a power cut once this returns ok). Unknown UUIDs are
+  // ignored. Only the sync client calls this.
+  virtual Status MarkSynced(RecordKind kind, const std::vector<std::string>& uuids,
+                            int64_t synced_at_utc_ms) = 0;
+
+  // The depot hotlist version the car holds (0: none yet).
+  virtual Result<int64_t> HotlistVersion() = 0;
+  // Applies every list in `update` and records update.latest_version, all at
+  // once: on any failure the previous lists and version stay in force.
+  virtual Status ApplyHotlistUpdate(const HotlistUpdate& update) = 0;
+};
+
+}  // namespace anpr::sync

@@ -1,0 +1,334 @@
+#include "sync/client.h"
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <mutex>
+#include <unordered_set>
+
+#include "capture/backoff.h"
+
+namespace anpr::sync {
+
+const char* SyncPhaseName(SyncPhase p) {
+  switch (p) {
+    case SyncPhase::kIdle: return "idle";
+    case SyncPhase::kSyncing: return "syncing";
+    case SyncPhase::kError: return "error";
+  }
+  return "idle";
+}
+
+std::string DescribeSyncState(const SyncState& s) {
+  std::string last = "never";
+  if (s.last_success_utc_ms) {
+    std::time_t t = static_cast<std::time_t>(*s.last_success_utc_ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
+    last = buf;
+  }
+  switch (s.phase) {
+    case SyncPhase::kSyncing:
+      return "syncing " + std::to_string(s.done) + " of " + std::to_string(s.total);
+    case SyncPhase::kError:
+      return std::string(s.auth_fault ? "fault: depot refused this vehicle's credential: " : "error: ") +
+             s.last_error + " (last success " + last + ")";
+    case SyncPhase::kIdle: break;
+  }
+  return "idle, last success " + last;
+}
+
+// One libcurl easy handle, reused for a pass so the TLS session and the
+// connection are kept between batches.
+class SyncClient::Http {
+ public:
+  Http(const SyncClientOptions& o, const std::atomic<bool>* stop) : o_(o), stop_(stop) {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    curl_ = curl_easy_init();
+    const std::string auth = "Authorization: Bearer " + o.token;
+    headers_ = curl_slist_append(headers_, auth.c_str());
+    headers_ = curl_slist_append(headers_, "Content-Type: application/json");
+    headers_ = curl_slist_append(headers_, "Expect:");  // no 100-continue round trip
+  }
+  ~Http() {
+    curl_slist_free_all(headers_);
+    if (curl_) curl_easy_cleanup(curl_);
+  }
+  Http(const Http&) = delete;
+  Http& operator=(const Http&) = delete;
+
+  // GET when body is null, POST otherwise. Fills *answer on HTTP 200;
+  // every other outcome is a Status naming what happened.
+  Status Call(const std::string& path, const std::string* body, std::string* answer) {
+    if (!curl_) return Internal("libcurl could not start");
+    answer->clear();
+    const std::string url = o_.depot_url + kApiPrefix + path;
+    curl_easy_reset(curl_);
+    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o_.connect_timeout_ms));
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, static_cast<long>(o_.request_timeout_ms));
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!o_.ca_file.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, o_.ca_file.c_str());
+    curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "https,http");
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &Http::Write);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, answer);
+    curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, &Http::Progress);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, this);
+    if (body) {
+      curl_easy_setopt(curl_, CURLOPT_POST, 1L);
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body->data());
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+    }
+    char err[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, err);
+    CURLcode rc = curl_easy_perform(curl_);
+    if (rc != CURLE_OK) {
+      std::string m = o_.depot_url + ": " + (err[0] ? err : curl_easy_strerror(rc));
+      if (rc == CURLE_ABORTED_BY_CALLBACK) return Unavailable("sync stopped");
+      if (rc == CURLE_OPERATION_TIMEDOUT) return {StatusCode::kTimeout, m};
+      if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+          rc == CURLE_SSL_CERTPROBLEM)
+        return Unavailable("depot certificate not trusted: " + m);
+      return Unavailable(m);
+    }
+    long code = 0;
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
+    if (code == 200) return Status::Ok();
+    const std::string reason = "depot answered HTTP " + std::to_string(code) + ": " + ErrorReason(*answer);
+    if (code == 401) return Unauthenticated(reason);
+    if (code == 403) return PermissionDenied(reason);
+    if (code >= 400 && code < 500) return InvalidArgument(reason);
+    return Unavailable(reason);
+  }
+
+ private:
+  static size_t Write(char* p, size_t size, size_t n, void* user) {
+    auto* out = static_cast<std::string*>(user);
+    // A depot answer is small; refuse to buffer a runaway one.
+    if (out->size() + size * n > 64u * 1024u * 1024u) return 0;
+    out->append(p, size * n);
+    return size * n;
+  }
+  static int Progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<Http*>(user)->stop_->load() ? 1 : 0;
+  }
+
+  const SyncClientOptions& o_;
+  const std::atomic<bool>* stop_;
+  CURL* curl_ = nullptr;
+  curl_slist* headers_ = nullptr;
+};
+
+namespace {
+
+bool UrlAllowed(const std::string& url) {
+  if (url.rfind("https://", 0) == 0) return true;
+  for (const char* p : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
+    const std::string prefix = p;
+    if (url.rfind(prefix, 0) == 0 && (url.size() == prefix.size() || url[prefix.size()] == ':' ||
+                                      url[prefix.size()] == '/'))
+      return true;
+  }
+  return false;
+}
+
+std::string UuidOf(const Hit& h) { return h.uuid; }
+std::string UuidOf(const Read& r) { return r.uuid; }
+std::string UuidOf(const AuditEntry& a) { return a.uuid; }
+
+}  // namespace
+
+SyncClient::SyncClient(Outbox* outbox, SyncClientOptions options)
+    : outbox_(outbox), options_(std::move(options)) {
+  while (!options_.depot_url.empty() && options_.depot_url.back() == '/') options_.depot_url.pop_back();
+}
+
+SyncClient::~SyncClient() { Stop(); }
+
+SyncState SyncClient::state() const {
+  std::lock_guard lock(mu_);
+  return state_;
+}
+
+void SyncClient::SetStateListener(std::function<void(const SyncState&)> listener) {
+  std::lock_guard lock(mu_);
+  listener_ = std::move(listener);
+}
+
+void SyncClient::Update(const std::function<void(SyncState&)>& change) {
+  std::function<void(const SyncState&)> listener;
+  SyncState copy;
+  {
+    std::lock_guard lock(mu_);
+    change(state_);
+    copy = state_;
+    listener = listener_;
+  }
+  if (listener) listener(copy);
+}
+
+Status SyncClient::SyncOnce() {
+  Http http(options_, &stop_);
+  Status s = Pass(http);
+  if (s.ok()) {
+    Update([](SyncState& st) {
+      st.phase = SyncPhase::kIdle;
+      st.last_success_utc_ms = NowUtcMs();
+      st.last_error.clear();
+      st.auth_fault = false;
+    });
+  } else {
+    const bool auth = s.code() == StatusCode::kUnauthenticated || s.code() == StatusCode::kPermissionDenied;
+    Update([&](SyncState& st) {
+      st.phase = SyncPhase::kError;
+      st.last_error = s.ToString();
+      st.auth_fault = auth;
+    });
+    if (auth)
+      spdlog::error("sync: the depot refused this vehicle's credential: {}", s.ToString());
+    else
+      spdlog::warn("sync: pass failed: {}", s.ToString());
+  }
+  return s;
+}
+
+Status SyncClient::Pass(Http& http) {
+  if (!UrlAllowed(options_.depot_url))
+    return InvalidArgument("depot URL must be https:// (plain http only to localhost): " + options_.depot_url);
+  std::string answer;
+  if (Status s = http.Call("/health", nullptr, &answer); !s.ok()) {
+    Update([](SyncState& st) { st.depot_reachable = false; });
+    return s;
+  }
+  auto counts = outbox_->CountUnsynced();
+  if (!counts.ok()) return counts.status();
+  Update([&](SyncState& st) {
+    st.depot_reachable = true;
+    st.phase = SyncPhase::kSyncing;
+    st.done = 0;
+    st.total = counts->total();
+  });
+
+  // Hits first: they are what an officer at the depot needs soonest.
+  if (Status s = SendAll<Hit>(
+          http, RecordKind::kHit, "/hits", [&](std::size_t n) { return outbox_->UnsyncedHits(n); },
+          [](const std::vector<Hit>& v) { return EncodeHits(v); });
+      !s.ok())
+    return s;
+  if (Status s = SendAll<Read>(
+          http, RecordKind::kRead, "/reads", [&](std::size_t n) { return outbox_->UnsyncedReads(n); },
+          [](const std::vector<Read>& v) { return EncodeReads(v); });
+      !s.ok())
+    return s;
+  if (Status s = SendAll<AuditEntry>(
+          http, RecordKind::kAudit, "/audit", [&](std::size_t n) { return outbox_->UnsyncedAudit(n); },
+          [](const std::vector<AuditEntry>& v) { return EncodeAudit(v); });
+      !s.ok())
+    return s;
+
+  // Hotlists: whatever changed since the version the car holds.
+  auto have = outbox_->HotlistVersion();
+  if (!have.ok()) return have.status();
+  if (Status s = http.Call("/hotlists?since=" + std::to_string(*have), nullptr, &answer); !s.ok()) return s;
+  auto update = ParseHotlistUpdate(answer);
+  if (!update.ok()) return Corruption("depot hotlist answer: " + update.status().message());
+  if (!update->lists.empty() || update->latest_version != *have) {
+    if (Status s = outbox_->ApplyHotlistUpdate(*update); !s.ok()) return s;
+    spdlog::info("sync: hotlists now at version {} ({} lists changed)", update->latest_version,
+                 update->lists.size());
+  }
+  Update([&](SyncState& st) { st.hotlist_version = update->latest_version; });
+  return Status::Ok();
+}
+
+template <typename T, typename FetchFn, typename EncodeFn>
+Status SyncClient::SendAll(Http& http, RecordKind kind, const char* path, FetchFn fetch, EncodeFn encode) {
+  std::size_t limit = std::max<std::size_t>(1, std::min(options_.batch_records, kMaxRecordsPerBatch));
+  std::string answer;
+  while (!stop_.load()) {
+    auto batch = fetch(limit);
+    if (!batch.ok()) return batch.status();
+    if (batch->empty()) return Status::Ok();
+    std::string body = encode(*batch);
+    // Keep a request within the byte bound: halve the batch until it fits.
+    while (body.size() > options_.batch_max_bytes && batch->size() > 1) {
+      batch->resize(batch->size() / 2);
+      body = encode(*batch);
+    }
+    if (Status s = http.Call(path, &body, &answer); !s.ok()) return s;
+    auto acked = ParseAck(answer);
+    if (!acked.ok()) return Corruption("depot answer to " + std::string(path) + ": " + acked.status().message());
+    // Mark only what we sent and the depot acknowledged.
+    std::unordered_set<std::string> sent;
+    for (const auto& r : *batch) sent.insert(UuidOf(r));
+    std::vector<std::string> mark;
+    for (auto& u : *acked)
+      if (sent.erase(u)) mark.push_back(std::move(u));
+    if (!mark.empty()) {
+      if (Status s = outbox_->MarkSynced(kind, mark, NowUtcMs()); !s.ok()) return s;
+    }
+    Update([&](SyncState& st) { st.done += static_cast<int64_t>(mark.size()); });
+    if (!sent.empty())
+      return Corruption("depot acknowledged " + std::to_string(mark.size()) + " of " +
+                        std::to_string(batch->size()) + " " + RecordKindName(kind) + " records");
+  }
+  return Unavailable("sync stopped");
+}
+
+void SyncClient::Start() {
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void SyncClient::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SyncClient::Kick() {
+  {
+    std::lock_guard lock(mu_);
+    kick_ = true;
+  }
+  cv_.notify_all();
+}
+
+void SyncClient::Run() {
+  Backoff backoff(options_.backoff_initial_ms, options_.backoff_max_ms);
+  while (!stop_.load()) {
+    Status s = SyncOnce();
+    int64_t wait_ms = options_.idle_interval_ms;
+    if (s.ok()) {
+      backoff.Reset();
+    } else {
+      wait_ms = backoff.NextDelayMs();
+    }
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stop_.load() || kick_; });
+    kick_ = false;
+  }
+}
+
+const char* RecordKindName(RecordKind k) {
+  switch (k) {
+    case RecordKind::kHit: return "hit";
+    case RecordKind::kRead: return "read";
+    case RecordKind::kAudit: return "audit";
+  }
+  return "read";
+}
+
+}  // namespace anpr::sync

@@ -1,0 +1,272 @@
+#include "sync/sqlite_outbox.h"
+
+#include <sqlite3.h>
+
+#include "sync/src/sqlite_stmt.h"
+
+namespace anpr::sync {
+namespace {
+
+const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS reads(
+  uuid TEXT PRIMARY KEY, captured_at_utc_ms INTEGER NOT NULL, record TEXT NOT NULL,
+  plate_jpeg BLOB, overview_jpeg BLOB, synced_at_utc_ms INTEGER);
+CREATE INDEX IF NOT EXISTS reads_unsynced ON reads(captured_at_utc_ms) WHERE synced_at_utc_ms IS NULL;
+CREATE TABLE IF NOT EXISTS hits(
+  uuid TEXT PRIMARY KEY, raised_at_utc_ms INTEGER NOT NULL, record TEXT NOT NULL, synced_at_utc_ms INTEGER);
+CREATE TABLE IF NOT EXISTS audit(
+  uuid TEXT PRIMARY KEY, at_utc_ms INTEGER NOT NULL, record TEXT NOT NULL, synced_at_utc_ms INTEGER);
+CREATE TABLE IF NOT EXISTS hotlist_entries(
+  list_name TEXT NOT NULL, vrm TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY(list_name, vrm));
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+)sql";
+
+std::string HotlistEntryJson(const HotlistEntry& e) {
+  HotlistUpdate u;
+  u.lists.push_back(HotlistDelta{"x", 0, 0, true, {e}, {}});
+  return EncodeHotlistUpdate(u);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteOutbox>> SqliteOutbox::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    std::string m = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return IoError("open outbox " + path + ": " + m);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  std::unique_ptr<SqliteOutbox> box(new SqliteOutbox(db, path));
+  for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", kSchema})
+    if (auto s = box->Exec(sql); !s.ok()) return s;
+  return box;
+}
+
+SqliteOutbox::~SqliteOutbox() { sqlite3_close(db_); }
+
+Status SqliteOutbox::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string m = err ? err : "unknown";
+    sqlite3_free(err);
+    return IoError(path_ + ": " + m);
+  }
+  return Status::Ok();
+}
+
+Status SqliteOutbox::Err(const std::string& what) { return IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_)); }
+
+Status SqliteOutbox::AddRead(const Read& read) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "INSERT INTO reads(uuid,captured_at_utc_ms,record,plate_jpeg,overview_jpeg) VALUES(?,?,?,?,?)");
+  st.Text(1, read.uuid).Int(2, read.captured_at_utc_ms).Text(3, EncodeRead(read, false));
+  st.Blob(4, read.plate_jpeg).Blob(5, read.overview_jpeg);
+  if (st.Step() != SQLITE_DONE) return Err("add read");
+  return Status::Ok();
+}
+
+Status SqliteOutbox::AddHit(const Hit& hit) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "INSERT INTO hits(uuid,raised_at_utc_ms,record) VALUES(?,?,?)");
+  if (st.Text(1, hit.uuid).Int(2, hit.raised_at_utc_ms).Text(3, EncodeHit(hit)).Step() != SQLITE_DONE)
+    return Err("add hit");
+  return Status::Ok();
+}
+
+Status SqliteOutbox::AddAudit(const AuditEntry& entry) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "INSERT INTO audit(uuid,at_utc_ms,record) VALUES(?,?,?)");
+  if (st.Text(1, entry.uuid).Int(2, entry.at_utc_ms).Text(3, EncodeAudit({entry})).Step() != SQLITE_DONE)
+    return Err("add audit");
+  return Status::Ok();
+}
+
+Status SqliteOutbox::AddAll(const std::vector<Read>& reads, const std::vector<Hit>& hits,
+                            const std::vector<AuditEntry>& audit) {
+  std::lock_guard lock(mu_);
+  if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Stmt r(db_, "INSERT INTO reads(uuid,captured_at_utc_ms,record,plate_jpeg,overview_jpeg) VALUES(?,?,?,?,?)");
+  Stmt h(db_, "INSERT INTO hits(uuid,raised_at_utc_ms,record) VALUES(?,?,?)");
+  Stmt a(db_, "INSERT INTO audit(uuid,at_utc_ms,record) VALUES(?,?,?)");
+  bool ok = true;
+  for (const auto& x : reads) {
+    r.Reset();
+    r.Text(1, x.uuid).Int(2, x.captured_at_utc_ms).Text(3, EncodeRead(x, false)).Blob(4, x.plate_jpeg);
+    ok = ok && r.Blob(5, x.overview_jpeg).Step() == SQLITE_DONE;
+  }
+  for (const auto& x : hits) {
+    h.Reset();
+    ok = ok && h.Text(1, x.uuid).Int(2, x.raised_at_utc_ms).Text(3, EncodeHit(x)).Step() == SQLITE_DONE;
+  }
+  for (const auto& x : audit) {
+    a.Reset();
+    ok = ok && a.Text(1, x.uuid).Int(2, x.at_utc_ms).Text(3, EncodeAudit({x})).Step() == SQLITE_DONE;
+  }
+  if (!ok) {
+    Status e = Err("add records");
+    Exec("ROLLBACK");
+    return e;
+  }
+  return Exec("COMMIT");
+}
+
+Status SqliteOutbox::SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& by,
+                                   int64_t at_utc_ms) {
+  std::lock_guard lock(mu_);
+  Stmt get(db_, "SELECT record FROM hits WHERE uuid=?");
+  get.Text(1, hit_uuid);
+  if (get.Step() != SQLITE_ROW) return NotFound("hit " + hit_uuid);
+  auto hit = ParseHit(get.ColText(0));
+  if (!hit.ok()) return hit.status();
+  hit->outcome = outcome;
+  hit->outcome_by = by;
+  hit->outcome_at_utc_ms = at_utc_ms;
+  Stmt st(db_, "UPDATE hits SET record=?, synced_at_utc_ms=NULL WHERE uuid=?");
+  if (st.Text(1, EncodeHit(*hit)).Text(2, hit_uuid).Step() != SQLITE_DONE) return Err("set outcome");
+  return Status::Ok();
+}
+
+Result<std::vector<Hit>> SqliteOutbox::UnsyncedHits(std::size_t limit) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT record FROM hits WHERE synced_at_utc_ms IS NULL ORDER BY raised_at_utc_ms, uuid LIMIT ?");
+  st.Int(1, static_cast<int64_t>(limit));
+  std::vector<Hit> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    auto h = ParseHit(st.ColText(0));
+    if (!h.ok()) return Corruption(path_ + ": stored hit: " + h.status().message());
+    out.push_back(std::move(*h));
+  }
+  if (rc != SQLITE_DONE) return Err("unsynced hits");
+  return out;
+}
+
+Result<std::vector<Read>> SqliteOutbox::UnsyncedReads(std::size_t limit) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE synced_at_utc_ms IS NULL "
+          "ORDER BY captured_at_utc_ms, uuid LIMIT ?");
+  st.Int(1, static_cast<int64_t>(limit));
+  std::vector<Read> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    auto r = ParseRead(st.ColText(0));
+    if (!r.ok()) return Corruption(path_ + ": stored read: " + r.status().message());
+    r->plate_jpeg = st.ColBlob(1);
+    r->overview_jpeg = st.ColBlob(2);
+    out.push_back(std::move(*r));
+  }
+  if (rc != SQLITE_DONE) return Err("unsynced reads");
+  return out;
+}
+
+Result<std::vector<AuditEntry>> SqliteOutbox::UnsyncedAudit(std::size_t limit) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT record FROM audit WHERE synced_at_utc_ms IS NULL ORDER BY at_utc_ms, uuid LIMIT ?");
+  st.Int(1, static_cast<int64_t>(limit));
+  std::vector<AuditEntry> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    auto a = ParseAudit(st.ColText(0));
+    if (!a.ok() || a->size() != 1) return Corruption(path_ + ": stored audit entry does not parse");
+    out.push_back(std::move((*a)[0]));
+  }
+  if (rc != SQLITE_DONE) return Err("unsynced audit");
+  return out;
+}
+
+Result<UnsyncedCounts> SqliteOutbox::CountUnsynced() {
+  std::lock_guard lock(mu_);
+  Stmt st(db_,
+          "SELECT (SELECT COUNT(*) FROM hits WHERE synced_at_utc_ms IS NULL),"
+          "(SELECT COUNT(*) FROM reads WHERE synced_at_utc_ms IS NULL),"
+          "(SELECT COUNT(*) FROM audit WHERE synced_at_utc_ms IS NULL)");
+  if (st.Step() != SQLITE_ROW) return Err("count unsynced");
+  return UnsyncedCounts{st.ColInt(0), st.ColInt(1), st.ColInt(2)};
+}
+
+Status SqliteOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) {
+  std::lock_guard lock(mu_);
+  const char* sql = kind == RecordKind::kHit    ? "UPDATE hits SET synced_at_utc_ms=? WHERE uuid=?"
+                    : kind == RecordKind::kRead ? "UPDATE reads SET synced_at_utc_ms=? WHERE uuid=?"
+                                                : "UPDATE audit SET synced_at_utc_ms=? WHERE uuid=?";
+  if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Stmt st(db_, sql);
+  for (const auto& u : uuids) {
+    st.Reset();
+    if (st.Int(1, synced_at_utc_ms).Text(2, u).Step() != SQLITE_DONE) {
+      Status e = Err("mark synced");
+      Exec("ROLLBACK");
+      return e;
+    }
+  }
+  return Exec("COMMIT");
+}
+
+Result<int64_t> SqliteOutbox::HotlistVersion() {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT value FROM meta WHERE key='hotlist_version'");
+  int rc = st.Step();
+  if (rc == SQLITE_DONE) return int64_t{0};
+  if (rc != SQLITE_ROW) return Err("hotlist version");
+  return st.ColInt(0);
+}
+
+Status SqliteOutbox::ApplyHotlistUpdate(const HotlistUpdate& update) {
+  std::lock_guard lock(mu_);
+  if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto fail = [&](const std::string& what) {
+    Status e = Err(what);
+    Exec("ROLLBACK");
+    return e;
+  };
+  Stmt clear(db_, "DELETE FROM hotlist_entries WHERE list_name=?");
+  Stmt del(db_, "DELETE FROM hotlist_entries WHERE list_name=? AND vrm=?");
+  Stmt put(db_, "INSERT OR REPLACE INTO hotlist_entries(list_name,vrm,record) VALUES(?,?,?)");
+  for (const auto& d : update.lists) {
+    if (d.full) {
+      clear.Reset();
+      if (clear.Text(1, d.list_name).Step() != SQLITE_DONE) return fail("clear list");
+    }
+    for (const auto& v : d.removed_vrms) {
+      del.Reset();
+      if (del.Text(1, d.list_name).Text(2, v).Step() != SQLITE_DONE) return fail("remove entry");
+    }
+    for (const auto& e : d.added) {
+      put.Reset();
+      if (put.Text(1, d.list_name).Text(2, e.vrm).Text(3, HotlistEntryJson(e)).Step() != SQLITE_DONE)
+        return fail("add entry");
+    }
+  }
+  Stmt ver(db_, "INSERT OR REPLACE INTO meta(key,value) VALUES('hotlist_version',?)");
+  if (ver.Int(1, update.latest_version).Step() != SQLITE_DONE) return fail("set version");
+  return Exec("COMMIT");
+}
+
+Result<std::vector<std::string>> SqliteOutbox::SyncedUuids(RecordKind kind) {
+  std::lock_guard lock(mu_);
+  const char* sql = kind == RecordKind::kHit    ? "SELECT uuid FROM hits WHERE synced_at_utc_ms IS NOT NULL"
+                    : kind == RecordKind::kRead ? "SELECT uuid FROM reads WHERE synced_at_utc_ms IS NOT NULL"
+                                                : "SELECT uuid FROM audit WHERE synced_at_utc_ms IS NOT NULL";
+  Stmt st(db_, sql);
+  std::vector<std::string> out;
+  while (st.Step() == SQLITE_ROW) out.push_back(st.ColText(0));
+  return out;
+}
+
+Result<std::vector<HotlistEntry>> SqliteOutbox::Hotlist(const std::string& list) {
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "SELECT record FROM hotlist_entries WHERE list_name=? ORDER BY vrm");
+  st.Text(1, list);
+  std::vector<HotlistEntry> out;
+  while (st.Step() == SQLITE_ROW) {
+    auto u = ParseHotlistUpdate(st.ColText(0));
+    if (!u.ok() || u->lists.size() != 1 || u->lists[0].added.size() != 1)
+      return Corruption(path_ + ": stored hotlist entry does not parse");
+    out.push_back(u->lists[0].added[0]);
+  }
+  return out;
+}
+
+}  // namespace anpr::sync

@@ -1,0 +1,222 @@
+// The depot store contract, run against a real SQLite file and a real
+// PostgreSQL cluster started for the test.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "sync/depot_store.h"
+#include "tests/sync/sync_test_support.h"
+
+namespace anpr::sync {
+namespace {
+
+using testing::MakeAudit;
+using testing::MakeHit;
+using testing::MakeRead;
+
+class DepotStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      url_ = "sqlite:" + dir_.File("depot.db");
+    } else {
+      std::string why;
+      auto* pg = testing::PostgresCluster::Shared(&why);
+      if (!pg) GTEST_SKIP() << "PostgreSQL cannot start here: " << why;
+      url_ = pg->NewDatabase();
+    }
+    store_ = Open();
+    ASSERT_TRUE(store_);
+  }
+
+  std::unique_ptr<DepotStore> Open() {
+    auto s = OpenDepotStore(url_);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    if (!s.ok()) return nullptr;
+    auto m = (*s)->Migrate();
+    EXPECT_TRUE(m.ok()) << m.ToString();
+    return std::move(*s);
+  }
+
+  testing::TempDir dir_;
+  std::string url_;
+  std::unique_ptr<DepotStore> store_;
+};
+
+TEST_P(DepotStoreTest, MigrationIsIdempotentAndVersioned) {
+  EXPECT_EQ(store_->Kind(), GetParam() == "sqlite" ? "sqlite" : "postgresql");
+  ASSERT_TRUE(store_->Migrate().ok());
+  auto v = store_->SchemaVersion();
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, 1);
+}
+
+TEST_P(DepotStoreTest, ReadsStoredOnceAndAcknowledgedOnResend) {
+  std::vector<Read> batch;
+  for (int i = 0; i < 20; ++i) batch.push_back(MakeRead("CAR1", i));
+  auto first = store_->IngestReads("CAR1", batch);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->newly_stored, 20u);
+  EXPECT_EQ(first->acknowledged.size(), 20u);
+  // The same batch again plus five new ones: all acknowledged, five stored.
+  for (int i = 20; i < 25; ++i) batch.push_back(MakeRead("CAR1", i));
+  auto second = store_->IngestReads("CAR1", batch);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->newly_stored, 5u);
+  EXPECT_EQ(second->acknowledged.size(), 25u);
+  auto c = store_->Counts();
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->reads, 25);
+  EXPECT_EQ(c->distinct_read_uuids, 25);
+}
+
+TEST_P(DepotStoreTest, AnotherVehiclesUuidIsRefusedAndNothingOfTheBatchStored) {
+  Read mine = MakeRead("CAR1", 1);
+  ASSERT_TRUE(store_->IngestReads("CAR1", {mine}).ok());
+  Read fresh = MakeRead("CAR2", 2);
+  Read stolen = mine;
+  stolen.unit_id = "CAR2";
+  auto r = store_->IngestReads("CAR2", {fresh, stolen});
+  EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+  auto held = store_->Holds("read", fresh.uuid);
+  ASSERT_TRUE(held.ok());
+  EXPECT_FALSE(*held) << "a refused batch must leave nothing behind";
+}
+
+TEST_P(DepotStoreTest, ImagesAndFieldsSurviveExactly) {
+  Read r = MakeRead("CAR1", 7, 20000);
+  ASSERT_TRUE(store_->IngestReads("CAR1", {r}).ok());
+  SearchQuery q;
+  q.vrm = r.vrm;
+  q.reason = "image check";
+  q.investigator = "DC Jones";
+  q.with_images = true;
+  auto found = store_->SearchReads(q);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_EQ(found->size(), 1u);
+  const Read& got = (*found)[0];
+  EXPECT_EQ(got.uuid, r.uuid);
+  EXPECT_EQ(got.captured_at_utc_ms, r.captured_at_utc_ms);
+  EXPECT_EQ(got.plate_jpeg, r.plate_jpeg);
+  EXPECT_EQ(got.overview_jpeg, r.overview_jpeg);
+  EXPECT_DOUBLE_EQ(got.position.lat_deg, r.position.lat_deg);
+  EXPECT_EQ(got.officer_id, "PC1234");
+}
+
+TEST_P(DepotStoreTest, SearchNeedsAReasonAndIsAudited) {
+  Read r = MakeRead("CAR1", 3);
+  ASSERT_TRUE(store_->IngestReads("CAR1", {r}).ok());
+  SearchQuery q;
+  q.vrm = r.vrm;
+  q.investigator = "DC Jones";
+  EXPECT_EQ(store_->SearchReads(q).status().code(), StatusCode::kInvalidArgument);
+  q.reason = "burglary 12/345";
+  auto found = store_->SearchReads(q);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->size(), 1u);
+  EXPECT_EQ(store_->Counts()->searches, 1);
+}
+
+TEST_P(DepotStoreTest, HitOutcomeUpdatesOnResendButHitStoredOnce) {
+  Read r = MakeRead("CAR1", 1);
+  Hit h = MakeHit(r, 1);
+  ASSERT_TRUE(store_->IngestHits("CAR1", {h}).ok());
+  h.outcome = HitOutcome::kConfirmed;
+  h.outcome_by = "PC1234";
+  h.outcome_at_utc_ms = h.raised_at_utc_ms + 60000;
+  auto again = store_->IngestHits("CAR1", {h});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->newly_stored, 0u);
+  EXPECT_EQ(store_->Counts()->hits, 1);
+  AuditEntry a = MakeAudit("CAR1", 1);
+  ASSERT_TRUE(store_->IngestAudit("CAR1", {a, a}).ok());
+  EXPECT_EQ(store_->Counts()->audit, 1);
+}
+
+TEST_P(DepotStoreTest, CredentialsAuthenticateUntilRevoked) {
+  const std::string token = NewToken();
+  ASSERT_EQ(token.size(), 64u);
+  ASSERT_TRUE(store_->AddCredential({"CAR1", Role::kVehicle}, TokenHash(token)).ok());
+  auto p = store_->Authenticate(TokenHash(token));
+  ASSERT_TRUE(p.ok());
+  ASSERT_TRUE(p->has_value());
+  EXPECT_EQ((*p)->name, "CAR1");
+  EXPECT_EQ((*p)->role, Role::kVehicle);
+  EXPECT_FALSE(store_->Authenticate(TokenHash("wrong"))->has_value());
+  EXPECT_FALSE(store_->Authenticate(token)->has_value()) << "the raw token is never what is stored";
+  ASSERT_TRUE(store_->Revoke("CAR1").ok());
+  EXPECT_FALSE(store_->Authenticate(TokenHash(token))->has_value());
+  EXPECT_EQ(store_->Revoke("CAR1").code(), StatusCode::kNotFound);
+}
+
+TEST_P(DepotStoreTest, HotlistDeltasBetweenVersions) {
+  HotlistEntry a{"AB12CDE", Priority::kHigh, "stolen", "", "", "Ford", "Focus", "Blue", ""};
+  HotlistEntry b{"XY51ZZZ", Priority::kLow, "no insurance", "", "", "", "", "", ""};
+  HotlistEntry c{"LM99ABC", Priority::kMedium, "wanted", "violent", "", "", "", "", "2027-01-01"};
+  auto v1 = store_->PublishHotlist("PNC", {a, b}, "admin");
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  auto full = store_->HotlistSince(0);
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full->latest_version, *v1);
+  ASSERT_EQ(full->lists.size(), 1u);
+  EXPECT_TRUE(full->lists[0].full);
+  EXPECT_EQ(full->lists[0].added.size(), 2u);
+
+  HotlistEntry a2 = a;
+  a2.priority = Priority::kMedium;  // changed
+  auto v2 = store_->PublishHotlist("PNC", {a2, c}, "admin");  // b removed, c added
+  ASSERT_TRUE(v2.ok());
+  EXPECT_GT(*v2, *v1);
+  auto delta = store_->HotlistSince(*v1);
+  ASSERT_TRUE(delta.ok());
+  ASSERT_EQ(delta->lists.size(), 1u);
+  const auto& d = delta->lists[0];
+  EXPECT_FALSE(d.full);
+  EXPECT_EQ(d.from_version, *v1);
+  EXPECT_EQ(d.to_version, *v2);
+  std::set<std::string> added;
+  for (const auto& e : d.added) added.insert(e.vrm);
+  EXPECT_EQ(added, (std::set<std::string>{"AB12CDE", "LM99ABC"}));
+  EXPECT_EQ(d.removed_vrms, std::vector<std::string>{"XY51ZZZ"});
+  EXPECT_TRUE(store_->HotlistSince(*v2)->lists.empty());
+}
+
+TEST_P(DepotStoreTest, TwoDepotServersSharingOneDatabaseStoreOnce) {
+  if (GetParam() == "sqlite") GTEST_SKIP() << "one SQLite depot per file by design; sharing is PostgreSQL's job";
+  auto other = Open();
+  ASSERT_TRUE(other);
+  std::vector<Read> batch;
+  for (int i = 0; i < 100; ++i) batch.push_back(MakeRead("CAR1", i));
+  Result<IngestResult> r1 = Internal("not run"), r2 = Internal("not run");
+  std::thread t1([&] { r1 = store_->IngestReads("CAR1", batch); });
+  std::thread t2([&] { r2 = other->IngestReads("CAR1", batch); });
+  t1.join();
+  t2.join();
+  // Both acknowledge (one may have waited on the other's rows); never twice.
+  ASSERT_TRUE(r1.ok()) << r1.status().ToString();
+  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  EXPECT_EQ(r1->newly_stored + r2->newly_stored, 100u);
+  EXPECT_EQ(store_->Counts()->reads, 100);
+}
+
+TEST_P(DepotStoreTest, RetentionDropsWholeOldMonths) {
+  Read old_read = MakeRead("CAR1", 1);
+  old_read.captured_at_utc_ms = 1735689600000 + 86400000;  // 2025-01-02
+  Read new_read = MakeRead("CAR1", 2);
+  new_read.captured_at_utc_ms = 1738368000000 + 86400000;  // 2025-02-02
+  ASSERT_TRUE(store_->IngestReads("CAR1", {old_read, new_read}).ok());
+  auto n = store_->DropReadsBefore(1738368000000 + 10 * 86400000LL);  // cut-off 2025-02-11
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 1);  // one partition / one read
+  EXPECT_FALSE(*store_->Holds("read", old_read.uuid));
+  EXPECT_TRUE(*store_->Holds("read", new_read.uuid));
+  // The month's partition is back on demand for a late upload.
+  ASSERT_TRUE(store_->IngestReads("CAR1", {MakeRead("CAR1", 3)}).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DepotStoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+}  // namespace
+}  // namespace anpr::sync

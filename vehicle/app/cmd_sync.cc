@@ -1,0 +1,76 @@
+// `anpr sync --once`: a manual sync with the depot (hits, reads, audit up;
+// hotlist updates down), printing the state the HMI would show. Exit code 0
+// when everything was acknowledged, 3 when the depot refused the vehicle's
+// credential (a fault for a person to fix), 1 for any other failure.
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "sync/client.h"
+#include "sync/sqlite_outbox.h"
+#include "vehicle/app/command.h"
+
+namespace {
+
+struct SyncArgs {
+  bool once = false;
+  std::string depot_url;
+  std::string token;
+  std::string token_file;
+  std::string ca_file;
+  std::string outbox = "/var/lib/anpr/outbox.db";
+  std::size_t batch = 200;
+};
+
+const anpr::cli::CommandRegistration kSync{
+    "sync", "Sync with the depot now: upload hits, reads and audit; download hotlist updates",
+    [](CLI::App& sub) {
+      auto a = std::make_shared<SyncArgs>();
+      sub.add_flag("--once", a->once, "One pass, then exit (the only mode of this command)")->required();
+      sub.add_option("--depot", a->depot_url, "Depot URL, e.g. https://depot.local:8443")
+          ->envname("ANPR_DEPOT_URL")
+          ->required();
+      sub.add_option("--token", a->token, "Vehicle credential from `anpr-depot enroll`")->envname("ANPR_SYNC_TOKEN");
+      sub.add_option("--token-file", a->token_file, "File holding the credential (first line)");
+      sub.add_option("--ca", a->ca_file, "PEM CA certificate that signed the depot's certificate");
+      sub.add_option("--outbox", a->outbox, "The car's outbox database (SQLite)");
+      sub.add_option("--batch", a->batch, "Records per request (default 200)");
+      return [a]() -> int {
+        if (a->token.empty() && !a->token_file.empty()) {
+          std::ifstream in(a->token_file);
+          std::getline(in, a->token);
+          while (!a->token.empty() && (a->token.back() == '\r' || a->token.back() == ' ')) a->token.pop_back();
+        }
+        if (a->token.empty()) {
+          std::cerr << "anpr sync: no credential: give --token, --token-file or ANPR_SYNC_TOKEN\n";
+          return 2;
+        }
+        auto box = anpr::sync::SqliteOutbox::Open(a->outbox);
+        if (!box.ok()) {
+          std::cerr << "anpr sync: " << box.status().ToString() << "\n";
+          return 1;
+        }
+        anpr::sync::SyncClientOptions o;
+        o.depot_url = a->depot_url;
+        o.token = a->token;
+        o.ca_file = a->ca_file;
+        o.batch_records = a->batch;
+        anpr::sync::SyncClient client(box->get(), o);
+        std::string last;
+        client.SetStateListener([&last](const anpr::sync::SyncState& s) {
+          std::string line = anpr::sync::DescribeSyncState(s);
+          if (line != last) std::cout << line << std::endl;
+          last = line;
+        });
+        anpr::Status s = client.SyncOnce();
+        auto counts = (*box)->CountUnsynced();
+        if (counts.ok())
+          std::cout << "waiting: " << counts->hits << " hits, " << counts->reads << " reads, " << counts->audit
+                    << " audit entries; hotlist version " << client.state().hotlist_version << std::endl;
+        if (s.ok()) return 0;
+        std::cerr << "anpr sync: " << s.ToString() << "\n";
+        return client.state().auth_fault ? 3 : 1;
+      };
+    }};
+
+}  // namespace
