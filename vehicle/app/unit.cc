@@ -23,6 +23,7 @@
 #include <spdlog/spdlog.h>
 
 #include "capture/camera.h"
+#include "capture/capture_thread.h"
 #include "capture/frame_source.h"
 #include "capture/gps.h"
 #include "capture/synth_source.h"
@@ -31,7 +32,6 @@
 #include "hmi/sdl_env.h"
 #include "vehicle/alert_policy.h"
 #include "vehicle/app/subprocess.h"
-#include "vehicle/bounded_queue.h"
 #include "vehicle/hotlist.h"
 #include "vehicle/matcher.h"
 #include "vehicle/officers.h"
@@ -55,10 +55,12 @@ constexpr const char* kDemoPin = "1234";
 std::vector<synth::PlateSpec> DemoPlates() {
   using synth::PlateSpec;
   using synth::PlateStyle;
+  // A vehicle of no interest first: recognition is still loading its engine
+  // while the first vehicle approaches.
   return {
+      PlateSpec{"GF20 MHU", PlateStyle::kUkFront, false},  // not listed
       PlateSpec{"WR61 KXT", PlateStyle::kUkRear, false},   // high
       PlateSpec{"LK19 BPN", PlateStyle::kUkRear, false},   // medium
-      PlateSpec{"GF20 MHU", PlateStyle::kUkFront, false},  // not listed
       PlateSpec{"YD68 FTA", PlateStyle::kUkRear, false},   // low
       PlateSpec{"BT17 RVW", PlateStyle::kUkRear, false},   // not listed
       PlateSpec{"NX22 JCE", PlateStyle::kUkFront, false},  // not listed
@@ -139,7 +141,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   Subprocess gpsfake;
   std::unique_ptr<GpsClient> gps;
   std::unique_ptr<V4l2Device> v4l2_device;  // owned here when the source is a camera
-  std::unique_ptr<FrameSource> source;
+  std::unique_ptr<CaptureThread> capture;  // owns the frame source and its thread
   std::unique_ptr<Store> store;
   Matcher matcher;
   std::unique_ptr<AlertPolicy> policy;
@@ -148,21 +150,16 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   std::unique_ptr<hmi::Hmi> hmi;
   bool headless = true;
 
-  std::unique_ptr<BoundedQueue<Frame>> frames_queue;  // made in Build, sized by the config
-  std::thread capture_thread;
   std::thread recognition_thread;
   std::atomic<bool> stop{false};
   int64_t started_mono_ms = 0;
 
-  // Figures. Counters are atomics; latency samples and the source's health
-  // snapshot are guarded by mu.
+  // Figures. Counters are atomics; latency samples are guarded by mu.
   std::atomic<uint64_t> frames_processed{0};
   std::atomic<uint64_t> reads{0};
   std::atomic<uint64_t> hits_by_priority[4] = {0, 0, 0, 0};
   std::atomic<uint64_t> alerts{0};
-  std::atomic<uint64_t> frames_in{0};
   mutable std::mutex mu;
-  SourceHealth source_health;                  // copied out by the capture thread
   std::vector<double> capture_to_alert_ms;
   std::vector<double> read_latency_ms;
   // Recent reads by uuid, for the alert screen's images (HitPipeline hands
@@ -180,7 +177,6 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
 
   // ---------------------------------------------------------------------
   Status Build() {
-    frames_queue = std::make_unique<BoundedQueue<Frame>>(static_cast<size_t>(config.frame_queue_frames));
     data_dir = config.data_dir;
     if (options.demo) {
       char tmpl[] = "/tmp/anpr-demo-XXXXXX";
@@ -278,6 +274,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   }
 
   Status MakeSource() {
+    std::unique_ptr<FrameSource> source;
     const std::string kind = options.demo ? "synthetic" : config.camera_source;
     ReplayOptions ro;
     ro.fps = config.camera_fps;
@@ -291,7 +288,11 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
       d.width_px = config.camera_width_px;
       d.height_px = config.camera_height_px;
       d.fps = config.camera_fps;
-      if (options.demo) d.plates = DemoPlates();
+      if (options.demo) {
+        d.plates = DemoPlates();
+        d.pass_duration_s = 2.0;
+        d.gap_s = 0.5;  // a hotlisted vehicle every 2.5 s: all three within 15 s
+      }
       source = MakeSyntheticDriveSource(options.demo_seed, d, /*realtime=*/true, /*loop=*/true);
     } else {
       CameraOptions co;
@@ -305,7 +306,8 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
       v4l2_device = MakeLibv4l2Device();
       source = std::make_unique<V4l2Camera>(*v4l2_device, co);
     }
-    return source->Open();
+    capture = std::make_unique<CaptureThread>(std::move(source), static_cast<size_t>(config.frame_queue_frames));
+    return Status::Ok();
   }
 
   void MakeHmi() {
@@ -355,50 +357,21 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   }
 
   // ---------------------------------------------------------------------
-  void Start() {
+  Status Start() {
     started_mono_ms = MonotonicNowMs();
     pipeline->Start();
-    capture_thread = std::thread([this] { CaptureLoop(); });
+    if (Status s = capture->Start(); !s.ok()) return s;  // opens the source: config errors surface here
     recognition_thread = std::thread([this] { RecognitionLoop(); });
+    return Status::Ok();
   }
 
   void Shutdown() {
     stop = true;
-    if (frames_queue) frames_queue->Close();
-    if (capture_thread.joinable()) capture_thread.join();
     if (recognition_thread.joinable()) recognition_thread.join();
+    if (capture) capture->Stop();
     if (pipeline) pipeline->Stop();  // finishes reads already handed in
     if (gps) gps->Stop();
     gpsfake.Stop();
-    if (source) source->Close();
-  }
-
-  // Capture thread: never waits on recognition.
-  void CaptureLoop() {
-    while (!stop) {
-      auto frame = source->Read(100);
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        source_health = source->health();
-      }
-      if (frame.ok()) {
-        ++frames_in;
-        frames_queue->PushDropOldest(std::move(frame.value()));
-        continue;
-      }
-      const StatusCode code = frame.status().code();
-      if (code == StatusCode::kTimeout || code == StatusCode::kCorruption) continue;
-      if (code == StatusCode::kUnavailable) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the source retries with backoff
-        continue;
-      }
-      if (code == StatusCode::kNotFound) {  // replay ended
-        spdlog::info("{}: end of input", source->name());
-        break;
-      }
-      spdlog::error("camera fault: {}", frame.status().ToString());
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
   }
 
   // Recognition thread: one Recognizer (one Tesseract engine) for its life.
@@ -416,9 +389,10 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     PlateTracker tracker(region);
     int64_t utc_minus_mono_ms = 0;
     while (true) {
-      auto frame = frames_queue->PopFor(std::chrono::milliseconds(100));
+      if (stop) break;
+      auto frame = capture->Pop(100);
       if (!frame) {
-        if (stop) break;
+        if (capture->ended()) break;
         continue;
       }
       utc_minus_mono_ms = frame->captured_at_utc_ms - frame->captured_at_mono_ms;
@@ -521,11 +495,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   // ---------------------------------------------------------------------
   hmi::UnitStatus BuildStatus() const {
     hmi::UnitStatus s;
-    SourceHealth h;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      h = source_health;
-    }
+    const SourceHealth h = capture->stats().source;
     s.camera_ok = h.state == SourceState::kStreaming;
     s.camera_text = s.camera_ok ? "CAM" : std::string("CAM ") + SourceStateName(h.state);
     const GpsStatus g = gps->status();
@@ -554,7 +524,10 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   int64_t started_wall_ms = NowUtcMs();
 
   Status RunLoop() {
-    Start();
+    if (Status s = Start(); !s.ok()) {
+      Shutdown();
+      return s;
+    }
     const int64_t end_mono_ms = options.duration_ms > 0 ? MonotonicNowMs() + options.duration_ms : INT64_MAX;
     int64_t next_status_ms = 0;
     while (!stop && MonotonicNowMs() < end_mono_ms) {
@@ -586,15 +559,16 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
 
   UnitSummary MakeSummary() const {
     UnitSummary s;
-    s.frames_in = frames_in;
+    const CaptureThread::Stats cs = capture ? capture->stats() : CaptureThread::Stats{};
+    s.frames_in = cs.source.frames_delivered;
     s.frames_processed = frames_processed;
-    s.frames_dropped = frames_queue ? frames_queue->dropped() : 0;
+    s.frames_dropped = cs.dropped_queue_full;
     s.reads = reads;
     s.hits_high = hits_by_priority[static_cast<int>(Priority::kHigh)];
     s.hits_medium = hits_by_priority[static_cast<int>(Priority::kMedium)];
     s.hits_low = hits_by_priority[static_cast<int>(Priority::kLow)];
     s.alerts = alerts;
-    s.frame_queue_depth = frames_queue ? frames_queue->size() : 0;
+    s.frame_queue_depth = s.frames_in - std::min(s.frames_in, s.frames_processed + s.frames_dropped);
     s.store_queue_depth = store ? store->state().queued_writes : 0;
     s.headless = headless;
     std::lock_guard<std::mutex> lock(mu);
