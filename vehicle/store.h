@@ -78,6 +78,21 @@ struct PurgeCounts {
   int64_t images_deleted = 0;  // image pairs of synced reads removed early
 };
 
+// Records waiting for the depot.
+struct SyncBacklog {
+  int64_t reads = 0, hits = 0, audit = 0, officer_entries = 0;
+};
+
+// One list's change as the depot sends it (sync/ converts its wire form).
+struct DepotListChange {
+  std::string name;
+  bool full = false;         // `adds` is the whole list; base_version is ignored
+  int64_t base_version = 0;  // otherwise: the version in force it applies to
+  int64_t new_version = 0;
+  std::vector<HotlistEntry> adds;    // an add of a present VRM replaces it
+  std::vector<std::string> removes;  // normalised VRMs
+};
+
 // A search of stored reads (access checks are the caller's: vehicle/officers.h).
 struct ReadQuery {
   std::string vrm;  // exact normalised VRM; empty = any
@@ -140,6 +155,8 @@ class Store {
   Status MarkAuditSynced(const std::vector<int64_t>& seqs, int64_t at_utc_ms);
   Status MarkOfficerEntriesSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms);
 
+  Result<SyncBacklog> CountUnsynced();
+
   // --- hotlists -------------------------------------------------------------
   // Replaces a list (created if new) by a whole new version, atomically; the
   // list's settings come from `meta`. meta.version 0 means "current + 1";
@@ -151,6 +168,15 @@ class Store {
   // version in force (otherwise kInvalidArgument and nothing changes).
   Status ApplyHotlistDelta(const std::string& name, const HotlistDelta& delta,
                            const std::string& actor, Matcher* matcher);
+  // The depot hotlist version this unit holds (0: never synced).
+  Result<int64_t> DepotHotlistVersion();
+  // Applies every change and records `depot_version`, in one transaction:
+  // on any failure (a delta whose base is not in force, a bad VRM) nothing
+  // changes and the lists in force stay. Lists new to the unit are created
+  // with default settings; existing lists keep theirs (covert, colour ...).
+  // Audited as `actor`. On success `matcher` (if given) is rebuilt.
+  Status ApplyDepotHotlists(const std::vector<DepotListChange>& changes, int64_t depot_version,
+                            const std::string& actor, Matcher* matcher);
   // Adds an officer-entered wanted plate to list `list_name` (source officer,
   // created when missing) and queues it for the depot, atomically.
   Status AddOfficerEntry(const OfficerEntry& entry, Matcher* matcher);

@@ -254,6 +254,13 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE OF seq, at_utc_ms, officer, action,
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 )sql",
+    // 2: unit-wide counters kept across restarts (the depot hotlist version).
+    R"sql(
+CREATE TABLE unit_meta (
+  key TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -994,6 +1001,18 @@ Status Store::MarkReadsSynced(const std::vector<std::string>& uuids, int64_t at_
   });
 }
 
+Result<SyncBacklog> Store::CountUnsynced() {
+  return impl_->Query([](sqlite3* db) -> Result<SyncBacklog> {
+    Stmt s(db,
+           "SELECT (SELECT count(*) FROM reads WHERE synced_at_utc_ms IS NULL), "
+           "(SELECT count(*) FROM hits WHERE synced_at_utc_ms IS NULL), "
+           "(SELECT count(*) FROM audit WHERE synced_at_utc_ms IS NULL), "
+           "(SELECT count(*) FROM officer_entries WHERE synced_at_utc_ms IS NULL)");
+    if (!s.Step()) return s.status().ok() ? Status(Internal("count unsynced")) : s.status();
+    return SyncBacklog{s.Int(0), s.Int(1), s.Int(2), s.Int(3)};
+  });
+}
+
 Status Store::MarkHitsSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms) {
   return impl_->Run([&](sqlite3* db) {
     return MarkSynced(db, "UPDATE hits SET synced_at_utc_ms = ? WHERE uuid = ?", uuids, at_utc_ms);
@@ -1206,6 +1225,84 @@ Status Store::ApplyHotlistDelta(const std::string& name, const HotlistDelta& del
     return st;
   }
   return LoadMatcher(matcher);  // matcher was out of step: rebuild from the store
+}
+
+Result<int64_t> Store::DepotHotlistVersion() {
+  return impl_->Query([](sqlite3* db) -> Result<int64_t> {
+    Stmt s(db, "SELECT value FROM unit_meta WHERE key = 'depot_hotlist_version'");
+    if (s.Step()) return s.Int(0);
+    if (!s.status().ok()) return s.status();
+    return int64_t{0};
+  });
+}
+
+Status Store::ApplyDepotHotlists(const std::vector<DepotListChange>& changes, int64_t depot_version,
+                                 const std::string& actor, Matcher* matcher) {
+  for (const DepotListChange& c : changes) {
+    if (c.name.empty()) return InvalidArgument("depot hotlist update: a list has no name");
+    if (c.new_version <= (c.full ? 0 : c.base_version)) {
+      return InvalidArgument("depot hotlist update: list " + c.name + ": new version " +
+                             std::to_string(c.new_version) + " is not newer than its base");
+    }
+    for (const HotlistEntry& e : c.adds) {
+      if (e.vrm.empty() || e.vrm.size() > kMaxHotlistVrmLength || NormaliseVrm(e.vrm) != e.vrm) {
+        return InvalidArgument("depot hotlist update: list " + c.name + ": malformed vrm '" + e.vrm + "'");
+      }
+    }
+  }
+  // Everything in one transaction: the old lists stay in force unless every
+  // change applies (a broken download changes nothing).
+  Status st = impl_->Run([&](sqlite3* db) {
+    for (const DepotListChange& c : changes) {
+      int64_t id = 0, current = 0;
+      Status s = FindList(db, c.name, &id, &current);
+      if (!s.ok()) return s;
+      if (!c.full && (id == 0 || current != c.base_version)) {
+        return InvalidArgument("depot hotlist update: list " + c.name + " is a delta from version " +
+                               std::to_string(c.base_version) + " but version " + std::to_string(current) +
+                               " is in force");
+      }
+      if (id == 0) {
+        // A list new to this unit: its source from its name where that names
+        // one (PNC, DVLA, MIB), otherwise a force list; settings default.
+        HotlistMeta meta;
+        meta.name = c.name;
+        if (!ParseListSource(c.name, &meta.source)) meta.source = ListSource::kLocal;
+        s = UpsertList(db, meta, c.new_version, &id);
+        if (!s.ok()) return s;
+      }
+      if (c.full) {
+        Stmt clear(db, "DELETE FROM hotlist_entries WHERE list_id = ?");
+        s = clear.Bind(1, id).Run();
+        if (!s.ok()) return s;
+      }
+      Stmt del(db, "DELETE FROM hotlist_entries WHERE list_id = ? AND vrm = ?");
+      for (const std::string& vrm : c.removes) {
+        del.Reset();
+        s = del.Bind(1, id).Bind(2, NormaliseVrm(vrm)).Run();
+        if (!s.ok()) return s;
+      }
+      s = InsertEntries(db, id, c.adds);
+      if (s.ok()) {
+        Stmt v(db, "UPDATE hotlists SET version = ?, updated_at_utc_ms = ? WHERE list_id = ?");
+        s = v.Bind(1, c.new_version).Bind(2, NowUtcMs()).Bind(3, id).Run();
+      }
+      if (s.ok()) s = UpdateCount(db, id);
+      if (s.ok()) {
+        s = AppendAudit(db, actor, "hotlist.depot",
+                        "list " + c.name + (c.full ? " replaced" : " from version " + std::to_string(c.base_version)) +
+                            " -> version " + std::to_string(c.new_version) + ": +" + std::to_string(c.adds.size()) +
+                            " -" + std::to_string(c.removes.size()));
+      }
+      if (!s.ok()) return s;
+    }
+    Stmt v(db,
+           "INSERT INTO unit_meta (key, value) VALUES ('depot_hotlist_version', ?) "
+           "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    return v.Bind(1, depot_version).Run();
+  });
+  if (!st.ok() || !matcher || changes.empty()) return st;
+  return LoadMatcher(matcher);  // the lists in force now, as stored
 }
 
 Status Store::AddOfficerEntry(const OfficerEntry& oe, Matcher* matcher) {

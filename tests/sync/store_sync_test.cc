@@ -1,0 +1,248 @@
+// The unit's own store synced to a real depot over loopback TLS through the
+// StoreOutbox adapter: what anpr-vehicle does. After each pass the depot
+// holds every read, hit and audit entry of the car exactly once, the store
+// has marked synced exactly those, and hotlists published at the depot are
+// in force in the car's matcher.
+#include <httplib.h>
+#include <gtest/gtest.h>
+
+#include "sync/client.h"
+#include "sync/depot_server.h"
+#include "sync/depot_store.h"
+#include "sync/store_outbox.h"
+#include "tests/sync/sync_test_support.h"
+#include "vehicle/matcher.h"
+#include "vehicle/store.h"
+
+namespace anpr::sync {
+namespace {
+
+using testing::MakeHit;
+using testing::MakeRead;
+
+class StoreSync : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(testing::MakeTestCertificate(dir_.path()));
+    auto d = OpenDepotStore("sqlite:" + dir_.File("depot.db"));
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    depot_ = std::move(*d);
+    ASSERT_TRUE(depot_->Migrate().ok());
+    token_ = Enroll("CAR1", Role::kVehicle);
+    DepotServerOptions o;
+    o.bind_address = "127.0.0.1";
+    o.port = 0;  // a free port: tests run in parallel
+    o.cert_file = dir_.File("cert.pem");
+    o.key_file = dir_.File("key.pem");
+    server_ = std::make_unique<DepotServer>(depot_.get(), o);
+    ASSERT_TRUE(server_->Start().ok());
+    OpenCar();
+  }
+
+  void OpenCar() {
+    outbox_.reset();
+    car_.reset();
+    StoreOptions so;
+    so.path = dir_.File("unit.db");
+    auto s = Store::Open(so);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    car_ = std::move(*s);
+    matcher_ = std::make_unique<Matcher>();
+    ASSERT_TRUE(car_->LoadMatcher(matcher_.get()).ok());
+    outbox_ = std::make_unique<StoreOutbox>(car_.get(), matcher_.get(), "CAR1");
+  }
+
+  std::string Enroll(const std::string& name, Role role) {
+    std::string t = NewToken();
+    EXPECT_TRUE(depot_->AddCredential({name, role}, TokenHash(t)).ok());
+    return t;
+  }
+
+  SyncClientOptions Options(int port) {
+    SyncClientOptions o;
+    o.depot_url = "https://127.0.0.1:" + std::to_string(port);
+    o.token = token_;
+    o.ca_file = dir_.File("cert.pem");
+    o.batch_records = 40;
+    o.connect_timeout_ms = 2000;
+    o.request_timeout_ms = 10000;
+    return o;
+  }
+
+  // Reads (every fifth with a hit) committed as the unit's pipeline does.
+  void Drive(int reads) {
+    for (int i = 0; i < reads; ++i) {
+      Read r = MakeRead("CAR1", next_++, 3000);
+      std::vector<Hit> hits;
+      if (i % 5 == 0) hits.push_back(MakeHit(r, i));
+      ASSERT_TRUE(car_->CommitRead(r, hits).ok());
+    }
+  }
+
+  Status Publish(const std::string& list, const std::string& csv) {
+    const std::string admin = Enroll("admin" + std::to_string(next_admin_++), Role::kAdmin);
+    httplib::SSLClient cli("127.0.0.1", server_->port());
+    cli.set_ca_cert_path(dir_.File("cert.pem").c_str());
+    cli.enable_server_certificate_verification(true);
+    auto r = cli.Post(("/api/v1/hotlists/" + list).c_str(), {{"Authorization", "Bearer " + admin}}, csv, "text/csv");
+    if (!r) return Unavailable("publish: no answer");
+    if (r->status != 200) return InvalidArgument("publish: " + r->body);
+    return Status::Ok();
+  }
+
+  // Exactly once: the depot holds each of the car's records once, and the
+  // car marked synced exactly what the depot holds.
+  void ExpectInStep() {
+    auto backlog = car_->CountUnsynced();
+    ASSERT_TRUE(backlog.ok());
+    auto c = depot_->Counts();
+    ASSERT_TRUE(c.ok());
+    auto reads = car_->CountReads();
+    EXPECT_EQ(c->reads, *reads - backlog->reads);
+    EXPECT_EQ(c->distinct_read_uuids, c->reads);
+    auto synced = car_->FindReads(ReadQuery{});
+    ASSERT_TRUE(synced.ok());
+    for (const Read& r : *synced) {
+      auto held = depot_->Holds("read", r.uuid);
+      ASSERT_TRUE(held.ok());
+      EXPECT_EQ(*held, r.synced_at_utc_ms.has_value()) << r.uuid;
+    }
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<DepotStore> depot_;
+  std::unique_ptr<DepotServer> server_;
+  std::unique_ptr<Store> car_;
+  std::unique_ptr<Matcher> matcher_;
+  std::unique_ptr<StoreOutbox> outbox_;
+  std::string token_;
+  int next_ = 0;
+  int next_admin_ = 0;
+};
+
+TEST_F(StoreSync, ReadsHitsAndAuditOfTheUnitsStoreReachTheDepotOnce) {
+  Drive(100);
+  ASSERT_TRUE(car_->Audit("1001", "login", "officer 1001 logged in").ok());
+  ASSERT_TRUE(car_->Audit("1001", "reads.search", "vrm AB12CDE, reason: incident 42").ok());
+  const int64_t audit_in_car = car_->CountUnsynced()->audit;
+  ASSERT_GE(audit_in_car, 2);
+
+  SyncClient client(outbox_.get(), Options(server_->port()));
+  Status s = client.SyncOnce();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  const SyncBacklog after = *car_->CountUnsynced();
+  EXPECT_EQ(after.reads, 0);
+  EXPECT_EQ(after.hits, 0);
+  EXPECT_EQ(after.audit, 0);
+  EXPECT_EQ(depot_->Counts()->reads, 100);
+  EXPECT_EQ(depot_->Counts()->hits, 20);
+  EXPECT_EQ(depot_->Counts()->audit, audit_in_car);
+  ExpectInStep();
+
+  // More driving after a reboot of the car: only the new records go, and the
+  // audit entries' UUIDs are stable, so nothing is stored twice.
+  Drive(30);
+  ASSERT_TRUE(car_->Audit("1001", "logout", "end of shift").ok());
+  OpenCar();
+  SyncClient again(outbox_.get(), Options(server_->port()));
+  ASSERT_TRUE(again.SyncOnce().ok());
+  EXPECT_EQ(depot_->Counts()->reads, 130);
+  EXPECT_EQ(depot_->Counts()->hits, 26);
+  EXPECT_EQ(depot_->Counts()->audit, audit_in_car + 1);
+  ExpectInStep();
+}
+
+TEST_F(StoreSync, ALinkCutMidBatchMarksOnlyWhatTheDepotAcknowledged) {
+  Drive(120);
+  testing::TcpRelay relay(server_->port());
+  relay.CutRequestAfterBytes(150 * 1024);  // inside the reads
+  SyncClient client(outbox_.get(), Options(relay.port()));
+  (void)client.SyncOnce();  // fails, or succeeds after libcurl's own resend
+  EXPECT_EQ(relay.cuts(), 1);
+  ExpectInStep();
+  ASSERT_TRUE(client.SyncOnce().ok());
+  EXPECT_EQ(car_->CountUnsynced()->reads, 0);
+  EXPECT_EQ(depot_->Counts()->reads, 120);
+  ExpectInStep();
+}
+
+TEST_F(StoreSync, PublishedHotlistsComeIntoForceInTheCarAndADeltaFollows) {
+  ASSERT_TRUE(Publish("PNC", "vrm,priority,reason,make\nAB12 CDE,high,stolen,Ford\nXY51ZZZ,low,no insurance,\n").ok());
+  SyncClient client(outbox_.get(), Options(server_->port()));
+  ASSERT_TRUE(client.SyncOnce().ok());
+  const int64_t v1 = *car_->DepotHotlistVersion();
+  EXPECT_GT(v1, 0);
+  auto hits = matcher_->MatchVrm("AB12CDE", {}, NowUtcMs());
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].list_name, "PNC");
+  EXPECT_EQ(hits[0].priority, Priority::kHigh);
+  auto entry = car_->GetHotlistEntry("PNC", "AB12CDE");
+  ASSERT_TRUE(entry.ok() && entry->has_value());
+  EXPECT_EQ((*entry)->make, "Ford");
+
+  // Version 2 at the depot: one removed, one changed, one added.
+  ASSERT_TRUE(Publish("PNC", "vrm,priority,reason\nAB12CDE,medium,stolen\nLM99ABC,high,wanted\n").ok());
+  ASSERT_TRUE(client.SyncOnce().ok());
+  EXPECT_GT(*car_->DepotHotlistVersion(), v1);
+  EXPECT_TRUE(matcher_->MatchVrm("XY51ZZZ", {}, NowUtcMs()).empty()) << "removed entries stop hitting";
+  ASSERT_EQ(matcher_->MatchVrm("LM99ABC", {}, NowUtcMs()).size(), 1u);
+  EXPECT_EQ(matcher_->MatchVrm("AB12CDE", {}, NowUtcMs())[0].priority, Priority::kMedium);
+
+  // After a reboot the lists in force come back from the store, and a pass
+  // with nothing new at the depot changes nothing.
+  OpenCar();
+  EXPECT_EQ(matcher_->MatchVrm("LM99ABC", {}, NowUtcMs()).size(), 1u);
+  SyncClient again(outbox_.get(), Options(server_->port()));
+  ASSERT_TRUE(again.SyncOnce().ok());
+  EXPECT_EQ(matcher_->MatchVrm("AB12CDE", {}, NowUtcMs()).size(), 1u);
+}
+
+TEST_F(StoreSync, AnUpdateThatCannotApplyLeavesEveryListInForce) {
+  ASSERT_TRUE(Publish("PNC", "vrm,priority,reason\nAB12CDE,high,stolen\n").ok());
+  SyncClient client(outbox_.get(), Options(server_->port()));
+  ASSERT_TRUE(client.SyncOnce().ok());
+  const int64_t version = *car_->DepotHotlistVersion();
+
+  // A good change to a new list, then a delta from a version the car never had.
+  HotlistUpdate bad;
+  bad.latest_version = version + 10;
+  HotlistDelta fresh;
+  fresh.list_name = "MIB";
+  fresh.full = true;
+  fresh.to_version = 1;
+  fresh.added.push_back({"ZZ99ZZZ", Priority::kLow, "uninsured", "", "", "", "", "", ""});
+  HotlistDelta stale;
+  stale.list_name = "PNC";
+  stale.from_version = 99;
+  stale.to_version = 100;
+  stale.removed_vrms = {"AB12CDE"};
+  bad.lists = {fresh, stale};
+  Status s = outbox_->ApplyHotlistUpdate(bad);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("PNC"), std::string::npos) << s.ToString();
+  EXPECT_EQ(*car_->DepotHotlistVersion(), version);
+  EXPECT_EQ(matcher_->MatchVrm("AB12CDE", {}, NowUtcMs()).size(), 1u);
+  EXPECT_TRUE(matcher_->MatchVrm("ZZ99ZZZ", {}, NowUtcMs()).empty()) << "half an update came into force";
+  EXPECT_FALSE(car_->GetHotlistEntry("MIB", "ZZ99ZZZ")->has_value());
+
+  // A malformed expiry is refused by name.
+  HotlistUpdate garbled;
+  garbled.latest_version = version + 1;
+  HotlistDelta g = fresh;
+  g.added[0].valid_until = "next tuesday";
+  garbled.lists = {g};
+  s = outbox_->ApplyHotlistUpdate(garbled);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("valid_until"), std::string::npos) << s.ToString();
+}
+
+TEST(AuditUuid, StablePerEntryAndDistinctPerUnit) {
+  const std::string h(64, 'a');
+  EXPECT_EQ(AuditUuid("CAR1", h), AuditUuid("CAR1", h));
+  EXPECT_NE(AuditUuid("CAR1", h), AuditUuid("CAR2", h));
+  EXPECT_NE(AuditUuid("CAR1", h), AuditUuid("CAR1", std::string(64, 'b')));
+  EXPECT_TRUE(IsValidUuid(AuditUuid("CAR1", h)));
+}
+
+}  // namespace
+}  // namespace anpr::sync
