@@ -48,6 +48,15 @@ int main(int argc, char** argv) {
         }
         std::cout << "\n";
       }
+      {
+        cv::Rect b = r.box;
+        b -= cv::Point(b.width / 4, b.height / 2);
+        b += cv::Size(b.width / 2, b.height);
+        b &= cv::Rect(0, 0, img.cols, img.rows);
+        cv::Mat crop;
+        cv::resize(img(b), crop, cv::Size(), 2, 2, cv::INTER_CUBIC);
+        cv::imwrite(out + "/" + stem + "_region" + std::to_string(k - 1) + ".png", crop);
+      }
       cv::putText(vis, std::to_string(int(r.score)), r.box.tl(), cv::FONT_HERSHEY_SIMPLEX, 0.4, cv::Scalar(0, 255, 0));
     }
     cv::imwrite(out + "/" + stem + ".png", vis);

@@ -2,13 +2,23 @@
 
 #include <algorithm>
 #include <map>
+#include <cmath>
 #include <numeric>
 
 #include <opencv2/imgproc.hpp>
+#include <cstdlib>
 
 #include "vehicle/plate_syntax.h"
 
 namespace anpr {
+namespace {
+
+// Colour (opponent units, 0-255 scale) beyond the plate ground's own that
+// marks a blob as an emblem, band or sticker rather than a black character.
+constexpr double kColouredBlob = 30;
+
+}  // namespace
+
 cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const TextLine& line,
                           int char_px, std::vector<cv::Rect>* char_boxes) {
   float len = float(cv::norm(line.corners[1] - line.corners[0]));
@@ -21,19 +31,17 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
   cv::Mat m = cv::getPerspectiveTransform(line.corners.data(), dst.data());
   cv::Mat cut;
   cv::warpPerspective(grey, cut, m, cv::Size(w, h), cv::INTER_CUBIC, cv::BORDER_REPLICATE);
-  // Chroma (max - min of B, G, R): characters are black, while emblems,
-  // coats of arms and stickers between them are coloured.
-  cv::Mat chroma;
+  // Opponent colour (red-green, yellow-blue) of the cut: characters are
+  // black, while emblems, coats of arms, bands and stickers are coloured.
+  cv::Mat opp_a, opp_b;
   if (!colour.empty() && colour.type() == CV_8UC3) {
-    cv::Mat cut_colour, hi_ch, lo_ch;
+    cv::Mat cut_colour;
     cv::warpPerspective(colour, cut_colour, m, cv::Size(w, h), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
     std::vector<cv::Mat> ch;
-    cv::split(cut_colour, ch);
-    cv::max(ch[0], ch[1], hi_ch);
-    cv::max(hi_ch, ch[2], hi_ch);
-    cv::min(ch[0], ch[1], lo_ch);
-    cv::min(lo_ch, ch[2], lo_ch);
-    cv::subtract(hi_ch, lo_ch, chroma);
+    cut_colour.convertTo(cut_colour, CV_32FC3);
+    cv::split(cut_colour, ch);  // B, G, R
+    opp_a = ch[2] - ch[1];
+    opp_b = (ch[2] + ch[1]) * 0.5f - ch[0];
   }
   // Stretch between the darkest and lightest 2% so faint night or IR plates
   // read like day ones.
@@ -60,6 +68,20 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
   // frame round the text as characters, or reads nothing at all.
   cv::Mat bin, labels, stats, centroids;
   cv::threshold(cut, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  // Straight runs far longer than any stroke are the plate's border or
+  // frame; a character touching one (tilted plates, blur) would otherwise be
+  // one blob with it and be blanked with it. Cut them away first.
+  cv::Mat rules;
+  {
+    cv::Mat horiz, vert;
+    int run_h = std::max(3, int(std::lround(1.6f * float(char_px))));
+    int run_v = std::max(3, int(std::lround(1.6f * float(char_px))));
+    cv::morphologyEx(bin, horiz, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(run_h, 1)));
+    cv::morphologyEx(bin, vert, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, run_v)));
+    cv::bitwise_or(horiz, vert, rules);
+    cv::dilate(rules, rules, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
+    bin.setTo(0, rules);
+  }
   int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
   std::vector<uchar> keep(size_t(std::max(n, 1)), 0);
   const float cp = float(char_px);
@@ -73,16 +95,74 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
               cy > 0.25f * float(h) && cy < 0.75f * float(h);
     keep[size_t(i)] = ok ? 1 : 0;
   }
-  if (!chroma.empty()) {
-    std::vector<double> sum(size_t(std::max(n, 1)), 0.0);
+  if (!opp_a.empty()) {
+    // A blob is coloured when the colour of its stroke cores (its darker
+    // half) cannot be explained as black ink mixed with the plate's ground:
+    // thin strokes (W, M, X) and JPEG's half-resolution colour give black
+    // letters on a yellow plate a yellow tint, which is not a colour of
+    // their own, while a blue band or a red seal is.
+    const size_t nb = size_t(std::max(n, 1));
+    std::vector<double> grey_sum(nb, 0.0);
+    std::vector<int> grey_min(nb, 255);
+    double ground_a = 0, ground_b = 0;
+    int ground_n = 0;
     for (int y = 0; y < h; ++y) {
       const int* lab = labels.ptr<int>(y);
-      const uchar* c = chroma.ptr<uchar>(y);
-      for (int x = 0; x < w; ++x) sum[size_t(lab[x])] += c[x];
+      const uchar* g = cut.ptr<uchar>(y);
+      const float* pa = opp_a.ptr<float>(y);
+      const float* pb = opp_b.ptr<float>(y);
+      bool middle = y > h / 4 && y < h - h / 4;
+      for (int x = 0; x < w; ++x) {
+        size_t l = size_t(lab[x]);
+        grey_sum[l] += g[x];
+        grey_min[l] = std::min<int>(grey_min[l], g[x]);
+        if (l == 0 && middle) {
+          ground_a += pa[x];
+          ground_b += pb[x];
+          ++ground_n;
+        }
+      }
     }
+    if (ground_n > 0) {
+      ground_a /= ground_n;
+      ground_b /= ground_n;
+    }
+    const double ground2 = ground_a * ground_a + ground_b * ground_b;
+    std::vector<double> cut_off(nb, 0.0), sum_a(nb, 0.0), sum_b(nb, 0.0), all_a(nb, 0.0), all_b(nb, 0.0);
+    std::vector<int> count(nb, 0);
     for (int i = 1; i < n; ++i) {
-      double mean = sum[size_t(i)] / std::max(1, stats.at<int>(i, cv::CC_STAT_AREA));
-      if (mean > 45) keep[size_t(i)] = 0;
+      double mean = grey_sum[size_t(i)] / std::max(1, stats.at<int>(i, cv::CC_STAT_AREA));
+      cut_off[size_t(i)] = 0.5 * (mean + grey_min[size_t(i)]);
+    }
+    for (int y = 0; y < h; ++y) {
+      const int* lab = labels.ptr<int>(y);
+      const uchar* g = cut.ptr<uchar>(y);
+      const float* pa = opp_a.ptr<float>(y);
+      const float* pb = opp_b.ptr<float>(y);
+      for (int x = 0; x < w; ++x) {
+        size_t l = size_t(lab[x]);
+        if (l == 0) continue;
+        all_a[l] += pa[x];
+        all_b[l] += pb[x];
+        if (g[x] > cut_off[l]) continue;
+        sum_a[l] += pa[x];
+        sum_b[l] += pb[x];
+        ++count[l];
+      }
+    }
+    // Colour of one blob beyond what the ground explains: the part along
+    // the ground's colour, up to the ground itself, is removed.
+    auto excess = [&](double a, double b) {
+      double t = ground2 > 1 ? std::clamp((a * ground_a + b * ground_b) / ground2, 0.0, 1.0) : 0.0;
+      return std::hypot(a - t * ground_a, b - t * ground_b);
+    };
+    for (int i = 1; i < n; ++i) {
+      size_t l = size_t(i);
+      int area = std::max(1, stats.at<int>(i, cv::CC_STAT_AREA)), core = std::max(1, count[l]);
+      // Both the cores and the whole blob: a small emblem's colour is in
+      // its lighter half as much as in its darker one.
+      double e = std::max(excess(sum_a[l] / core, sum_b[l] / core), excess(all_a[l] / area, all_b[l] / area));
+      if (e > kColouredBlob) keep[l] = 0;
     }
   }
   // Only the characters' own boxes stay; stickers, seals and dirt between
@@ -99,9 +179,10 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
   for (int y = 0; y < h && any_kept; ++y) {
     const int* lab = labels.ptr<int>(y);
     const uchar* nc = near_char.ptr<uchar>(y);
+    const uchar* rl = rules.ptr<uchar>(y);
     uchar* p = cut.ptr<uchar>(y);
     for (int x = 0; x < w; ++x) {
-      if ((lab[x] > 0 && !keep[size_t(lab[x])]) || !nc[x]) p[x] = 255;
+      if ((lab[x] > 0 && !keep[size_t(lab[x])]) || !nc[x] || rl[x]) p[x] = 255;
     }
   }
   // Tesseract is given a raw line (no layout analysis), so the characters
