@@ -3,7 +3,9 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +32,8 @@
 #include "capture/tagging.h"
 #include "hmi/hmi.h"
 #include "hmi/sdl_env.h"
+#include "sync/client.h"
+#include "sync/store_outbox.h"
 #include "vehicle/alert_policy.h"
 #include "vehicle/app/subprocess.h"
 #include "vehicle/hotlist.h"
@@ -149,6 +153,15 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   std::unique_ptr<Officers> officers;
   std::unique_ptr<hmi::Hmi> hmi;
   bool headless = true;
+  // Sync to the depot (only when depot.url is set).
+  std::unique_ptr<sync::StoreOutbox> outbox;
+  std::unique_ptr<sync::SyncClient> sync_client;
+  // Retention: purges on its own thread (a purge of a big store takes a
+  // while and must not hold the screen). Guarded by maintenance_mu.
+  std::thread maintenance_thread;
+  mutable std::mutex maintenance_mu;
+  std::condition_variable maintenance_cv;
+  std::string last_purge_error;  // guarded by maintenance_mu
 
   std::thread recognition_thread;
   std::atomic<bool> stop{false};
@@ -214,6 +227,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     }
 
     if (Status s = StartGps(); !s.ok()) return s;
+    if (Status s = MakeSync(); !s.ok()) return s;
     if (Status s = MakeSource(); !s.ok()) return s;
     pipeline = std::make_unique<HitPipeline>(store.get(), policy.get(), this);
     MakeHmi();
@@ -271,6 +285,54 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     }
     gps = std::make_unique<GpsClient>(go);
     return gps->Start();
+  }
+
+  // The sync client over the unit's store. A missing or empty token file is
+  // a configuration error: the unit would otherwise never sync and nobody
+  // would know.
+  Status MakeSync() {
+    if (config.depot_url.empty()) return Status::Ok();
+    std::ifstream in(config.depot_token_file);
+    if (!in) return NotFound(config.depot_token_file + ": cannot read the depot token (depot.token_file)");
+    std::string token;
+    std::getline(in, token);
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+    if (token.empty()) return InvalidArgument(config.depot_token_file + ": the depot token file is empty");
+    outbox = std::make_unique<sync::StoreOutbox>(store.get(), &matcher, config.unit_id);
+    sync::SyncClientOptions so;
+    so.depot_url = config.depot_url;
+    so.token = token;
+    so.ca_file = config.depot_ca_file;
+    so.idle_interval_ms = int64_t{config.sync_interval_s} * 1000;
+    sync_client = std::make_unique<sync::SyncClient>(outbox.get(), so);
+    return Status::Ok();
+  }
+
+  // Retention, at start and then hourly: every read (with images and hits)
+  // past the hard cap goes, synced or not (the law says so); images of
+  // synced reads go after synced_image_retention_days. Unsynced reads inside
+  // the cap are never touched. Each purge is audited by the store.
+  void MaintenanceLoop() {
+    constexpr int64_t kDayMs = 24 * 3600 * 1000LL;
+    std::unique_lock<std::mutex> lock(maintenance_mu);
+    while (!stop) {
+      lock.unlock();
+      const int64_t now = NowUtcMs();
+      auto purged = store->Purge(now - int64_t{config.retention_max_days} * kDayMs,
+                                 now - int64_t{config.synced_image_retention_days} * kDayMs);
+      lock.lock();
+      if (!purged.ok()) {
+        last_purge_error = purged.status().ToString();
+        spdlog::error("retention purge failed: {}", last_purge_error);
+      } else {
+        last_purge_error.clear();
+        if (purged->reads_deleted > 0 || purged->images_deleted > 0) {
+          spdlog::info("retention: {} reads ({} never synced) and {} image pairs removed", purged->reads_deleted,
+                       purged->unsynced_reads_deleted, purged->images_deleted);
+        }
+      }
+      maintenance_cv.wait_for(lock, std::chrono::hours(1), [this] { return stop.load(); });
+    }
   }
 
   Status MakeSource() {
@@ -362,14 +424,22 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     pipeline->Start();
     if (Status s = capture->Start(); !s.ok()) return s;  // opens the source: config errors surface here
     recognition_thread = std::thread([this] { RecognitionLoop(); });
+    maintenance_thread = std::thread([this] { MaintenanceLoop(); });
+    if (sync_client) sync_client->Start();
     return Status::Ok();
   }
 
   void Shutdown() {
-    stop = true;
+    {
+      std::lock_guard<std::mutex> lock(maintenance_mu);
+      stop = true;
+    }
+    maintenance_cv.notify_all();
+    if (maintenance_thread.joinable()) maintenance_thread.join();
     if (recognition_thread.joinable()) recognition_thread.join();
     if (capture) capture->Stop();
     if (pipeline) pipeline->Stop();  // finishes reads already handed in
+    if (sync_client) sync_client->Stop();  // after the pipeline: what it committed may still go next time
     if (gps) gps->Stop();
     gpsfake.Stop();
   }
@@ -507,8 +577,14 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     const ClockStatus clock = AssessClock(g, KernelClockSynchronised());
     s.clock_source = ToClockSource(clock.source);
     s.clock_ok = true;
-    s.sync_ok = true;  // no depot configured in this build of the unit: nothing failing
-    s.last_sync_utc_ms = 0;
+    if (sync_client) {
+      const sync::SyncState ss = sync_client->state();
+      s.sync_ok = !ss.auth_fault && ss.phase != sync::SyncPhase::kError;
+      s.last_sync_utc_ms = ss.last_success_utc_ms.value_or(0);
+    } else {
+      s.sync_ok = true;  // no depot configured: reads stay on board, nothing is failing
+      s.last_sync_utc_ms = 0;
+    }
     const StoreState st = store->state();
     struct statvfs vfs {};
     if (statvfs(data_dir.c_str(), &vfs) == 0 && vfs.f_blocks > 0) {
@@ -516,6 +592,10 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
           static_cast<int>(100 - (100 * static_cast<uint64_t>(vfs.f_bavail)) / static_cast<uint64_t>(vfs.f_blocks));
     }
     s.storage_ok = !st.disk_full && st.last_error.empty();
+    {
+      std::lock_guard<std::mutex> lock(maintenance_mu);
+      if (!last_purge_error.empty()) s.storage_ok = false;
+    }
     auto lists = store->Hotlists();
     s.hotlist_ok = lists.ok() && !lists->empty();
     s.hotlist_updated_utc_ms = s.hotlist_ok ? started_wall_ms : 0;
