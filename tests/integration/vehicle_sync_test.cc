@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include <unistd.h>
+
 #include "sync/depot_store.h"
 #include "tests/sync/sync_test_support.h"
 #include "vehicle/store.h"
@@ -95,6 +97,33 @@ TEST(VehicleSync, ReadsMadeByTheUnitReachTheDepotExactlyOnce) {
   EXPECT_EQ(counts->reads, synced);
   EXPECT_EQ(counts->distinct_read_uuids, counts->reads);
   EXPECT_GT(counts->audit, 0) << "the car's audit trail is synced too";
+  car->reset();
+  held->reset();
+
+  // At the depot's yard: a manual `anpr sync --once` from the same store
+  // sends what the last seconds left behind, and nothing twice.
+  sync::testing::DepotProcess again({"--db", "sqlite:" + dir.File("depot.db"), "serve", "--cert",
+                                     dir.File("cert.pem"), "--key", dir.File("key.pem"), "--listen", "127.0.0.1",
+                                     "--port", std::to_string(port)});
+  ASSERT_TRUE(again.Start());
+  out = RunCommand(bin + "/vehicle/app/anpr sync --once --db " + dir.File("unit/anpr.db") +
+                       " --unit PATROL-07 --depot https://127.0.0.1:" + std::to_string(port) + " --token-file " +
+                       dir.File("depot.token") + " --ca " + dir.File("cert.pem"),
+                   &rc);
+  for (int attempt = 0; rc != 0 && attempt < 20; ++attempt) {  // the depot may still be starting
+    usleep(250 * 1000);
+    out = RunCommand(bin + "/vehicle/app/anpr sync --once --db " + dir.File("unit/anpr.db") +
+                         " --unit PATROL-07 --depot https://127.0.0.1:" + std::to_string(port) + " --token-file " +
+                         dir.File("depot.token") + " --ca " + dir.File("cert.pem"),
+                     &rc);
+  }
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("waiting: 0 hits, 0 reads, 0 audit entries"), std::string::npos) << out;
+  again.Kill();
+  auto depot_after = sync::OpenDepotStore("sqlite:" + dir.File("depot.db"));
+  ASSERT_TRUE(depot_after.ok());
+  EXPECT_EQ((*depot_after)->Counts()->reads, static_cast<int64_t>(reads->size()));
+  EXPECT_EQ((*depot_after)->Counts()->distinct_read_uuids, static_cast<int64_t>(reads->size()));
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Shared by the store's subcommands (hotlist, reads, audit, officers):
 // where the database is and how a command-line user proves who they are.
 //
-// Database: --db PATH, else $ANPR_DB, else /var/lib/anpr/unit.db.
+// Database: --db PATH, else $ANPR_DB, else /var/lib/anpr/anpr.db (the store
+// anpr-vehicle writes with the default data_dir).
 // Authentication: --officer NUMBER; the PIN comes from $ANPR_PIN, or else the
 // first line of standard input (so it never appears in `ps` or the shell
 // history). `officers add` takes the new officer's PIN from $ANPR_NEW_PIN or
@@ -22,7 +23,7 @@
 
 namespace anpr::cli {
 
-inline constexpr const char* kDefaultDbPath = "/var/lib/anpr/unit.db";
+inline constexpr const char* kDefaultDbPath = "/var/lib/anpr/anpr.db";
 
 inline std::string DbPath(const std::string& flag) {
   if (!flag.empty()) return flag;
@@ -31,7 +32,7 @@ inline std::string DbPath(const std::string& flag) {
 }
 
 inline void AddDbOption(CLI::App& sub, std::string* db) {
-  sub.add_option("--db", *db, "Store file (default: $ANPR_DB or /var/lib/anpr/unit.db)");
+  sub.add_option("--db", *db, "Store file (default: $ANPR_DB or /var/lib/anpr/anpr.db)");
 }
 
 // Opens the store or prints why not. nullptr on failure.
