@@ -59,6 +59,15 @@ TEST(Cli, ImportCheckAndABrokenFileLeavesTheListInForce) {
   EXPECT_NE(r.output.find("high\texact\tpnc\tAB12CDE"), std::string::npos) << r.output;
   r = RunAnpr("hotlist list" + db);
   EXPECT_NE(r.output.find("pnc\tsource=pnc\tversion=1\tentries=2"), std::string::npos) << r.output;
+
+  // A covert list's hit is not shown to whoever runs the check.
+  Write(dir.File("covert.csv"), "vrm,priority,reason\nAB12CDE,medium,observe only\n");
+  r = RunAnpr("hotlist import " + dir.File("covert.csv") + " --list watch --covert true" + db);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = RunAnpr("hotlist check AB12CDE" + db);
+  EXPECT_NE(r.output.find("high\texact\tpnc\tAB12CDE"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("watch"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("observe only"), std::string::npos) << r.output;
 }
 
 TEST(Cli, AuditVerifyNamesATamperedEntry) {
@@ -116,7 +125,15 @@ TEST(Cli, ReadsNeedARoleAndAReason) {
   std::string text((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("\"vrm\": \"AB12CDE\""), std::string::npos);
   EXPECT_NE(text.find("-plate.jpg"), std::string::npos);
+  // The audit trail names searched VRMs and reasons: a supervisor's to read.
   r = RunAnpr("audit list" + db);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.output.find("reads.search"), std::string::npos) << r.output;
+  r = RunAnpr("audit list --officer 4711" + db, "ANPR_PIN=1234");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.output.find("may not"), std::string::npos) << r.output;
+  r = RunAnpr("audit list --officer 200" + db, "ANPR_PIN=5555");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("reads.search\tvrm=AB12CDE"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("reason: incident 9"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("reads.export"), std::string::npos) << r.output;

@@ -1,6 +1,10 @@
 // `anpr audit verify`: re-computes the audit log's hash chain; exit 0 when
 // intact, 1 naming the first entry that fails.
-// `anpr audit list [--from-seq N] [--limit N]`: prints entries.
+// `anpr audit list [--from-seq N] [--limit N] --officer N`: prints entries.
+// Entries name the VRMs searched and the reasons given (personal data), so
+// once officers exist listing needs a supervisor's right to search reads,
+// and the listing is itself audited. Verifying shows no entry's content and
+// needs no login.
 #include <iostream>
 
 #include "vehicle/app/command.h"
@@ -11,6 +15,7 @@ namespace {
 
 struct AuditArgs {
   std::string db;
+  std::string officer;
   int64_t from_seq = 1;
   size_t limit = 100;
   CLI::App* verify = nullptr;
@@ -33,6 +38,29 @@ int Run(AuditArgs& a) {
     std::cout << "audit log intact: " << v->entries_checked << " entries\n";
     return 0;
   }
+  auto count = store->CountOfficers();
+  if (!count.ok()) {
+    std::cerr << "anpr: " << count.status().ToString() << "\n";
+    return 1;
+  }
+  std::string actor = CliActor();
+  if (*count > 0) {
+    Officers officers(store.get());
+    auto session = LoginOrReport(officers, a.officer);
+    if (!session) return 1;
+    Status s = officers.Authorize(&*session, Right::kSearchReads, "audit list", NowUtcMs());
+    if (!s.ok()) {
+      std::cerr << "anpr: " << s.message() << "\n";
+      return 3;
+    }
+    actor = session->officer;
+  }
+  if (Status s = store->Audit(actor, "audit.list", "from seq " + std::to_string(a.from_seq) + ", at most " +
+                                                       std::to_string(a.limit));
+      !s.ok()) {
+    std::cerr << "anpr: cannot audit the listing, nothing shown: " << s.ToString() << "\n";
+    return 1;
+  }
   auto entries = store->AuditEntries(a.from_seq, a.limit);
   if (!entries.ok()) {
     std::cerr << "anpr: " << entries.status().ToString() << "\n";
@@ -54,6 +82,7 @@ const CommandRegistration kAudit{
       a->list = sub.add_subcommand("list", "Print audit entries");
       a->list->add_option("--from-seq", a->from_seq, "First entry (default 1)");
       a->list->add_option("--limit", a->limit, "At most this many (default 100)");
+      a->list->add_option("--officer", a->officer, "Officer number (supervisor; needed once officers exist)");
       AddDbOption(*a->list, &a->db);
       return [a]() { return Run(*a); };
     }};

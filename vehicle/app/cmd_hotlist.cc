@@ -1,7 +1,9 @@
 // `anpr hotlist import FILE --list NAME`: loads a CSV as the list's next
 //   version (all-or-nothing; errors name file, line and problem).
-// `anpr hotlist check VRM [--candidate X]... [--json]`: the hits a read of VRM
-//   would raise, highest priority first.
+// `anpr hotlist check VRM [--candidate X]... [--json] [--officer N]`: the hits
+//   a read of VRM would raise, highest priority first. Covert lists are left
+//   out (as on the car's screen) unless a supervisor logs in with --officer;
+//   the output then says how many covert hits it shows.
 // `anpr hotlist list`: the lists in force.
 #include <nlohmann/json.hpp>
 
@@ -106,7 +108,24 @@ int RunCheck(HotlistArgs& a) {
     std::cerr << "anpr: " << s.ToString() << "\n";
     return 1;
   }
-  const auto matches = matcher.MatchVrm(a.vrm, a.candidates, NowUtcMs());
+  bool show_covert = false;
+  if (!a.officer.empty()) {
+    Officers officers(store.get());
+    auto session = LoginOrReport(officers, a.officer);
+    if (!session) return 1;
+    Status auth = officers.Authorize(&*session, Right::kManageHotlists, "", NowUtcMs());
+    if (!auth.ok()) {
+      std::cerr << "anpr: " << auth.message() << "\n";
+      return 3;
+    }
+    show_covert = true;
+    (void)store->Audit(session->officer, "hotlist.check", "vrm " + a.vrm + ", covert lists shown");
+  }
+  std::vector<MatchResult> matches;
+  for (MatchResult& m : matcher.MatchVrm(a.vrm, a.candidates, NowUtcMs())) {
+    if (m.covert && !show_covert) continue;
+    matches.push_back(std::move(m));
+  }
   nlohmann::json out = nlohmann::json::array();
   for (const MatchResult& m : matches) {
     auto entry = store->GetHotlistEntry(m.list_name, m.entry_vrm);
@@ -168,6 +187,7 @@ const CommandRegistration kHotlist{
       a->check->add_option("VRM", a->vrm, "The read")->required();
       a->check->add_option("--candidate", a->candidates, "An alternative reading (repeatable)");
       a->check->add_flag("--json", a->json, "JSON output");
+      a->check->add_option("--officer", a->officer, "Supervisor's number: also show covert lists' hits");
       AddDbOption(*a->check, &a->db);
       a->list_cmd = sub.add_subcommand("list", "List the hotlists in force");
       AddDbOption(*a->list_cmd, &a->db);

@@ -241,9 +241,17 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     buf << in.rdbuf();
     auto entries = ParseHotlistCsv(buf.str(), path);
     if (!entries.ok()) return entries.status();
+    // A list already on the unit keeps its settings (source, covert, colour,
+    // substitutions) as an administrator set them; only its entries change.
     HotlistMeta meta;
     meta.name = name;
     meta.source = ListSource::kLocal;
+    if (auto lists = store->Hotlists(); lists.ok()) {
+      for (const HotlistMeta& m : *lists) {
+        if (m.name == name) meta = m;
+      }
+    }
+    meta.version = 0;  // the next version
     return store->ApplyHotlistVersion(meta, std::move(entries.value()), "unit-start", &matcher);
   }
 
