@@ -2,6 +2,7 @@
 // and saves the line cut-outs the reader sees, as PNG files in OUT_DIR.
 // Usage: recog_debug OUT_DIR IMAGE...
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <opencv2/imgcodecs.hpp>
@@ -24,6 +25,22 @@ int main(int argc, char** argv) {
     cv::Mat img = cv::imread(argv[a]);
     if (img.empty()) continue;
     std::string stem = std::filesystem::path(argv[a]).stem().string();
+    {
+      // With a NAME.txt truth file beside the image: the labelled plate,
+      // enlarged, as NAME_truth.png.
+      std::ifstream truth(std::filesystem::path(argv[a]).replace_extension(".txt"));
+      std::string name;
+      int x = 0, y = 0, w = 0, h = 0;
+      if (truth >> name >> x >> y >> w >> h) {
+        cv::Rect b(x - w / 3, y - h, w + 2 * (w / 3), 3 * h);
+        b &= cv::Rect(0, 0, img.cols, img.rows);
+        cv::Mat crop;
+        if (b.area() > 0) {
+          cv::resize(img(b), crop, cv::Size(), 3, 3, cv::INTER_CUBIC);
+          cv::imwrite(out + "/" + stem + "_truth.png", crop);
+        }
+      }
+    }
     cv::Mat grey;
     cv::cvtColor(img, grey, cv::COLOR_BGR2GRAY);
     auto regions = detector.Detect(grey);

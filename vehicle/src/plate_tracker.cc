@@ -40,7 +40,10 @@ bool PlateTracker::Matches(const Track& t, const PlateObservation& o, int64_t t_
   bool near = jump < 2.5f * scale;
   int dist = EditDistance(t.last_text, o.text);
   bool similar = dist <= std::max<int>(2, int(o.text.size()) / 3);
-  return (near && similar) || (jump < 0.5f * scale) || (dist == 0 && jump < 6 * scale);
+  // Within a plate width, whatever was read: plates of different vehicles
+  // are several plate widths apart, and a reading of part of the plate (one
+  // character group) has a box whose centre is up to half a plate off.
+  return (near && similar) || (jump < 1.0f * scale) || (dist == 0 && jump < 6 * scale);
 }
 
 void PlateTracker::Add(Track& t, const PlateObservation& o, int64_t t_ms) {
@@ -110,6 +113,11 @@ PassRead PlateTracker::Vote(const Track& t, int64_t now_ms) const {
 bool PlateTracker::Certain(const PassRead& r, const Track& t) const {
   if (t.frames < options_.early_min_frames) return false;
   if (r.syntax == "none") return false;
+  // A plate far away or entering the view is often read in part (one
+  // character group: "WR61" of "WR61 KXT"), and a part can be a valid
+  // registration on its own. Not certain while a longer reading of the
+  // same track has been seen.
+  if (!t.frames_by_length.empty() && t.frames_by_length.rbegin()->first > r.vrm.size()) return false;
   return std::all_of(r.char_confidence.begin(), r.char_confidence.end(),
                      [&](float c) { return c >= options_.early_min_char_confidence; });
 }
@@ -120,6 +128,9 @@ void PlateTracker::Emit(PassRead r, std::vector<PassRead>* out) {
   }
   for (const auto& [seen_ms, vrm] : recent_) {
     if (vrm == r.vrm) return;  // the same pass, picked up again
+    // Part of a recent read (one character group of a plate entering or
+    // leaving the view, or far away): the same pass, read in part.
+    if (r.vrm.size() < vrm.size() && vrm.find(r.vrm) != std::string::npos) return;
   }
   recent_.emplace_back(r.last_seen_ms, r.vrm);
   out->push_back(std::move(r));

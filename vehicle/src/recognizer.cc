@@ -17,6 +17,10 @@ namespace {
 // marks a blob as an emblem, band or sticker rather than a black character.
 constexpr double kColouredBlob = 30;
 
+// No registration (GB or European, one or two lines) has more characters;
+// a longer reading is other text (a sign, a van's livery).
+constexpr size_t kMaxPlateChars = 10;
+
 }  // namespace
 
 cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const TextLine& line,
@@ -95,6 +99,34 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
               cy > 0.25f * float(h) && cy < 0.75f * float(h);
     keep[size_t(i)] = ok ? 1 : 0;
   }
+  // Characters that touch one another (small or blurred plates: "KXT") are
+  // one blob, too wide for one character. Keep such a blob when it has the
+  // kept characters' height and line, so Tesseract still sees them.
+  {
+    std::vector<int> heights;
+    std::vector<float> centres;
+    for (int i = 1; i < n; ++i) {
+      if (!keep[size_t(i)]) continue;
+      heights.push_back(stats.at<int>(i, cv::CC_STAT_HEIGHT));
+      centres.push_back(stats.at<int>(i, cv::CC_STAT_TOP) + 0.5f * float(heights.back()));
+    }
+    if (heights.size() >= 2) {
+      std::nth_element(heights.begin(), heights.begin() + long(heights.size() / 2), heights.end());
+      std::nth_element(centres.begin(), centres.begin() + long(centres.size() / 2), centres.end());
+      const float mh = float(heights[heights.size() / 2]), mc = centres[centres.size() / 2];
+      for (int i = 1; i < n; ++i) {
+        if (keep[size_t(i)]) continue;
+        const int* st = stats.ptr<int>(i);
+        int x = st[cv::CC_STAT_LEFT], bw = st[cv::CC_STAT_WIDTH], bh = st[cv::CC_STAT_HEIGHT];
+        float cy = st[cv::CC_STAT_TOP] + 0.5f * float(bh);
+        double fill = double(st[cv::CC_STAT_AREA]) / (double(bw) * bh);
+        bool merged = bw > 1.3f * cp && bw <= 4.5f * mh && std::abs(float(bh) - mh) <= 0.12f * mh &&
+                      std::abs(cy - mc) <= 0.12f * mh && fill > 0.2 && fill < 0.75 && x > 0 && x + bw < w;
+        if (merged) keep[size_t(i)] = 1;
+      }
+    }
+  }
+  int coloured = 0;  // character-shaped blobs blanked for their colour
   if (!opp_a.empty()) {
     // A blob is coloured when the colour of its stroke cores (its darker
     // half) cannot be explained as black ink mixed with the plate's ground:
@@ -162,7 +194,10 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
       // Both the cores and the whole blob: a small emblem's colour is in
       // its lighter half as much as in its darker one.
       double e = std::max(excess(sum_a[l] / core, sum_b[l] / core), excess(all_a[l] / area, all_b[l] / area));
-      if (e > kColouredBlob) keep[l] = 0;
+      if (e > kColouredBlob && keep[l]) {
+        keep[l] = 0;
+        ++coloured;
+      }
     }
   }
   // Only the characters' own boxes stay; stickers, seals and dirt between
@@ -176,6 +211,12 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
     near_char(r & cv::Rect(0, 0, w, h)).setTo(255);
   }
   bool any_kept = std::any_of(keep.begin(), keep.end(), [](uchar k) { return k != 0; });
+  if (!any_kept && coloured > 0) {
+    // Every character-shaped blob is coloured: coloured lettering (a sign,
+    // a van's livery), not a plate. Nothing to read.
+    if (char_boxes) char_boxes->clear();
+    return cv::Mat(h, w, CV_8UC1, cv::Scalar(255));
+  }
   for (int y = 0; y < h && any_kept; ++y) {
     const int* lab = labels.ptr<int>(y);
     const uchar* nc = near_char.ptr<uchar>(y);
@@ -342,7 +383,7 @@ bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const Pla
   std::vector<std::vector<CharChoice>> readings;
   for (int char_px : options_.read_char_heights_px) readings.push_back(ReadLines(frame, grey, region, char_px));
   std::vector<CharChoice> chars = CombineReadings(readings);
-  if (int(chars.size()) < options_.min_chars) return false;
+  if (int(chars.size()) < options_.min_chars || chars.size() > kMaxPlateChars) return false;
   SyntaxFit fit = FitPlateSyntax(chars, options_.region);
   double confidence = ReadingConfidence(fit.char_confidence);
   if (confidence < options_.min_confidence) return false;

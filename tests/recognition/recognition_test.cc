@@ -1,0 +1,221 @@
+// Recognition accuracy: the committed synthetic fixtures, leading-W UK plates
+// (a letter that used to be blanked as a coloured blob), the eu-dev photos
+// when the shared data folder is there, and a synthetic drive-by through
+// Recognizer + PlateTracker. Thresholds sit a little below the figures
+// measured in a Release build, so a regression fails and noise does not.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "capture/synth.h"
+#include "vehicle/plate_tracker.h"
+#include "vehicle/recognizer.h"
+#include "vehicle/vrm.h"
+
+namespace anpr {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Labelled {
+  std::string name;
+  cv::Mat image;
+  cv::Rect box;
+  std::string plate;
+};
+
+// NAME.jpg + NAME.txt ("NAME.jpg<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE", one line
+// per plate), in name order.
+std::vector<Labelled> LoadLabelled(const fs::path& dir) {
+  std::vector<fs::path> labels;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".txt") labels.push_back(e.path());
+  }
+  std::sort(labels.begin(), labels.end());
+  std::vector<Labelled> out;
+  for (const fs::path& p : labels) {
+    std::ifstream in(p);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      Labelled s;
+      int x = 0, y = 0, w = 0, h = 0;
+      if (!(fields >> s.name >> x >> y >> w >> h >> s.plate)) continue;
+      s.image = cv::imread((dir / s.name).string(), cv::IMREAD_COLOR);
+      if (s.image.empty()) continue;
+      s.box = {x, y, w, h};
+      s.plate = NormaliseVrm(s.plate);
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+// The observation covering `truth` (as `anpr bench` matches), or nullptr.
+const PlateObservation* Covering(const std::vector<PlateObservation>& obs, const cv::Rect& truth) {
+  for (const auto& o : obs) {
+    double inter = (o.box & truth).area();
+    if (inter >= 0.3 * truth.area() || (o.box.area() > 0 && inter >= 0.5 * o.box.area())) return &o;
+  }
+  return nullptr;
+}
+
+std::string FoldO0(std::string s) {
+  std::replace(s.begin(), s.end(), 'O', '0');
+  return s;
+}
+
+std::unique_ptr<Recognizer> MakeRecognizer(Region region) {
+  RecognizerOptions options;
+  options.region = region;
+  options.keep_patch = false;
+  auto rec = Recognizer::Create(options);
+  if (!rec.ok()) {
+    ADD_FAILURE() << rec.status().ToString();
+    return nullptr;
+  }
+  return std::move(rec.value());
+}
+
+struct Tally {
+  int n = 0, detected = 0, exact = 0, exact_o0 = 0;
+  std::vector<std::string> misses;
+};
+
+Tally ReadAll(Recognizer& rec, const std::vector<Labelled>& samples) {
+  Tally t;
+  // Images holding two plates appear once per plate: read each image once.
+  std::map<std::string, std::vector<PlateObservation>> reads;
+  for (const Labelled& s : samples) {
+    auto it = reads.find(s.name);
+    if (it == reads.end()) it = reads.emplace(s.name, rec.Recognize(s.image)).first;
+    const PlateObservation* hit = Covering(it->second, s.box);
+    ++t.n;
+    t.detected += hit != nullptr;
+    t.exact += hit && hit->text == s.plate;
+    t.exact_o0 += hit && FoldO0(hit->text) == FoldO0(s.plate);
+    if (!hit || hit->text != s.plate) {
+      t.misses.push_back(s.name + " " + s.plate + " read " + (hit ? hit->text : std::string("(none)")));
+    }
+  }
+  return t;
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += "  " + s + "\n";
+  return out;
+}
+
+TEST(RecognitionFixtures, SyntheticPlatesReadExactly) {
+  const fs::path dir = fs::path(ANPR_SOURCE_DIR) / "tests/fixtures/synth";
+  std::vector<Labelled> samples = LoadLabelled(dir);
+  ASSERT_GE(samples.size(), 30u) << "fixtures missing in " << dir;
+  auto rec = MakeRecognizer(Region::kGb);
+  ASSERT_TRUE(rec);
+  Tally t = ReadAll(*rec, samples);
+  std::cout << "fixtures: " << t.exact << "/" << t.n << " exact, " << t.detected << " found\n";
+  // Measured (Release): 28 of 33 plates exact, 33 of 33 found.
+  EXPECT_GE(t.exact, t.n * 78 / 100) << t.exact << " of " << t.n << " exact; misses:\n" << Join(t.misses);
+  EXPECT_GE(t.detected, t.n * 95 / 100) << t.detected << " of " << t.n << " found";
+}
+
+// A leading W (thin strokes on a yellow plate) was taken for a coloured
+// emblem and blanked: "WR61 KXT" read "R61KXT".
+TEST(RecognitionFixtures, LeadingWIsRead) {
+  auto rec = MakeRecognizer(Region::kGb);
+  ASSERT_TRUE(rec);
+  int exact = 0, total = 0;
+  std::string log;
+  for (const std::string plate : {"WR61 KXT", "WW61 KWT"}) {
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+      synth::PlateSpec spec{plate, synth::PlateStyle::kUkRear};
+      synth::Scene scene = synth::MakeScene(seed, synth::SceneOptions{}, {spec});
+      ASSERT_EQ(scene.plates.size(), 1u);
+      const synth::PlacedPlate& truth = scene.plates[0];
+      auto obs = rec->Recognize(scene.image);
+      const PlateObservation* hit = Covering(obs, truth.box);
+      ++total;
+      std::string text = hit ? hit->text : "(none)";
+      log += "  seed " + std::to_string(seed) + " " + truth.text + " read " + text + "\n";
+      exact += text == truth.text;
+      // Whatever else goes wrong, the W must not vanish.
+      if (hit) {
+        EXPECT_EQ(hit->text.front(), 'W') << "seed " << seed << " " << truth.text << " read " << hit->text;
+      }
+    }
+  }
+  // Measured (Release): 8 of 8.
+  EXPECT_GE(exact, total - 1) << log;
+}
+
+TEST(RecognitionEuDev, Accuracy) {
+  const fs::path dir = fs::path(ANPR_SHARED_DIR) / "datasets/eu-dev";
+  if (!fs::is_directory(dir)) {
+    GTEST_SKIP() << "no eu-dev photos at " << dir << " (the shared data folder; set ANPR_SHARED_DIR)";
+  }
+  std::vector<Labelled> samples = LoadLabelled(dir);
+  ASSERT_GE(samples.size(), 50u) << "eu-dev incomplete in " << dir;
+  auto rec = MakeRecognizer(Region::kEu);
+  ASSERT_TRUE(rec);
+  Tally t = ReadAll(*rec, samples);
+  std::cout << "eu-dev: " << t.exact_o0 << "/" << t.n << " exact (O=0), " << t.exact << " strict, " << t.detected << " found\n";
+  // Measured (Release): 42 of 57 exact with O/0 as one (73.7%), 53 of 57
+  // found (93.0%).
+  EXPECT_GE(t.exact_o0, t.n * 70 / 100) << t.exact_o0 << " of " << t.n << " exact (O=0); misses:\n"
+                                        << Join(t.misses);
+  EXPECT_GE(t.detected, t.n * 89 / 100) << t.detected << " of " << t.n << " found";
+}
+
+// A synthetic drive-by through the recogniser and the tracker: one read per
+// vehicle pass, with that vehicle's registration.
+TEST(RecognitionTracker, DriveByGivesOneReadPerPass) {
+  synth::DriveByOptions o;
+  o.width_px = 960;
+  o.height_px = 540;
+  o.fps = 8;
+  o.pass_duration_s = 2.0;
+  o.gap_s = 1.0;
+  o.plates = {{"WR61 KXT", synth::PlateStyle::kUkRear}, {"BD51 SMR", synth::PlateStyle::kUkFront},
+              {"YK19 HNP", synth::PlateStyle::kUkRear}};
+  synth::DriveBy drive(7, o);
+  auto rec = MakeRecognizer(Region::kGb);
+  ASSERT_TRUE(rec);
+  PlateTracker tracker(Region::kGb);
+  std::vector<PassRead> reads;
+  for (int i = 0; i < drive.frame_count(); ++i) {
+    synth::DriveByFrame f = drive.Frame(i);
+    auto got = tracker.Update(f.t_ms, rec->Recognize(f.image));
+    reads.insert(reads.end(), got.begin(), got.end());
+  }
+  auto rest = tracker.Flush();
+  reads.insert(reads.end(), rest.begin(), rest.end());
+  std::map<std::string, int> count;
+  std::string log;
+  for (const PassRead& r : reads) {
+    ++count[r.vrm];
+    log += " " + r.vrm;
+  }
+  std::set<std::string> plates(drive.pass_plates().begin(), drive.pass_plates().end());
+  for (const std::string& plate : drive.pass_plates()) {
+    EXPECT_EQ(count[plate], 1) << plate << " should be read once; reads:" << log;
+  }
+  // Reads of other text. Known: the grey "KESTREL" badge on the first van
+  // reads KE51REL (a valid current-format registration) in this drive.
+  int other = 0;
+  for (const auto& [vrm, n] : count) other += plates.count(vrm) ? 0 : n;
+  EXPECT_LE(other, 1) << "reads:" << log;
+}
+
+}  // namespace
+}  // namespace anpr
