@@ -1,13 +1,16 @@
 #include "sync/protocol.h"
 
 #include <array>
-#include <cstdio>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
+
+#include "vehicle/hotlist.h"
 
 namespace anpr::sync {
 
@@ -572,55 +575,6 @@ Result<HotlistUpdate> ParseHotlistUpdate(std::string_view body) {
   return u;
 }
 
-namespace {
-
-// Splits one CSV record starting at `pos`; advances pos past its line end.
-// Returns false on an unterminated quote.
-bool NextCsvRecord(std::string_view csv, std::size_t* pos, std::vector<std::string>* fields) {
-  fields->clear();
-  std::string cur;
-  bool quoted = false;
-  std::size_t i = *pos;
-  for (; i < csv.size(); ++i) {
-    char c = csv[i];
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < csv.size() && csv[i + 1] == '"') {
-          cur.push_back('"');
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
-        cur.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields->push_back(std::move(cur));
-      cur.clear();
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < csv.size() && csv[i + 1] == '\n') ++i;
-      ++i;
-      break;
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (quoted) return false;
-  fields->push_back(std::move(cur));
-  *pos = i;
-  return true;
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  std::size_t b = 0;
-  while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  return s.substr(b);
-}
-
-}  // namespace
 
 namespace {
 // Strict UTF-8 (no overlongs, no surrogates): text fields end up in
@@ -647,70 +601,36 @@ bool ValidUtf8(std::string_view s) {
 }  // namespace
 
 Result<std::vector<HotlistEntry>> ParseHotlistCsv(std::string_view csv) {
+  // The car's own parser (vehicle/hotlist.h) decides what a valid file is,
+  // so the depot never publishes a list a car would refuse. The depot adds
+  // what its databases need: valid UTF-8 and bounded text fields.
   if (!ValidUtf8(csv)) return InvalidArgument("hotlist CSV is not valid UTF-8");
-  if (csv.size() >= 3 && csv.substr(0, 3) == "\xEF\xBB\xBF") csv.remove_prefix(3);  // UTF-8 BOM
-  std::size_t pos = 0;
-  std::vector<std::string> fields;
-  if (!NextCsvRecord(csv, &pos, &fields)) return InvalidArgument("line 1: unterminated quote");
-  static const std::array<const char*, 9> kCols = {"vrm",   "priority", "reason", "warning_markers",
-                                                   "information", "make", "model",  "colour",
-                                                   "valid_until"};
-  std::array<int, 9> col{};
-  col.fill(-1);
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    std::string name = Trim(fields[i]);
-    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    for (std::size_t k = 0; k < kCols.size(); ++k) {
-      if (name == kCols[k]) {
-        if (col[k] >= 0) return InvalidArgument("line 1: column '" + name + "' appears twice");
-        col[k] = static_cast<int>(i);
-      }
-    }
-  }
-  for (int k = 0; k < 3; ++k)
-    if (col[k] < 0) return InvalidArgument(std::string("line 1: required column '") + kCols[k] + "' missing");
-
+  auto parsed = anpr::ParseHotlistCsv(csv, "csv");
+  if (!parsed.ok()) return parsed.status();
   std::vector<HotlistEntry> out;
-  std::set<std::string> seen;
-  int line = 1;
-  while (pos < csv.size()) {
-    ++line;
-    if (!NextCsvRecord(csv, &pos, &fields))
-      return InvalidArgument("line " + std::to_string(line) + ": unterminated quote");
-    if (fields.size() == 1 && Trim(fields[0]).empty()) continue;  // blank line
-    auto get = [&](int k) -> std::string {
-      int c = col[k];
-      return c >= 0 && c < static_cast<int>(fields.size()) ? Trim(fields[c]) : std::string();
-    };
-    const std::string where = "line " + std::to_string(line) + ": ";
-    HotlistEntry e;
-    for (char ch : get(0)) {
-      if (ch == ' ') continue;
-      e.vrm.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  out.reserve(parsed->size());
+  for (anpr::HotlistEntry& e : *parsed) {
+    HotlistEntry w;
+    w.vrm = std::move(e.vrm);
+    w.priority = e.priority;
+    w.reason = std::move(e.reason);
+    w.warning_markers = std::move(e.warning_markers);
+    w.information = std::move(e.information);
+    w.make = std::move(e.make);
+    w.model = std::move(e.model);
+    w.colour = std::move(e.colour);
+    if (e.valid_until_utc_s > 0) {
+      const std::time_t t = static_cast<std::time_t>(e.valid_until_utc_s);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      char buf[32];
+      std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+      w.valid_until = buf;
     }
-    if (!IsNormalisedVrm(e.vrm)) return InvalidArgument(where + "vrm '" + get(0) + "' is not a VRM");
-    if (!ParsePriority(get(1), &e.priority))
-      return InvalidArgument(where + "priority '" + get(1) + "' is not high/medium/low");
-    e.reason = get(2);
-    if (e.reason.empty()) return InvalidArgument(where + "reason is empty");
-    e.warning_markers = get(3);
-    e.information = get(4);
-    e.make = get(5);
-    e.model = get(6);
-    e.colour = get(7);
-    e.valid_until = get(8);
-    if (!e.valid_until.empty()) {
-      const std::string& v = e.valid_until;
-      bool ok = v.size() >= 10 && v[4] == '-' && v[7] == '-';
-      for (int k : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (ok && !std::isdigit(static_cast<unsigned char>(v[k]))) ok = false;
-      if (!ok) return InvalidArgument(where + "valid_until '" + v + "' is not YYYY-MM-DD[Thh:mm...]");
+    for (const std::string* f : {&w.reason, &w.warning_markers, &w.information, &w.make, &w.model, &w.colour}) {
+      if (f->size() > kMaxTextField) return InvalidArgument("vrm " + w.vrm + ": a field is longer than 4096 bytes");
     }
-    for (const std::string* s : {&e.reason, &e.warning_markers, &e.information, &e.make, &e.model,
-                                 &e.colour, &e.valid_until})
-      if (s->size() > kMaxTextField) return InvalidArgument(where + "field longer than 4096 bytes");
-    if (!seen.insert(e.vrm).second) return InvalidArgument(where + "vrm " + e.vrm + " listed twice");
-    out.push_back(std::move(e));
+    out.push_back(std::move(w));
   }
   return out;
 }

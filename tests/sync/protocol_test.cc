@@ -71,17 +71,19 @@ TEST(Protocol, HotlistCsvAcceptsQuotesAndOptionalColumnsAndNamesBadLines) {
   EXPECT_EQ((*ok)[0].priority, Priority::kHigh);
   EXPECT_EQ((*ok)[0].reason, "stolen, keys taken");
   EXPECT_EQ((*ok)[0].information, "said \"armed\"");
-  EXPECT_EQ((*ok)[0].valid_until, "2027-01-31");
+  EXPECT_EQ((*ok)[0].valid_until, "2027-01-31T23:59:59Z");  // the end of that day, UTC
 
   struct Case {
     std::string csv, expect;
   };
   std::vector<Case> cases = {
       {"vrm,reason\nAB1,x\n", "required column 'priority'"},
-      {"vrm,priority,reason\nAB1,urgent,x\n", "line 2: priority 'urgent'"},
-      {"vrm,priority,reason\nAB1,high,x\nAB 1,low,y\n", "line 3: vrm AB1 listed twice"},
-      {"vrm,priority,reason\nAB-1,high,x\n", "line 2: vrm"},
-      {"vrm,priority,reason\nAB1,high,\n", "line 2: reason is empty"},
+      {"vrm,priority,reason\nAB1,urgent,x\n", "csv:2: priority 'urgent'"},
+      {"vrm,priority,reason\nAB1,high,x\nAB 1,low,y\n", "csv:3: vrm AB1 already listed on line 2"},
+      {"vrm,priority,reason\n--,high,x\n", "csv:2: vrm"},
+      {"vrm,priority,reason\nAB1,high,\n", "csv:2: reason is empty"},
+      {"vrm,priority,reason,colour\nAB1,high,x\n", "csv:2: 3 fields, the header has 4"},
+      {"vrm,priority,reason,owner\nAB1,high,x,me\n", "unknown column 'owner'"},
       {"vrm,priority,reason,valid_until\nAB1,high,x,tomorrow\n", "valid_until"},
       {"vrm,priority,reason\nAB1,high,\"open\n", "unterminated quote"},
       {"vrm,priority,reason\nAB1,high,\xff\xfe\n", "UTF-8"},
