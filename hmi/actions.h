@@ -45,6 +45,15 @@ class HmiActions {
   // Empty vector: not on any list.
   virtual Result<std::vector<Hit>> CheckVrm(const std::string& vrm) = 0;
 
+  // The officer enters a "new wanted" plate (`vrm` normalised) on their own
+  // authority: `reason` required, in force for `valid_days` (1-100, the
+  // legal maximum for an officer's entry). Ok: it is in force at once,
+  // queued for the depot, and the reads of the last hours are matched again
+  // (late hits then arrive as ordinary hits). Not ok: the message says why
+  // (no reason, no right, store failure) and nothing changed.
+  virtual Status EnterWanted(const std::string& vrm, Priority priority, const std::string& reason,
+                             int valid_days) = 0;
+
   // The officer changed a setting (for the audit log and the config).
   virtual void SettingsChanged(const HmiSettings& settings) = 0;
 };

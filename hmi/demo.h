@@ -23,6 +23,7 @@ class DemoActions : public HmiActions {
   void Logout(const std::string&, bool) override {}
   Status RecordOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& note) override;
   Result<std::vector<Hit>> CheckVrm(const std::string& vrm) override;
+  Status EnterWanted(const std::string& vrm, Priority priority, const std::string& reason, int valid_days) override;
   void SettingsChanged(const HmiSettings& s) override { settings = s; }
 
   std::map<std::string, std::vector<Hit>> hotlist;

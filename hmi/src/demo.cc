@@ -66,6 +66,19 @@ Result<std::vector<Hit>> DemoActions::CheckVrm(const std::string& vrm) {
   return it->second;
 }
 
+Status DemoActions::EnterWanted(const std::string& vrm, Priority priority, const std::string& reason,
+                                int valid_days) {
+  if (reason.empty()) return InvalidArgument("a reason is required");
+  if (valid_days < 1 || valid_days > 100) return InvalidArgument("valid for 1 to 100 days");
+  Hit h;
+  h.list_name = "officer";
+  h.entry_vrm = vrm;
+  h.priority = priority;
+  h.reason = reason;
+  hotlist[vrm].insert(hotlist[vrm].begin(), h);
+  return Status::Ok();
+}
+
 std::shared_ptr<const cv::Mat> DemoFrame(const std::string& vrm, Rect* plate_box) {
   cv::Mat m(720, 1280, CV_8UC3, cv::Scalar(110, 105, 100));
   cv::rectangle(m, {0, 0, 1280, 250}, cv::Scalar(200, 170, 140), cv::FILLED);   // sky

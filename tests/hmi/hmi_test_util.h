@@ -52,6 +52,25 @@ class FakeActions : public HmiActions {
     if (it == hotlist.end()) return std::vector<Hit>{};
     return it->second;
   }
+  struct Wanted {
+    std::string vrm;
+    Priority priority;
+    std::string reason;
+    int valid_days;
+  };
+  std::vector<Wanted> wanted;
+  Status EnterWanted(const std::string& vrm, Priority p, const std::string& reason, int valid_days) override {
+    if (reason.empty()) return InvalidArgument("a reason is required");
+    if (valid_days < 1 || valid_days > 100) return InvalidArgument("valid for 1 to 100 days");
+    wanted.push_back({vrm, p, reason, valid_days});
+    Hit h;
+    h.list_name = "officer";
+    h.entry_vrm = vrm;
+    h.priority = p;
+    h.reason = reason;
+    hotlist[vrm].push_back(h);
+    return Status::Ok();
+  }
   void SettingsChanged(const HmiSettings& s) override { settings_changes.push_back(s); }
 };
 

@@ -706,6 +706,18 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     }
     return out;
   }
+  Status EnterWanted(const std::string& vrm, Priority priority, const std::string& reason, int valid_days) override {
+    if (!session) return PermissionDenied("log in to enter a wanted plate");
+    const int64_t now = NowUtcMs();
+    if (Status s = officers->Authorize(&*session, Right::kEnterWanted, reason, now); !s.ok()) return s;
+    if (valid_days < 1 || valid_days > 100) return InvalidArgument("a wanted plate is valid for 1 to 100 days");
+    auto late = policy->EnterWanted(session->officer, vrm, priority, reason,
+                                    now + int64_t{valid_days} * 24 * 3600 * 1000, now);
+    if (!late.ok()) return late.status();
+    // Reads of the last hours that match: raised now, marked late.
+    for (const Alert& a : *late) OnAlert(a);
+    return Status::Ok();
+  }
   void SettingsChanged(const hmi::HmiSettings& s) override {
     (void)policy->SetMuted(Priority::kLow, s.mute_low);
     (void)policy->SetMuted(Priority::kMedium, s.mute_medium);
