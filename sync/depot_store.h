@@ -50,7 +50,7 @@ struct SearchQuery {
 };
 
 struct DepotCounts {
-  int64_t reads = 0, hits = 0, audit = 0, searches = 0, security_events = 0;
+  int64_t reads = 0, hits = 0, audit = 0, searches = 0, security_events = 0, wanted = 0;
   int64_t distinct_read_uuids = 0;
 };
 
@@ -83,6 +83,9 @@ class DepotStore {
   virtual Result<IngestResult> IngestHits(const std::string& vehicle, const std::vector<Hit>& hits) = 0;
   virtual Result<IngestResult> IngestAudit(const std::string& vehicle,
                                            const std::vector<AuditEntry>& entries) = 0;
+  // Officer-entered wanted plates from the car (kept until they expire).
+  virtual Result<IngestResult> IngestWanted(const std::string& vehicle,
+                                            const std::vector<WantedEntry>& entries) = 0;
 
   // Publishes `entries` as the new whole content of `list`; returns its
   // version (a number above every earlier version of any list).
@@ -97,7 +100,7 @@ class DepotStore {
   virtual Result<std::vector<Read>> SearchReads(const SearchQuery& q) = 0;
 
   virtual Result<DepotCounts> Counts() = 0;
-  // Whether `uuid` is held (any table of `kind`: "read", "hit", "audit").
+  // Whether `uuid` is held (any table of `kind`: "read", "hit", "audit", "wanted").
   virtual Result<bool> Holds(const std::string& kind, const std::string& uuid) = 0;
   // Retention: removes reads captured before `cutoff_utc_ms` whole months at
   // a time (PostgreSQL drops partitions). Returns how many partitions/months

@@ -16,12 +16,12 @@
 
 namespace anpr::sync {
 
-enum class RecordKind { kHit, kRead, kAudit };
-const char* RecordKindName(RecordKind k);  // "hit", "read", "audit"
+enum class RecordKind { kHit, kRead, kAudit, kWanted };
+const char* RecordKindName(RecordKind k);  // "hit", "read", "audit", "wanted"
 
 struct UnsyncedCounts {
-  int64_t hits = 0, reads = 0, audit = 0;
-  int64_t total() const { return hits + reads + audit; }
+  int64_t hits = 0, reads = 0, audit = 0, wanted = 0;
+  int64_t total() const { return hits + reads + audit + wanted; }
 };
 
 class Outbox {
@@ -35,6 +35,11 @@ class Outbox {
   virtual Result<std::vector<Hit>> UnsyncedHits(std::size_t limit) = 0;
   virtual Result<std::vector<Read>> UnsyncedReads(std::size_t limit) = 0;
   virtual Result<std::vector<AuditEntry>> UnsyncedAudit(std::size_t limit) = 0;
+  // Officer-entered wanted plates, oldest first. An outbox that holds none
+  // (a stand-alone file of reads) keeps this default.
+  virtual Result<std::vector<WantedEntry>> UnsyncedWanted(std::size_t /*limit*/) {
+    return std::vector<WantedEntry>{};
+  }
   virtual Result<UnsyncedCounts> CountUnsynced() = 0;
 
   // Records that the depot acknowledged these records at `synced_at_utc_ms`

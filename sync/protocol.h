@@ -8,6 +8,7 @@
 //   POST /api/v1/reads   {"reads":[Read...]}        -> {"acknowledged":[uuid...],"stored":N}
 //   POST /api/v1/hits    {"hits":[Hit...]}          -> same
 //   POST /api/v1/audit   {"audit":[AuditEntry...]}  -> same
+//   POST /api/v1/wanted  {"wanted":[WantedEntry...]} -> same
 //   GET  /api/v1/hotlists?since=N                   -> HotlistUpdate
 //   POST /api/v1/hotlists/NAME   (text/csv body)    -> {"list":NAME,"version":V,"entries":N}
 //   GET  /api/v1/reads?vrm=V&reason=TEXT[&from_ms=&to_ms=&limit=&images=1] -> {"reads":[...]}
@@ -55,6 +56,23 @@ struct AuditEntry {
   std::string actor;    // officer number, or "system"
   std::string action;   // short verb: "logon", "hit-outcome", ...
   std::string detail;   // free text
+  std::optional<int64_t> synced_at_utc_ms;
+};
+
+// A "new wanted" plate an officer entered in the car (at most 100 days),
+// synced like a read: idempotent by the uuid made in the car.
+struct WantedEntry {
+  std::string uuid;
+  std::string unit_id;    // the vehicle it was entered in
+  std::string list_name;  // the car's officer list
+  std::string vrm;        // normalised
+  Priority priority = Priority::kLow;
+  std::string reason;
+  std::string warning_markers;
+  std::string information;
+  int64_t valid_until_utc_ms = 0;
+  std::string entered_by;  // officer number
+  int64_t entered_at_utc_ms = 0;
   std::optional<int64_t> synced_at_utc_ms;
 };
 
@@ -110,6 +128,8 @@ std::string EncodeHits(const std::vector<Hit>& hits);
 Result<std::vector<Hit>> ParseHits(std::string_view body);
 std::string EncodeAudit(const std::vector<AuditEntry>& entries);
 Result<std::vector<AuditEntry>> ParseAudit(std::string_view body);
+std::string EncodeWanted(const std::vector<WantedEntry>& entries);
+Result<std::vector<WantedEntry>> ParseWanted(std::string_view body);
 std::string EncodeHit(const Hit& hit);
 Result<Hit> ParseHit(std::string_view object_text);
 

@@ -31,6 +31,7 @@ class StoreOutbox final : public Outbox {
   Result<std::vector<Hit>> UnsyncedHits(std::size_t limit) override;
   Result<std::vector<Read>> UnsyncedReads(std::size_t limit) override;
   Result<std::vector<AuditEntry>> UnsyncedAudit(std::size_t limit) override;
+  Result<std::vector<WantedEntry>> UnsyncedWanted(std::size_t limit) override;
   Result<UnsyncedCounts> CountUnsynced() override;
   Status MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) override;
   Result<int64_t> HotlistVersion() override;

@@ -143,6 +143,7 @@ bool UrlAllowed(const std::string& url) {
 std::string UuidOf(const Hit& h) { return h.uuid; }
 std::string UuidOf(const Read& r) { return r.uuid; }
 std::string UuidOf(const AuditEntry& a) { return a.uuid; }
+std::string UuidOf(const WantedEntry& w) { return w.uuid; }
 
 }  // namespace
 
@@ -221,6 +222,12 @@ Status SyncClient::Pass(Http& http) {
   if (Status s = SendAll<Hit>(
           http, RecordKind::kHit, "/hits", [&](std::size_t n) { return outbox_->UnsyncedHits(n); },
           [](const std::vector<Hit>& v) { return EncodeHits(v); });
+      !s.ok())
+    return s;
+  // Then wanted plates officers entered: other cars should know soon.
+  if (Status s = SendAll<WantedEntry>(
+          http, RecordKind::kWanted, "/wanted", [&](std::size_t n) { return outbox_->UnsyncedWanted(n); },
+          [](const std::vector<WantedEntry>& v) { return EncodeWanted(v); });
       !s.ok())
     return s;
   if (Status s = SendAll<Read>(
@@ -327,6 +334,7 @@ const char* RecordKindName(RecordKind k) {
     case RecordKind::kHit: return "hit";
     case RecordKind::kRead: return "read";
     case RecordKind::kAudit: return "audit";
+    case RecordKind::kWanted: return "wanted";
   }
   return "read";
 }

@@ -202,6 +202,12 @@ void DepotServer::Routes() {
                              [this](const std::string& v, const std::vector<AuditEntry>& a) {
                                return store_->IngestAudit(v, a);
                              }));
+  s.Post(api + "/wanted", upload(
+                              "wanted", [](const std::string& b) { return ParseWanted(b); },
+                              [](const WantedEntry& x) { return x.unit_id; },
+                              [this](const std::string& v, const std::vector<WantedEntry>& x) {
+                                return store_->IngestWanted(v, x);
+                              }));
 
   s.Get(api + "/hotlists", [this, authorise](const httplib::Request& req, httplib::Response& res) {
     if (!authorise(req, res, {Role::kVehicle, Role::kAdmin})) return;

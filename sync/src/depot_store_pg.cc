@@ -62,6 +62,14 @@ CREATE TABLE security_events(
   id bigserial PRIMARY KEY, at_utc_ms bigint NOT NULL, what text NOT NULL,
   principal text NOT NULL, remote text NOT NULL);
 )sql",
+    // 2: officer-entered wanted plates from the cars.
+    R"sql(
+CREATE TABLE wanted(
+  uuid uuid PRIMARY KEY, unit_id text NOT NULL, vrm text NOT NULL, priority text NOT NULL,
+  reason text NOT NULL, valid_until_utc_ms bigint NOT NULL, entered_by text NOT NULL,
+  entered_at_utc_ms bigint NOT NULL, received_at_utc_ms bigint NOT NULL, record text NOT NULL);
+CREATE INDEX wanted_vrm ON wanted(vrm);
+)sql",
 };
 
 struct ResultDeleter {
@@ -319,6 +327,34 @@ class PgDepotStore final : public DepotStore {
     return out;
   }
 
+  Result<IngestResult> IngestWanted(const std::string& vehicle, const std::vector<WantedEntry>& entries) override {
+    Lease c(this);
+    IngestResult out;
+    Status s = InTx(*c, [&]() -> Status {
+      const int64_t now = NowUtcMs();
+      for (const auto& x : entries) {
+        auto ins = c->Query(
+            "INSERT INTO wanted(uuid,unit_id,vrm,priority,reason,valid_until_utc_ms,entered_by,entered_at_utc_ms,"
+            "received_at_utc_ms,record) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT DO NOTHING",
+            {x.uuid, vehicle, x.vrm, std::string(PriorityName(x.priority)), x.reason, x.valid_until_utc_ms,
+             x.entered_by, x.entered_at_utc_ms, now, EncodeWanted({x})});
+        if (!ins.ok()) return ins.status();
+        if (std::string(PQcmdTuples(ins->get())) == "1") {
+          ++out.newly_stored;
+        } else {
+          auto o = c->Query("SELECT unit_id FROM wanted WHERE uuid=$1", {x.uuid});
+          if (!o.ok()) return o.status();
+          if (PQntuples(o->get()) != 1 || Col(*o, 0, 0) != vehicle)
+            return PermissionDenied("wanted entry " + x.uuid + " belongs to another vehicle");
+        }
+        out.acknowledged.push_back(x.uuid);
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
   Result<int64_t> PublishHotlist(const std::string& list, const std::vector<HotlistEntry>& entries,
                                  const std::string& publisher) override {
     Lease c(this);
@@ -430,7 +466,7 @@ class PgDepotStore final : public DepotStore {
     auto r = c->Query(
         "SELECT (SELECT COUNT(*) FROM reads),(SELECT COUNT(*) FROM hits),(SELECT COUNT(*) FROM audit),"
         "(SELECT COUNT(*) FROM search_audit),(SELECT COUNT(*) FROM security_events),"
-        "(SELECT COUNT(DISTINCT uuid) FROM reads)",
+        "(SELECT COUNT(DISTINCT uuid) FROM reads),(SELECT COUNT(*) FROM wanted)",
         {});
     if (!r.ok()) return r.status();
     DepotCounts d;
@@ -440,6 +476,7 @@ class PgDepotStore final : public DepotStore {
     d.searches = ColInt(*r, 0, 3);
     d.security_events = ColInt(*r, 0, 4);
     d.distinct_read_uuids = ColInt(*r, 0, 5);
+    d.wanted = ColInt(*r, 0, 6);
     return d;
   }
 
@@ -447,6 +484,7 @@ class PgDepotStore final : public DepotStore {
     if (!IsValidUuid(uuid)) return false;
     const char* sql = kind == "read"  ? "SELECT 1 FROM reads WHERE uuid=$1"
                       : kind == "hit" ? "SELECT 1 FROM hits WHERE uuid=$1"
+                      : kind == "wanted" ? "SELECT 1 FROM wanted WHERE uuid=$1"
                                       : "SELECT 1 FROM audit WHERE uuid=$1";
     Lease c(this);
     auto r = c->Query(sql, {uuid});

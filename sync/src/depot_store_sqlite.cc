@@ -55,6 +55,14 @@ CREATE TABLE security_events(
   id INTEGER PRIMARY KEY AUTOINCREMENT, at_utc_ms INTEGER NOT NULL, what TEXT NOT NULL,
   principal TEXT NOT NULL, remote TEXT NOT NULL);
 )sql",
+    // 2: officer-entered wanted plates from the cars.
+    R"sql(
+CREATE TABLE wanted(
+  uuid TEXT PRIMARY KEY, unit_id TEXT NOT NULL, vrm TEXT NOT NULL, priority TEXT NOT NULL,
+  reason TEXT NOT NULL, valid_until_utc_ms INTEGER NOT NULL, entered_by TEXT NOT NULL,
+  entered_at_utc_ms INTEGER NOT NULL, received_at_utc_ms INTEGER NOT NULL, record TEXT NOT NULL);
+CREATE INDEX wanted_vrm ON wanted(vrm);
+)sql",
 };
 
 class SqliteDepotStore final : public DepotStore {
@@ -218,6 +226,32 @@ class SqliteDepotStore final : public DepotStore {
     });
   }
 
+  Result<IngestResult> IngestWanted(const std::string& vehicle, const std::vector<WantedEntry>& entries) override {
+    std::lock_guard lock(mu_);
+    return InTransaction<IngestResult>([&]() -> Result<IngestResult> {
+      Stmt ins(db_,
+               "INSERT OR IGNORE INTO wanted(uuid,unit_id,vrm,priority,reason,valid_until_utc_ms,entered_by,"
+               "entered_at_utc_ms,received_at_utc_ms,record) VALUES(?,?,?,?,?,?,?,?,?,?)");
+      Stmt owner(db_, "SELECT unit_id FROM wanted WHERE uuid=?");
+      const int64_t now = NowUtcMs();
+      IngestResult out;
+      for (const auto& x : entries) {
+        ins.Reset();
+        ins.Text(1, x.uuid).Text(2, vehicle).Text(3, x.vrm).Text(4, PriorityName(x.priority)).Text(5, x.reason);
+        ins.Int(6, x.valid_until_utc_ms).Text(7, x.entered_by).Int(8, x.entered_at_utc_ms).Int(9, now);
+        ins.Text(10, EncodeWanted({x}));
+        if (ins.Step() != SQLITE_DONE) return Err("store wanted " + x.uuid);
+        if (sqlite3_changes(db_) == 1) {
+          ++out.newly_stored;
+        } else if (auto s = CheckOwner(owner, x.uuid, vehicle); !s.ok()) {
+          return s;
+        }
+        out.acknowledged.push_back(x.uuid);
+      }
+      return out;
+    });
+  }
+
   Result<int64_t> PublishHotlist(const std::string& list, const std::vector<HotlistEntry>& entries,
                                  const std::string& publisher) override {
     std::lock_guard lock(mu_);
@@ -333,7 +367,7 @@ class SqliteDepotStore final : public DepotStore {
     Stmt st(db_,
             "SELECT (SELECT COUNT(*) FROM reads),(SELECT COUNT(*) FROM hits),(SELECT COUNT(*) FROM audit),"
             "(SELECT COUNT(*) FROM search_audit),(SELECT COUNT(*) FROM security_events),"
-            "(SELECT COUNT(DISTINCT uuid) FROM reads)");
+            "(SELECT COUNT(DISTINCT uuid) FROM reads),(SELECT COUNT(*) FROM wanted)");
     if (st.Step() != SQLITE_ROW) return Err("counts");
     DepotCounts c;
     c.reads = st.ColInt(0);
@@ -342,12 +376,14 @@ class SqliteDepotStore final : public DepotStore {
     c.searches = st.ColInt(3);
     c.security_events = st.ColInt(4);
     c.distinct_read_uuids = st.ColInt(5);
+    c.wanted = st.ColInt(6);
     return c;
   }
 
   Result<bool> Holds(const std::string& kind, const std::string& uuid) override {
     const char* sql = kind == "read"  ? "SELECT 1 FROM reads WHERE uuid=?"
                       : kind == "hit" ? "SELECT 1 FROM hits WHERE uuid=?"
+                      : kind == "wanted" ? "SELECT 1 FROM wanted WHERE uuid=?"
                                       : "SELECT 1 FROM audit WHERE uuid=?";
     std::lock_guard lock(mu_);
     Stmt st(db_, sql);

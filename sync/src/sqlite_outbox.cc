@@ -187,6 +187,7 @@ Result<UnsyncedCounts> SqliteOutbox::CountUnsynced() {
 }
 
 Status SqliteOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) {
+  if (kind == RecordKind::kWanted) return Status::Ok();  // this outbox holds none: unknown UUIDs are ignored
   std::lock_guard lock(mu_);
   const char* sql = kind == RecordKind::kHit    ? "UPDATE hits SET synced_at_utc_ms=? WHERE uuid=?"
                     : kind == RecordKind::kRead ? "UPDATE reads SET synced_at_utc_ms=? WHERE uuid=?"

@@ -77,16 +77,39 @@ Result<std::vector<AuditEntry>> StoreOutbox::UnsyncedAudit(std::size_t limit) {
   return out;
 }
 
+Result<std::vector<WantedEntry>> StoreOutbox::UnsyncedWanted(std::size_t limit) {
+  auto stored = store_->UnsyncedOfficerEntries(limit);
+  if (!stored.ok()) return stored.status();
+  std::vector<WantedEntry> out;
+  for (const OfficerEntry& e : *stored) {
+    WantedEntry w;
+    w.uuid = e.uuid;
+    w.unit_id = unit_id_;
+    w.list_name = e.list_name;
+    w.vrm = e.entry.vrm;
+    w.priority = e.entry.priority;
+    w.reason = e.entry.reason;
+    w.warning_markers = e.entry.warning_markers;
+    w.information = e.entry.information;
+    w.valid_until_utc_ms = e.entry.valid_until_utc_s * 1000;
+    w.entered_by = e.entered_by;
+    w.entered_at_utc_ms = e.entered_at_utc_ms;
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
 Result<UnsyncedCounts> StoreOutbox::CountUnsynced() {
   auto b = store_->CountUnsynced();
   if (!b.ok()) return b.status();
-  return UnsyncedCounts{b->hits, b->reads, b->audit};
+  return UnsyncedCounts{b->hits, b->reads, b->audit, b->officer_entries};
 }
 
 Status StoreOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) {
   switch (kind) {
     case RecordKind::kHit: return store_->MarkHitsSynced(uuids, synced_at_utc_ms);
     case RecordKind::kRead: return store_->MarkReadsSynced(uuids, synced_at_utc_ms);
+    case RecordKind::kWanted: return store_->MarkOfficerEntriesSynced(uuids, synced_at_utc_ms);
     case RecordKind::kAudit: {
       std::vector<int64_t> seqs;
       {

@@ -49,7 +49,7 @@ TEST_P(DepotStoreTest, MigrationIsIdempotentAndVersioned) {
   ASSERT_TRUE(store_->Migrate().ok());
   auto v = store_->SchemaVersion();
   ASSERT_TRUE(v.ok());
-  EXPECT_EQ(*v, 1);
+  EXPECT_EQ(*v, 2);
 }
 
 TEST_P(DepotStoreTest, ReadsStoredOnceAndAcknowledgedOnResend) {

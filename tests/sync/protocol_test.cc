@@ -95,6 +95,33 @@ TEST(Protocol, HotlistCsvAcceptsQuotesAndOptionalColumnsAndNamesBadLines) {
   }
 }
 
+TEST(Protocol, WantedRoundTripsAndIsHeldToOneHundredDays) {
+  WantedEntry w;
+  w.uuid = "0b7e4c2a-1f3d-4e5a-9b8c-7d6e5f4a3b2c";
+  w.unit_id = "CAR1";
+  w.list_name = "officer";
+  w.vrm = "KX19ABC";
+  w.priority = Priority::kMedium;
+  w.reason = "driver wanted";
+  w.entered_by = "4711";
+  w.entered_at_utc_ms = 1'800'000'000'000;
+  w.valid_until_utc_ms = w.entered_at_utc_ms + 7LL * 86'400'000;
+  auto back = ParseWanted(EncodeWanted({w}));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->size(), 1u);
+  EXPECT_EQ((*back)[0].vrm, "KX19ABC");
+  EXPECT_EQ((*back)[0].priority, Priority::kMedium);
+  EXPECT_EQ((*back)[0].valid_until_utc_ms, w.valid_until_utc_ms);
+
+  w.valid_until_utc_ms = w.entered_at_utc_ms + 101LL * 86'400'000;
+  auto too_long = ParseWanted(EncodeWanted({w}));
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_NE(too_long.status().message().find("wanted[0].valid_until_utc_ms"), std::string::npos);
+  w.valid_until_utc_ms = w.entered_at_utc_ms + 86'400'000;
+  w.reason.clear();
+  EXPECT_FALSE(ParseWanted(EncodeWanted({w})).ok()) << "a wanted plate needs a reason";
+}
+
 TEST(Protocol, Base64RejectsGarbage) {
   std::vector<uint8_t> out;
   EXPECT_TRUE(Base64Decode("", &out));

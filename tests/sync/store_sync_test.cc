@@ -236,6 +236,36 @@ TEST_F(StoreSync, AnUpdateThatCannotApplyLeavesEveryListInForce) {
   EXPECT_NE(s.message().find("valid_until"), std::string::npos) << s.ToString();
 }
 
+TEST_F(StoreSync, WantedPlatesEnteredByOfficersReachTheDepotOnce) {
+  const int64_t now = NowUtcMs();
+  OfficerEntry oe;
+  oe.uuid = NewUuid();
+  oe.list_name = "officer";
+  oe.entry.vrm = "KX19ABC";
+  oe.entry.priority = Priority::kHigh;
+  oe.entry.reason = "seen leaving a robbery";
+  oe.entry.valid_until_utc_s = (now + 7LL * 24 * 3600 * 1000) / 1000;
+  oe.entered_by = "4711";
+  oe.entered_at_utc_ms = now;
+  ASSERT_TRUE(car_->AddOfficerEntry(oe, matcher_.get()).ok());
+  Drive(3);
+  ASSERT_EQ(car_->CountUnsynced()->officer_entries, 1);
+
+  SyncClient client(outbox_.get(), Options(server_->port()));
+  ASSERT_TRUE(client.SyncOnce().ok());
+  EXPECT_EQ(car_->CountUnsynced()->officer_entries, 0);
+  EXPECT_EQ(depot_->Counts()->wanted, 1);
+  EXPECT_TRUE(*depot_->Holds("wanted", oe.uuid));
+  // Still in force in the car after it went to the depot.
+  EXPECT_EQ(matcher_->MatchVrm("KX19ABC", {}, NowUtcMs()).size(), 1u);
+
+  // Sent again (as after a lost answer): acknowledged, stored once.
+  std::vector<WantedEntry> again = *StoreOutbox(car_.get(), nullptr, "CAR1").UnsyncedWanted(10);
+  EXPECT_TRUE(again.empty()) << "marked entries are not sent again";
+  ASSERT_TRUE(client.SyncOnce().ok());
+  EXPECT_EQ(depot_->Counts()->wanted, 1);
+}
+
 TEST(AuditUuid, StablePerEntryAndDistinctPerUnit) {
   const std::string h(64, 'a');
   EXPECT_EQ(AuditUuid("CAR1", h), AuditUuid("CAR1", h));

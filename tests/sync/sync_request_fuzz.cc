@@ -9,7 +9,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 8) {
+  switch (data[0] % 9) {
     case 0: {
       auto r = anpr::sync::ParseReads(body);
       if (r.ok()) (void)anpr::sync::EncodeReads(*r);  // what parses must re-encode
@@ -39,6 +39,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 6: {
       std::vector<uint8_t> out;
       if (anpr::sync::Base64Decode(body, &out)) (void)anpr::sync::Base64Encode(out);
+      break;
+    }
+    case 7: {
+      auto w = anpr::sync::ParseWanted(body);
+      if (w.ok()) (void)anpr::sync::EncodeWanted(*w);
       break;
     }
     default: (void)anpr::sync::ParseRead(body); break;
