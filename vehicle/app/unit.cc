@@ -618,11 +618,19 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     }
     const int64_t end_mono_ms = options.duration_ms > 0 ? MonotonicNowMs() + options.duration_ms : INT64_MAX;
     int64_t next_status_ms = 0;
+    // Health to the log (the journal in a car) once a minute: what a
+    // maintainer reads first when an officer reports "it missed one".
+    constexpr int64_t kHealthLogIntervalMs = 60'000;
+    int64_t next_health_ms = MonotonicNowMs() + kHealthLogIntervalMs;
     while (!stop && MonotonicNowMs() < end_mono_ms) {
       const int64_t now_mono = MonotonicNowMs();
       if (now_mono >= next_status_ms) {
         if (hmi) hmi->PostStatus(BuildStatus());
         next_status_ms = now_mono + 250;
+      }
+      if (now_mono >= next_health_ms) {
+        LogHealth();
+        next_health_ms = now_mono + kHealthLogIntervalMs;
       }
       if (hmi) {
         std::vector<int64_t> drawing;
@@ -643,6 +651,19 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     }
     Shutdown();
     return Status::Ok();
+  }
+
+  void LogHealth() const {
+    const UnitSummary u = MakeSummary();
+    const SourceHealth cam = capture->stats().source;
+    std::string sync_text = "off";
+    if (sync_client) sync_text = sync::DescribeSyncState(sync_client->state());
+    spdlog::info(
+        "health: frames in {} processed {} dropped {} queued {}; reads {}; hits high {} medium {} low {}; "
+        "store queue {}; read latency p50 {:.0f} ms p95 {:.0f} ms; camera {}; gps {}; sync {}",
+        u.frames_in, u.frames_processed, u.frames_dropped, u.frame_queue_depth, u.reads, u.hits_high, u.hits_medium,
+        u.hits_low, u.store_queue_depth, u.read_latency_p50_ms, u.read_latency_p95_ms, SourceStateName(cam.state),
+        GpsStateName(gps->status().state), sync_text);
   }
 
   UnitSummary MakeSummary() const {
