@@ -21,6 +21,8 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev xvfb
+  # fonts the character classifier is trained from (tests/recognition/train_chars.cc)
+  fonts-dejavu-extra fonts-liberation fonts-freefont-ttf fonts-roboto-unhinted
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -15,6 +16,8 @@
 #include "vehicle/plate_reader.h"
 
 namespace anpr {
+
+class CharClassifier;
 
 struct RecognizerOptions {
   Region region = Region::kGb;
@@ -32,6 +35,12 @@ struct RecognizerOptions {
   std::vector<int> read_char_heights_px = {32};
   // Keep the rectified plate image in each observation.
   bool keep_patch = true;
+  // Read each character blob with the project's own character classifier
+  // (vehicle/char_classifier.h) too, as a second opinion beside Tesseract.
+  // Without its model file the recognizer reads with Tesseract alone.
+  bool use_char_classifier = true;
+  // The classifier's model; empty: DefaultCharModelPath().
+  std::string char_model_path;
 };
 
 // Owns one detector and one Tesseract engine. Not thread-safe: use one
@@ -39,6 +48,7 @@ struct RecognizerOptions {
 class Recognizer {
  public:
   static Result<std::unique_ptr<Recognizer>> Create(const RecognizerOptions& options = {});
+  ~Recognizer();
 
   // The plates in `frame` (BGR or grey), best confidence first. Each has its
   // text after syntax fixes, per-character choices, candidates, box and
@@ -59,7 +69,18 @@ class Recognizer {
   RecognizerOptions options_;
   PlateDetector detector_;
   std::unique_ptr<PlateReader> reader_;
+  std::unique_ptr<CharClassifier> classifier_;  // null: Tesseract alone
 };
+
+// Merges Tesseract's characters of one line (`tess`, with their `boxes`)
+// with the classifier's reading of each kept blob (`blob_reads`, one per
+// blob in `blobs`, empty for blobs too wide for one character): per blob
+// with one Tesseract character the two opinions are weighed; a blob
+// Tesseract read as several characters or missed is the classifier's when
+// it is sure. Left to right.
+std::vector<CharChoice> FuseWithClassifier(const std::vector<CharChoice>& tess, const std::vector<cv::Rect>& boxes,
+                                           const std::vector<cv::Rect>& blobs,
+                                           const std::vector<std::vector<std::pair<char, float>>>& blob_reads);
 
 // Whole-reading alternatives from per-character choices: the fitted text
 // first, then single-character substitutions, best first, at most `max`.

@@ -1,7 +1,8 @@
 // Recognition accuracy: the committed synthetic fixtures, leading-W UK plates
-// (a letter that used to be blanked as a coloured blob), the eu-dev photos
-// when the shared data folder is there, and a synthetic drive-by through
-// Recognizer + PlateTracker. Thresholds sit a little below the figures
+// (a letter that used to be blanked as a coloured blob), the character
+// classifier (its model loads and reads; its fusion with Tesseract), the
+// eu-dev photos when the shared data folder is there, and a synthetic
+// drive-by through Recognizer + PlateTracker. Thresholds sit a little below the figures
 // measured in a Release build, so a regression fails and noise does not.
 #include <gtest/gtest.h>
 
@@ -17,7 +18,10 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <opencv2/imgproc.hpp>
+
 #include "capture/synth.h"
+#include "vehicle/char_classifier.h"
 #include "vehicle/plate_tracker.h"
 #include "vehicle/recognizer.h"
 #include "vehicle/vrm.h"
@@ -125,8 +129,8 @@ TEST(RecognitionFixtures, SyntheticPlatesReadExactly) {
   ASSERT_TRUE(rec);
   Tally t = ReadAll(*rec, samples);
   std::cout << "fixtures: " << t.exact << "/" << t.n << " exact, " << t.detected << " found\n";
-  // Measured (Release): 28 of 33 plates exact, 33 of 33 found.
-  EXPECT_GE(t.exact, t.n * 78 / 100) << t.exact << " of " << t.n << " exact; misses:\n" << Join(t.misses);
+  // Measured (Release): 30 of 33 plates exact, 33 of 33 found.
+  EXPECT_GE(t.exact, t.n * 86 / 100) << t.exact << " of " << t.n << " exact; misses:\n" << Join(t.misses);
   EXPECT_GE(t.detected, t.n * 95 / 100) << t.detected << " of " << t.n << " found";
 }
 
@@ -159,6 +163,59 @@ TEST(RecognitionFixtures, LeadingWIsRead) {
   EXPECT_GE(exact, total - 1) << log;
 }
 
+// The committed character model loads and reads the characters of a
+// synthetic plate face-on, one blob at a time, drawn small and rescaled to
+// the 32 px the recognizer reads at (as PrepareLineForOcr does).
+TEST(CharClassifier, ReadsSyntheticPlateCharacters) {
+  auto classifier = CharClassifier::Load(DefaultCharModelPath());
+  ASSERT_TRUE(classifier.ok()) << classifier.status().ToString();
+  for (int px : {14, 24, 36}) {
+    cv::Mat plate = synth::RenderPlate({"WX19 KPM", synth::PlateStyle::kUkFront}, px), grey, bin, labels, stats, c;
+    cv::cvtColor(plate, grey, cv::COLOR_BGR2GRAY);
+    cv::resize(grey, grey, cv::Size(), 32.0 / px, 32.0 / px, cv::INTER_CUBIC);
+    cv::threshold(grey, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    int n = cv::connectedComponentsWithStats(bin, labels, stats, c, 8, CV_32S);
+    std::vector<cv::Rect> boxes;
+    for (int i = 1; i < n; ++i) {
+      cv::Rect r(stats.at<int>(i, 0), stats.at<int>(i, 1), stats.at<int>(i, 2), stats.at<int>(i, 3));
+      if (r.height >= 26 && r.height <= 38) boxes.push_back(r);
+    }
+    std::sort(boxes.begin(), boxes.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.x < b.x; });
+    std::string read;
+    for (const cv::Rect& r : boxes) {
+      cv::Rect m = cv::Rect(r.x - 1, r.y - 1, r.width + 2, r.height + 2) & cv::Rect(0, 0, grey.cols, grey.rows);
+      read += classifier.value()->Classify(grey(m)).front().first;
+    }
+    EXPECT_EQ(read, "WX19KPM") << "characters " << px << " px tall";
+  }
+}
+
+// Where Tesseract and the classifier meet: one Tesseract character per blob
+// is weighed with the classifier; a blob Tesseract missed, or read as two,
+// is the classifier's when it is sure, and stays Tesseract's when not.
+TEST(CharClassifier, FusesWithTesseract) {
+  auto choice = [](char c, float conf) { CharChoice x; x.best = c; x.confidence = conf; return x; };
+  using Read = std::vector<std::pair<char, float>>;
+  const std::vector<cv::Rect> blobs = {{10, 5, 20, 32}, {40, 5, 20, 32}, {70, 5, 20, 32}, {100, 5, 70, 32}};
+  // Blob 0: Tesseract "5" unsure, classifier "9" sure -> "9". Blob 1: missed
+  // by Tesseract, classifier sure "K". Blob 2: Tesseract read two characters
+  // on one narrow blob, classifier unsure -> both kept. Blob 3: two
+  // touching characters, too wide for the classifier -> Tesseract's.
+  std::vector<CharChoice> tess = {choice('5', 40), choice('A', 80), choice('B', 80), choice('C', 90), choice('D', 90)};
+  std::vector<cv::Rect> boxes = {{11, 5, 18, 32}, {70, 5, 10, 32}, {80, 5, 10, 32}, {100, 5, 35, 32}, {135, 5, 35, 32}};
+  std::vector<Read> reads = {{{'9', 0.95f}, {'5', 0.05f}}, {{'K', 0.9f}, {'X', 0.1f}}, {{'H', 0.5f}, {'#', 0.5f}}, {}};
+  std::vector<CharChoice> out = FuseWithClassifier(tess, boxes, blobs, reads);
+  std::string text;
+  for (const CharChoice& c : out) text += c.best;
+  EXPECT_EQ(text, "9KABCD");
+  // A blob the classifier calls "not a character" is not added.
+  reads[1] = {{'#', 0.95f}, {'K', 0.05f}};
+  out = FuseWithClassifier(tess, boxes, blobs, reads);
+  text.clear();
+  for (const CharChoice& c : out) text += c.best;
+  EXPECT_EQ(text, "9ABCD");
+}
+
 TEST(RecognitionEuDev, Accuracy) {
   const fs::path dir = fs::path(ANPR_SHARED_DIR) / "datasets/eu-dev";
   if (!fs::is_directory(dir)) {
@@ -170,9 +227,9 @@ TEST(RecognitionEuDev, Accuracy) {
   ASSERT_TRUE(rec);
   Tally t = ReadAll(*rec, samples);
   std::cout << "eu-dev: " << t.exact_o0 << "/" << t.n << " exact (O=0), " << t.exact << " strict, " << t.detected << " found\n";
-  // Measured (Release): 42 of 57 exact with O/0 as one (73.7%), 53 of 57
+  // Measured (Release): 45 of 57 exact with O/0 as one (78.9%), 53 of 57
   // found (93.0%).
-  EXPECT_GE(t.exact_o0, t.n * 70 / 100) << t.exact_o0 << " of " << t.n << " exact (O=0); misses:\n"
+  EXPECT_GE(t.exact_o0, t.n * 75 / 100) << t.exact_o0 << " of " << t.n << " exact (O=0); misses:\n"
                                         << Join(t.misses);
   EXPECT_GE(t.detected, t.n * 89 / 100) << t.detected << " of " << t.n << " found";
 }

@@ -8,6 +8,9 @@
 #include <opencv2/imgproc.hpp>
 #include <cstdlib>
 
+#include <spdlog/spdlog.h>
+
+#include "vehicle/char_classifier.h"
 #include "vehicle/plate_syntax.h"
 
 namespace anpr {
@@ -21,7 +24,77 @@ constexpr double kColouredBlob = 30;
 // a longer reading is other text (a sign, a van's livery).
 constexpr size_t kMaxPlateChars = 10;
 
+// The weight of Tesseract's opinion against the classifier's (0-1) where
+// both read one blob, and how sure the classifier must be to read a blob on
+// its own (one Tesseract missed, or read as several characters).
+constexpr double kTesseractWeight = 0.5;
+constexpr double kClassifierSure = 0.8;
+
+// A blob at most this many character heights wide is one character.
+constexpr float kSingleCharWidth = 1.3f;
+
+CharChoice FromClassifier(const std::vector<std::pair<char, float>>& read) {
+  CharChoice c;
+  c.best = read[0].first;
+  c.confidence = 100 * read[0].second;
+  for (size_t i = 1; i < read.size() && c.alternatives.size() < 4; ++i) {
+    if (read[i].first != kNotAChar && read[i].second >= 0.01f) c.alternatives.emplace_back(read[i].first, 100 * read[i].second);
+  }
+  return c;
+}
+
+CharChoice Fuse(const CharChoice& t, const std::vector<std::pair<char, float>>& read) {
+  std::map<char, double> score;
+  score[t.best] += kTesseractWeight * t.confidence / 100;
+  for (const auto& [c, conf] : t.alternatives) score[c] += kTesseractWeight * conf / 100;
+  for (const auto& [c, p] : read) {
+    if (c != kNotAChar) score[c] += (1 - kTesseractWeight) * p;
+  }
+  std::vector<std::pair<char, float>> ranked;
+  for (const auto& [c, v] : score) ranked.emplace_back(c, float(std::min(100.0, 100 * v)));
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (ranked.empty()) return t;
+  CharChoice out;
+  out.best = ranked[0].first;
+  out.confidence = ranked[0].second;
+  for (size_t i = 1; i < ranked.size() && out.alternatives.size() < 4; ++i) {
+    if (ranked[i].second >= 1) out.alternatives.push_back(ranked[i]);
+  }
+  return out;
+}
+
 }  // namespace
+
+std::vector<CharChoice> FuseWithClassifier(const std::vector<CharChoice>& tess, const std::vector<cv::Rect>& boxes,
+                                           const std::vector<cv::Rect>& blobs,
+                                           const std::vector<std::vector<std::pair<char, float>>>& blob_reads) {
+  if (blobs.empty() || blob_reads.size() != blobs.size() || boxes.size() != tess.size()) return tess;
+  // Each Tesseract character to the blob it overlaps most.
+  std::vector<std::vector<size_t>> on(blobs.size());
+  for (size_t i = 0; i < tess.size(); ++i) {
+    int best = -1, best_overlap = 0;
+    for (size_t j = 0; j < blobs.size(); ++j) {
+      int overlap = std::min(blobs[j].x + blobs[j].width, boxes[i].x + boxes[i].width) - std::max(blobs[j].x, boxes[i].x);
+      if (overlap > best_overlap) { best_overlap = overlap; best = int(j); }
+    }
+    if (best < 0) return tess;  // a character off every blob: leave the reading alone
+    on[size_t(best)].push_back(i);
+  }
+  std::vector<CharChoice> out;
+  for (size_t j = 0; j < blobs.size(); ++j) {
+    const auto& read = blob_reads[j];
+    const std::vector<size_t>& t = on[j];
+    bool sure = !read.empty() && read[0].first != kNotAChar && read[0].second >= kClassifierSure;
+    if (read.empty() || (t.size() > 1 && !sure)) {
+      for (size_t i : t) out.push_back(tess[i]);
+    } else if (t.size() == 1) {
+      out.push_back(Fuse(tess[t[0]], read));
+    } else if (sure) {
+      out.push_back(FromClassifier(read));
+    }
+  }
+  return out;
+}
 
 cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const TextLine& line,
                           int char_px, std::vector<cv::Rect>* char_boxes) {
@@ -309,10 +382,22 @@ std::vector<PlateCandidate> MakeCandidates(const std::vector<CharChoice>& chars,
 Recognizer::Recognizer(const RecognizerOptions& options, std::unique_ptr<PlateReader> reader)
     : options_(options), detector_(options.detector), reader_(std::move(reader)) {}
 
+Recognizer::~Recognizer() = default;
+
 Result<std::unique_ptr<Recognizer>> Recognizer::Create(const RecognizerOptions& options) {
   auto reader = PlateReader::Create(options.reader);
   if (!reader.ok()) return reader.status();
-  return std::unique_ptr<Recognizer>(new Recognizer(options, std::move(reader.value())));
+  std::unique_ptr<Recognizer> rec(new Recognizer(options, std::move(reader.value())));
+  if (options.use_char_classifier) {
+    std::string path = options.char_model_path.empty() ? DefaultCharModelPath() : options.char_model_path;
+    auto classifier = CharClassifier::Load(path);
+    if (classifier.ok()) {
+      rec->classifier_ = std::move(classifier.value());
+    } else {
+      spdlog::warn("recognizer: {}; reading with Tesseract alone", classifier.status().message());
+    }
+  }
+  return rec;
 }
 
 std::vector<CharChoice> Recognizer::ReadLines(const cv::Mat& frame, const cv::Mat& grey,
@@ -326,6 +411,8 @@ std::vector<CharChoice> Recognizer::ReadLines(const cv::Mat& frame, const cv::Ma
     // Keep only characters Tesseract placed on a character-like blob: what
     // it reads into the margin or between blobs is a border, band or seal.
     // (LSTM boxes are loose, so half an overlap is enough.)
+    std::vector<CharChoice> kept;
+    std::vector<cv::Rect> kept_boxes;
     for (size_t i = 0; i < part.size(); ++i) {
       bool on_blob = blobs.empty();
       if (i < boxes.size()) {
@@ -334,8 +421,23 @@ std::vector<CharChoice> Recognizer::ReadLines(const cv::Mat& frame, const cv::Ma
           if (overlap >= std::min(b.width, boxes[i].width) / 2) { on_blob = true; break; }
         }
       }
-      if (on_blob) chars.push_back(std::move(part[i]));
+      if (on_blob) {
+        kept.push_back(std::move(part[i]));
+        if (i < boxes.size()) kept_boxes.push_back(boxes[i]);
+      }
     }
+    if (classifier_ && !blobs.empty()) {
+      // The classifier's reading of every blob one character wide.
+      std::vector<std::vector<std::pair<char, float>>> reads(blobs.size());
+      const cv::Rect all(0, 0, cut.cols, cut.rows);
+      for (size_t j = 0; j < blobs.size(); ++j) {
+        if (float(blobs[j].width) > kSingleCharWidth * float(char_px)) continue;
+        cv::Rect r = cv::Rect(blobs[j].x - 1, blobs[j].y - 1, blobs[j].width + 2, blobs[j].height + 2) & all;
+        if (r.area() > 0) reads[j] = classifier_->Classify(cut(r));
+      }
+      kept = FuseWithClassifier(kept, kept_boxes, blobs, reads);
+    }
+    for (CharChoice& c : kept) chars.push_back(std::move(c));
   }
   return chars;
 }
