@@ -42,7 +42,8 @@ Hit DemoHit(const Read& read, Priority p, MatchKind match = MatchKind::kExact);
 
 // Names of the ready-made states: login, locked-hit, live, hit-high,
 // hit-medium, hit-low, hit-reason, driving-hit, driving, reads, check,
-// settings, status-fault; each also with a "night-" prefix.
+// wanted (the "new wanted" entry step, filled in), settings, status-fault;
+// each also with a "night-" prefix.
 std::vector<std::string> DemoScreenNames();
 // A model of `width_px` x `height_px` put into the named state at `now_utc_ms`.
 // `actions` and `sound` (may be null) must outlive it.

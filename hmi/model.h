@@ -6,7 +6,9 @@
 // (camera view with plate boxes and the latest reads), Hit (full-screen alert
 // with outcome buttons; modal until answered; waiting hits queue highest
 // priority first), Reads (the shift's reads, dragged by finger), Check (type a
-// VRM, see hotlist entries), Settings. The status bar is on every screen.
+// VRM, see hotlist entries; ADD WANTED enters the typed VRM as the officer's
+// own "new wanted" plate: priority, reason and 1 / 7 / 30 / 100 days, then
+// SAVE), Settings. The status bar is on every screen.
 // Driving mode (GPS speed above the threshold): hits show only priority
 // symbol and colour, VRM and make / model / colour; other screens are hidden
 // and typing is disabled until the car is stationary.
@@ -16,6 +18,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,6 +105,14 @@ class HmiModel {
   const std::string& check_text() const { return check_text_; }
   const std::vector<Hit>& check_results() const { return check_results_; }
   int reads_scroll_px() const { return reads_scroll_px_; }
+  // The "new wanted" entry step of the Check screen (opened by check.wanted).
+  bool entering_wanted() const { return wanted_.open; }
+  const std::string& wanted_vrm() const { return wanted_.vrm; }
+  const std::optional<Priority>& wanted_priority() const { return wanted_.priority; }
+  const std::string& wanted_reason() const { return wanted_.reason; }
+  int wanted_days() const { return wanted_.days; }
+  // "Wanted entered: AB12CDE, high, 7 days" after a saved entry; else empty.
+  const std::string& check_notice() const { return check_notice_; }
   size_t read_count() const { return reads_.size(); }
 
   // Shows a screen directly (screenshots, tests); ignored while logged out
@@ -141,6 +152,8 @@ class HmiModel {
   void BuildDriving(Scene* s) const;
   void BuildReads(Scene* s) const;
   void BuildCheck(Scene* s) const;
+  void BuildWantedEntry(Scene* s) const;
+  void BuildCheckKeyboard(Scene* s) const;
   void BuildSettings(Scene* s) const;
   void AddPlateText(Scene* s, Rect r, const std::string& vrm, int font_px, const std::string& id) const;
   void AddButton(Scene* s, Rect r, const std::string& label, const std::string& action,
@@ -154,6 +167,9 @@ class HmiModel {
   void TryLogin();
   void SettingsChanged();
   void Navigate(Screen s);
+  void RunCheck(const std::string& vrm);
+  void ActivateWanted(const std::string& action);
+  void SaveWanted();
 
   HmiConfig config_;
   HmiActions* actions_;
@@ -183,6 +199,18 @@ class HmiModel {
   std::string check_text_;
   std::vector<Hit> check_results_;
   bool check_done_ = false;
+  std::string check_notice_;  // confirmation of a saved wanted entry
+
+  // The "new wanted" entry step; kept while the officer answers a hit,
+  // visits another screen or drives, dropped on CANCEL, SAVE ok and lock.
+  struct WantedEntry {
+    bool open = false;
+    std::string vrm;  // normalised, fixed when the step opens
+    std::optional<Priority> priority;  // none until picked (required)
+    std::string reason;  // typed: A-Z, 0-9, single spaces (required)
+    int days = 7;        // 1, 7, 30 or 100
+  };
+  WantedEntry wanted_;
 
   UnitStatus status_;
   bool have_status_ = false;

@@ -153,7 +153,7 @@ Hit DemoHit(const Read& read, Priority p, MatchKind match) {
 
 std::vector<std::string> DemoScreenNames() {
   std::vector<std::string> base = {"login", "locked-hit", "live", "hit-high", "hit-medium", "hit-low", "hit-reason",
-                                   "driving-hit", "driving", "reads", "check", "settings", "status-fault"};
+                                   "driving-hit", "driving", "reads", "check", "wanted", "settings", "status-fault"};
   std::vector<std::string> all = base;
   for (const auto& n : base) all.push_back("night-" + n);
   return all;
@@ -234,6 +234,17 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
     m->ShowScreen(Screen::kCheck);
     for (char c : std::string("AB12CDE")) m->Activate(std::string("check.key.") + c);
     m->Activate("check.go");
+  } else if (name == "wanted") {
+    // The entry step of a "new wanted" plate, filled in but not yet saved.
+    m->ShowScreen(Screen::kCheck);
+    for (char c : std::string("GU70HZE")) m->Activate(std::string("check.key.") + c);
+    m->Activate("check.go");
+    m->Activate("check.wanted");
+    m->Activate("wanted.priority.high");
+    for (char c : std::string("SEEN LEAVING BURGLARY")) {
+      m->Activate(c == ' ' ? std::string("wanted.space") : std::string("wanted.key.") + c);
+    }
+    m->Activate("wanted.days.7");
   } else if (name == "settings") {
     m->ShowScreen(Screen::kSettings);
   }

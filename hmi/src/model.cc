@@ -16,6 +16,15 @@ namespace {
 constexpr double kDesignW = 800, kDesignH = 480;
 constexpr int kDragSlopDesignPx = 12;  // finger jitter below this is still a tap
 constexpr size_t kMaxOfficerDigits = 10, kMaxPinDigits = 8, kMaxVrmChars = 10;
+constexpr size_t kMaxWantedReasonChars = 60;
+constexpr int kWantedDays[] = {1, 7, 30, 100};  // an officer's entry: at most 100 days
+
+std::string Upper(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::string DaysText(int days) { return std::to_string(days) + (days == 1 ? " day" : " days"); }
 
 std::shared_ptr<const cv::Mat> Decode(const std::vector<uint8_t>& jpeg, int max_width_px) {
   if (jpeg.empty()) return nullptr;
@@ -342,34 +351,35 @@ void HmiModel::Activate(const std::string& action) {
     if (ParseScreen(action.substr(4), &s) && s != Screen::kHit && s != Screen::kLogin) Navigate(s);
     return;
   }
+  if (starts("wanted.")) return ActivateWanted(action);
   if (starts("check.")) {
-    if (screen_ != Screen::kCheck || !TypingAllowed()) return;
+    // While the wanted entry step is open the keyboard types its reason.
+    if (screen_ != Screen::kCheck || !TypingAllowed() || wanted_.open) return;
     if (starts("check.key.")) {
       if (check_text_.size() < kMaxVrmChars) check_text_ += action.substr(10);
       check_done_ = false;
+      check_notice_.clear();
     } else if (action == "check.del") {
       if (!check_text_.empty()) check_text_.pop_back();
       check_done_ = false;
+      check_notice_.clear();
     } else if (action == "check.clear") {
       check_text_.clear();
       check_done_ = false;
       check_results_.clear();
+      check_notice_.clear();
       message_.clear();
     } else if (action == "check.go") {
+      check_notice_.clear();
+      RunCheck(NormaliseVrm(check_text_));
+    } else if (action == "check.wanted") {
       const std::string vrm = NormaliseVrm(check_text_);
-      check_results_.clear();
-      message_.clear();
       if (vrm.empty()) return;
-      Result<std::vector<Hit>> r = actions_->CheckVrm(vrm);
-      if (r.ok()) {
-        check_results_ = std::move(r.value());
-        std::stable_sort(check_results_.begin(), check_results_.end(), [](const Hit& a, const Hit& b) {
-          return static_cast<int>(a.priority) > static_cast<int>(b.priority);
-        });
-        check_done_ = true;
-      } else {
-        message_ = "Check failed: " + r.status().message();
-      }
+      wanted_ = WantedEntry{};
+      wanted_.open = true;
+      wanted_.vrm = vrm;
+      message_.clear();
+      check_notice_.clear();
     }
     return;
   }
@@ -384,6 +394,83 @@ void HmiModel::Activate(const std::string& action) {
     SettingsChanged();
     return;
   }
+}
+
+void HmiModel::RunCheck(const std::string& vrm) {
+  check_results_.clear();
+  check_done_ = false;
+  message_.clear();
+  if (vrm.empty()) return;
+  Result<std::vector<Hit>> r = actions_->CheckVrm(vrm);
+  if (r.ok()) {
+    check_results_ = std::move(r.value());
+    std::stable_sort(check_results_.begin(), check_results_.end(), [](const Hit& a, const Hit& b) {
+      return static_cast<int>(a.priority) > static_cast<int>(b.priority);
+    });
+    check_done_ = true;
+  } else {
+    message_ = "Check failed: " + r.status().message();
+  }
+}
+
+// The "new wanted" entry step of the Check screen. Only stationary (the
+// keyboard is typing) and only while the step is open on the Check screen.
+void HmiModel::ActivateWanted(const std::string& action) {
+  if (screen_ != Screen::kCheck || !TypingAllowed() || !wanted_.open) return;
+  auto starts = [&](const char* prefix) { return action.rfind(prefix, 0) == 0; };
+  std::string& reason = wanted_.reason;
+  if (starts("wanted.key.")) {
+    const std::string key = action.substr(11);
+    if (key.size() != 1 || !std::isalnum(static_cast<unsigned char>(key[0]))) return;
+    if (reason.size() < kMaxWantedReasonChars) reason += Upper(key);
+  } else if (action == "wanted.space") {
+    // No leading or double spaces: what is shown is what is stored.
+    if (!reason.empty() && reason.back() != ' ' && reason.size() < kMaxWantedReasonChars) reason += ' ';
+  } else if (action == "wanted.del") {
+    if (!reason.empty()) reason.pop_back();
+  } else if (action == "wanted.priority.high") {
+    wanted_.priority = Priority::kHigh;
+  } else if (action == "wanted.priority.medium") {
+    wanted_.priority = Priority::kMedium;
+  } else if (action == "wanted.priority.low") {
+    wanted_.priority = Priority::kLow;
+  } else if (starts("wanted.days.")) {
+    const std::string d = action.substr(12);
+    for (int days : kWantedDays)
+      if (d == std::to_string(days)) wanted_.days = days;
+  } else if (action == "wanted.save") {
+    return SaveWanted();
+  } else if (action == "wanted.cancel") {
+    wanted_ = WantedEntry{};
+  } else {
+    return;
+  }
+  message_.clear();
+}
+
+void HmiModel::SaveWanted() {
+  std::string reason = wanted_.reason;
+  while (!reason.empty() && reason.back() == ' ') reason.pop_back();
+  if (!wanted_.priority || reason.empty()) {
+    message_ = !wanted_.priority && reason.empty() ? "Pick a priority and type a reason"
+               : !wanted_.priority                ? "Pick a priority"
+                                                  : "Type a reason";
+    return;
+  }
+  const Status st = actions_->EnterWanted(wanted_.vrm, *wanted_.priority, reason, wanted_.days);
+  if (!st.ok()) {
+    // The entry stays as typed: the officer corrects it or tries again.
+    message_ = "Not entered: " + (st.message().empty() ? std::string("refused") : st.message());
+    return;
+  }
+  const std::string vrm = wanted_.vrm;
+  const Priority priority = *wanted_.priority;
+  const int days = wanted_.days;
+  wanted_ = WantedEntry{};
+  // Back to the plate's check result: it now hits, from the officer's entry.
+  check_text_ = vrm;
+  RunCheck(vrm);
+  check_notice_ = "Wanted entered: " + vrm + ", " + PriorityName(priority) + ", " + DaysText(days);
 }
 
 void HmiModel::ShowScreen(Screen s) {
@@ -403,6 +490,7 @@ void HmiModel::ShowScreen(Screen s) {
 void HmiModel::Navigate(Screen s) {
   screen_ = s;
   message_.clear();
+  check_notice_.clear();
   dirty_ = true;
 }
 
@@ -433,6 +521,8 @@ void HmiModel::Lock(bool idle) {
   check_text_.clear();
   check_results_.clear();
   check_done_ = false;
+  check_notice_.clear();
+  wanted_ = WantedEntry{};  // the next officer starts afresh
   message_ = idle ? "Locked after inactivity" : "";
   screen_ = Screen::kLogin;
   dirty_ = true;
@@ -1152,15 +1242,27 @@ void HmiModel::BuildReads(Scene* s) const {
 }
 
 void HmiModel::BuildCheck(Scene* s) const {
+  if (wanted_.open) {
+    BuildWantedEntry(s);
+    BuildCheckKeyboard(s);
+    return;
+  }
   const Theme& t = theme();
   const Rect c = ContentRect();
   const int gap = Px(6);
   int y = c.y + gap;
-  AddPlateText(s, {gap, y, Px(360), Px(60)}, check_text_.empty() ? " " : check_text_ + "_", Px(40), "check.field");
-  AddButton(s, {gap * 2 + Px(360), y, Px(150), Px(60)}, "CHECK", "check.go", TypingAllowed() && !check_text_.empty());
-  // Result summary to the right of the field.
+  const int field_w = Px(290), go_w = Px(130), wanted_w = Px(160);
+  AddPlateText(s, {gap, y, field_w, Px(60)}, check_text_.empty() ? " " : check_text_ + "_", Px(40), "check.field");
+  int x = gap * 2 + field_w;
+  AddButton(s, {x, y, go_w, Px(60)}, "CHECK", "check.go", TypingAllowed() && !check_text_.empty());
+  x += go_w + gap;
+  // The typed VRM as the officer's own "new wanted" plate, hits or not.
+  AddButton(s, {x, y, wanted_w, Px(60)}, "ADD WANTED", "check.wanted",
+            TypingAllowed() && !NormaliseVrm(check_text_).empty(), Px(20));
+  x += wanted_w + gap;
+  // Result summary to the right of the buttons.
   Element res;
-  res.rect = {gap * 3 + Px(510), y, c.w - Px(510) - gap * 4, Px(60)};
+  res.rect = {x, y, c.w - x - gap, Px(60)};
   res.font_px = Px(22);
   res.bold = true;
   res.id = "check.summary";
@@ -1182,11 +1284,24 @@ void HmiModel::BuildCheck(Scene* s) const {
 
   const int key_h = Px(50);
   const int kb_h = 4 * key_h + 3 * gap;
-  const int res_h = c.y + c.h - gap - kb_h - gap - y;
+  const int res_bottom = c.y + c.h - gap - kb_h - gap;
+  if (!check_notice_.empty()) {
+    Element n;  // the confirmation of a saved wanted entry, above its result
+    n.rect = {gap, y, c.w - 2 * gap, Px(30)};
+    n.fill = t.ok;
+    n.text = "\u2714 " + check_notice_;
+    n.text_colour = {255, 255, 255, 255};
+    n.font_px = Px(19);
+    n.bold = true;
+    n.align = Align::kLeft;
+    n.id = "check.notice";
+    s->elements.push_back(n);
+    y += Px(32);
+  }
   // Entries found, one line each, as many as fit.
   const int line_h = Px(38);
   int ry = y;
-  for (size_t i = 0; i < check_results_.size() && ry + line_h <= y + res_h; ++i, ry += line_h + Px(2)) {
+  for (size_t i = 0; i < check_results_.size() && ry + line_h <= res_bottom; ++i, ry += line_h + Px(2)) {
     const Hit& h = check_results_[i];
     Element e;
     e.rect = {gap, ry, c.w - 2 * gap, line_h};
@@ -1201,10 +1316,9 @@ void HmiModel::BuildCheck(Scene* s) const {
     s->elements.push_back(sym);
     Element txt;
     txt.rect = {gap + line_h + Px(4), ry, c.w - 2 * gap - line_h - Px(4), line_h};
-    std::string pname = PriorityName(h.priority);
-    for (char& ch : pname) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    txt.text = pname + " | " + Spaced(h.entry_vrm) + " " + MatchKindName(h.match) + " | " + h.list_name + ": " +
-               h.reason + (h.warning_markers.empty() ? "" : " | \u26A0 " + h.warning_markers);
+    txt.text = Upper(PriorityName(h.priority)) + " | " + Spaced(h.entry_vrm) + " " + MatchKindName(h.match) +
+               " | " + h.list_name + ": " + h.reason +
+               (h.warning_markers.empty() ? "" : " | \u26A0 " + h.warning_markers);
     txt.text_colour = PriorityTextColour(t, h.priority);
     txt.font_px = Px(19);
     txt.bold = true;
@@ -1212,21 +1326,129 @@ void HmiModel::BuildCheck(Scene* s) const {
     txt.id = "check.result";
     s->elements.push_back(txt);
   }
+  BuildCheckKeyboard(s);
+}
 
-  // Keyboard: digits, then QWERTY rows; DEL and CLEAR on the last row.
+// The entry step of a "new wanted" plate, above the same keyboard: the VRM,
+// the reason as typed, SAVE / CANCEL; then priority (none preselected) and
+// validity; then what is missing or what went wrong.
+void HmiModel::BuildWantedEntry(Scene* s) const {
+  const Theme& t = theme();
+  const Rect c = ContentRect();
+  const int gap = Px(6);
+  const bool on = TypingAllowed();
+  int y = c.y + gap;
+
+  const int row1_h = Px(56), plate_w = Px(170), button_w = Px(116);
+  AddPlateText(s, {gap, y, plate_w, row1_h}, wanted_.vrm, Px(30), "wanted.vrm");
+  const int rx = gap * 2 + plate_w;
+  const int save_x = c.w - 2 * (button_w + gap);
+  Element r;
+  r.rect = {rx, y, save_x - gap - rx, row1_h};
+  r.fill = t.panel;
+  r.border = t.accent;  // the field the keyboard types into
+  r.border_px = Px(3);
+  r.bold = true;
+  r.align = Align::kLeft;
+  r.id = "wanted.reason";
+  if (wanted_.reason.empty()) {
+    r.text = "Reason (required)";
+    r.text_colour = t.muted_text;
+    r.font_px = Px(20);
+  } else {
+    r.text = wanted_.reason + "_";
+    r.text_colour = t.text;
+    // Short reasons on one line; longer ones wrap onto two, all of it shown.
+    r.font_px = wanted_.reason.size() < 26 ? Px(20) : Px(16);
+    r.wrap = wanted_.reason.size() >= 26;
+  }
+  s->elements.push_back(r);
+  AddButton(s, {save_x, y, button_w, row1_h}, "SAVE", "wanted.save", on);
+  AddButton(s, {save_x + button_w + gap, y, button_w, row1_h}, "CANCEL", "wanted.cancel", on);
+  y += row1_h + gap;
+
+  // Priority, a space, then validity: seven buttons on one row.
+  const int row2_h = Px(50), group_gap = Px(16);
+  const int bw = (c.w - 8 * gap - group_gap) / 7;
+  int x = gap;
+  const std::pair<Priority, const char*> priorities[] = {
+      {Priority::kHigh, "wanted.priority.high"}, {Priority::kMedium, "wanted.priority.medium"},
+      {Priority::kLow, "wanted.priority.low"}};
+  for (const auto& [p, action] : priorities) {
+    const bool picked = wanted_.priority == p;
+    // Picked: a tick and a frame as well as the priority colour.
+    AddButton(s, {x, y, bw, row2_h}, (picked ? "\u2714 " : "") + Upper(PriorityName(p)), action, on, Px(19));
+    if (picked) {
+      Element& b = s->elements.back();
+      b.fill = PriorityColour(t, p);
+      b.text_colour = PriorityTextColour(t, p);
+      b.border = t.text;
+      b.border_px = Px(3);
+    }
+    x += bw + gap;
+  }
+  x += group_gap;
+  for (int days : kWantedDays) {
+    const bool picked = wanted_.days == days;
+    AddButton(s, {x, y, bw, row2_h}, (picked ? "\u2714 " : "") + Upper(DaysText(days)),
+              "wanted.days." + std::to_string(days), on, Px(19));
+    if (picked) {
+      Element& b = s->elements.back();
+      b.fill = t.accent;
+      b.text_colour = {255, 255, 255, 255};
+      b.border = t.text;
+      b.border_px = Px(3);
+    }
+    x += bw + gap;
+  }
+  y += row2_h + gap;
+
+  // The line above the keyboard (rounding at other sizes may leave less room).
+  const int kb_top = c.y + c.h - gap - (4 * Px(50) + 3 * gap);
+  Element m;
+  m.rect = {gap, y, c.w - 2 * gap, std::min(Px(24), kb_top - Px(3) - y)};
+  m.font_px = Px(17);
+  m.bold = true;
+  m.align = Align::kLeft;
+  m.id = "wanted.message";
+  if (!message_.empty()) {
+    m.fill = t.fault;
+    m.text = message_;
+    m.text_colour = {255, 255, 255, 255};
+  } else {
+    m.text = "New wanted " + Spaced(wanted_.vrm) + ": priority, reason and days, then SAVE";
+    m.text_colour = t.muted_text;
+  }
+  s->elements.push_back(m);
+}
+
+// Digits, then QWERTY rows. The last row ends in DEL and CLEAR for the VRM,
+// or SPACE and DEL while the keyboard types a wanted entry's reason.
+void HmiModel::BuildCheckKeyboard(Scene* s) const {
+  const Rect c = ContentRect();
+  const int gap = Px(6);
+  const std::string prefix = wanted_.open ? "wanted." : "check.";
+  const int key_h = Px(50);
+  const int kb_h = 4 * key_h + 3 * gap;
   const std::vector<std::string> rows = {"1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"};
   const int kw = (c.w - 11 * gap) / 10;
   int ky = c.y + c.h - gap - kb_h;
   for (size_t r = 0; r < rows.size(); ++r) {
     int kx = gap + (r == 2 ? kw / 2 : 0);
     for (char ch : rows[r]) {
-      AddButton(s, {kx, ky, kw, key_h}, std::string(1, ch), std::string("check.key.") + ch, TypingAllowed(), Px(26));
+      AddButton(s, {kx, ky, kw, key_h}, std::string(1, ch), prefix + "key." + ch, TypingAllowed(), Px(26));
       kx += kw + gap;
     }
     if (r == 3) {
-      AddButton(s, {kx, ky, kw + kw / 2, key_h}, "DEL", "check.del", TypingAllowed());
-      kx += kw + kw / 2 + gap;
-      AddButton(s, {kx, ky, c.w - gap - kx, key_h}, "CLEAR", "check.clear", TypingAllowed());
+      if (wanted_.open) {
+        AddButton(s, {kx, ky, kw + kw / 2, key_h}, "SPACE", "wanted.space", TypingAllowed(), Px(20));
+        kx += kw + kw / 2 + gap;
+        AddButton(s, {kx, ky, c.w - gap - kx, key_h}, "DEL", "wanted.del", TypingAllowed());
+      } else {
+        AddButton(s, {kx, ky, kw + kw / 2, key_h}, "DEL", "check.del", TypingAllowed());
+        kx += kw + kw / 2 + gap;
+        AddButton(s, {kx, ky, c.w - gap - kx, key_h}, "CLEAR", "check.clear", TypingAllowed());
+      }
     }
     ky += key_h + gap;
   }

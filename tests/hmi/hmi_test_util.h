@@ -59,7 +59,11 @@ class FakeActions : public HmiActions {
     int valid_days;
   };
   std::vector<Wanted> wanted;
+  bool fail_wanted = false;  // EnterWanted refuses (as a store failure would); nothing recorded
+  int wanted_calls = 0;      // every call, refused or not
   Status EnterWanted(const std::string& vrm, Priority p, const std::string& reason, int valid_days) override {
+    ++wanted_calls;
+    if (fail_wanted) return IoError("store unavailable");
     if (reason.empty()) return InvalidArgument("a reason is required");
     if (valid_days < 1 || valid_days > 100) return InvalidArgument("valid for 1 to 100 days");
     wanted.push_back({vrm, p, reason, valid_days});

@@ -204,6 +204,15 @@ TEST_P(Screenshots, EveryScreenAtBothSizes) {
       if (base == "check") {
         EXPECT_GT(TextMatch(*view, shot, *scene.FindId("check.summary")), 0.8);
       }
+      if (base == "wanted") {  // the filled-in entry step: plate, reason as typed, picks
+        EXPECT_GT(TextMatch(*view, shot, *scene.FindId("wanted.vrm")), 0.9);
+        EXPECT_GT(TextMatch(*view, shot, *scene.FindId("wanted.reason")), 0.8);
+        Element hint = *scene.FindId("wanted.message");  // drawn on the background
+        if (hint.fill.a == 0) hint.fill = scene.background;
+        EXPECT_GT(TextMatch(*view, shot, hint), 0.8);
+        EXPECT_EQ(scene.FindAction("wanted.priority.high")->fill, t.high);
+        EXPECT_GT(TextMatch(*view, shot, *scene.FindAction("wanted.days.7")), 0.8);
+      }
       if (night) {
         cv::Scalar mean = cv::mean(shot);
         if (base != "driving-hit" && base != "live" && base != "status-fault" && base.rfind("hit-", 0) != 0) {
@@ -297,6 +306,43 @@ TEST_F(ViewTest, FingerAndMouseWalkLoginHitsOutcomesCheckAndDriving) {
   quit.type = SDL_QUIT;
   SDL_PushEvent(&quit);
   EXPECT_FALSE(view->PumpEvents(&m));
+}
+
+// The officer's "new wanted" entry by finger through SDL's queue, at the
+// larger size; the confirmation and the new hit are drawn legibly.
+TEST_F(ViewTest, WantedEntryByFinger) {
+  auto view = Open(1280, 800);
+  ASSERT_NE(view, nullptr);
+  FakeActions actions;
+  HmiConfig cfg;
+  cfg.width_px = 1280;
+  cfg.height_px = 800;
+  HmiModel m(cfg, &actions, nullptr);
+  m.Tick(kT0);
+  for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
+                        "login.key.6", "login.key.7", "login.key.8", "login.ok"})
+    m.Activate(a);
+  ASSERT_TRUE(m.logged_in());
+  TapVia(*view, m, "nav.check", true);
+  for (char c : std::string("AB12CDE")) TapVia(*view, m, std::string("check.key.") + c, true);
+  TapVia(*view, m, "check.wanted", true);
+  TapVia(*view, m, "wanted.priority.high", true);
+  for (char c : std::string("ARMED ROBBERY"))
+    TapVia(*view, m, c == ' ' ? std::string("wanted.space") : std::string("wanted.key.") + c, true);
+  TapVia(*view, m, "wanted.save", true);
+  ASSERT_EQ(actions.wanted.size(), 1u);
+  EXPECT_EQ(actions.wanted[0].reason, "ARMED ROBBERY");
+  EXPECT_EQ(actions.wanted[0].valid_days, 7);
+  const Scene s = m.BuildScene();
+  view->Draw(s);
+  const cv::Mat shot = view->ReadPixels();
+  view->Present();
+  ASSERT_TRUE(cv::imwrite((ShotDir() / "wanted-saved-1280x800.png").string(), shot));
+  ASSERT_NE(s.FindId("check.notice"), nullptr);
+  EXPECT_EQ(s.FindId("check.notice")->text, "\u2714 Wanted entered: AB12CDE, high, 7 days");
+  EXPECT_GT(TextMatch(*view, shot, *s.FindId("check.notice")), 0.8);
+  EXPECT_GT(TextMatch(*view, shot, *s.FindId("check.result")), 0.8);
+  EXPECT_GT(ColourFraction(shot, DayTheme().high), 0.02) << "the new entry in its priority colour";
 }
 
 TEST_F(ViewTest, MouseEventsSynthesisedFromTouchAreNotCountedTwice) {
