@@ -87,6 +87,11 @@ struct UnitStatus {
 
   bool hotlist_ok = true;
   int64_t hotlist_updated_utc_ms = 0;  // 0 = no hotlist loaded
+
+  // The unit's figures for a maintainer (frames in / read / dropped, queue
+  // depths, read latency, sync progress), one short line each; the Settings
+  // screen shows the first two.
+  std::vector<std::string> health_lines;
 };
 
 }  // namespace anpr::hmi

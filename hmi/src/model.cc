@@ -1503,6 +1503,22 @@ void HmiModel::BuildSettings(Scene* s) const {
   high.bold = true;
   high.id = "settings.high";
   s->elements.push_back(high);
+  y += row_h;
+  // The unit's figures, small, under the settings: what a maintainer asks
+  // for first ("frames dropped?", "is it syncing?").
+  const int line_h = Px(22);
+  for (size_t i = 0; i < status_.health_lines.size() && i < 2; ++i) {
+    if (y + line_h > c.y + c.h) break;
+    Element e;
+    e.rect = {Px(24), y, width_px_ - Px(48), line_h};
+    e.text = status_.health_lines[i];
+    e.text_colour = t.muted_text;
+    e.font_px = Px(15);
+    e.align = Align::kLeft;
+    e.id = "settings.health." + std::to_string(i);
+    s->elements.push_back(e);
+    y += line_h;
+  }
 }
 
 }  // namespace anpr::hmi

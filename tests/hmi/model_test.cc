@@ -616,6 +616,23 @@ TEST_F(ModelTest, ReadsScrollByFingerDragAndATapIsNotADrag) {
   EXPECT_EQ(model.screen(), Screen::kReads) << "a drag is not a tap on the nav bar";
 }
 
+TEST_F(ModelTest, SettingsShowTheUnitsHealthFigures) {
+  LogIn(model);
+  UnitStatus st;
+  st.gps_fix = FixMode::k3D;
+  st.health_lines = {"Frames 900 in, 880 read, 20 dropped; queue 0; store queue 0",
+                     "Reads 41, hits 1/0/2; read latency p50 60 ms, p95 90 ms; sync idle"};
+  model.SetStatus(st);
+  Tap(model, "nav.settings");
+  const Scene s = model.BuildScene();
+  ASSERT_NE(s.FindId("settings.health.0"), nullptr);
+  EXPECT_EQ(s.FindId("settings.health.0")->text, st.health_lines[0]);
+  EXPECT_EQ(s.FindId("settings.health.1")->text, st.health_lines[1]);
+  // Inside the content area, clear of the navigation bar.
+  EXPECT_LE(s.FindId("settings.health.1")->rect.y + s.FindId("settings.health.1")->rect.h,
+            s.FindId("nav.settings")->rect.y);
+}
+
 TEST_F(ModelTest, StatusFailureShowsRedAndSoundsOncePerFailure) {
   LogIn(model);
   UnitStatus st;

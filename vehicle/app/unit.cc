@@ -604,6 +604,22 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
       std::lock_guard<std::mutex> lock(maintenance_mu);
       if (!last_purge_error.empty()) s.storage_ok = false;
     }
+    {
+      const UnitSummary u = MakeSummary();
+      char line[160];
+      std::snprintf(line, sizeof line, "Frames %llu in, %llu read, %llu dropped; queue %llu; store queue %llu",
+                    static_cast<unsigned long long>(u.frames_in), static_cast<unsigned long long>(u.frames_processed),
+                    static_cast<unsigned long long>(u.frames_dropped),
+                    static_cast<unsigned long long>(u.frame_queue_depth),
+                    static_cast<unsigned long long>(u.store_queue_depth));
+      s.health_lines.push_back(line);
+      std::snprintf(line, sizeof line, "Reads %llu, hits %llu/%llu/%llu; read latency p50 %.0f ms, p95 %.0f ms; sync %s",
+                    static_cast<unsigned long long>(u.reads), static_cast<unsigned long long>(u.hits_high),
+                    static_cast<unsigned long long>(u.hits_medium), static_cast<unsigned long long>(u.hits_low),
+                    u.read_latency_p50_ms, u.read_latency_p95_ms,
+                    sync_client ? sync::DescribeSyncState(sync_client->state()).c_str() : "off");
+      s.health_lines.push_back(line);
+    }
     auto lists = store->Hotlists();
     s.hotlist_ok = lists.ok() && !lists->empty();
     s.hotlist_updated_utc_ms = s.hotlist_ok ? started_wall_ms : 0;
