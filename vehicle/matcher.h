@@ -7,7 +7,7 @@
 // Every VRM is also kept as its "class key" (each character replaced by its
 // class), so a similar search is one hash probe per reading, never a scan.
 //
-// Memory: 12 bytes per entry plus a 4-byte slot table (about 75 MB for five
+// Memory: 16 bytes per entry plus a slot table (ListIndex::memory_bytes(); about 108 MB for five
 // million entries). Entry details (reason, markers ...) stay in the store.
 #pragma once
 
