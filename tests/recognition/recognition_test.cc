@@ -23,6 +23,7 @@
 #include "capture/synth.h"
 #include "vehicle/char_classifier.h"
 #include "vehicle/plate_tracker.h"
+#include "vehicle/recognition_io.h"
 #include "vehicle/recognizer.h"
 #include "vehicle/vrm.h"
 
@@ -216,6 +217,87 @@ TEST(CharClassifier, FusesWithTesseract) {
   EXPECT_EQ(text, "9ABCD");
 }
 
+// Tesseract's LSTM boxes are loose: here its "B" reaches over the "2" blob
+// further than over its own. Characters are placed on blobs in order, so the
+// "B" stays on its blob and is not lost under the classifier's sure "2".
+TEST(CharClassifier, FusionKeepsCharacterOrderOnBlobs) {
+  auto choice = [](char c, float conf) { CharChoice x; x.best = c; x.confidence = conf; return x; };
+  using Read = std::vector<std::pair<char, float>>;
+  const std::vector<cv::Rect> blobs = {{10, 5, 18, 34}, {31, 5, 19, 34}, {51, 5, 20, 34}};
+  std::vector<CharChoice> tess = {choice('4', 90), choice('B', 90), choice('2', 90)};
+  std::vector<cv::Rect> boxes = {{10, 5, 18, 34}, {29, 5, 44, 34}, {53, 5, 32, 34}};
+  std::vector<Read> reads = {{{'4', 0.9f}}, {{'B', 0.5f}, {'8', 0.4f}}, {{'2', 0.95f}}};
+  std::string text;
+  for (const CharChoice& c : FuseWithClassifier(tess, boxes, blobs, reads)) text += c.best;
+  EXPECT_EQ(text, "4B2");
+}
+
+// A face-on plate line for PrepareLineForOcr: `grey` holds a rendered plate
+// "AB12 CDE"; the line runs the plate's width, `pad` pixels above and below
+// the characters (found by threshold).
+struct LineScene {
+  cv::Mat grey;
+  int top = 0, bottom = 0, left = 0, right = 0;  // the characters' extent
+};
+
+LineScene RenderLineScene(int char_px) {
+  LineScene s;
+  cv::Mat plate = synth::RenderPlate({"AB12 CDE", synth::PlateStyle::kUkFront}, char_px), bin, labels, stats, c;
+  cv::cvtColor(plate, s.grey, cv::COLOR_BGR2GRAY);
+  cv::threshold(s.grey, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  int n = cv::connectedComponentsWithStats(bin, labels, stats, c, 8, CV_32S);
+  s.top = s.grey.rows, s.left = s.grey.cols;
+  for (int i = 1; i < n; ++i) {
+    int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    if (h < char_px * 8 / 10 || h > char_px * 12 / 10) continue;
+    s.top = std::min(s.top, stats.at<int>(i, cv::CC_STAT_TOP));
+    s.bottom = std::max(s.bottom, stats.at<int>(i, cv::CC_STAT_TOP) + h);
+    s.left = std::min(s.left, stats.at<int>(i, cv::CC_STAT_LEFT));
+    s.right = std::max(s.right, stats.at<int>(i, cv::CC_STAT_LEFT) + stats.at<int>(i, cv::CC_STAT_WIDTH));
+  }
+  return s;
+}
+
+TextLine LineAround(const LineScene& s, int char_px, int pad_y) {
+  TextLine line;
+  float x0 = float(s.left) - 0.7f * float(char_px), x1 = float(s.right) + 0.7f * float(char_px);
+  float y0 = float(s.top - pad_y), y1 = float(s.bottom + pad_y);
+  line.corners = {cv::Point2f(x0, y0), cv::Point2f(x1, y0), cv::Point2f(x1, y1), cv::Point2f(x0, y1)};
+  line.char_height_px = float(char_px);
+  line.char_count = 7;
+  return line;
+}
+
+// A plate holder's frame drawn tight round the characters, touching them
+// above and below, in a line cut as tight as the detector cuts a plate whose
+// characters it measured short: every stroke then runs the cut's full
+// height through the frame. The frame's lines go; the characters stay.
+TEST(PrepareLineForOcr, KeepsCharactersTouchingTheFrame) {
+  const int px = 24;
+  LineScene s = RenderLineScene(px);
+  ASSERT_GT(s.bottom, s.top);
+  cv::line(s.grey, cv::Point(0, s.top - 1), cv::Point(s.grey.cols - 1, s.top - 1), cv::Scalar(0), 2);
+  cv::line(s.grey, cv::Point(0, s.bottom), cv::Point(s.grey.cols - 1, s.bottom), cv::Scalar(0), 2);
+  TextLine line = LineAround(s, px, 1);
+  std::vector<cv::Rect> boxes;
+  PrepareLineForOcr(s.grey, cv::Mat(), line, 32, &boxes);
+  EXPECT_EQ(boxes.size(), 7u);
+}
+
+// A dark emblem half a character tall just before the first character (a
+// coat of arms, a sticker) is not read as a character.
+TEST(PrepareLineForOcr, DropsShortBlobBesideTheRow) {
+  const int px = 24;
+  LineScene s = RenderLineScene(px);
+  ASSERT_GT(s.bottom, s.top);
+  const int eh = px * 55 / 100, ex = s.left - 11;
+  cv::rectangle(s.grey, cv::Rect(ex, s.top + 2, 8, eh), cv::Scalar(0), cv::FILLED);
+  TextLine line = LineAround(s, px, px / 4);
+  std::vector<cv::Rect> boxes;
+  PrepareLineForOcr(s.grey, cv::Mat(), line, 32, &boxes);
+  EXPECT_EQ(boxes.size(), 7u);
+}
+
 TEST(RecognitionEuDev, Accuracy) {
   const fs::path dir = fs::path(ANPR_SHARED_DIR) / "datasets/eu-dev";
   if (!fs::is_directory(dir)) {
@@ -227,11 +309,27 @@ TEST(RecognitionEuDev, Accuracy) {
   ASSERT_TRUE(rec);
   Tally t = ReadAll(*rec, samples);
   std::cout << "eu-dev: " << t.exact_o0 << "/" << t.n << " exact (O=0), " << t.exact << " strict, " << t.detected << " found\n";
-  // Measured (Release): 45 of 57 exact with O/0 as one (78.9%), 53 of 57
-  // found (93.0%).
+  // Measured (Release): 45 of 57 exact with O/0 as one (78.9%), 54 of 57
+  // found (94.7%).
   EXPECT_GE(t.exact_o0, t.n * 75 / 100) << t.exact_o0 << " of " << t.n << " exact (O=0); misses:\n"
                                         << Join(t.misses);
-  EXPECT_GE(t.detected, t.n * 89 / 100) << t.detected << " of " << t.n << " found";
+  EXPECT_GE(t.detected, t.n * 91 / 100) << t.detected << " of " << t.n << " found";
+  // Letterboxed to 640x480 (as `anpr bench` does): the photos' plates are
+  // larger there. Measured (Release): 50 of 57 exact (O=0, 87.7%), 55 found.
+  std::vector<Labelled> boxed = samples;
+  for (Labelled& s : boxed) {
+    const cv::Size size(640, 480);
+    double k = std::min(double(size.width) / s.image.cols, double(size.height) / s.image.rows);
+    int ox = (size.width - int(std::lround(s.image.cols * k))) / 2;
+    int oy = (size.height - int(std::lround(s.image.rows * k))) / 2;
+    s.box = cv::Rect(int(s.box.x * k) + ox, int(s.box.y * k) + oy, int(s.box.width * k), int(s.box.height * k));
+    s.image = Letterbox(s.image, size);
+  }
+  Tally b = ReadAll(*rec, boxed);
+  std::cout << "eu-dev 640x480: " << b.exact_o0 << "/" << b.n << " exact (O=0), " << b.detected << " found\n";
+  EXPECT_GE(b.exact_o0, b.n * 84 / 100) << b.exact_o0 << " of " << b.n << " exact (O=0) at 640x480; misses:\n"
+                                        << Join(b.misses);
+  EXPECT_GE(b.detected, b.n * 93 / 100) << b.detected << " of " << b.n << " found at 640x480";
 }
 
 // A synthetic drive-by through the recogniser and the tracker: one read per

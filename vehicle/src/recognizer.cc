@@ -63,23 +63,76 @@ CharChoice Fuse(const CharChoice& t, const std::vector<std::pair<char, float>>& 
   return out;
 }
 
+// Each of Tesseract's characters (`boxes`, left to right) to a blob, in
+// order: LSTM boxes are loose and often reach well into the next character,
+// so the most-overlapped blob is not always the right one, while the order
+// of the characters is. The assignment keeps that order and minimises the
+// distance of each character's centre from its blob's, with a penalty for
+// more characters on one blob than its width holds.
+std::vector<std::vector<size_t>> AlignToBlobs(const std::vector<cv::Rect>& boxes, const std::vector<cv::Rect>& blobs) {
+  const size_t n = boxes.size(), m = blobs.size();
+  std::vector<std::vector<size_t>> on(m);
+  if (n == 0 || m == 0) return on;
+  std::vector<int> hs;
+  for (const cv::Rect& b : blobs) hs.push_back(b.height);
+  std::nth_element(hs.begin(), hs.begin() + long(hs.size() / 2), hs.end());
+  const double ch = std::max(1, hs[hs.size() / 2]);
+  constexpr double kCrowded = 0.5;  // per character beyond what a blob holds
+  auto holds = [&](size_t j) { return std::max(1, int(std::lround(blobs[j].width / (0.7 * ch)))); };
+  auto dist = [&](size_t i, size_t j) {
+    return std::abs((boxes[i].x + 0.5 * boxes[i].width) - (blobs[j].x + 0.5 * blobs[j].width)) / ch;
+  };
+  // cost[i][j][k]: characters 0..i placed, i on blob j as its k-th (0-based).
+  const double kInf = 1e18;
+  std::vector<double> cost(n * m * n, kInf);
+  std::vector<int> from(n * m * n, -1);
+  auto at = [&](size_t i, size_t j, size_t k) { return (i * m + j) * n + k; };
+  for (size_t j = 0; j < m; ++j) cost[at(0, j, 0)] = dist(0, j);
+  for (size_t i = 1; i < n; ++i) {
+    for (size_t j = 0; j < m; ++j) {
+      for (size_t k = 0; k < i; ++k) {
+        double c = cost[at(i - 1, j, k)];
+        if (c >= kInf) continue;
+        // Character i on the same blob as i-1.
+        double same = c + dist(i, j) + (int(k + 1) >= holds(j) ? kCrowded : 0.0);
+        if (same < cost[at(i, j, k + 1)]) { cost[at(i, j, k + 1)] = same; from[at(i, j, k + 1)] = int(at(i - 1, j, k)); }
+        for (size_t j2 = j + 1; j2 < m; ++j2) {
+          double next = c + dist(i, j2);
+          if (next < cost[at(i, j2, 0)]) { cost[at(i, j2, 0)] = next; from[at(i, j2, 0)] = int(at(i - 1, j, k)); }
+        }
+      }
+    }
+  }
+  size_t best = 0;
+  double best_cost = kInf;
+  for (size_t j = 0; j < m; ++j) {
+    for (size_t k = 0; k < n; ++k) {
+      if (cost[at(n - 1, j, k)] < best_cost) { best_cost = cost[at(n - 1, j, k)]; best = at(n - 1, j, k); }
+    }
+  }
+  std::vector<size_t> blob_of(n, 0);
+  for (size_t i = n; i-- > 0;) {
+    blob_of[i] = (best / n) % m;
+    if (i > 0) best = size_t(from[best]);
+  }
+  for (size_t i = 0; i < n; ++i) on[blob_of[i]].push_back(i);
+  return on;
+}
+
 }  // namespace
 
 std::vector<CharChoice> FuseWithClassifier(const std::vector<CharChoice>& tess, const std::vector<cv::Rect>& boxes,
                                            const std::vector<cv::Rect>& blobs,
                                            const std::vector<std::vector<std::pair<char, float>>>& blob_reads) {
   if (blobs.empty() || blob_reads.size() != blobs.size() || boxes.size() != tess.size()) return tess;
-  // Each Tesseract character to the blob it overlaps most.
-  std::vector<std::vector<size_t>> on(blobs.size());
   for (size_t i = 0; i < tess.size(); ++i) {
-    int best = -1, best_overlap = 0;
-    for (size_t j = 0; j < blobs.size(); ++j) {
-      int overlap = std::min(blobs[j].x + blobs[j].width, boxes[i].x + boxes[i].width) - std::max(blobs[j].x, boxes[i].x);
-      if (overlap > best_overlap) { best_overlap = overlap; best = int(j); }
+    bool touches = false;
+    for (size_t j = 0; j < blobs.size() && !touches; ++j) {
+      touches = std::min(blobs[j].x + blobs[j].width, boxes[i].x + boxes[i].width) > std::max(blobs[j].x, boxes[i].x);
     }
-    if (best < 0) return tess;  // a character off every blob: leave the reading alone
-    on[size_t(best)].push_back(i);
+    if (!touches) return tess;  // a character off every blob: leave the reading alone
   }
+  std::vector<std::vector<size_t>> on = AlignToBlobs(boxes, blobs);
   std::vector<CharChoice> out;
   for (size_t j = 0; j < blobs.size(); ++j) {
     const auto& read = blob_reads[j];
@@ -155,6 +208,18 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
     int run_v = std::max(3, int(std::lround(1.6f * float(char_px))));
     cv::morphologyEx(bin, horiz, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(run_h, 1)));
     cv::morphologyEx(bin, vert, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, run_v)));
+    // Between the row's ends (the detector leaves 0.7 character heights of
+    // margin beyond the outer characters, where the plate's sides are), a
+    // stroke that runs the cut's full height only through the frame's lines
+    // is a character joined to the frame, not a rule: there, vertical rules
+    // are looked for once the horizontal ones are gone.
+    {
+      cv::Mat rest = bin.clone(), vert_rest;
+      rest.setTo(0, horiz);
+      cv::morphologyEx(rest, vert_rest, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, run_v)));
+      int x0 = std::min(w, int(0.6f * float(char_px))), x1 = std::max(x0, w - int(0.6f * float(char_px)));
+      vert_rest.colRange(x0, x1).copyTo(vert.colRange(x0, x1));
+    }
     cv::bitwise_or(horiz, vert, rules);
     cv::dilate(rules, rules, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
     bin.setTo(0, rules);
@@ -187,6 +252,23 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
       std::nth_element(heights.begin(), heights.begin() + long(heights.size() / 2), heights.end());
       std::nth_element(centres.begin(), centres.begin() + long(centres.size() / 2), centres.end());
       const float mh = float(heights[heights.size() / 2]), mc = centres[centres.size() / 2];
+      // The characters of one line share one height: with three or more
+      // kept, a blob at either end of the row much shorter than the rest is
+      // an emblem, a shield, a sticker or part of the EU band beside the
+      // characters. (Inside the row a short blob may be a character broken
+      // by glare or a frame line, and is left to the reader.)
+      if (heights.size() >= 3) {
+        std::vector<int> order;
+        for (int i = 1; i < n; ++i) {
+          if (keep[size_t(i)]) order.push_back(i);
+        }
+        std::sort(order.begin(), order.end(), [&](int a, int b) {
+          return stats.at<int>(a, cv::CC_STAT_LEFT) < stats.at<int>(b, cv::CC_STAT_LEFT);
+        });
+        auto is_short = [&](int i) { return float(stats.at<int>(i, cv::CC_STAT_HEIGHT)) < 0.7f * mh; };
+        for (size_t k = 0; k + 2 < order.size() && is_short(order[k]); ++k) keep[size_t(order[k])] = 0;
+        for (size_t k = order.size(); k-- > 2 && is_short(order[k]);) keep[size_t(order[k])] = 0;
+      }
       for (int i = 1; i < n; ++i) {
         if (keep[size_t(i)]) continue;
         const int* st = stats.ptr<int>(i);
@@ -418,7 +500,7 @@ std::vector<CharChoice> Recognizer::ReadLines(const cv::Mat& frame, const cv::Ma
       if (i < boxes.size()) {
         for (const cv::Rect& b : blobs) {
           int overlap = std::min(b.x + b.width, boxes[i].x + boxes[i].width) - std::max(b.x, boxes[i].x);
-          if (overlap >= std::min(b.width, boxes[i].width) / 2) { on_blob = true; break; }
+          if (overlap >= std::min(b.width, boxes[i].width) / 3) { on_blob = true; break; }
         }
       }
       if (on_blob) {
