@@ -168,6 +168,11 @@ class Store {
   // version in force (otherwise kInvalidArgument and nothing changes).
   Status ApplyHotlistDelta(const std::string& name, const HotlistDelta& delta,
                            const std::string& actor, Matcher* matcher);
+  // A small named number the unit keeps across restarts (e.g. a hotlist
+  // file's fingerprint); nullopt when never set.
+  Result<std::optional<int64_t>> UnitValue(const std::string& key);
+  Status SetUnitValue(const std::string& key, int64_t value);
+
   // The depot hotlist version this unit holds (0: never synced).
   Result<int64_t> DepotHotlistVersion();
   // Applies every change and records `depot_version`, in one transaction:

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
+#include <openssl/sha.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
@@ -102,6 +103,15 @@ cv::Mat OverviewAround(const cv::Mat& frame, const cv::Rect& plate) {
     return small;
   }
   return crop.clone();
+}
+
+// The first 63 bits of the text's SHA-256: a hotlist file's identity.
+int64_t Fingerprint(const std::string& text) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), d);
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | d[i];
+  return static_cast<int64_t>(v >> 1);
 }
 
 FixMode ToFixMode(GpsFixMode m) {
@@ -235,11 +245,22 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   }
 
   Status ImportOneList(const std::string& path, const std::string& name) {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in) return NotFound(path + ": cannot open the hotlist");
     std::stringstream buf;
     buf << in.rdbuf();
-    auto entries = ParseHotlistCsv(buf.str(), path);
+    const std::string text = buf.str();
+    // The same file as at the last start is already in force: importing a
+    // multi-million-line list again would cost half a minute and a
+    // gigabyte at every start.
+    const std::string key = "hotlist_file:" + name;
+    const int64_t fingerprint = Fingerprint(text);
+    if (auto seen = store->UnitValue(key); seen.ok() && seen->has_value() && **seen == fingerprint &&
+                                           matcher.List(name) != nullptr) {
+      spdlog::info("hotlist {}: {} unchanged since it was imported; version in force kept", name, path);
+      return Status::Ok();
+    }
+    auto entries = ParseHotlistCsv(text, path);
     if (!entries.ok()) return entries.status();
     // A list already on the unit keeps its settings (source, covert, colour,
     // substitutions) as an administrator set them; only its entries change.
@@ -252,7 +273,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
       }
     }
     meta.version = 0;  // the next version
-    return store->ApplyHotlistVersion(meta, std::move(entries.value()), "unit-start", &matcher);
+    Status s = store->ApplyHotlistVersion(meta, std::move(entries.value()), "unit-start", &matcher);
+    if (s.ok()) (void)store->SetUnitValue(key, fingerprint);  // lost: the next start imports again, no harm
+    return s;
   }
 
   Status ImportHotlists() {

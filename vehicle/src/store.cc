@@ -1227,6 +1227,25 @@ Status Store::ApplyHotlistDelta(const std::string& name, const HotlistDelta& del
   return LoadMatcher(matcher);  // matcher was out of step: rebuild from the store
 }
 
+Result<std::optional<int64_t>> Store::UnitValue(const std::string& key) {
+  return impl_->Query([&](sqlite3* db) -> Result<std::optional<int64_t>> {
+    Stmt s(db, "SELECT value FROM unit_meta WHERE key = ?");
+    s.Bind(1, key);
+    if (s.Step()) return std::optional<int64_t>(s.Int(0));
+    if (!s.status().ok()) return s.status();
+    return std::optional<int64_t>();
+  });
+}
+
+Status Store::SetUnitValue(const std::string& key, int64_t value) {
+  return impl_->Run([&](sqlite3* db) {
+    Stmt s(db,
+           "INSERT INTO unit_meta (key, value) VALUES (?, ?) "
+           "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    return s.Bind(1, key).Bind(2, value).Run();
+  });
+}
+
 Result<int64_t> Store::DepotHotlistVersion() {
   return impl_->Query([](sqlite3* db) -> Result<int64_t> {
     Stmt s(db, "SELECT value FROM unit_meta WHERE key = 'depot_hotlist_version'");
