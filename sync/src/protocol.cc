@@ -4,7 +4,9 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -93,18 +95,314 @@ std::string Uuid(const json& obj, const char* key, const std::string& where) {
 }
 
 std::vector<uint8_t> Image(const json& obj, const char* key, const std::string& where) {
-  std::string text = Str(obj, key, where, false, kMaxImageBytes / 3 * 4 + 8);
   std::vector<uint8_t> out;
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return out;
+  if (!it->is_string()) Fail(where + "." + key, "not a string");
+  const auto& text = it->get_ref<const std::string&>();  // decoded in place, not copied
+  constexpr std::size_t kMax = kMaxImageBytes / 3 * 4 + 8;
+  if (text.size() > kMax) Fail(where + "." + key, "longer than " + std::to_string(kMax));
   if (!Base64Decode(text, &out)) Fail(where + "." + key, "not base64");
   return out;
 }
+
+// A strict RFC 8259 parser building the same nlohmann::json document as
+// json::parse (same number kinds, later duplicate key wins, UTF-8 checked,
+// a leading BOM skipped), several times faster on the long base64 strings
+// of image batches: plain runs of a string are found 8 bytes at a time and
+// copied once, where nlohmann's lexer appends character by character.
+class FastJson {
+ public:
+  explicit FastJson(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
+
+  bool Parse(json* out) {
+    if (end_ - p_ >= 3 && static_cast<unsigned char>(p_[0]) == 0xEF && static_cast<unsigned char>(p_[1]) == 0xBB &&
+        static_cast<unsigned char>(p_[2]) == 0xBF)
+      p_ += 3;
+    Ws();
+    if (!Value(*out, 0)) return false;
+    Ws();
+    return p_ == end_;
+  }
+
+ private:
+  static constexpr int kMaxDepth = 256;
+
+  void Ws() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+
+  bool Value(json& v, int depth) {
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '{': return Object(v, depth + 1);
+      case '[': return Array(v, depth + 1);
+      case '"': {
+        std::string s;
+        if (!String(&s)) return false;
+        v = std::move(s);
+        return true;
+      }
+      case 't': return Literal("true", 4) && (v = true, true);
+      case 'f': return Literal("false", 5) && (v = false, true);
+      case 'n': return Literal("null", 4) && (v = nullptr, true);
+      default: return Number(v);
+    }
+  }
+
+  bool Literal(const char* word, std::ptrdiff_t n) {
+    if (end_ - p_ < n || std::memcmp(p_, word, static_cast<std::size_t>(n)) != 0) return false;
+    p_ += n;
+    return true;
+  }
+
+  bool Object(json& v, int depth) {
+    if (depth > kMaxDepth) return false;
+    ++p_;
+    v = json::object();
+    auto& obj = *v.get_ptr<json::object_t*>();
+    Ws();
+    if (p_ < end_ && *p_ == '}') {
+      ++p_;
+      return true;
+    }
+    std::string key;
+    for (;;) {
+      if (p_ == end_ || *p_ != '"' || !String(&key)) return false;
+      Ws();
+      if (p_ == end_ || *p_ != ':') return false;
+      ++p_;
+      Ws();
+      if (!Value(obj[key], depth)) return false;
+      Ws();
+      if (p_ == end_) return false;
+      if (*p_ == ',') {
+        ++p_;
+        Ws();
+        continue;
+      }
+      if (*p_ != '}') return false;
+      ++p_;
+      return true;
+    }
+  }
+
+  bool Array(json& v, int depth) {
+    if (depth > kMaxDepth) return false;
+    ++p_;
+    v = json::array();
+    auto& arr = *v.get_ptr<json::array_t*>();
+    Ws();
+    if (p_ < end_ && *p_ == ']') {
+      ++p_;
+      return true;
+    }
+    for (;;) {
+      arr.emplace_back();
+      if (!Value(arr.back(), depth)) return false;
+      Ws();
+      if (p_ == end_) return false;
+      if (*p_ == ',') {
+        ++p_;
+        Ws();
+        continue;
+      }
+      if (*p_ != ']') return false;
+      ++p_;
+      return true;
+    }
+  }
+
+  // True when none of the 8 bytes is a quote, a backslash, a control
+  // character or non-ASCII (false positives only take the slow path).
+  static bool Plain8(const char* q) {
+    uint64_t x;
+    std::memcpy(&x, q, 8);
+    constexpr uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
+    const uint64_t q1 = x ^ (k01 * '"'), q2 = x ^ (k01 * '\\');
+    const uint64_t bad = ((q1 - k01) & ~q1) | ((q2 - k01) & ~q2) | ((x - k01 * 0x20) & ~x) | x;
+    return (bad & k80) == 0;
+  }
+
+  static int Hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  bool Hex4(uint32_t* out) {
+    if (end_ - p_ < 4) return false;
+    uint32_t v = 0;
+    for (int k = 0; k < 4; ++k) {
+      int h = Hex(p_[k]);
+      if (h < 0) return false;
+      v = (v << 4) | static_cast<uint32_t>(h);
+    }
+    p_ += 4;
+    *out = v;
+    return true;
+  }
+
+  static void AppendUtf8(std::string* s, uint32_t cp) {
+    if (cp < 0x80) {
+      s->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      s->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      s->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      s->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      s->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      s->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      s->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  // A multi-byte UTF-8 sequence starting at p_ (RFC 3629: no overlongs,
+  // no surrogates, nothing above U+10FFFF), appended as is.
+  bool Utf8(std::string* s) {
+    const auto b = [&](std::ptrdiff_t k) { return static_cast<unsigned char>(p_[k]); };
+    const unsigned char c = b(0);
+    int n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 1;
+    else if (c == 0xE0) n = 2, lo = 0xA0;
+    else if (c == 0xED) n = 2, hi = 0x9F;
+    else if (c >= 0xE1 && c <= 0xEF) n = 2;
+    else if (c == 0xF0) n = 3, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) n = 3;
+    else if (c == 0xF4) n = 3, hi = 0x8F;
+    else return false;
+    if (end_ - p_ <= n) return false;
+    if (b(1) < lo || b(1) > hi) return false;
+    for (int k = 2; k <= n; ++k)
+      if (b(k) < 0x80 || b(k) > 0xBF) return false;
+    s->append(p_, static_cast<std::size_t>(n) + 1);
+    p_ += n + 1;
+    return true;
+  }
+
+  bool String(std::string* s) {
+    ++p_;  // the opening quote
+    s->clear();
+    for (;;) {
+      const char* run = p_;
+      while (end_ - p_ >= 8 && Plain8(p_)) p_ += 8;
+      while (p_ < end_) {
+        const unsigned char c = static_cast<unsigned char>(*p_);
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+        ++p_;
+      }
+      s->append(run, static_cast<std::size_t>(p_ - run));
+      if (p_ == end_) return false;
+      const unsigned char c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        ++p_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c >= 0x80) {
+        if (!Utf8(s)) return false;
+        continue;
+      }
+      // A backslash escape.
+      if (end_ - p_ < 2) return false;
+      const char e = p_[1];
+      p_ += 2;
+      switch (e) {
+        case '"': s->push_back('"'); break;
+        case '\\': s->push_back('\\'); break;
+        case '/': s->push_back('/'); break;
+        case 'b': s->push_back('\b'); break;
+        case 'f': s->push_back('\f'); break;
+        case 'n': s->push_back('\n'); break;
+        case 'r': s->push_back('\r'); break;
+        case 't': s->push_back('\t'); break;
+        case 'u': {
+          uint32_t cp;
+          if (!Hex4(&cp)) return false;
+          if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // a lone low surrogate
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            uint32_t low;
+            if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
+            p_ += 2;
+            if (!Hex4(&low) || low < 0xDC00 || low > 0xDFFF) return false;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          }
+          AppendUtf8(s, cp);
+          break;
+        }
+        default: return false;
+      }
+    }
+  }
+
+  static bool Digit(char c) { return c >= '0' && c <= '9'; }
+
+  bool Number(json& v) {
+    const char* start = p_;
+    const bool neg = *p_ == '-';
+    if (neg) ++p_;
+    if (p_ == end_ || !Digit(*p_)) return false;
+    if (*p_ == '0') {
+      ++p_;
+    } else {
+      while (p_ < end_ && Digit(*p_)) ++p_;
+    }
+    bool integer = true;
+    if (p_ < end_ && *p_ == '.') {
+      integer = false;
+      ++p_;
+      if (p_ == end_ || !Digit(*p_)) return false;
+      while (p_ < end_ && Digit(*p_)) ++p_;
+    }
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+      integer = false;
+      ++p_;
+      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+      if (p_ == end_ || !Digit(*p_)) return false;
+      while (p_ < end_ && Digit(*p_)) ++p_;
+    }
+    if (integer) {  // like nlohmann: unsigned unless negative, a float if too large
+      if (neg) {
+        int64_t i;
+        auto r = std::from_chars(start, p_, i);
+        if (r.ec == std::errc() && r.ptr == p_) {
+          v = static_cast<json::number_integer_t>(i);
+          return true;
+        }
+      } else {
+        uint64_t u;
+        auto r = std::from_chars(start, p_, u);
+        if (r.ec == std::errc() && r.ptr == p_) {
+          v = static_cast<json::number_unsigned_t>(u);
+          return true;
+        }
+      }
+    }
+    double d;
+    auto r = std::from_chars(start, p_, d);
+    if (r.ec != std::errc() || r.ptr != p_ || !std::isfinite(d)) return false;
+    v = d;
+    return true;
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+bool ParseJson(std::string_view body, json* out) { return FastJson(body).Parse(out); }
 
 // Parses the body, checks it is {"<key>": [objects...]} within the batch
 // limit and calls each(element, "key[i]") for every element.
 template <typename T, typename F>
 Result<std::vector<T>> ParseBatch(std::string_view body, const char* key, F each) {
-  json doc = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return InvalidArgument("body is not valid JSON");
+  json doc;
+  if (!ParseJson(body, &doc)) return InvalidArgument("body is not valid JSON");
   if (!doc.is_object()) return InvalidArgument("body is not a JSON object");
   auto it = doc.find(key);
   if (it == doc.end() || !it->is_array())
@@ -184,7 +482,10 @@ Read ReadFromJson(const json& e, const std::string& w) {
   return r;
 }
 
-json ReadToJson(const Read& r, bool with_images) {
+void Base64Append(const std::vector<uint8_t>& in, std::string* out);
+
+// Every field but the images.
+json ReadToJson(const Read& r) {
   json cands = json::array();
   for (const auto& c : r.candidates) cands.push_back({{"vrm", c.vrm}, {"confidence", c.confidence}});
   json cc = json::array();
@@ -210,11 +511,26 @@ json ReadToJson(const Read& r, bool with_images) {
         {"heading_deg", NumOrNull(r.position.heading_deg)},
         {"fix_age_ms", r.position.fix_age_ms}}},
   };
-  if (with_images) {
-    j["plate_jpeg"] = Base64Encode(r.plate_jpeg);
-    j["overview_jpeg"] = Base64Encode(r.overview_jpeg);
-  }
   return j;
+}
+
+// Appends one read as a JSON object: the small fields through nlohmann, the
+// images base64-encoded straight into the output (no DOM copy, no escaping
+// pass over them: the base64 alphabet needs none).
+void AppendRead(const Read& r, bool with_images, std::string* out) {
+  std::string meta = ReadToJson(r).dump(-1, ' ', false, json::error_handler_t::replace);
+  if (!with_images) {
+    out->append(meta);
+    return;
+  }
+  meta.pop_back();  // the closing brace; the object is never empty
+  out->reserve(out->size() + meta.size() + (r.plate_jpeg.size() + r.overview_jpeg.size()) / 3 * 4 + 48);
+  out->append(meta);
+  out->append(",\"plate_jpeg\":\"");
+  Base64Append(r.plate_jpeg, out);
+  out->append("\",\"overview_jpeg\":\"");
+  Base64Append(r.overview_jpeg, out);
+  out->append("\"}");
 }
 
 Hit HitFromJson(const json& e, const std::string& w) {
@@ -365,25 +681,36 @@ namespace {
 constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 }
 
-std::string Base64Encode(const std::vector<uint8_t>& in) {
-  std::string out;
-  out.resize((in.size() + 2) / 3 * 4);
-  std::size_t o = 0, i = 0;
+namespace {
+// Appends the base64 of `in` to *out (one resize, no per-character growth).
+void Base64Append(const std::vector<uint8_t>& in, std::string* out) {
+  std::size_t o = out->size();
+  out->resize(o + (in.size() + 2) / 3 * 4);
+  char* d = out->data();
+  const uint8_t* s = in.data();
+  std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    uint32_t v = (uint32_t(in[i]) << 16) | (uint32_t(in[i + 1]) << 8) | in[i + 2];
-    out[o++] = kB64[(v >> 18) & 63];
-    out[o++] = kB64[(v >> 12) & 63];
-    out[o++] = kB64[(v >> 6) & 63];
-    out[o++] = kB64[v & 63];
+    const uint32_t v = (uint32_t(s[i]) << 16) | (uint32_t(s[i + 1]) << 8) | s[i + 2];
+    d[o] = kB64[(v >> 18) & 63];
+    d[o + 1] = kB64[(v >> 12) & 63];
+    d[o + 2] = kB64[(v >> 6) & 63];
+    d[o + 3] = kB64[v & 63];
+    o += 4;
   }
   if (i < in.size()) {
-    uint32_t v = uint32_t(in[i]) << 16;
-    if (i + 1 < in.size()) v |= uint32_t(in[i + 1]) << 8;
-    out[o++] = kB64[(v >> 18) & 63];
-    out[o++] = kB64[(v >> 12) & 63];
-    out[o++] = i + 1 < in.size() ? kB64[(v >> 6) & 63] : '=';
-    out[o++] = '=';
+    uint32_t v = uint32_t(s[i]) << 16;
+    if (i + 1 < in.size()) v |= uint32_t(s[i + 1]) << 8;
+    d[o] = kB64[(v >> 18) & 63];
+    d[o + 1] = kB64[(v >> 12) & 63];
+    d[o + 2] = i + 1 < in.size() ? kB64[(v >> 6) & 63] : '=';
+    d[o + 3] = '=';
   }
+}
+}  // namespace
+
+std::string Base64Encode(const std::vector<uint8_t>& in) {
+  std::string out;
+  Base64Append(in, &out);
   return out;
 }
 
@@ -395,28 +722,36 @@ bool Base64Decode(std::string_view text, std::vector<uint8_t>* out) {
     return t;
   }();
   out->clear();
-  if (text.size() % 4 != 0) return false;
-  out->reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    const bool last = i + 4 == text.size();
-    int pad = 0;
-    if (last) {
-      if (text[i + 3] == '=') ++pad;
-      if (text[i + 2] == '=') {
-        if (pad == 0) return false;  // "x=y=" style garbage
-        ++pad;
-      }
-    }
-    uint32_t v = 0;
-    for (int k = 0; k < 4 - pad; ++k) {
-      int8_t d = kRev[static_cast<unsigned char>(text[i + k])];
-      if (d < 0) return false;
-      v = (v << 6) | uint32_t(d);
-    }
-    v <<= 6 * pad;
-    out->push_back(uint8_t(v >> 16));
-    if (pad < 2) out->push_back(uint8_t(v >> 8));
-    if (pad < 1) out->push_back(uint8_t(v));
+  const std::size_t n = text.size();
+  if (n % 4 != 0) return false;
+  if (n == 0) return true;
+  // Padding only at the very end: "xx==" or "xxx=".
+  int pad = 0;
+  if (text[n - 1] == '=') {
+    pad = text[n - 2] == '=' ? 2 : 1;
+  } else if (text[n - 2] == '=') {
+    return false;  // "x=y=" style garbage
+  }
+  out->resize(n / 4 * 3 - static_cast<std::size_t>(pad));
+  uint8_t* d = out->data();
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t full = pad ? n - 4 : n;
+  std::size_t o = 0;
+  for (std::size_t i = 0; i < full; i += 4, o += 3) {
+    const int32_t a = kRev[s[i]], b = kRev[s[i + 1]], c = kRev[s[i + 2]], e = kRev[s[i + 3]];
+    if ((a | b | c | e) < 0) return false;
+    const uint32_t v = (uint32_t(a) << 18) | (uint32_t(b) << 12) | (uint32_t(c) << 6) | uint32_t(e);
+    d[o] = uint8_t(v >> 16);
+    d[o + 1] = uint8_t(v >> 8);
+    d[o + 2] = uint8_t(v);
+  }
+  if (pad) {
+    const std::size_t i = n - 4;
+    const int32_t a = kRev[s[i]], b = kRev[s[i + 1]], c = pad == 1 ? kRev[s[i + 2]] : 0;
+    if ((a | b | c) < 0) return false;
+    const uint32_t v = (uint32_t(a) << 18) | (uint32_t(b) << 12) | (uint32_t(c) << 6);
+    d[o] = uint8_t(v >> 16);
+    if (pad == 1) d[o + 1] = uint8_t(v >> 8);
   }
   return true;
 }
@@ -481,7 +816,9 @@ std::string MonthTag(int64_t utc_ms) {
 }
 
 std::string EncodeRead(const Read& read, bool with_images) {
-  return ReadToJson(read, with_images).dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  AppendRead(read, with_images, &out);
+  return out;
 }
 Result<Read> ParseRead(std::string_view text) { return ParseOne<Read>(text, "read", ReadFromJson); }
 std::string EncodeHit(const Hit& hit) {
@@ -490,9 +827,18 @@ std::string EncodeHit(const Hit& hit) {
 Result<Hit> ParseHit(std::string_view text) { return ParseOne<Hit>(text, "hit", HitFromJson); }
 
 std::string EncodeReads(const std::vector<Read>& reads, bool with_images) {
-  json arr = json::array();
-  for (const auto& r : reads) arr.push_back(ReadToJson(r, with_images));
-  return json{{"reads", std::move(arr)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::size_t bytes = 16;
+  for (const auto& r : reads)
+    bytes += 600 + (with_images ? (r.plate_jpeg.size() + r.overview_jpeg.size() + 4) / 3 * 4 + 40 : 0);
+  std::string out;
+  out.reserve(bytes);
+  out.append("{\"reads\":[");
+  for (std::size_t i = 0; i < reads.size(); ++i) {
+    if (i) out.push_back(',');
+    AppendRead(reads[i], with_images, &out);
+  }
+  out.append("]}");
+  return out;
 }
 
 Result<std::vector<Read>> ParseReads(std::string_view body) {

@@ -10,6 +10,7 @@
 //
 //   sync_bench [--backend sqlite|postgresql|both] [--reads N] [--image-bytes B]
 //              [--uploaders U] [--vehicles V] [--per-vehicle R] [--fleet-image-bytes B]
+//              [--breakdown 1]   (per-read cost of encode / parse / store alone)
 #include <httplib.h>
 #include <sys/resource.h>
 
@@ -41,6 +42,7 @@ struct Args {
   int vehicles = 50;
   int per_vehicle = 1200;
   std::size_t fleet_image_bytes = 2000;
+  bool breakdown = false;
 };
 
 // CPU seconds (user + system) this process has used: on a shared, loaded
@@ -108,6 +110,40 @@ bool StartDepot(const std::string& backend, testing::TempDir& dir, Depot* d, int
   o.worker_threads = threads;
   d->server = std::make_unique<DepotServer>(d->store.get(), o);
   return d->server->Start().ok();
+}
+
+// Single-threaded cost of each step of one upload, without HTTP/TLS:
+// encoding a batch (the car), parsing it (the depot) and storing it.
+void Breakdown(const Args& a, const std::string& backend) {
+  testing::TempDir dir;
+  Depot d;
+  testing::MakeTestCertificate(dir.path());
+  if (!StartDepot(backend, dir, &d, 1)) return;
+  const int batches = std::max(1, a.reads / a.batch);
+  double enc = 0, parse = 0, store = 0;
+  std::size_t bytes = 0;
+  for (int b = 0; b < batches; ++b) {
+    std::vector<Read> batch;
+    for (int k = 0; k < a.batch; ++k) batch.push_back(testing::MakeRead("CAR1", b * a.batch + k, a.image_bytes));
+    auto t0 = Clock::now();
+    const std::string body = EncodeReads(batch);
+    auto t1 = Clock::now();
+    auto parsed = ParseReads(body);
+    auto t2 = Clock::now();
+    auto stored = d.store->IngestReads("CAR1", *parsed);
+    auto t3 = Clock::now();
+    if (!stored.ok()) std::printf("store failed: %s\n", stored.status().ToString().c_str());
+    bytes += body.size();
+    enc += Seconds(t0, t1);
+    parse += Seconds(t1, t2);
+    store += Seconds(t2, t3);
+  }
+  const double n = static_cast<double>(batches) * a.batch;
+  std::printf("breakdown %-10s %d batches of %d (%.1f MB each): encode %.1f us/read, parse %.1f us/read, "
+              "store %.1f us/read\n",
+              backend.c_str(), batches, a.batch, static_cast<double>(bytes) / batches / 1e6, enc / n * 1e6,
+              parse / n * 1e6, store / n * 1e6);
+  std::fflush(stdout);
 }
 
 void Ingest(const Args& a, const std::string& backend) {
@@ -238,10 +274,15 @@ int main(int argc, char** argv) {
     else if (k == "--per-vehicle") a.per_vehicle = std::stoi(v);
     else if (k == "--fleet-image-bytes") a.fleet_image_bytes = std::stoul(v);
     else if (k == "--only") a.backend = v;
+    else if (k == "--breakdown") a.breakdown = v == "1";
   }
   std::vector<std::string> backends;
   if (a.backend == "both") backends = {"sqlite", "postgresql"};
   else backends = {a.backend};
+  if (a.breakdown) {
+    for (const auto& b : backends) Breakdown(a, b);
+    return 0;
+  }
   for (const auto& b : backends) Ingest(a, b);
   if (a.vehicles > 0)
     for (const auto& b : backends) Fleet(a, b);
