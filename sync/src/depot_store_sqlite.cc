@@ -470,7 +470,10 @@ Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path
   sqlite3_busy_timeout(db, 10000);
   // WAL + FULL: a batch is on disk before it is acknowledged, so the car
   // may forget what the depot acknowledged even across a power cut.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+  // 16 KiB pages (new files only; must precede WAL): a read's two ~20 KB
+  // images span 3 overflow pages instead of 11, which halves the time to
+  // store a batch (fewer WAL frames, syscalls and checkpoint copies).
+  for (const char* pragma : {"PRAGMA page_size=16384", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
     if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
       std::string m = sqlite3_errmsg(db);
       sqlite3_close(db);
