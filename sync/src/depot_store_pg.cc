@@ -5,10 +5,13 @@
 // on captured_at_utc_ms), so retention is DROP TABLE of a month.
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <cctype>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -146,6 +149,12 @@ class Conn {
   PGconn* c_;
 };
 
+// PostgreSQL prints a uuid in lower case.
+std::string LowerUuid(std::string u) {
+  for (auto& ch : u) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return u;
+}
+
 std::string Col(const PgResult& r, int row, int col) {
   return PQgetisnull(r.get(), row, col) ? std::string() : std::string(PQgetvalue(r.get(), row, col));
 }
@@ -242,24 +251,72 @@ class PgDepotStore final : public DepotStore {
     IngestResult out;
     Status s = InTx(*c, [&]() -> Status {
       const int64_t now = NowUtcMs();
-      for (const auto& r : reads) {
-        auto ins = c->Query(
+      // Many rows per INSERT (one round trip and one plan per chunk, not per
+      // read); RETURNING names the rows that were new. The rest were held
+      // already and must belong to this vehicle.
+      constexpr std::size_t kRowsPerInsert = 250;  // 2000 parameters
+      std::map<std::pair<std::string, int64_t>, int> inserted;  // (uuid, captured) -> rows new
+      for (std::size_t first = 0; first < reads.size(); first += kRowsPerInsert) {
+        const std::size_t last = std::min(reads.size(), first + kRowsPerInsert);
+        std::string sql =
             "INSERT INTO reads(uuid,unit_id,vrm,captured_at_utc_ms,received_at_utc_ms,record,plate_jpeg,"
-            "overview_jpeg) VALUES($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING",
-            {r.uuid, vehicle, r.vrm, r.captured_at_utc_ms, now, EncodeRead(r, false), Param::Bytes(r.plate_jpeg),
-             Param::Bytes(r.overview_jpeg)});
+            "overview_jpeg) VALUES";
+        std::vector<Param> params;
+        params.reserve((last - first) * 8);
+        for (std::size_t i = first; i < last; ++i) {
+          const Read& r = reads[i];
+          const std::size_t b = params.size();
+          sql += i == first ? "(" : ",(";
+          for (std::size_t k = 1; k <= 8; ++k) {
+            if (k > 1) sql += ',';
+            sql += '$';
+            sql += std::to_string(b + k);
+          }
+          sql += ')';
+          params.emplace_back(r.uuid);
+          params.emplace_back(vehicle);
+          params.emplace_back(r.vrm);
+          params.emplace_back(r.captured_at_utc_ms);
+          params.emplace_back(now);
+          params.emplace_back(EncodeRead(r, false));
+          params.push_back(Param::Bytes(r.plate_jpeg));
+          params.push_back(Param::Bytes(r.overview_jpeg));
+        }
+        sql += " ON CONFLICT DO NOTHING RETURNING uuid::text, captured_at_utc_ms";
+        auto ins = c->Query(sql.c_str(), params);
         if (!ins.ok()) return ins.status();
-        if (std::string(PQcmdTuples(ins->get())) == "1") {
+        for (int row = 0; row < PQntuples(ins->get()); ++row) ++inserted[{Col(*ins, row, 0), ColInt(*ins, row, 1)}];
+      }
+      std::vector<const Read*> held;
+      for (const auto& r : reads) {
+        auto it = inserted.find({LowerUuid(r.uuid), r.captured_at_utc_ms});
+        if (it != inserted.end() && it->second > 0) {
+          --it->second;
           ++out.newly_stored;
         } else {
-          auto o = c->Query("SELECT unit_id FROM reads WHERE uuid=$1 AND captured_at_utc_ms=$2",
-                            {r.uuid, r.captured_at_utc_ms});
-          if (!o.ok()) return o.status();
-          if (PQntuples(o->get()) != 1 || Col(*o, 0, 0) != vehicle)
-            return PermissionDenied("read " + r.uuid + " belongs to another vehicle");
+          held.push_back(&r);
         }
-        out.acknowledged.push_back(r.uuid);
       }
+      if (!held.empty()) {
+        std::string arr = "{";
+        for (const Read* r : held) {
+          if (arr.size() > 1) arr += ',';
+          arr += r->uuid;
+        }
+        arr += '}';
+        auto o = c->Query("SELECT uuid::text, captured_at_utc_ms, unit_id FROM reads WHERE uuid = ANY($1::uuid[])",
+                          {arr});
+        if (!o.ok()) return o.status();
+        std::map<std::pair<std::string, int64_t>, std::string> owners;
+        for (int row = 0; row < PQntuples(o->get()); ++row)
+          owners[{Col(*o, row, 0), ColInt(*o, row, 1)}] = Col(*o, row, 2);
+        for (const Read* r : held) {
+          auto it = owners.find({LowerUuid(r->uuid), r->captured_at_utc_ms});
+          if (it == owners.end() || it->second != vehicle)
+            return PermissionDenied("read " + r->uuid + " belongs to another vehicle");
+        }
+      }
+      for (const auto& r : reads) out.acknowledged.push_back(r.uuid);
       return Status::Ok();
     });
     if (!s.ok()) return s;
