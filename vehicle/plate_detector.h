@@ -26,6 +26,10 @@ struct PlateRegion {
   std::array<cv::Point2f, 4> corners{};  // outline of all lines, TL TR BR BL
   cv::Rect box;                          // axis-aligned bounds, clipped to the frame
   double score = 0;                      // larger is more plate-like
+  // How plate-like the surroundings of the characters are (0-1, see
+  // PlateLikeness): 0 not a plate, 0.4 doubtful (on an open light field),
+  // 1 plate-like or not measured.
+  double plateness = 1;
 };
 
 struct DetectorOptions {
@@ -54,5 +58,16 @@ class PlateDetector {
  private:
   DetectorOptions options_;
 };
+
+// How much `region` (in `grey`, frame pixels) looks like a number plate
+// rather than other text, from its surroundings alone (0-1): a plate is a
+// light, uniform field that closely encloses its characters - a quiet
+// margin of a fraction of a character height above, below and at the ends
+// of the row - and ends soon after (its edge, border or frame). Text on a
+// large light field (a van's side, a shop front), text without a light
+// field round it (lettering on a dark body, a light-on-dark sign) or with
+// clutter in its margins scores low. Cheap: a few band statistics of a
+// small rectified patch. Detect fills PlateRegion::plateness with it.
+double PlateLikeness(const cv::Mat& grey, const PlateRegion& region);
 
 }  // namespace anpr

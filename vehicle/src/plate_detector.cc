@@ -6,6 +6,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+
 namespace anpr {
 namespace {
 
@@ -198,7 +199,122 @@ double Iou(const cv::Rect& a, const cv::Rect& b) {
   return uni > 0 ? inter / uni : 0;
 }
 
+// Plate-likeness (PlateLikeness): least contrast between a plate's ground
+// and characters (grey levels; eu-dev plates have 59 or more, night and IR
+// plates are stretched by their lamps), least light fraction of the margin
+// above or below, and the light fraction of the least light row beyond the
+// margin above which the ground is taken to go on (an open field).
+constexpr double kMinPlateContrast = 35;
+constexpr double kMinMarginLight = 0.45;
+constexpr double kOpenField = 0.6;
+
+// What surrounds one row of characters, as the fraction of each band that is
+// as light as the characters' ground (0-1).
+struct LineLook {
+  double top = 0, bottom = 0, left = 0, right = 0;              // the margins
+  double top_out = 0, bottom_out = 0, left_out = 0, right_out = 0;  // beyond them
+  double contrast = 0;  // ground minus ink, grey levels
+};
+
+LineLook MeasureLine(const cv::Mat& grey, const TextLine& line) {
+  LineLook look;
+  constexpr int kPx = 16;  // character height in the patch
+  const float ch = std::max(line.char_height_px, 1.0f);
+  const float k = float(kPx) / ch;
+  float len = float(cv::norm(line.corners[1] - line.corners[0]));
+  float tall = float(cv::norm(line.corners[3] - line.corners[0]));
+  int lw = std::max(8, int(std::lround(len * k))), lh = std::max(8, int(std::lround(tall * k)));
+  if (lw > 40 * kPx) return look;
+  const int P = 2 * kPx, Q = kPx;
+  const int W = lw + 2 * P, H = lh + 2 * Q;
+  std::array<cv::Point2f, 4> dst = {cv::Point2f(float(P), float(Q)), cv::Point2f(float(P + lw), float(Q)),
+                                    cv::Point2f(float(P + lw), float(Q + lh)), cv::Point2f(float(P), float(Q + lh))};
+  cv::Mat m = cv::getPerspectiveTransform(line.corners.data(), dst.data());
+  cv::Mat patch;
+  cv::warpPerspective(grey, patch, m, cv::Size(W, H), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  const int cy = Q + lh / 2, y0 = cy - kPx / 2, y1 = cy + kPx / 2;
+  const int x0 = P + int(0.7f * kPx), x1 = std::max(x0 + 1, P + lw - int(0.7f * kPx));
+  const cv::Rect all(0, 0, W, H);
+  cv::Rect band = cv::Rect(x0, y0, x1 - x0, y1 - y0) & all;
+  if (band.area() <= 0) return look;
+  int hist[256] = {0};
+  for (int y = band.y; y < band.y + band.height; ++y) {
+    const uchar* p = patch.ptr<uchar>(y);
+    for (int x = band.x; x < band.x + band.width; ++x) ++hist[p[x]];
+  }
+  auto percentile = [&](double f) {
+    int want = int(f * band.area()), acc = 0;
+    for (int v = 0; v < 256; ++v) {
+      acc += hist[v];
+      if (acc > want) return v;
+    }
+    return 255;
+  };
+  const int ink = percentile(0.05), ground = percentile(0.85);
+  look.contrast = ground - ink;
+  const int thr = ink + std::max(8, (ground - ink) / 2);
+  auto light = [&](cv::Rect r) {
+    r &= all;
+    if (r.area() <= 0) return 0.0;
+    int n = 0;
+    for (int y = r.y; y < r.y + r.height; ++y) {
+      const uchar* p = patch.ptr<uchar>(y);
+      for (int x = r.x; x < r.x + r.width; ++x) n += p[x] >= thr;
+    }
+    return double(n) / r.area();
+  };
+  look.top = light(cv::Rect(x0, y0 - 3, x1 - x0, 3));
+  look.bottom = light(cv::Rect(x0, y1, x1 - x0, 3));
+  // The least light row (column) between the margin and a character height
+  // (1.8 at the ends) beyond: low where the plate's edge, border or frame is.
+  auto edge_rows = [&](int from, int to) {
+    double lo = 1;
+    for (int y = from; y < to; ++y) lo = std::min(lo, light(cv::Rect(x0, y, x1 - x0, 1)));
+    return lo;
+  };
+  auto edge_cols = [&](int from, int to) {
+    double lo = 1;
+    for (int x = from; x < to; ++x) lo = std::min(lo, light(cv::Rect(x, y0 + 2, 1, y1 - y0 - 4)));
+    return lo;
+  };
+  look.top_out = edge_rows(y0 - kPx, y0 - 1);
+  look.bottom_out = edge_rows(y1 + 1, y1 + kPx);
+  look.left = light(cv::Rect(x0 - 7, y0 + 2, 5, y1 - y0 - 4));
+  look.right = light(cv::Rect(x1 + 2, y0 + 2, 5, y1 - y0 - 4));
+  look.left_out = edge_cols(x0 - 29, x0 - 1);
+  look.right_out = edge_cols(x1 + 1, x1 + 29);
+  return look;
+}
+
 }  // namespace
+
+double PlateLikeness(const cv::Mat& grey, const PlateRegion& region) {
+  if (region.lines.empty() || grey.empty() || grey.type() != CV_8UC1) return 1;
+  double score = 1;
+  for (size_t i = 0; i < region.lines.size(); ++i) {
+    LineLook l = MeasureLine(grey, region.lines[i]);
+    // Dark characters on a light ground, with a quiet margin of that ground
+    // above or below them (a plate's margin is 0.2 character heights; one
+    // side may be cut short by a tilted or tight frame). Low contrast or no
+    // light ground round the row: texture, a grille, light lettering on a
+    // dark body.
+    if (l.contrast < kMinPlateContrast || std::max(l.top, l.bottom) < kMinMarginLight) return 0;
+    // The light ground ends within a character height above and below (the
+    // plate's edge, border or frame). Text on a large light field - a van's
+    // side, a sign board - does not; nor does a plate on a body of its own
+    // colour, so this only weakens the candidate. Between the two lines of
+    // a two-line plate the ground goes on.
+    // At the row's ends the ground ends within 1.8 character heights (a
+    // plate's end margin is about half a character height; an EU band is
+    // nearer still).
+    bool outer_top = i == 0, outer_bottom = i + 1 == region.lines.size();
+    if ((outer_top && l.top_out > kOpenField) || (outer_bottom && l.bottom_out > kOpenField) ||
+        std::max(l.left_out, l.right_out) > kOpenField) {
+      score = 0.4;
+    }
+  }
+  return score;
+}
 
 std::vector<PlateRegion> PlateDetector::Detect(const cv::Mat& frame) const {
   std::vector<PlateRegion> plates;
@@ -291,6 +407,7 @@ std::vector<PlateRegion> PlateDetector::Detect(const cv::Mat& frame) const {
       if (Iou(p.box, q.box) > 0.4) { dup = true; break; }
     }
     if (dup) continue;
+    p.plateness = PlateLikeness(grey, p);
     plates.push_back(std::move(p));
     if (int(plates.size()) >= options_.max_plates) break;
   }

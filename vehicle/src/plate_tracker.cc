@@ -9,6 +9,9 @@
 namespace anpr {
 namespace {
 
+// Largest change of a plate's width between two observations of one track.
+constexpr float kMaxWidthChange = 2.5f;
+
 int EditDistance(const std::string& a, const std::string& b) {
   std::vector<int> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = int(j);
@@ -37,6 +40,11 @@ bool PlateTracker::Matches(const Track& t, const PlateObservation& o, int64_t t_
   // widths between frames at any sane frame rate.
   float scale = float(std::max({t.last_box.width, o.box.width, 1}));
   float jump = float(cv::norm(CentreOf(t.last_box) - CentreOf(o.box)));
+  // One plate's width changes little between frames (it nears or recedes a
+  // little): a box several times wider or narrower is other text near the
+  // plate (a van's lettering, a sign), not this plate.
+  float wa = float(std::max(t.last_box.width, 1)), wb = float(std::max(o.box.width, 1));
+  if (std::max(wa, wb) > kMaxWidthChange * std::min(wa, wb)) return false;
   bool near = jump < 2.5f * scale;
   int dist = EditDistance(t.last_text, o.text);
   bool similar = dist <= std::max<int>(2, int(o.text.size()) / 3);

@@ -24,6 +24,14 @@ constexpr double kColouredBlob = 30;
 // a longer reading is other text (a sign, a van's livery).
 constexpr size_t kMaxPlateChars = 10;
 
+// Plate-likeness (PlateRegion::plateness) below which a region is not read
+// at all, and below which it is doubtful: a doubtful region's reading must
+// fit a registration, and its confidence is lowered so that the tracker
+// does not make a read of it from one frame alone.
+constexpr double kNotAPlate = 0.2;
+constexpr double kDoubtfulPlate = 0.5;
+constexpr double kDoubtfulConfidence = 0.75;
+
 // The weight of Tesseract's opinion against the classifier's (0-1) where
 // both read one blob, and how sure the classifier must be to read a blob on
 // its own (one Tesseract missed, or read as several characters).
@@ -570,6 +578,13 @@ bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const Pla
   if (int(chars.size()) < options_.min_chars || chars.size() > kMaxPlateChars) return false;
   SyntaxFit fit = FitPlateSyntax(chars, options_.region);
   double confidence = ReadingConfidence(fit.char_confidence);
+  const bool doubtful = region.plateness < kDoubtfulPlate;
+  if (doubtful) {
+    // Text on an open light field (a van's side, a sign board) that reads
+    // as no registration is that text, not a plate.
+    if (fit.syntax == "none") return false;
+    confidence *= kDoubtfulConfidence;
+  }
   if (confidence < options_.min_confidence) return false;
   out->text = fit.text;
   out->confidence = confidence;
@@ -588,7 +603,7 @@ bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const Pla
       c.alternatives = std::move(alts);
       c.best = fit.text[i];
     }
-    c.confidence = fit.char_confidence[i];
+    c.confidence = fit.char_confidence[i] * float(doubtful ? kDoubtfulConfidence : 1.0);
   }
   std::vector<PlateCandidate> cands = MakeCandidates(chars, fit.text, confidence, options_.region, 5);
   out->candidates.assign(cands.begin() + 1, cands.end());
@@ -621,6 +636,9 @@ std::vector<PlateObservation> Recognizer::Recognize(const cv::Mat& frame) {
   int reads = 0;
   for (const PlateRegion& r : regions) {
     if (reads >= options_.max_reads_per_frame) break;
+    // Not a plate by its surroundings (no light ground round the row, or
+    // no contrast): not read, and not counted against the frame's reads.
+    if (r.plateness < kNotAPlate) continue;
     ++reads;
     PlateObservation obs;
     if (ReadRegion(frame, grey, r, &obs)) out.push_back(std::move(obs));
