@@ -715,11 +715,22 @@ std::string Base64Encode(const std::vector<uint8_t>& in) {
 }
 
 bool Base64Decode(std::string_view text, std::vector<uint8_t>* out) {
-  static const std::array<int8_t, 256> kRev = [] {
-    std::array<int8_t, 256> t{};
-    t.fill(-1);
-    for (int k = 0; k < 64; ++k) t[static_cast<unsigned char>(kB64[k])] = static_cast<int8_t>(k);
-    return t;
+  // One table per position of a quad, the 6 bits already shifted in place;
+  // a character outside the alphabet sets bit 24, so a quad is checked once.
+  struct Tables {
+    std::array<uint32_t, 256> t[4];
+  };
+  static const Tables kRev = [] {
+    Tables x;
+    for (auto& t : x.t) t.fill(1u << 24);
+    for (uint32_t k = 0; k < 64; ++k) {
+      const auto c = static_cast<unsigned char>(kB64[k]);
+      x.t[0][c] = k << 18;
+      x.t[1][c] = k << 12;
+      x.t[2][c] = k << 6;
+      x.t[3][c] = k;
+    }
+    return x;
   }();
   out->clear();
   const std::size_t n = text.size();
@@ -735,21 +746,26 @@ bool Base64Decode(std::string_view text, std::vector<uint8_t>* out) {
   out->resize(n / 4 * 3 - static_cast<std::size_t>(pad));
   uint8_t* d = out->data();
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const auto &t0 = kRev.t[0], &t1 = kRev.t[1], &t2 = kRev.t[2], &t3 = kRev.t[3];
   const std::size_t full = pad ? n - 4 : n;
   std::size_t o = 0;
   for (std::size_t i = 0; i < full; i += 4, o += 3) {
-    const int32_t a = kRev[s[i]], b = kRev[s[i + 1]], c = kRev[s[i + 2]], e = kRev[s[i + 3]];
-    if ((a | b | c | e) < 0) return false;
-    const uint32_t v = (uint32_t(a) << 18) | (uint32_t(b) << 12) | (uint32_t(c) << 6) | uint32_t(e);
+    const uint32_t v = t0[s[i]] | t1[s[i + 1]] | t2[s[i + 2]] | t3[s[i + 3]];
+    if (v >> 24) {
+      out->clear();
+      return false;
+    }
     d[o] = uint8_t(v >> 16);
     d[o + 1] = uint8_t(v >> 8);
     d[o + 2] = uint8_t(v);
   }
   if (pad) {
     const std::size_t i = n - 4;
-    const int32_t a = kRev[s[i]], b = kRev[s[i + 1]], c = pad == 1 ? kRev[s[i + 2]] : 0;
-    if ((a | b | c) < 0) return false;
-    const uint32_t v = (uint32_t(a) << 18) | (uint32_t(b) << 12) | (uint32_t(c) << 6);
+    const uint32_t v = t0[s[i]] | t1[s[i + 1]] | (pad == 1 ? t2[s[i + 2]] : 0u);
+    if (v >> 24) {
+      out->clear();
+      return false;
+    }
     d[o] = uint8_t(v >> 16);
     if (pad == 1) d[o + 1] = uint8_t(v >> 8);
   }
