@@ -1,11 +1,15 @@
 // The hotlist CSV parser. Self-contained (only vrm.cc besides) so the fuzzer
-// links it alone. Written for 5 million lines: one pass, no regex, no
-// per-field allocation beyond the entry's own strings.
+// links it alone. Written for 5 million lines: one pass, no regex, fields are
+// views into the text (only a quoted field with "" inside is copied), so the
+// only allocations are the entries' own strings. Duplicates are found by
+// sorting packed VRMs after the pass, not by a 5-million-node hash map.
 #include "vehicle/hotlist.h"
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
+#include <cstring>
+#include <deque>
+#include <utility>
 
 #include "vehicle/vrm.h"
 
@@ -38,13 +42,46 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// Case-insensitive equality with a lower-case ASCII word.
+bool EqualsLower(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
 bool ParsePriorityName(std::string_view text, Priority* out) {
-  const std::string l = Lower(Trim(text));
-  if (l == "high") *out = Priority::kHigh;
-  else if (l == "medium") *out = Priority::kMedium;
-  else if (l == "low") *out = Priority::kLow;
+  const std::string_view l = Trim(text);
+  if (EqualsLower(l, "high")) *out = Priority::kHigh;
+  else if (EqualsLower(l, "medium")) *out = Priority::kMedium;
+  else if (EqualsLower(l, "low")) *out = Priority::kLow;
   else return false;
   return true;
+}
+
+// A normalised VRM (A-Z 0-9, at most kMaxHotlistVrmLength) as a number, 6
+// bits a character: equal numbers are equal VRMs.
+uint64_t PackVrm(std::string_view vrm) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < vrm.size(); ++i) {
+    const char c = vrm[i];
+    const uint64_t code = c >= 'A' && c <= 'Z' ? static_cast<uint64_t>(c - 'A' + 1)
+                                               : static_cast<uint64_t>(c - '0' + 27);
+    v |= code << (6 * i);
+  }
+  return v;
+}
+
+std::string UnpackVrm(uint64_t v) {
+  std::string s;
+  for (; v != 0; v >>= 6) {
+    const int code = static_cast<int>(v & 63);
+    s.push_back(code <= 26 ? static_cast<char>('A' + code - 1) : static_cast<char>('0' + code - 27));
+  }
+  return s;
 }
 
 // Days from 1970-01-01 to y-m-d (proleptic Gregorian), Howard Hinnant's method.
@@ -84,16 +121,20 @@ class CsvReader {
   int line() const { return line_; }
   int record_line() const { return record_line_; }
 
-  // Reads one record into `fields`. Returns false with `error` set on a
-  // malformed record (unterminated quote, text after a closing quote).
-  bool Next(std::vector<std::string>* fields, std::string* error) {
+  // Reads one record into `fields`: views into the text, or into the
+  // reader's own copies of quoted fields holding "" (valid until the next
+  // call). Returns false with `error` set on a malformed record (unterminated
+  // quote, text after a closing quote).
+  bool Next(std::vector<std::string_view>* fields, std::string* error) {
     fields->clear();
     record_line_ = line_;
-    std::string field;
+    size_t unescaped = 0;  // copies used by this record
     for (;;) {
-      field.clear();
+      std::string_view field;
       if (pos_ < text_.size() && text_[pos_] == '"') {
         ++pos_;
+        const size_t start = pos_;
+        std::string* copy = nullptr;  // set once a "" is seen
         for (;;) {
           if (pos_ >= text_.size()) {
             *error = "unterminated quoted field";
@@ -102,16 +143,22 @@ class CsvReader {
           const char c = text_[pos_++];
           if (c == '"') {
             if (pos_ < text_.size() && text_[pos_] == '"') {
-              field.push_back('"');
+              if (!copy) {
+                if (unescaped == copies_.size()) copies_.emplace_back();
+                copy = &copies_[unescaped++];
+                copy->assign(text_.substr(start, pos_ - 1 - start));
+              }
+              copy->push_back('"');
               ++pos_;
             } else {
               break;
             }
           } else {
             if (c == '\n') ++line_;
-            field.push_back(c);
+            if (copy) copy->push_back(c);
           }
         }
+        field = copy ? std::string_view(*copy) : text_.substr(start, pos_ - 1 - start);
         // After a closing quote: optional spaces, then a separator or line end.
         while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
         if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') {
@@ -128,7 +175,7 @@ class CsvReader {
           }
           ++pos_;
         }
-        field.assign(text_.substr(start, pos_ - start));
+        field = text_.substr(start, pos_ - start);
       }
       fields->push_back(field);
       if (pos_ >= text_.size()) return true;
@@ -145,9 +192,10 @@ class CsvReader {
   size_t pos_ = 0;
   int line_ = 1;
   int record_line_ = 1;
+  std::deque<std::string> copies_;  // unescaped quoted fields (stable addresses)
 };
 
-bool IsBlank(const std::vector<std::string>& fields) {
+bool IsBlank(const std::vector<std::string_view>& fields) {
   return fields.size() == 1 && Trim(fields[0]).empty();
 }
 
@@ -223,7 +271,7 @@ Result<std::vector<HotlistEntry>> ParseHotlistCsv(std::string_view text,
     return InvalidArgument(label + ":" + std::to_string(line) + ": " + problem);
   };
   CsvReader reader(text);
-  std::vector<std::string> fields;
+  std::vector<std::string_view> fields;
   std::string error;
   // Header: the first non-blank record.
   do {
@@ -251,53 +299,93 @@ Result<std::vector<HotlistEntry>> ParseHotlistCsv(std::string_view text,
   }
   const size_t columns = fields.size();
 
+  // One entry a line at most: count the lines for an exact reservation.
+  const size_t max_records = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
   std::vector<HotlistEntry> entries;
-  entries.reserve(text.size() / 40);
-  std::unordered_map<std::string, int> first_line;  // duplicate detection
-  first_line.reserve(text.size() / 40);
+  entries.reserve(max_records);
+  // Duplicate detection after the pass: (packed VRM, line) of every entry.
+  std::vector<std::pair<uint64_t, int>> seen;
+  seen.reserve(max_records);
   auto field = [&](Column c) -> std::string_view {
     const int i = index[static_cast<size_t>(c)];
     return i < 0 ? std::string_view() : Trim(fields[static_cast<size_t>(i)]);
   };
-  while (!reader.AtEnd()) {
-    if (!reader.Next(&fields, &error)) return fail(reader.record_line(), error);
+  // The first problem other than a duplicate; it stops the pass.
+  int error_line = 0;
+  std::string problem;
+  auto record_error = [&](int line, std::string p) {
+    error_line = line;
+    problem = std::move(p);
+  };
+  while (!reader.AtEnd() && error_line == 0) {
+    if (!reader.Next(&fields, &error)) {
+      record_error(reader.record_line(), error);
+      break;
+    }
     const int line = reader.record_line();
     if (IsBlank(fields)) continue;
     if (fields.size() != columns) {
-      return fail(line, std::to_string(fields.size()) + " fields, the header has " +
-                            std::to_string(columns));
+      record_error(line, std::to_string(fields.size()) + " fields, the header has " + std::to_string(columns));
+      break;
     }
     HotlistEntry e;
     e.vrm = NormaliseVrm(field(kVrm));
-    if (e.vrm.empty()) return fail(line, "vrm '" + std::string(field(kVrm)) + "' has no letters or digits");
+    if (e.vrm.empty()) {
+      record_error(line, "vrm '" + std::string(field(kVrm)) + "' has no letters or digits");
+      break;
+    }
     if (e.vrm.size() > kMaxHotlistVrmLength) {
-      return fail(line, "vrm '" + e.vrm + "' is longer than " + std::to_string(kMaxHotlistVrmLength) +
-                            " characters");
+      record_error(line, "vrm '" + e.vrm + "' is longer than " + std::to_string(kMaxHotlistVrmLength) +
+                             " characters");
+      break;
     }
     if (!ParsePriorityName(field(kPriority), &e.priority)) {
-      return fail(line, "priority '" + std::string(field(kPriority)) + "' is not high/medium/low");
+      record_error(line, "priority '" + std::string(field(kPriority)) + "' is not high/medium/low");
+      break;
     }
-    e.reason = std::string(field(kReason));
-    if (e.reason.empty()) return fail(line, "reason is empty");
-    e.warning_markers = std::string(field(kMarkers));
-    e.information = std::string(field(kInfo));
-    e.make = std::string(field(kMake));
-    e.model = std::string(field(kModel));
-    e.colour = std::string(field(kColour));
+    e.reason.assign(field(kReason));
+    if (e.reason.empty()) {
+      record_error(line, "reason is empty");
+      break;
+    }
+    e.warning_markers.assign(field(kMarkers));
+    e.information.assign(field(kInfo));
+    e.make.assign(field(kMake));
+    e.model.assign(field(kModel));
+    e.colour.assign(field(kColour));
     const std::string_view until = field(kValidUntil);
     if (!until.empty() && !ParseIso8601Utc(until, &e.valid_until_utc_s)) {
-      return fail(line, "valid_until '" + std::string(until) +
-                            "' is not an ISO 8601 date (2026-12-31) or UTC time (2026-12-31T18:00:00Z)");
+      record_error(line, "valid_until '" + std::string(until) +
+                             "' is not an ISO 8601 date (2026-12-31) or UTC time (2026-12-31T18:00:00Z)");
+      break;
     }
     if (!until.empty() && e.valid_until_utc_s <= 0) {
-      return fail(line, "valid_until '" + std::string(until) + "' is before 1970");
+      record_error(line, "valid_until '" + std::string(until) + "' is before 1970");
+      break;
     }
-    auto [it, inserted] = first_line.emplace(e.vrm, line);
-    if (!inserted) {
-      return fail(line, "vrm " + e.vrm + " already listed on line " + std::to_string(it->second));
-    }
+    seen.emplace_back(PackVrm(e.vrm), line);
     entries.push_back(std::move(e));
   }
+  // A VRM listed twice on a line before the first other problem is reported
+  // first, as a line-by-line reader would: the earliest second listing,
+  // naming the line of the first.
+  std::sort(seen.begin(), seen.end());  // by VRM, then line
+  int dup_line = 0, dup_first = 0;
+  uint64_t dup_vrm = 0;
+  for (size_t a = 0; a < seen.size();) {
+    size_t b = a + 1;
+    while (b < seen.size() && seen[b].first == seen[a].first) ++b;
+    if (b - a > 1 && (dup_line == 0 || seen[a + 1].second < dup_line)) {
+      dup_line = seen[a + 1].second;
+      dup_first = seen[a].second;
+      dup_vrm = seen[a].first;
+    }
+    a = b;
+  }
+  if (dup_line != 0) {
+    return fail(dup_line, "vrm " + UnpackVrm(dup_vrm) + " already listed on line " + std::to_string(dup_first));
+  }
+  if (error_line != 0) return fail(error_line, problem);
   return entries;
 }
 
