@@ -36,6 +36,10 @@ class ListIndex {
   // skipped. A VRM listed twice keeps its last entry.
   static std::shared_ptr<const ListIndex> Build(HotlistMeta meta,
                                                 const std::vector<HotlistEntry>& entries);
+  // `index` with its meta replaced by `meta` (max_substitutions clamped to
+  // 0..2 as in Build). When the caller holds the only reference (an index
+  // just built) it is changed in place, otherwise copied.
+  static std::shared_ptr<const ListIndex> WithMeta(std::shared_ptr<const ListIndex> index, HotlistMeta meta);
   // The index after a delta (removes, then adds). The meta's version becomes
   // delta.new_version.
   std::shared_ptr<const ListIndex> WithDelta(const HotlistDelta& delta) const;

@@ -125,6 +125,19 @@ std::shared_ptr<const ListIndex> ListIndex::Build(HotlistMeta meta,
   return index;
 }
 
+std::shared_ptr<const ListIndex> ListIndex::WithMeta(std::shared_ptr<const ListIndex> index, HotlistMeta meta) {
+  meta.max_substitutions = std::clamp(meta.max_substitutions, 0, 2);
+  if (index.use_count() == 1) {
+    // Only we see it, and every ListIndex is created non-const (Build, WithDelta).
+    auto owned = std::const_pointer_cast<ListIndex>(std::move(index));
+    owned->meta_ = std::move(meta);
+    return owned;
+  }
+  auto copy = std::shared_ptr<ListIndex>(new ListIndex(*index));
+  copy->meta_ = std::move(meta);
+  return copy;
+}
+
 void ListIndex::Rebuild() {
   // Later duplicates win: keep the last occurrence of each VRM.
   {
