@@ -14,7 +14,7 @@ PACKAGES=(
   libv4l-dev v4l-utils libgps-dev gpsd gpsd-clients python3-gps
   # store, sync, depot
   libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev openssl
-  libcpp-httplib-dev libpq-dev postgresql
+  libcpp-httplib-dev libpq-dev postgresql libsimdjson-dev
   # HMI
   libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
   # libraries the code leans on
