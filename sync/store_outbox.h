@@ -41,9 +41,11 @@ class StoreOutbox final : public Outbox {
   Store* store_;
   Matcher* matcher_;
   std::string unit_id_;
-  // UUIDs handed out by UnsyncedAudit -> the store's seq, for MarkSynced.
+  // UUIDs handed out by UnsyncedAudit -> the store's seq, and by
+  // UnsyncedHits -> the outcome time sent, for MarkSynced.
   std::mutex mu_;
   std::map<std::string, int64_t> audit_seq_by_uuid_;
+  std::map<std::string, int64_t> hit_outcome_at_by_uuid_;
 };
 
 // The wire UUID of the store's audit entry with chain hash `entry_hash` on

@@ -152,6 +152,14 @@ class Store {
   // Marks records the depot acknowledged. Unknown uuids are ignored.
   Status MarkReadsSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms);
   Status MarkHitsSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms);
+  // As above, but a hit is marked only if its outcome is still the one that
+  // was sent (outcome_at_utc_ms unchanged): an officer's outcome recorded
+  // while the batch was in flight must still reach the depot.
+  struct SentHit {
+    std::string uuid;
+    int64_t outcome_at_utc_ms = 0;
+  };
+  Status MarkHitsSyncedIfUnchanged(const std::vector<SentHit>& sent, int64_t at_utc_ms);
   Status MarkAuditSynced(const std::vector<int64_t>& seqs, int64_t at_utc_ms);
   Status MarkOfficerEntriesSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms);
 

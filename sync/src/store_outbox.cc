@@ -51,7 +51,13 @@ bool ToDepotListChange(const HotlistDelta& delta, DepotListChange* out, std::str
 StoreOutbox::StoreOutbox(Store* store, Matcher* matcher, std::string unit_id)
     : store_(store), matcher_(matcher), unit_id_(std::move(unit_id)) {}
 
-Result<std::vector<Hit>> StoreOutbox::UnsyncedHits(std::size_t limit) { return store_->UnsyncedHits(limit); }
+Result<std::vector<Hit>> StoreOutbox::UnsyncedHits(std::size_t limit) {
+  auto hits = store_->UnsyncedHits(limit);
+  if (!hits.ok()) return hits;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const Hit& h : *hits) hit_outcome_at_by_uuid_[h.uuid] = h.outcome_at_utc_ms;
+  return hits;
+}
 
 Result<std::vector<Read>> StoreOutbox::UnsyncedReads(std::size_t limit) { return store_->UnsyncedReads(limit); }
 
@@ -107,7 +113,23 @@ Result<UnsyncedCounts> StoreOutbox::CountUnsynced() {
 
 Status StoreOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) {
   switch (kind) {
-    case RecordKind::kHit: return store_->MarkHitsSynced(uuids, synced_at_utc_ms);
+    case RecordKind::kHit: {
+      // Marked only with the outcome that was sent; a newer one goes next pass.
+      std::vector<Store::SentHit> sent;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const std::string& u : uuids) {
+          auto it = hit_outcome_at_by_uuid_.find(u);
+          if (it != hit_outcome_at_by_uuid_.end()) sent.push_back({u, it->second});
+        }
+      }
+      Status s = store_->MarkHitsSyncedIfUnchanged(sent, synced_at_utc_ms);
+      if (s.ok()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const std::string& u : uuids) hit_outcome_at_by_uuid_.erase(u);
+      }
+      return s;
+    }
     case RecordKind::kRead: return store_->MarkReadsSynced(uuids, synced_at_utc_ms);
     case RecordKind::kWanted: return store_->MarkOfficerEntriesSynced(uuids, synced_at_utc_ms);
     case RecordKind::kAudit: {

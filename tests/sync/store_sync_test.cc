@@ -266,6 +266,27 @@ TEST_F(StoreSync, WantedPlatesEnteredByOfficersReachTheDepotOnce) {
   EXPECT_EQ(depot_->Counts()->wanted, 1);
 }
 
+TEST_F(StoreSync, AnOutcomeRecordedWhileItsHitIsInFlightStillReachesTheDepot) {
+  Drive(5);  // one hit, on the first read
+  auto hits = outbox_->UnsyncedHits(10);  // the sync client takes the batch ...
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 1u);
+  const std::string uuid = (*hits)[0].uuid;
+  // ... the officer confirms the hit while the batch is on the wire ...
+  ASSERT_TRUE(car_->SetHitOutcome(uuid, HitOutcome::kConfirmed, "4711", "", NowUtcMs() + 1).ok());
+  // ... and the depot acknowledges the batch with the old outcome.
+  ASSERT_TRUE(outbox_->MarkSynced(RecordKind::kHit, {uuid}, NowUtcMs()).ok());
+  EXPECT_EQ(car_->CountUnsynced()->hits, 1) << "the confirmed outcome would never reach the depot";
+
+  SyncClient client(outbox_.get(), Options(server_->port()));
+  ASSERT_TRUE(client.SyncOnce().ok());
+  EXPECT_EQ(car_->CountUnsynced()->hits, 0);
+  auto stored = car_->GetHit(uuid);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->outcome, HitOutcome::kConfirmed);
+  EXPECT_EQ(depot_->Counts()->hits, 1);
+}
+
 TEST(AuditUuid, StablePerEntryAndDistinctPerUnit) {
   const std::string h(64, 'a');
   EXPECT_EQ(AuditUuid("CAR1", h), AuditUuid("CAR1", h));

@@ -1097,6 +1097,18 @@ Status Store::MarkHitsSynced(const std::vector<std::string>& uuids, int64_t at_u
   });
 }
 
+Status Store::MarkHitsSyncedIfUnchanged(const std::vector<SentHit>& sent, int64_t at_utc_ms) {
+  return impl_->Run([&](sqlite3* db) {
+    Stmt s(db, "UPDATE hits SET synced_at_utc_ms = ? WHERE uuid = ? AND outcome_at_utc_ms = ?");
+    for (const SentHit& h : sent) {
+      s.Reset();
+      Status st = s.Bind(1, at_utc_ms).Bind(2, h.uuid).Bind(3, h.outcome_at_utc_ms).Run();
+      if (!st.ok()) return st;
+    }
+    return Status::Ok();
+  });
+}
+
 Status Store::MarkOfficerEntriesSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms) {
   return impl_->Run([&](sqlite3* db) {
     return MarkSynced(db, "UPDATE officer_entries SET synced_at_utc_ms = ? WHERE uuid = ?", uuids, at_utc_ms);
