@@ -40,4 +40,33 @@ std::string ClassifyPlate(std::string_view text, Region region);
 // "none". Empty input gives empty text and "none".
 SyntaxFit FitPlateSyntax(const std::vector<CharChoice>& chars, Region region);
 
+// Whether a fit matches one of the region's concrete formats: for gb any GB
+// format, for eu one of the European layouts the fit knows (a merely
+// plausible "eu" reading does not count).
+bool FitsRegionFormat(const SyntaxFit& fit, Region region);
+
+// One reading of a line with a character dropped (or none), fitted.
+struct LengthVariant {
+  std::vector<CharChoice> chars;  // the characters the fit was made from
+  SyntaxFit fit;
+  int dropped = -1;               // position dropped from the reading; -1: as read
+  bool matches = false;           // FitsRegionFormat(fit)
+  double confidence = 0;          // of the whole fitted reading (0-100)
+};
+
+// The reading as read and one character shorter (its first, its last or its
+// weakest character dropped), each fitted, the preferred one first, then the
+// others (for candidates). A shorter reading is preferred only on syntax
+// evidence: it fits a format the reading as read does not (gb: and the
+// dropped character is under 0.8 of the others' mean confidence; eu, whose
+// layouts are weak evidence: and it is the weakest character), or, for gb
+// only, it is a current-format plate where the reading as read fits only an
+// older format and the dropped character has under half the confidence of
+// every other. Readings shorter than `min_chars` are not made.
+// `reading_confidence` rates a fitted reading from its character confidences
+// (LengthVariant::confidence; may be null).
+std::vector<LengthVariant> FitLengthVariants(const std::vector<CharChoice>& chars, Region region,
+                                             size_t min_chars,
+                                             double (*reading_confidence)(const std::vector<float>&));
+
 }  // namespace anpr

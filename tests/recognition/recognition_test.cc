@@ -23,6 +23,7 @@
 #include "capture/synth.h"
 #include "vehicle/char_classifier.h"
 #include "vehicle/plate_detector.h"
+#include "vehicle/plate_syntax.h"
 #include "vehicle/plate_tracker.h"
 #include "vehicle/recognition_io.h"
 #include "vehicle/recognizer.h"
@@ -216,6 +217,52 @@ TEST(CharClassifier, FusesWithTesseract) {
   text.clear();
   for (const CharChoice& c : out) text += c.best;
   EXPECT_EQ(text, "9ABCD");
+}
+
+// Readings one character too long (a screw, border or band read as a
+// character): the shorter reading is chosen only on syntax evidence, and
+// the others are kept for candidates.
+TEST(PlateSyntax, LengthVariantsDropSpuriousCharacter) {
+  auto read = [](const std::string& text, const std::vector<float>& conf) {
+    std::vector<CharChoice> out;
+    for (size_t i = 0; i < text.size(); ++i) {
+      CharChoice c;
+      c.best = text[i];
+      c.confidence = conf[i];
+      out.push_back(c);
+    }
+    return out;
+  };
+  auto best = [](const std::vector<LengthVariant>& v) { return v.front().fit.text; };
+  // gb: a weak leading "1" before a current-format plate (8 characters fit
+  // no GB format).
+  auto v = FitLengthVariants(read("1AB12CDE", {30, 90, 90, 90, 90, 90, 90, 90}), Region::kGb, 3, &ReadingConfidence);
+  EXPECT_EQ(best(v), "AB12CDE");
+  EXPECT_EQ(v.front().fit.syntax, "gb-current");
+  EXPECT_EQ(v.front().dropped, 0);
+  EXPECT_EQ(v.front().chars.size(), 7u);
+  bool kept = std::any_of(v.begin() + 1, v.end(), [](const LengthVariant& x) { return x.fit.text == "1AB12CDE"; });
+  EXPECT_TRUE(kept);
+  // A trailing weak character: dropped the same way.
+  EXPECT_EQ(best(FitLengthVariants(read("AB12CDE7", {90, 90, 90, 90, 90, 90, 90, 25}), Region::kGb, 3,
+                                   &ReadingConfidence)),
+            "AB12CDE");
+  // A sure extra character is not dropped on syntax alone.
+  EXPECT_EQ(best(FitLengthVariants(read("1AB12CDE", {95, 90, 90, 90, 90, 90, 90, 90}), Region::kGb, 3,
+                                   &ReadingConfidence)),
+            "1AB12CDE");
+  // A reading that already fits a format keeps its length.
+  EXPECT_EQ(best(FitLengthVariants(read("AB12CDE", {30, 90, 90, 90, 90, 90, 90}), Region::kGb, 3, &ReadingConfidence)),
+            "AB12CDE");
+  // eu: from no layout to LLDDDLL by dropping the weakest character only.
+  EXPECT_EQ(best(FitLengthVariants(read("1RK819AM", {30, 50, 75, 44, 71, 73, 75, 75}), Region::kEu, 3,
+                                   &ReadingConfidence)),
+            "RK819AM");
+  EXPECT_EQ(best(FitLengthVariants(read("1RK819AM", {60, 50, 75, 44, 71, 73, 75, 75}), Region::kEu, 3,
+                                   &ReadingConfidence)),
+            "1RK819AM");
+  // Never shorter than the minimum length.
+  EXPECT_EQ(FitLengthVariants(read("AB1", {20, 90, 90}), Region::kGb, 3, &ReadingConfidence).size(), 1u);
 }
 
 // Tesseract's LSTM boxes are loose: here its "B" reaches over the "2" blob

@@ -254,4 +254,87 @@ SyntaxFit FitPlateSyntax(const std::vector<CharChoice>& chars, Region region) {
   return found ? best : as_read;
 }
 
+bool FitsRegionFormat(const SyntaxFit& fit, Region region) {
+  if (fit.syntax == "none" || fit.text.empty()) return false;
+  if (region == Region::kGb) return true;
+  for (const Template& t : EuTemplates()) {
+    if (MatchesSets(fit.text, t)) return true;
+  }
+  return false;
+}
+
+std::vector<LengthVariant> FitLengthVariants(const std::vector<CharChoice>& chars, Region region,
+                                             size_t min_chars,
+                                             double (*reading_confidence)(const std::vector<float>&)) {
+  auto make = [&](std::vector<CharChoice> c, int dropped) {
+    LengthVariant v;
+    v.chars = std::move(c);
+    v.fit = FitPlateSyntax(v.chars, region);
+    v.dropped = dropped;
+    v.matches = FitsRegionFormat(v.fit, region);
+    v.confidence = reading_confidence ? reading_confidence(v.fit.char_confidence) : 0;
+    return v;
+  };
+  std::vector<LengthVariant> out;
+  out.push_back(make(chars, -1));
+  const size_t n = chars.size();
+  if (n < 2 || n - 1 < std::max<size_t>(min_chars, 1)) return out;
+  // Positions to drop: first, last, weakest (each once).
+  size_t weakest = 0;
+  for (size_t i = 1; i < n; ++i) {
+    if (chars[i].confidence < chars[weakest].confidence) weakest = i;
+  }
+  std::vector<size_t> drops = {0, n - 1};
+  if (weakest != 0 && weakest != n - 1) drops.push_back(weakest);
+  const LengthVariant& base = out[0];
+  const bool base_current = base.fit.syntax == "gb-current";
+  struct Scored {
+    LengthVariant v;
+    bool preferred;
+    int strength;
+  };
+  std::vector<Scored> shorter;
+  for (size_t p : drops) {
+    std::vector<CharChoice> c = chars;
+    c.erase(c.begin() + long(p));
+    LengthVariant v = make(std::move(c), int(p));
+    const float cp = chars[p].confidence;
+    float rest_min = 1e9f;
+    double rest_sum = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (i == p) continue;
+      rest_min = std::min(rest_min, chars[i].confidence);
+      rest_sum += chars[i].confidence;
+    }
+    const double rest_mean = rest_sum / double(n - 1);
+    // By far the weakest: well under every other character.
+    const bool far_weakest = cp < 0.5f * rest_min;
+    bool preferred = false;
+    if (v.matches) {
+      if (region == Region::kGb) {
+        // A reading that already fits a format keeps its length unless the
+        // shorter one is a current-format plate and the dropped character
+        // is by far the weakest.
+        const bool current = v.fit.syntax == "gb-current";
+        preferred = (!base.matches && cp < 0.8 * rest_mean) || (current && !base_current && far_weakest);
+      } else {
+        // Generic European syntax is weak evidence: only from no layout to
+        // one, and by dropping the weakest character.
+        preferred = !base.matches && cp < rest_min;
+      }
+    }
+    int strength = !v.matches ? 0 : (v.fit.syntax == "gb-current" ? 2 : 1);
+    shorter.push_back({std::move(v), preferred, strength});
+  }
+  std::stable_sort(shorter.begin(), shorter.end(), [](const Scored& a, const Scored& b) {
+    if (a.preferred != b.preferred) return a.preferred;
+    if (a.strength != b.strength) return a.strength > b.strength;
+    return a.v.confidence > b.v.confidence;
+  });
+  const bool take = !shorter.empty() && shorter[0].preferred;
+  for (Scored& s : shorter) out.push_back(std::move(s.v));
+  if (take) std::swap(out[0], out[1]);
+  return out;
+}
+
 }  // namespace anpr

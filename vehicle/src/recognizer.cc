@@ -576,7 +576,12 @@ bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const Pla
   for (int char_px : options_.read_char_heights_px) readings.push_back(ReadLines(frame, grey, region, char_px));
   std::vector<CharChoice> chars = CombineReadings(readings);
   if (int(chars.size()) < options_.min_chars || chars.size() > kMaxPlateChars) return false;
-  SyntaxFit fit = FitPlateSyntax(chars, options_.region);
+  // The reading as read and one character shorter (a border, screw or
+  // band read as a character): the one the region's syntax supports.
+  std::vector<LengthVariant> variants =
+      FitLengthVariants(chars, options_.region, size_t(std::max(options_.min_chars, 1)), &ReadingConfidence);
+  chars = variants[0].chars;
+  SyntaxFit fit = variants[0].fit;
   double confidence = ReadingConfidence(fit.char_confidence);
   const bool doubtful = region.plateness < kDoubtfulPlate;
   if (doubtful) {
@@ -606,6 +611,21 @@ bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const Pla
     c.confidence = fit.char_confidence[i] * float(doubtful ? kDoubtfulConfidence : 1.0);
   }
   std::vector<PlateCandidate> cands = MakeCandidates(chars, fit.text, confidence, options_.region, 5);
+  // The other lengths stay as candidates (for 'similar' hotlist matches),
+  // after the single-character substitutions, while there is room; ones
+  // fitting a format first.
+  std::stable_sort(variants.begin() + 1, variants.end(),
+                   [](const LengthVariant& a, const LengthVariant& b) { return a.matches > b.matches; });
+  for (size_t v = 1; v < variants.size() && cands.size() < 5; ++v) {
+    const std::string& t = variants[v].fit.text;
+    if (t.empty()) continue;
+    bool dup = std::any_of(cands.begin(), cands.end(), [&](const PlateCandidate& p) { return p.vrm == t; });
+    if (dup) continue;
+    double c = std::min(confidence, variants[v].confidence) * (variants[v].matches ? 0.8 : 0.5);
+    cands.push_back({t, c});
+  }
+  std::sort(cands.begin() + 1, cands.end(),
+            [](const PlateCandidate& a, const PlateCandidate& b) { return a.confidence > b.confidence; });
   out->candidates.assign(cands.begin() + 1, cands.end());
   out->corners = region.corners;
   out->box = region.box;
