@@ -29,6 +29,7 @@ struct HotlistMeta {
   int max_substitutions = 1;
   int64_t version = 0;  // 0 = never imported
   int64_t entry_count = 0;  // as stored; informational (ignored when applying)
+  int64_t updated_at_utc_ms = 0;  // when this version came into force, as stored; ignored when applying
 };
 
 // The longest VRM a hotlist accepts (the matcher packs VRMs into 64 bits).

@@ -196,6 +196,21 @@ TEST(Store, HotlistVersionsSwapAtomicallyAndDeltasNeedTheirBase) {
 // Power cut: a child process writes reads as fast as it can and reports each
 // one the store acknowledged; it is killed with SIGKILL mid-run. Every
 // acknowledged read must be there afterwards and the file must be sound.
+TEST(Store, EachListSaysWhenItsVersionCameIntoForce) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("unit.db"));
+  HotlistMeta meta;
+  meta.name = "pnc";
+  const int64_t before = NowUtcMs();
+  ASSERT_TRUE(store->ApplyHotlistVersion(meta, Entries({"AAA1"}), "test", nullptr).ok());
+  auto lists = store->Hotlists();
+  ASSERT_TRUE(lists.ok());
+  ASSERT_EQ(lists->size(), 1u);
+  // The status bar's hotlist age is computed from this.
+  EXPECT_GE((*lists)[0].updated_at_utc_ms, before);
+  EXPECT_LE((*lists)[0].updated_at_utc_ms, NowUtcMs());
+}
+
 TEST(Store, KillDashNineLosesNothingAcknowledged) {
   TempDir dir;
   const std::string path = dir.File("unit.db");

@@ -645,10 +645,13 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     }
     auto lists = store->Hotlists();
     s.hotlist_ok = lists.ok() && !lists->empty();
-    s.hotlist_updated_utc_ms = s.hotlist_ok ? started_wall_ms : 0;
+    // The age shown is that of the freshest list (a depot update or an import).
+    s.hotlist_updated_utc_ms = 0;
+    if (lists.ok()) {
+      for (const HotlistMeta& m : *lists) s.hotlist_updated_utc_ms = std::max(s.hotlist_updated_utc_ms, m.updated_at_utc_ms);
+    }
     return s;
   }
-  int64_t started_wall_ms = NowUtcMs();
 
   Status RunLoop() {
     if (Status s = Start(); !s.ok()) {

@@ -1233,11 +1233,12 @@ HotlistMeta MetaFromRow(const Stmt& s) {
   m.max_substitutions = static_cast<int>(s.Int(5));
   m.version = s.Int(6);
   m.entry_count = s.Int(8);
+  m.updated_at_utc_ms = s.Int(9);
   return m;
 }
 
 constexpr const char* kMetaColumns =
-    "name, source, colour, sound, covert, max_substitutions, version, list_id, entry_count";
+    "name, source, colour, sound, covert, max_substitutions, version, list_id, entry_count, updated_at_utc_ms";
 
 Result<std::vector<HotlistEntry>> LoadEntries(sqlite3* db, int64_t list_id) {
   Stmt s(db,
