@@ -580,10 +580,23 @@ bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const Pla
   // band read as a character): the one the region's syntax supports.
   std::vector<LengthVariant> variants =
       FitLengthVariants(chars, options_.region, size_t(std::max(options_.min_chars, 1)), &ReadingConfidence);
+  const bool doubtful = region.plateness < kDoubtfulPlate;
+  if (doubtful) {
+    // A doubtful region gets less benefit of the doubt: a character may be
+    // dropped only at an end (a seal or screw beside the plate), never from
+    // the middle until sign text fits a format (M1NO -> M10).
+    const int last = int(chars.size()) - 1;
+    const int d = variants[0].dropped;
+    for (size_t i = 0; d > 0 && d < last && i < variants.size(); ++i) {
+      if (variants[i].dropped < 0) {
+        std::rotate(variants.begin(), variants.begin() + long(i), variants.begin() + long(i) + 1);
+        break;
+      }
+    }
+  }
   chars = variants[0].chars;
   SyntaxFit fit = variants[0].fit;
   double confidence = ReadingConfidence(fit.char_confidence);
-  const bool doubtful = region.plateness < kDoubtfulPlate;
   if (doubtful) {
     // Text on an open light field (a van's side, a sign board) that reads
     // as no registration is that text, not a plate.
