@@ -11,24 +11,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/integration/run_command.h"
+
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string output;
-};
-
-RunResult RunCommand(const std::string& command) {
-  RunResult r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using anpr::testing::RunCommand;
 
 nlohmann::json LastJsonLine(const std::string& output) {
   std::istringstream in(output);
@@ -41,7 +28,7 @@ nlohmann::json LastJsonLine(const std::string& output) {
 
 TEST(VehicleDemo, RaisesAHitOfEachPriorityWithin15SecondsHeadless) {
   const std::string exe = std::string(ANPR_BINARY_DIR) + "/vehicle/app/anpr-vehicle";
-  const RunResult r = RunCommand("env -u DISPLAY -u WAYLAND_DISPLAY SDL_AUDIODRIVER=dummy " + exe +
+  const auto r = RunCommand("env -u DISPLAY -u WAYLAND_DISPLAY SDL_AUDIODRIVER=dummy " + exe +
                                  " --demo --duration 15");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("No display: running headless"), std::string::npos) << r.output;

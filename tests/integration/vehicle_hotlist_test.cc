@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 
+#include "tests/integration/run_command.h"
 #include "tests/sync/sync_test_support.h"
 #include "vehicle/store.h"
 
@@ -17,17 +18,10 @@ namespace anpr {
 namespace {
 
 std::string RunUnit(const std::string& config, int* exit_code) {
-  const std::string cmd = "env -u DISPLAY " + std::string(ANPR_BINARY_DIR) + "/vehicle/app/anpr-vehicle --config " +
-                          config + " --duration 2 2>&1";
-  std::string out;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return out;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  auto r = testing::RunCommand("env -u DISPLAY " + std::string(ANPR_BINARY_DIR) + "/vehicle/app/anpr-vehicle --config " +
+                               config + " --duration 2");
+  *exit_code = r.exit_code;
+  return r.output;
 }
 
 int64_t VersionOf(const std::string& db, const std::string& list) {

@@ -14,22 +14,18 @@
 #include <unistd.h>
 
 #include "sync/depot_store.h"
+#include "tests/integration/run_command.h"
 #include "tests/sync/sync_test_support.h"
 #include "vehicle/store.h"
 
 namespace anpr {
 namespace {
 
+// The command's output; its exit code in *exit_code.
 std::string RunCommand(const std::string& command, int* exit_code) {
-  std::string out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return out;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  auto r = testing::RunCommand(command);
+  *exit_code = r.exit_code;
+  return r.output;
 }
 
 std::string LastLine(const std::string& text) {
