@@ -51,8 +51,8 @@ struct DetectorOptions {
 class PlateDetector {
  public:
   explicit PlateDetector(DetectorOptions options = {}) : options_(options) {}
-  // Plates in `frame` (BGR or grey, any size), best first. Never throws; an
-  // empty frame gives no plates.
+  // Plates in `frame` (BGR or grey, any size), best first (by plateness,
+  // then score). Never throws; an empty frame gives no plates.
   std::vector<PlateRegion> Detect(const cv::Mat& frame) const;
 
  private:

@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
         for (auto& b : boxes) std::cout << " " << b.x << "-" << b.x + b.width;
         std::cout << "\n";
         cv::imwrite(out + "/" + stem + "_line" + std::to_string(k) + ".png", cut);
-        std::cout << stem << " line" << k++ << " n=" << l.char_count << " h=" << l.char_height_px << ":";
+        std::cout << stem << " line" << k++ << " n=" << l.char_count << " h=" << l.char_height_px
+                  << " score=" << r.score << " plateness=" << r.plateness << ":";
         for (const auto& c : (*reader)->ReadLine(cut)) {
           std::cout << " " << c.best << int(c.confidence);
           for (const auto& [ac, conf] : c.alternatives) std::cout << "/" << ac << int(conf);

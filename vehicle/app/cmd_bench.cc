@@ -82,7 +82,7 @@ const anpr::PlateObservation* Matching(const std::vector<anpr::PlateObservation>
 }
 
 Score Run(anpr::Recognizer& rec, const std::vector<Sample>& samples, cv::Size size, int repeat,
-          bool verbose) {
+          const char* verbose_label) {
   Score s;
   for (const Sample& sample : samples) {
     cv::Mat image = sample.image;
@@ -117,8 +117,8 @@ Score Run(anpr::Recognizer& rec, const std::vector<Sample>& samples, cv::Size si
     s.top1 += top1;
     s.top1_o0 += top1_o0;
     s.topn += topn;
-    if (verbose && !top1_o0) {
-      std::cout << "  miss " << sample.name << " truth " << sample.plate << " read "
+    if (verbose_label != nullptr && !top1_o0) {
+      std::cout << "  miss " << verbose_label << " " << sample.name << " truth " << sample.plate << " read "
                 << (hit ? hit->text : std::string("(not detected)"));
       for (const auto& o : obs) std::cout << " [" << o.text << " " << std::fixed << std::setprecision(0) << o.confidence << "]";
       std::cout << "\n";
@@ -226,7 +226,7 @@ const anpr::cli::CommandRegistration kBench{
                                                           {"1280x720", {1280, 720}},
                                                           {"1920x1080", {1920, 1080}}};
         for (const auto& [label, size] : sizes) {
-          Score s = Run(**rec, samples, size, std::max(1, args->repeat), args->verbose && size.area() == 0);
+          Score s = Run(**rec, samples, size, std::max(1, args->repeat), args->verbose ? label : nullptr);
           PrintRow(label, s);
         }
         return 0;

@@ -19,8 +19,28 @@ struct Blob {
 // Heights searched per pyramid level; the next level (half size) takes over
 // above kLevelMaxCharPx so the adaptive threshold window stays a fixed size.
 constexpr int kLevelMaxCharPx = 44;
-constexpr int kThresholdBlockPx = 25;
-constexpr double kThresholdOffset = 7;
+
+// One adaptive threshold: window side and how much darker than the window's
+// mean a pixel must be to count as ink.
+struct Threshold {
+  int block_px;
+  double offset;
+};
+// The main pass at every level.
+constexpr Threshold kCoarse{25, 7};
+// A second pass on the full-size level for small characters (up to
+// kFineMaxCharPx tall) on faint or low-contrast plates, whose strokes the
+// wide window's mean and offset wash out: a window about one character wide
+// and a smaller offset. Its rows are ranked with the others, so it only adds
+// candidates.
+constexpr Threshold kFine{15, 5};
+constexpr int kFineMaxCharPx = 20;
+// Horizontal ink runs at least this long (level pixels) are rules, not
+// strokes: a plate's border or frame, or the shadow of its recess, that
+// touches the tops or bottoms of the characters and would join them into one
+// blob. The widest stroke of the largest character a level searches (44 px
+// tall) is about 33 px.
+constexpr int kRuleMinLengthPx = 40;
 
 // The characters of one row, found at one pyramid level.
 struct Row {
@@ -28,13 +48,19 @@ struct Row {
   float height = 0;  // median blob height
 };
 
-std::vector<Blob> FindBlobs(const cv::Mat& grey, int min_h, int max_h, bool light_on_dark) {
+std::vector<Blob> FindBlobs(const cv::Mat& grey, int min_h, int max_h, bool light_on_dark, Threshold t) {
   cv::Mat bin;
   cv::adaptiveThreshold(grey, bin, 255, cv::ADAPTIVE_THRESH_MEAN_C,
-                        light_on_dark ? cv::THRESH_BINARY : cv::THRESH_BINARY_INV,
-                        kThresholdBlockPx, light_on_dark ? -kThresholdOffset : kThresholdOffset);
+                        light_on_dark ? cv::THRESH_BINARY : cv::THRESH_BINARY_INV, t.block_px,
+                        light_on_dark ? -t.offset : t.offset);
+  if (t.block_px == kFine.block_px && grey.cols > kRuleMinLengthPx) {
+    cv::Mat rules;
+    cv::morphologyEx(bin, rules, cv::MORPH_OPEN,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(kRuleMinLengthPx, 1)));
+    bin -= rules;
+  }
   cv::Mat labels, stats, centroids;
-  int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
+  int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S, cv::CCL_BBDT);
   std::vector<Blob> blobs;
   for (int i = 1; i < n; ++i) {
     const int* s = stats.ptr<int>(i);
@@ -206,12 +232,17 @@ double Iou(const cv::Rect& a, const cv::Rect& b) {
 // margin above which the ground is taken to go on (an open field).
 constexpr double kMinPlateContrast = 35;
 constexpr double kMinMarginLight = 0.45;
+// A margin one or two pixels thin (tight European plates) is one light row:
+// nearly all of it light, which the tops of light lettering on a dark body
+// are not.
+constexpr double kMinThinMarginLight = 0.85;
 constexpr double kOpenField = 0.6;
 
 // What surrounds one row of characters, as the fraction of each band that is
 // as light as the characters' ground (0-1).
 struct LineLook {
   double top = 0, bottom = 0, left = 0, right = 0;              // the margins
+  double top_row = 0, bottom_row = 0;  // the lightest row of the top and bottom margins
   double top_out = 0, bottom_out = 0, left_out = 0, right_out = 0;  // beyond them
   double contrast = 0;  // ground minus ink, grey levels
 };
@@ -265,6 +296,16 @@ LineLook MeasureLine(const cv::Mat& grey, const TextLine& line) {
   };
   look.top = light(cv::Rect(x0, y0 - 3, x1 - x0, 3));
   look.bottom = light(cv::Rect(x0, y1, x1 - x0, 3));
+  // The lightest single row of each margin: many European plates leave only
+  // a pixel or two between their characters and the frame, or a line of
+  // small print below them.
+  auto lightest_row = [&](int from) {
+    double best = 0;
+    for (int y = from; y < from + 3; ++y) best = std::max(best, light(cv::Rect(x0, y, x1 - x0, 1)));
+    return best;
+  };
+  look.top_row = lightest_row(y0 - 3);
+  look.bottom_row = lightest_row(y1);
   // The least light row (column) between the margin and a character height
   // (1.8 at the ends) beyond: low where the plate's edge, border or frame is.
   auto edge_rows = [&](int from, int to) {
@@ -298,7 +339,10 @@ double PlateLikeness(const cv::Mat& grey, const PlateRegion& region) {
     // side may be cut short by a tilted or tight frame). Low contrast or no
     // light ground round the row: texture, a grille, light lettering on a
     // dark body.
-    if (l.contrast < kMinPlateContrast || std::max(l.top, l.bottom) < kMinMarginLight) return 0;
+    if (l.contrast < kMinPlateContrast ||
+        (std::max(l.top, l.bottom) < kMinMarginLight && std::max(l.top_row, l.bottom_row) < kMinThinMarginLight)) {
+      return 0;
+    }
     // The light ground ends within a character height above and below (the
     // plate's edge, border or frame). Text on a large light field - a van's
     // side, a sign board - does not; nor does a plate on a body of its own
@@ -346,12 +390,17 @@ std::vector<PlateRegion> PlateDetector::Detect(const cv::Mat& frame) const {
     int max_h = kLevelMaxCharPx;
     for (bool light : {false, true}) {
       if (light && !options_.light_on_dark) continue;
-      std::vector<Blob> blobs = FindBlobs(level, min_h, max_h, light);
-      std::vector<Row> rows = LinkRows(blobs);
-      JoinRows(rows);
-      for (const Row& row : rows) {
-        TextLine line;
-        if (RowToLine(row, float(1.0 / level_scale), &line)) lines.push_back(line);
+      std::vector<Threshold> passes = {kCoarse};
+      if (k == 0 && !light) passes.push_back(kFine);
+      for (const Threshold& t : passes) {
+        std::vector<Blob> blobs =
+            FindBlobs(level, min_h, t.block_px == kFine.block_px ? kFineMaxCharPx : max_h, light, t);
+        std::vector<Row> rows = LinkRows(blobs);
+        JoinRows(rows);
+        for (const Row& row : rows) {
+          TextLine line;
+          if (RowToLine(row, float(1.0 / level_scale), &line)) lines.push_back(line);
+        }
       }
     }
     // The next level covers characters from just below this level's top.
@@ -395,7 +444,13 @@ std::vector<PlateRegion> PlateDetector::Detect(const cv::Mat& frame) const {
     p.score = LineScore(lines[i]);
     found.push_back(std::move(p));
   }
+  // Plate-like surroundings first, then doubtful ones, then the rest; by
+  // score within each: texture (a grille, foliage, brickwork) makes rows of
+  // blob-like shapes that may score as well as a plate's characters, but
+  // not with a plate's quiet light ground round them.
+  for (PlateRegion& p : found) p.plateness = PlateLikeness(grey, p);
   std::sort(found.begin(), found.end(), [](const PlateRegion& a, const PlateRegion& b) {
+    if (a.plateness != b.plateness) return a.plateness > b.plateness;
     if (a.score != b.score) return a.score > b.score;
     return a.box.area() > b.box.area();
   });
@@ -407,7 +462,6 @@ std::vector<PlateRegion> PlateDetector::Detect(const cv::Mat& frame) const {
       if (Iou(p.box, q.box) > 0.4) { dup = true; break; }
     }
     if (dup) continue;
-    p.plateness = PlateLikeness(grey, p);
     plates.push_back(std::move(p));
     if (int(plates.size()) >= options_.max_plates) break;
   }

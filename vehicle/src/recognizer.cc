@@ -232,7 +232,7 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
     cv::dilate(rules, rules, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
     bin.setTo(0, rules);
   }
-  int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S);
+  int n = cv::connectedComponentsWithStats(bin, labels, stats, centroids, 8, CV_32S, cv::CCL_BBDT);
   std::vector<uchar> keep(size_t(std::max(n, 1)), 0);
   const float cp = float(char_px);
   for (int i = 1; i < n; ++i) {
