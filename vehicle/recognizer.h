@@ -59,6 +59,10 @@ class Recognizer {
 
  private:
   Recognizer(const RecognizerOptions& options, std::unique_ptr<PlateReader> reader);
+  // The characters of one line, read with its characters scaled to
+  // `char_px` tall (`level_band`: see PrepareLineForOcr).
+  std::vector<CharChoice> ReadLine(const cv::Mat& frame, const cv::Mat& grey, const TextLine& line, int char_px,
+                                   float level_band = 1.0f);
   // The characters of every line of `region`, read at `char_px`.
   std::vector<CharChoice> ReadLines(const cv::Mat& frame, const cv::Mat& grey, const PlateRegion& region,
                                     int char_px);
@@ -94,9 +98,11 @@ std::vector<PlateCandidate> MakeCandidates(const std::vector<CharChoice>& chars,
 // character-shaped (border, frame, EU band, hyphen) or that are coloured in
 // `colour` (the BGR frame; may be empty) are blanked out. When
 // `char_boxes` is given it receives the character blobs kept, in the
-// returned image's pixels, left to right.
+// returned image's pixels, left to right. The ink/ground level is taken from
+// the middle `level_band` (0-1] of the cut's height: a cut made taller than
+// the line for a second look keeps the level of the line's own rows.
 cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const TextLine& line, int char_px,
-                          std::vector<cv::Rect>* char_boxes = nullptr);
+                          std::vector<cv::Rect>* char_boxes = nullptr, float level_band = 1.0f);
 
 // Votes several readings of one plate into one: the most common length
 // wins, then each position's characters are weighed by confidence.

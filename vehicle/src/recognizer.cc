@@ -38,6 +38,11 @@ constexpr double kDoubtfulConfidence = 0.75;
 constexpr double kTesseractWeight = 0.5;
 constexpr double kClassifierSure = 0.8;
 
+// A line read short is read again from a cut this much taller, taken to
+// hold characters this much taller than the detector measured.
+constexpr float kTallerCut = 1.35f;
+constexpr float kTallerChars = 1.15f;
+
 // A blob at most this many character heights wide is one character.
 constexpr float kSingleCharWidth = 1.3f;
 
@@ -158,7 +163,7 @@ std::vector<CharChoice> FuseWithClassifier(const std::vector<CharChoice>& tess, 
 }
 
 cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const TextLine& line,
-                          int char_px, std::vector<cv::Rect>* char_boxes) {
+                          int char_px, std::vector<cv::Rect>* char_boxes, float level_band) {
   float len = float(cv::norm(line.corners[1] - line.corners[0]));
   float tall = float(cv::norm(line.corners[3] - line.corners[0]));
   float scale = float(char_px) / std::max(line.char_height_px, 1.0f);
@@ -205,7 +210,17 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
   // and frame, the EU band, screws, hyphens, seals. Tesseract misreads a
   // frame round the text as characters, or reads nothing at all.
   cv::Mat bin, labels, stats, centroids;
-  cv::threshold(cut, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  {
+    // Otsu's level from the middle `level_band` of the cut, applied to all
+    // of it: in a cut that takes in much of the vehicle round the plate,
+    // the level over the whole cut falls between the dark body and the
+    // plate, and faint characters go with the ground.
+    cv::Mat band_bin;
+    const int b0 = std::clamp(int(std::lround(0.5f * (1 - level_band) * float(h))), 0, h - 1);
+    const int b1 = std::max(b0 + 1, h - b0);
+    double level = cv::threshold(cut.rowRange(b0, b1), band_bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    cv::threshold(cut, bin, level, 255, cv::THRESH_BINARY_INV);
+  }
   // Straight runs far longer than any stroke are the plate's border or
   // frame; a character touching one (tilted plates, blur) would otherwise be
   // one blob with it and be blanked with it. Cut them away first.
@@ -490,42 +505,65 @@ Result<std::unique_ptr<Recognizer>> Recognizer::Create(const RecognizerOptions& 
   return rec;
 }
 
+std::vector<CharChoice> Recognizer::ReadLine(const cv::Mat& frame, const cv::Mat& grey, const TextLine& line,
+                                             int char_px, float level_band) {
+  std::vector<cv::Rect> blobs;
+  cv::Mat cut = PrepareLineForOcr(grey, frame, line, char_px, &blobs, level_band);
+  std::vector<cv::Rect> boxes;
+  std::vector<CharChoice> part = reader_->ReadLine(cut, &boxes);
+  // Keep only characters Tesseract placed on a character-like blob: what
+  // it reads into the margin or between blobs is a border, band or seal.
+  // (LSTM boxes are loose, so half an overlap is enough.)
+  std::vector<CharChoice> kept;
+  std::vector<cv::Rect> kept_boxes;
+  for (size_t i = 0; i < part.size(); ++i) {
+    bool on_blob = blobs.empty();
+    if (i < boxes.size()) {
+      for (const cv::Rect& b : blobs) {
+        int overlap = std::min(b.x + b.width, boxes[i].x + boxes[i].width) - std::max(b.x, boxes[i].x);
+        if (overlap >= std::min(b.width, boxes[i].width) / 3) { on_blob = true; break; }
+      }
+    }
+    if (on_blob) {
+      kept.push_back(std::move(part[i]));
+      if (i < boxes.size()) kept_boxes.push_back(boxes[i]);
+    }
+  }
+  if (classifier_ && !blobs.empty()) {
+    // The classifier's reading of every blob one character wide.
+    std::vector<std::vector<std::pair<char, float>>> reads(blobs.size());
+    const cv::Rect all(0, 0, cut.cols, cut.rows);
+    for (size_t j = 0; j < blobs.size(); ++j) {
+      if (float(blobs[j].width) > kSingleCharWidth * float(char_px)) continue;
+      cv::Rect r = cv::Rect(blobs[j].x - 1, blobs[j].y - 1, blobs[j].width + 2, blobs[j].height + 2) & all;
+      if (r.area() > 0) reads[j] = classifier_->Classify(cut(r));
+    }
+    kept = FuseWithClassifier(kept, kept_boxes, blobs, reads);
+  }
+  return kept;
+}
+
 std::vector<CharChoice> Recognizer::ReadLines(const cv::Mat& frame, const cv::Mat& grey,
                                               const PlateRegion& region, int char_px) {
   std::vector<CharChoice> chars;
   for (const TextLine& line : region.lines) {
-    std::vector<cv::Rect> blobs;
-    cv::Mat cut = PrepareLineForOcr(grey, frame, line, char_px, &blobs);
-    std::vector<cv::Rect> boxes;
-    std::vector<CharChoice> part = reader_->ReadLine(cut, &boxes);
-    // Keep only characters Tesseract placed on a character-like blob: what
-    // it reads into the margin or between blobs is a border, band or seal.
-    // (LSTM boxes are loose, so half an overlap is enough.)
-    std::vector<CharChoice> kept;
-    std::vector<cv::Rect> kept_boxes;
-    for (size_t i = 0; i < part.size(); ++i) {
-      bool on_blob = blobs.empty();
-      if (i < boxes.size()) {
-        for (const cv::Rect& b : blobs) {
-          int overlap = std::min(b.x + b.width, boxes[i].x + boxes[i].width) - std::max(b.x, boxes[i].x);
-          if (overlap >= std::min(b.width, boxes[i].width) / 3) { on_blob = true; break; }
-        }
-      }
-      if (on_blob) {
-        kept.push_back(std::move(part[i]));
-        if (i < boxes.size()) kept_boxes.push_back(boxes[i]);
-      }
-    }
-    if (classifier_ && !blobs.empty()) {
-      // The classifier's reading of every blob one character wide.
-      std::vector<std::vector<std::pair<char, float>>> reads(blobs.size());
-      const cv::Rect all(0, 0, cut.cols, cut.rows);
-      for (size_t j = 0; j < blobs.size(); ++j) {
-        if (float(blobs[j].width) > kSingleCharWidth * float(char_px)) continue;
-        cv::Rect r = cv::Rect(blobs[j].x - 1, blobs[j].y - 1, blobs[j].width + 2, blobs[j].height + 2) & all;
-        if (r.area() > 0) reads[j] = classifier_->Classify(cut(r));
-      }
-      kept = FuseWithClassifier(kept, kept_boxes, blobs, reads);
+    std::vector<CharChoice> kept = ReadLine(frame, grey, line, char_px);
+    if (int(kept.size()) < line.char_count - 1) {
+      // Two or more of the characters the detector separated were not read:
+      // the detector's blobs of faint characters, or of characters touching
+      // the plate's frame, are often short, so its line may clip them (and
+      // the frame then takes their tops or bottoms with it). Read once more
+      // with a taller cut; keep the reading with more characters.
+      TextLine tall = line;
+      const cv::Point2f mid_l = (line.corners[0] + line.corners[3]) * 0.5f;
+      const cv::Point2f mid_r = (line.corners[1] + line.corners[2]) * 0.5f;
+      tall.corners[0] = mid_l + (line.corners[0] - mid_l) * kTallerCut;
+      tall.corners[3] = mid_l + (line.corners[3] - mid_l) * kTallerCut;
+      tall.corners[1] = mid_r + (line.corners[1] - mid_r) * kTallerCut;
+      tall.corners[2] = mid_r + (line.corners[2] - mid_r) * kTallerCut;
+      tall.char_height_px = line.char_height_px * kTallerChars;
+      std::vector<CharChoice> again = ReadLine(frame, grey, tall, char_px, 1 / kTallerCut);
+      if (again.size() > kept.size()) kept = std::move(again);
     }
     for (CharChoice& c : kept) chars.push_back(std::move(c));
   }
