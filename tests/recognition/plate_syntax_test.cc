@@ -76,6 +76,21 @@ TEST(PlateSyntax, AlternativeBeatsLookAlike) {
   EXPECT_EQ(FitPlateSyntax(chars, Region::kGb).text, "AB91CDE");
 }
 
+TEST(PlateSyntax, SeenCharacterBeatsTheShapeTable) {
+  // Tesseract read G, the classifier saw a 0 as its second choice: where the
+  // format needs a digit, the 0 a reader saw wins over the table's G -> 6,
+  // even though G -> 6 scored a little higher.
+  std::vector<CharChoice> chars = Read("RK55GAO");
+  chars[4].confidence = 50;
+  chars[4].alternatives = {{'0', 34}};
+  EXPECT_EQ(FitPlateSyntax(chars, Region::kEu).text, "RK550AO");
+  // (In gb the G is where the current format wants a letter: kept.)
+  EXPECT_EQ(FitPlateSyntax(chars, Region::kGb).text, "RK55GAO");
+  // With no allowed character seen, the table still stands in.
+  chars[4].alternatives = {{'C', 34}};
+  EXPECT_EQ(FitPlateSyntax(chars, Region::kEu).text, "RK556AO");
+}
+
 TEST(PlateSyntax, NonMatchingReadIsKeptAsRead) {
   SyntaxFit fit = FitPlateSyntax(Read("XXXXXXXXX"), Region::kGb);
   EXPECT_EQ(fit.text, "XXXXXXXXX");
@@ -98,6 +113,10 @@ TEST(PlateSyntax, EuropeanReadsAreGenericWithLayoutHints) {
   // ... but a reading that fits no layout is left alone.
   EXPECT_EQ(FitPlateSyntax(Read("4B39376"), Region::kEu).text, "4B39376");
   EXPECT_EQ(FitPlateSyntax(Read("WOBVWMK4"), Region::kEu).text, "WOBVWMK4");
+  // Nor is a well-read character turned into a weak look-alike to fit one:
+  // BS47040 would fit AB123CD only as BS470AO (4 -> A).
+  EXPECT_EQ(FitPlateSyntax(Read("BS47040"), Region::kEu).text, "BS47040");
+  EXPECT_EQ(FitPlateSyntax(Read("BS47040"), Region::kEu).syntax, "eu");
 }
 
 TEST(PlateSyntax, ParsesRegionNames) {

@@ -153,6 +153,14 @@ float LookAlikeWeight(char from, char to) {
   return 0.4f;
 }
 
+// Alternatives below this confidence (0-100) are noise from the readers,
+// considered only after the shape table.
+constexpr float kMinAlternative = 10;
+
+// A European layout may replace a character only with one at least this
+// fraction as likely.
+constexpr float kEuFixRatio = 0.5f;
+
 struct Pick {
   char c = 0;
   float confidence = 0;
@@ -167,9 +175,19 @@ Pick BestAllowed(const CharChoice& choice, std::string_view allowed) {
     if (best.c == 0 || conf > best.confidence) best = {c, conf, fixed};
   };
   consider(choice.best, choice.confidence, false);
-  for (const auto& [c, conf] : choice.alternatives) consider(c, conf, c != choice.best);
+  for (const auto& [c, conf] : choice.alternatives) {
+    if (conf >= kMinAlternative) consider(c, conf, c != choice.best);
+  }
+  // A character a reader saw here (the classifier's 0 where Tesseract read
+  // G) is better evidence than the shape table's look-alike (G -> 6): the
+  // table may only back up that character, or stand in when the readers
+  // offered nothing allowed.
+  const char seen = best.c;
+  for (const auto& [c, conf] : choice.alternatives) {
+    if (seen == 0) consider(c, conf, c != choice.best);
+  }
   for (char c : LookAlikes(choice.best)) {
-    consider(c, choice.confidence * LookAlikeWeight(choice.best, c), true);
+    if (seen == 0 || c == seen) consider(c, choice.confidence * LookAlikeWeight(choice.best, c), true);
   }
   return best;
 }
@@ -234,6 +252,13 @@ SyntaxFit FitPlateSyntax(const std::vector<CharChoice>& chars, Region region) {
     for (size_t i = 0; i < chars.size() && ok; ++i) {
       Pick p = BestAllowed(chars[i], t.sets[i]);
       if (p.c == 0) {
+        ok = false;
+        break;
+      }
+      // European layouts are only a hint: a character is changed to fit
+      // one only when what replaces it is nearly as likely (a strong
+      // look-alike or a reader's close second), never a well-read 4 to an A.
+      if (region == Region::kEu && p.fixed && p.confidence < kEuFixRatio * chars[i].confidence) {
         ok = false;
         break;
       }
