@@ -217,6 +217,14 @@ TEST(CharClassifier, FusesWithTesseract) {
   text.clear();
   for (const CharChoice& c : out) text += c.best;
   EXPECT_EQ(text, "9ABCD");
+  // On a blob Tesseract read as one character, the classifier's "not a
+  // character" does not count: of the characters it names, "9" is its
+  // choice, which outweighs Tesseract's near-sure "S" (bold plate fonts).
+  tess[0] = choice('S', 97);
+  reads[0] = {{'#', 0.77f}, {'9', 0.23f}};
+  out = FuseWithClassifier(tess, boxes, blobs, reads);
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out[0].best, '9');
 }
 
 // Readings one character too long (a screw, border or band read as a

@@ -60,8 +60,14 @@ CharChoice Fuse(const CharChoice& t, const std::vector<std::pair<char, float>>& 
   std::map<char, double> score;
   score[t.best] += kTesseractWeight * t.confidence / 100;
   for (const auto& [c, conf] : t.alternatives) score[c] += kTesseractWeight * conf / 100;
+  // Tesseract read a character on this blob, so the classifier's opinion
+  // is taken as given that it is one: its character probabilities are
+  // renormalised without "not a character" (which it gives to heavy,
+  // condensed plate fonts it has seen too little of).
+  double chars_p = 0;
+  for (const auto& [c, p] : read) chars_p += c != kNotAChar ? double(p) : 0.0;
   for (const auto& [c, p] : read) {
-    if (c != kNotAChar) score[c] += (1 - kTesseractWeight) * p;
+    if (c != kNotAChar && chars_p > 1e-6) score[c] += (1 - kTesseractWeight) * p / chars_p;
   }
   std::vector<std::pair<char, float>> ranked;
   for (const auto& [c, v] : score) ranked.emplace_back(c, float(std::min(100.0, 100 * v)));
