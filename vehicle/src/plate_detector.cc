@@ -68,7 +68,9 @@ std::vector<Blob> FindBlobs(const cv::Mat& grey, int min_h, int max_h, bool ligh
     if (h < min_h || h > max_h) continue;
     if (w < 2 || w * 10 > h * 13 || w * 10 < h) continue;
     double fill = double(area) / (double(w) * h);
-    if (fill < 0.12 || fill > 0.92) continue;
+    // Solid blobs are not characters, except a narrow bar: I (and 1 in
+    // some fonts) fills its box.
+    if (fill < 0.12 || (fill > 0.92 && w * 20 > h * 7)) continue;
     Blob b;
     b.rect = {s[cv::CC_STAT_LEFT], s[cv::CC_STAT_TOP], w, h};
     b.cx = b.rect.x + w * 0.5f;
