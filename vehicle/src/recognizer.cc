@@ -19,6 +19,8 @@ namespace {
 // Colour (opponent units, 0-255 scale) beyond the plate ground's own that
 // marks a blob as an emblem, band or sticker rather than a black character.
 constexpr double kColouredBlob = 30;
+// The same for a blob much shorter than the characters beside it.
+constexpr double kColouredShortBlob = 18;
 
 // No registration (GB or European, one or two lines) has more characters;
 // a longer reading is other text (a sign, a van's livery).
@@ -372,13 +374,28 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
       double t = ground2 > 1 ? std::clamp((a * ground_a + b * ground_b) / ground2, 0.0, 1.0) : 0.0;
       return std::hypot(a - t * ground_a, b - t * ground_b);
     };
+    // The kept blobs' median height: a short blob inside the row that is
+    // tinted at all is an emblem, a seal or a sticker (a coat of arms between
+    // the letters), where a character broken by glare is not tinted.
+    float median_h = 0;
+    {
+      std::vector<int> hs;
+      for (int i = 1; i < n; ++i) {
+        if (keep[size_t(i)]) hs.push_back(stats.at<int>(i, cv::CC_STAT_HEIGHT));
+      }
+      if (!hs.empty()) {
+        std::nth_element(hs.begin(), hs.begin() + long(hs.size() / 2), hs.end());
+        median_h = float(hs[hs.size() / 2]);
+      }
+    }
     for (int i = 1; i < n; ++i) {
       size_t l = size_t(i);
       int area = std::max(1, stats.at<int>(i, cv::CC_STAT_AREA)), core = std::max(1, count[l]);
       // Both the cores and the whole blob: a small emblem's colour is in
       // its lighter half as much as in its darker one.
       double e = std::max(excess(sum_a[l] / core, sum_b[l] / core), excess(all_a[l] / area, all_b[l] / area));
-      if (e > kColouredBlob && keep[l]) {
+      const bool short_blob = float(stats.at<int>(i, cv::CC_STAT_HEIGHT)) < 0.7f * median_h;
+      if ((e > kColouredBlob || (short_blob && e > kColouredShortBlob)) && keep[l]) {
         keep[l] = 0;
         ++coloured;
       }
