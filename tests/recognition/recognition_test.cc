@@ -354,6 +354,39 @@ TEST(PrepareLineForOcr, DropsShortBlobBesideTheRow) {
   EXPECT_EQ(boxes.size(), 7u);
 }
 
+// A coat of arms half a character tall in the group gap (Slovak plates),
+// only mildly tinted (dull red, less colour than a blue band or a red seal):
+// being short and tinted, it is an emblem, not a character.
+TEST(PrepareLineForOcr, DropsTintedEmblemInsideTheRow) {
+  const int px = 24;
+  LineScene s = RenderLineScene(px);
+  ASSERT_GT(s.bottom, s.top);
+  // The widest run of ink-free columns between the characters: the group gap.
+  cv::Mat bin;
+  cv::threshold(s.grey, bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  int gap_x = 0, gap_w = 0, run = 0;
+  for (int x = s.left; x < s.right; ++x) {
+    bool ink = cv::countNonZero(bin(cv::Rect(x, s.top, 1, s.bottom - s.top))) > 0;
+    run = ink ? 0 : run + 1;
+    if (run > gap_w) { gap_w = run; gap_x = x - run + 1; }
+  }
+  ASSERT_GE(gap_w, 10);
+  cv::Mat colour;
+  cv::cvtColor(s.grey, colour, cv::COLOR_GRAY2BGR);
+  const int eh = px * 55 / 100, ew = 8;
+  const cv::Rect emblem(gap_x + (gap_w - ew) / 2, s.top + (s.bottom - s.top - eh) / 2, ew, eh);
+  colour(emblem).setTo(cv::Scalar(70, 70, 92));  // B, G, R
+  cv::Mat grey;
+  cv::cvtColor(colour, grey, cv::COLOR_BGR2GRAY);
+  TextLine line = LineAround(s, px, px / 4);
+  std::vector<cv::Rect> boxes;
+  PrepareLineForOcr(grey, colour, line, 32, &boxes);
+  EXPECT_EQ(boxes.size(), 7u);
+  // The same emblem in grey (no tint) is left to the reader.
+  PrepareLineForOcr(grey, cv::Mat(), line, 32, &boxes);
+  EXPECT_EQ(boxes.size(), 8u);
+}
+
 TEST(RecognitionEuDev, Accuracy) {
   const fs::path dir = fs::path(ANPR_SHARED_DIR) / "datasets/eu-dev";
   if (!fs::is_directory(dir)) {
