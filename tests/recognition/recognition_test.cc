@@ -398,13 +398,14 @@ TEST(RecognitionEuDev, Accuracy) {
   ASSERT_TRUE(rec);
   Tally t = ReadAll(*rec, samples);
   std::cout << "eu-dev: " << t.exact_o0 << "/" << t.n << " exact (O=0), " << t.exact << " strict, " << t.detected << " found\n";
-  // Measured (Release): 45 of 57 exact with O/0 as one (78.9%), 54 of 57
-  // found (94.7%).
-  EXPECT_GE(t.exact_o0, t.n * 75 / 100) << t.exact_o0 << " of " << t.n << " exact (O=0); misses:\n"
+  // Measured (Release, 8a0a563): 55 of 57 exact with O/0 as one (96.5%),
+  // 57 of 57 found. The bounds leave room for builds that round otherwise.
+  EXPECT_GE(t.exact_o0, t.n * 92 / 100) << t.exact_o0 << " of " << t.n << " exact (O=0); misses:\n"
                                         << Join(t.misses);
-  EXPECT_GE(t.detected, t.n * 91 / 100) << t.detected << " of " << t.n << " found";
+  EXPECT_GE(t.detected, t.n * 97 / 100) << t.detected << " of " << t.n << " found";
   // Letterboxed to 640x480 (as `anpr bench` does): the photos' plates are
-  // larger there. Measured (Release): 50 of 57 exact (O=0, 87.7%), 55 found.
+  // larger there. Measured (Release, 8a0a563): 54 of 57 exact (O=0, 94.7%),
+  // 57 found.
   std::vector<Labelled> boxed = samples;
   for (Labelled& s : boxed) {
     const cv::Size size(640, 480);
@@ -416,9 +417,9 @@ TEST(RecognitionEuDev, Accuracy) {
   }
   Tally b = ReadAll(*rec, boxed);
   std::cout << "eu-dev 640x480: " << b.exact_o0 << "/" << b.n << " exact (O=0), " << b.detected << " found\n";
-  EXPECT_GE(b.exact_o0, b.n * 84 / 100) << b.exact_o0 << " of " << b.n << " exact (O=0) at 640x480; misses:\n"
+  EXPECT_GE(b.exact_o0, b.n * 90 / 100) << b.exact_o0 << " of " << b.n << " exact (O=0) at 640x480; misses:\n"
                                         << Join(b.misses);
-  EXPECT_GE(b.detected, b.n * 93 / 100) << b.detected << " of " << b.n << " found at 640x480";
+  EXPECT_GE(b.detected, b.n * 96 / 100) << b.detected << " of " << b.n << " found at 640x480";
 }
 
 // A synthetic drive-by through the recogniser and the tracker: one read per
