@@ -43,6 +43,18 @@ struct RecognizerOptions {
   std::string char_model_path;
 };
 
+// How PrepareLineForOcr cuts a line (see there).
+struct LineCutOptions {
+  // The ink/ground level is taken from the middle `level_band` (0-1] of the
+  // cut's height: a cut made taller than the line for a second look keeps
+  // the level of the line's own rows.
+  float level_band = 1.0f;
+  // Divide out uneven light first (a glare spot, a lamp's falloff), so that
+  // characters in the bright part are as dark against their ground as the
+  // rest. Used for a second look: it also lightens the dark surround.
+  bool flatten_light = false;
+};
+
 // Owns one detector and one Tesseract engine. Not thread-safe: use one
 // Recognizer per worker thread.
 class Recognizer {
@@ -60,9 +72,9 @@ class Recognizer {
  private:
   Recognizer(const RecognizerOptions& options, std::unique_ptr<PlateReader> reader);
   // The characters of one line, read with its characters scaled to
-  // `char_px` tall (`level_band`: see PrepareLineForOcr).
+  // `char_px` tall (`cut`: see PrepareLineForOcr).
   std::vector<CharChoice> ReadLine(const cv::Mat& frame, const cv::Mat& grey, const TextLine& line, int char_px,
-                                   float level_band = 1.0f);
+                                   const LineCutOptions& cut = {});
   // The characters of every line of `region`, read at `char_px`.
   std::vector<CharChoice> ReadLines(const cv::Mat& frame, const cv::Mat& grey, const PlateRegion& region,
                                     int char_px);
@@ -98,11 +110,9 @@ std::vector<PlateCandidate> MakeCandidates(const std::vector<CharChoice>& chars,
 // character-shaped (border, frame, EU band, hyphen) or that are coloured in
 // `colour` (the BGR frame; may be empty) are blanked out. When
 // `char_boxes` is given it receives the character blobs kept, in the
-// returned image's pixels, left to right. The ink/ground level is taken from
-// the middle `level_band` (0-1] of the cut's height: a cut made taller than
-// the line for a second look keeps the level of the line's own rows.
+// returned image's pixels, left to right.
 cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const TextLine& line, int char_px,
-                          std::vector<cv::Rect>* char_boxes = nullptr, float level_band = 1.0f);
+                          std::vector<cv::Rect>* char_boxes = nullptr, const LineCutOptions& cut = {});
 
 // Votes several readings of one plate into one: the most common length
 // wins, then each position's characters are weighed by confidence.

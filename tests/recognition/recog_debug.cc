@@ -1,6 +1,7 @@
 // Developer tool (not a test): draws what the detector found on each image
 // and saves the line cut-outs the reader sees, as PNG files in OUT_DIR.
-// Usage: recog_debug OUT_DIR IMAGE...
+// Usage: recog_debug [--flatten] OUT_DIR IMAGE...  (--flatten: cut lines as
+// the recognizer's second look at unevenly lit plates does)
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,8 +13,13 @@
 #include "vehicle/recognizer.h"
 
 int main(int argc, char** argv) {
+  const bool flatten = argc > 1 && std::string(argv[1]) == "--flatten";
+  if (flatten) {
+    --argc;
+    ++argv;
+  }
   if (argc < 3) {
-    std::cerr << "usage: recog_debug OUT_DIR IMAGE...\n";
+    std::cerr << "usage: recog_debug [--flatten] OUT_DIR IMAGE...\n";
     return 2;
   }
   std::string out = argv[1];
@@ -50,7 +56,9 @@ int main(int argc, char** argv) {
       for (const auto& l : r.lines) {
         for (int i = 0; i < 4; ++i) cv::line(vis, l.corners[size_t(i)], l.corners[size_t((i + 1) % 4)], cv::Scalar(0, 0, 255), 1);
         std::vector<cv::Rect> blobs, boxes;
-        cv::Mat cut = anpr::PrepareLineForOcr(grey, img, l, 32, &blobs);
+        anpr::LineCutOptions cut_options;
+        cut_options.flatten_light = flatten;
+        cv::Mat cut = anpr::PrepareLineForOcr(grey, img, l, 32, &blobs, cut_options);
         std::cout << "blobs:";
         for (auto& b : blobs) std::cout << " " << b.x << "-" << b.x + b.width;
         (*reader)->ReadLine(cut, &boxes);

@@ -45,6 +45,10 @@ constexpr double kClassifierSure = 0.8;
 constexpr float kTallerCut = 1.35f;
 constexpr float kTallerChars = 1.15f;
 
+// Light along a line is uneven (a glare spot, a lamp's falloff) when the
+// ground's lightest tenth is this much lighter than its darkest.
+constexpr double kUnevenLight = 1.25;
+
 // A blob at most this many character heights wide is one character.
 constexpr float kSingleCharWidth = 1.3f;
 
@@ -171,7 +175,7 @@ std::vector<CharChoice> FuseWithClassifier(const std::vector<CharChoice>& tess, 
 }
 
 cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const TextLine& line,
-                          int char_px, std::vector<cv::Rect>* char_boxes, float level_band) {
+                          int char_px, std::vector<cv::Rect>* char_boxes, const LineCutOptions& options) {
   float len = float(cv::norm(line.corners[1] - line.corners[0]));
   float tall = float(cv::norm(line.corners[3] - line.corners[0]));
   float scale = float(char_px) / std::max(line.char_height_px, 1.0f);
@@ -193,6 +197,36 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
     cv::split(cut_colour, ch);  // B, G, R
     opp_a = ch[2] - ch[1];
     opp_b = (ch[2] + ch[1]) * 0.5f - ch[0];
+  }
+  if (options.flatten_light) {
+    // The ground's light, estimated by closing away every stroke (a
+    // character's strokes and counters are under 0.6 of its height), then
+    // divided out.
+    int k = std::max(3, int(std::lround(0.6f * float(char_px)))) | 1;
+    cv::Mat ground;
+    cv::morphologyEx(cut, ground, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k)),
+                     cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
+    cv::blur(ground, ground, cv::Size(k, k));
+    // Only where the light is uneven along the characters' rows (the
+    // ground's 90th percentile a quarter above its 10th): on evenly lit
+    // walls and bodywork, lightening the dark surround makes characters of
+    // windows and panel gaps.
+    cv::Mat band = ground.rowRange(h / 4, std::max(h / 4 + 1, h - h / 4)).clone();
+    std::vector<uchar> v(band.begin<uchar>(), band.end<uchar>());
+    std::sort(v.begin(), v.end());
+    const double p10 = v[v.size() / 10], p90 = v[(9 * v.size()) / 10];
+    if (p90 > kUnevenLight * std::max(p10, 1.0)) {
+      cv::Mat f, g;
+      cut.convertTo(f, CV_32F);
+      ground.convertTo(g, CV_32F);
+      cv::max(g, 1.0f, g);
+      cv::divide(f, g, f, 230.0);
+      f.convertTo(cut, CV_8U);
+    } else if (char_boxes) {
+      // Evenly lit: nothing to add to the first look.
+      char_boxes->clear();
+      return cv::Mat(h, w, CV_8UC1, cv::Scalar(255));
+    }
   }
   // Stretch between the darkest and lightest 2% so faint night or IR plates
   // read like day ones.
@@ -219,12 +253,12 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
   // frame round the text as characters, or reads nothing at all.
   cv::Mat bin, labels, stats, centroids;
   {
-    // Otsu's level from the middle `level_band` of the cut, applied to all
+    // Otsu's level from the middle `options.level_band` of the cut, applied to all
     // of it: in a cut that takes in much of the vehicle round the plate,
     // the level over the whole cut falls between the dark body and the
     // plate, and faint characters go with the ground.
     cv::Mat band_bin;
-    const int b0 = std::clamp(int(std::lround(0.5f * (1 - level_band) * float(h))), 0, h - 1);
+    const int b0 = std::clamp(int(std::lround(0.5f * (1 - options.level_band) * float(h))), 0, h - 1);
     const int b1 = std::max(b0 + 1, h - b0);
     double level = cv::threshold(cut.rowRange(b0, b1), band_bin, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
     cv::threshold(cut, bin, level, 255, cv::THRESH_BINARY_INV);
@@ -529,9 +563,9 @@ Result<std::unique_ptr<Recognizer>> Recognizer::Create(const RecognizerOptions& 
 }
 
 std::vector<CharChoice> Recognizer::ReadLine(const cv::Mat& frame, const cv::Mat& grey, const TextLine& line,
-                                             int char_px, float level_band) {
+                                             int char_px, const LineCutOptions& options) {
   std::vector<cv::Rect> blobs;
-  cv::Mat cut = PrepareLineForOcr(grey, frame, line, char_px, &blobs, level_band);
+  cv::Mat cut = PrepareLineForOcr(grey, frame, line, char_px, &blobs, options);
   std::vector<cv::Rect> boxes;
   std::vector<CharChoice> part = reader_->ReadLine(cut, &boxes);
   // Keep only characters Tesseract placed on a character-like blob: what
@@ -585,7 +619,19 @@ std::vector<CharChoice> Recognizer::ReadLines(const cv::Mat& frame, const cv::Ma
       tall.corners[1] = mid_r + (line.corners[1] - mid_r) * kTallerCut;
       tall.corners[2] = mid_r + (line.corners[2] - mid_r) * kTallerCut;
       tall.char_height_px = line.char_height_px * kTallerChars;
-      std::vector<CharChoice> again = ReadLine(frame, grey, tall, char_px, 1 / kTallerCut);
+      LineCutOptions taller;
+      taller.level_band = 1 / kTallerCut;
+      std::vector<CharChoice> again = ReadLine(frame, grey, tall, char_px, taller);
+      if (again.size() > kept.size()) kept = std::move(again);
+    }
+    if (int(kept.size()) < line.char_count - 1 && region.plateness >= kDoubtfulPlate) {
+      // Still short: characters under a glare spot or in a lamp's falloff
+      // are lighter than the rest and go with the ground. Once more with
+      // the light evened out - on a plate-like region only, since evening
+      // out the light of a facade or a grille makes characters of it.
+      LineCutOptions flat;
+      flat.flatten_light = true;
+      std::vector<CharChoice> again = ReadLine(frame, grey, line, char_px, flat);
       if (again.size() > kept.size()) kept = std::move(again);
     }
     for (CharChoice& c : kept) chars.push_back(std::move(c));
