@@ -51,7 +51,9 @@ struct LineCutOptions {
   float level_band = 1.0f;
   // Divide out uneven light first (a glare spot, a lamp's falloff), so that
   // characters in the bright part are as dark against their ground as the
-  // rest. Used for a second look: it also lightens the dark surround.
+  // rest. Used for a last look at a plate-like line read short: it also
+  // lightens the dark surround, where a facade or a grille would then give
+  // characters.
   bool flatten_light = false;
 };
 

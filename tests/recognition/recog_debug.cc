@@ -1,7 +1,7 @@
 // Developer tool (not a test): draws what the detector found on each image
 // and saves the line cut-outs the reader sees, as PNG files in OUT_DIR.
 // Usage: recog_debug [--flatten] OUT_DIR IMAGE...  (--flatten: cut lines as
-// the recognizer's second look at unevenly lit plates does)
+// the recognizer's last look at a plate-like line read short does)
 #include <filesystem>
 #include <fstream>
 #include <iostream>

@@ -225,6 +225,13 @@ TEST(CharClassifier, FusesWithTesseract) {
   out = FuseWithClassifier(tess, boxes, blobs, reads);
   ASSERT_FALSE(out.empty());
   EXPECT_EQ(out[0].best, '9');
+  // But the crumbs of a blob the classifier is sure is no character do not
+  // overrule Tesseract.
+  tess[0] = choice('S', 80);
+  reads[0] = {{'#', 0.99f}, {'X', 0.01f}};
+  out = FuseWithClassifier(tess, boxes, blobs, reads);
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out[0].best, 'S');
 }
 
 // Readings one character too long (a screw, border or band read as a
@@ -379,12 +386,26 @@ TEST(PrepareLineForOcr, DropsTintedEmblemInsideTheRow) {
   cv::Mat grey;
   cv::cvtColor(colour, grey, cv::COLOR_BGR2GRAY);
   TextLine line = LineAround(s, px, px / 4);
+  // Where the emblem's centre lands in the cut (characters scaled from px to
+  // 32 px, a third of 32 px of white added at the left).
+  const float k = 32.0f / float(px);
+  const float emblem_x = (float(emblem.x) + 0.5f * float(ew) - line.corners[0].x) * k + 32 / 3;
+  auto on_emblem = [&](const std::vector<cv::Rect>& boxes) {
+    return std::count_if(boxes.begin(), boxes.end(), [&](const cv::Rect& b) {
+      return std::abs(float(b.x) + 0.5f * float(b.width) - emblem_x) < 5;
+    });
+  };
   std::vector<cv::Rect> boxes;
   PrepareLineForOcr(grey, colour, line, 32, &boxes);
   EXPECT_EQ(boxes.size(), 7u);
-  // The same emblem in grey (no tint) is left to the reader.
-  PrepareLineForOcr(grey, cv::Mat(), line, 32, &boxes);
+  EXPECT_EQ(on_emblem(boxes), 0);
+  // The same emblem in grey (no tint), with the colour check on, is left to
+  // the reader.
+  cv::Mat untinted;
+  cv::cvtColor(grey, untinted, cv::COLOR_GRAY2BGR);
+  PrepareLineForOcr(grey, untinted, line, 32, &boxes);
   EXPECT_EQ(boxes.size(), 8u);
+  EXPECT_EQ(on_emblem(boxes), 1);
 }
 
 TEST(RecognitionEuDev, Accuracy) {

@@ -20,26 +20,29 @@ struct Blob {
 // above kLevelMaxCharPx so the adaptive threshold window stays a fixed size.
 constexpr int kLevelMaxCharPx = 44;
 
-// One adaptive threshold: window side and how much darker than the window's
-// mean a pixel must be to count as ink.
+// One pass of the blob search: an adaptive threshold (window side, and how
+// much darker than the window's mean a pixel must be to count as ink), the
+// tallest characters it looks for, and whether rules are cut away first.
 struct Threshold {
   int block_px;
   double offset;
+  int max_char_px;  // 0: the level's (kLevelMaxCharPx)
+  bool cut_rules;
 };
 // The main pass at every level.
-constexpr Threshold kCoarse{25, 7};
-// A second pass on the full-size level for small characters (up to
-// kFineMaxCharPx tall) on faint or low-contrast plates, whose strokes the
-// wide window's mean and offset wash out: a window about one character wide
-// and a smaller offset. Its rows are ranked with the others, so it only adds
-// candidates.
-constexpr Threshold kFine{15, 5};
-constexpr int kFineMaxCharPx = 20;
+constexpr Threshold kCoarse{25, 7, 0, false};
+// A second pass on the first level (the frame, or the frame scaled down to
+// max_search_side_px) for small characters, up to 20 px tall, on faint or
+// low-contrast plates, whose strokes the wide window's mean and offset wash
+// out: a window about one character wide and a smaller offset. Such small
+// characters often touch the plate's frame, so rules are cut away. Its rows
+// are ranked with the others, so it only adds candidates.
+constexpr Threshold kFine{15, 5, 20, true};
 // Horizontal ink runs at least this long (level pixels) are rules, not
 // strokes: a plate's border or frame, or the shadow of its recess, that
 // touches the tops or bottoms of the characters and would join them into one
-// blob. The widest stroke of the largest character a level searches (44 px
-// tall) is about 33 px.
+// blob. Twice the widest stroke of the largest character the fine pass looks
+// for; a row of even three such characters is longer.
 constexpr int kRuleMinLengthPx = 40;
 
 // The characters of one row, found at one pyramid level.
@@ -53,7 +56,7 @@ std::vector<Blob> FindBlobs(const cv::Mat& grey, int min_h, int max_h, bool ligh
   cv::adaptiveThreshold(grey, bin, 255, cv::ADAPTIVE_THRESH_MEAN_C,
                         light_on_dark ? cv::THRESH_BINARY : cv::THRESH_BINARY_INV, t.block_px,
                         light_on_dark ? -t.offset : t.offset);
-  if (t.block_px == kFine.block_px && grey.cols > kRuleMinLengthPx) {
+  if (t.cut_rules && grey.cols > kRuleMinLengthPx) {
     cv::Mat rules;
     cv::morphologyEx(bin, rules, cv::MORPH_OPEN,
                      cv::getStructuringElement(cv::MORPH_RECT, cv::Size(kRuleMinLengthPx, 1)));
@@ -301,9 +304,10 @@ LineLook MeasureLine(const cv::Mat& grey, const TextLine& line) {
   // The lightest single row of each margin: many European plates leave only
   // a pixel or two between their characters and the frame, or a line of
   // small print below them.
+  auto row_light = [&](int y) { return light(cv::Rect(x0, y, x1 - x0, 1)); };
   auto lightest_row = [&](int from) {
     double best = 0;
-    for (int y = from; y < from + 3; ++y) best = std::max(best, light(cv::Rect(x0, y, x1 - x0, 1)));
+    for (int y = from; y < from + 3; ++y) best = std::max(best, row_light(y));
     return best;
   };
   look.top_row = lightest_row(y0 - 3);
@@ -312,7 +316,7 @@ LineLook MeasureLine(const cv::Mat& grey, const TextLine& line) {
   // (1.8 at the ends) beyond: low where the plate's edge, border or frame is.
   auto edge_rows = [&](int from, int to) {
     double lo = 1;
-    for (int y = from; y < to; ++y) lo = std::min(lo, light(cv::Rect(x0, y, x1 - x0, 1)));
+    for (int y = from; y < to; ++y) lo = std::min(lo, row_light(y));
     return lo;
   };
   auto edge_cols = [&](int from, int to) {
@@ -396,7 +400,7 @@ std::vector<PlateRegion> PlateDetector::Detect(const cv::Mat& frame) const {
       if (k == 0 && !light) passes.push_back(kFine);
       for (const Threshold& t : passes) {
         std::vector<Blob> blobs =
-            FindBlobs(level, min_h, t.block_px == kFine.block_px ? kFineMaxCharPx : max_h, light, t);
+            FindBlobs(level, min_h, t.max_char_px > 0 ? t.max_char_px : max_h, light, t);
         std::vector<Row> rows = LinkRows(blobs);
         JoinRows(rows);
         for (const Row& row : rows) {

@@ -153,8 +153,9 @@ float LookAlikeWeight(char from, char to) {
   return 0.4f;
 }
 
-// Alternatives below this confidence (0-100) are noise from the readers,
-// considered only after the shape table.
+// Alternatives below this confidence (0-100) are noise from the readers:
+// they do not count as a character a reader saw (see BestAllowed), and
+// compete with the shape table's look-alikes only where no reader saw one.
 constexpr float kMinAlternative = 10;
 
 // A European layout may replace a character only with one at least this
@@ -183,8 +184,8 @@ Pick BestAllowed(const CharChoice& choice, std::string_view allowed) {
   // table may only back up that character, or stand in when the readers
   // offered nothing allowed.
   const char seen = best.c;
-  for (const auto& [c, conf] : choice.alternatives) {
-    if (seen == 0) consider(c, conf, c != choice.best);
+  if (seen == 0) {
+    for (const auto& [c, conf] : choice.alternatives) consider(c, conf, c != choice.best);
   }
   for (char c : LookAlikes(choice.best)) {
     if (seen == 0 || c == seen) consider(c, choice.confidence * LookAlikeWeight(choice.best, c), true);

@@ -39,15 +39,12 @@ constexpr double kDoubtfulConfidence = 0.75;
 // its own (one Tesseract missed, or read as several characters).
 constexpr double kTesseractWeight = 0.5;
 constexpr double kClassifierSure = 0.8;
+constexpr double kMinCharShare = 0.2;
 
 // A line read short is read again from a cut this much taller, taken to
 // hold characters this much taller than the detector measured.
 constexpr float kTallerCut = 1.35f;
 constexpr float kTallerChars = 1.15f;
-
-// Light along a line is uneven (a glare spot, a lamp's falloff) when the
-// ground's lightest tenth is this much lighter than its darkest.
-constexpr double kUnevenLight = 1.25;
 
 // A blob at most this many character heights wide is one character.
 constexpr float kSingleCharWidth = 1.3f;
@@ -69,11 +66,14 @@ CharChoice Fuse(const CharChoice& t, const std::vector<std::pair<char, float>>& 
   // Tesseract read a character on this blob, so the classifier's opinion
   // is taken as given that it is one: its character probabilities are
   // renormalised without "not a character" (which it gives to heavy,
-  // condensed plate fonts it has seen too little of).
+  // condensed plate fonts it has seen too little of) - but by no more than
+  // 1 / kMinCharShare, so that the crumbs of a blob it is sure is no
+  // character do not overrule Tesseract.
   double chars_p = 0;
   for (const auto& [c, p] : read) chars_p += c != kNotAChar ? double(p) : 0.0;
+  chars_p = std::max(chars_p, kMinCharShare);
   for (const auto& [c, p] : read) {
-    if (c != kNotAChar && chars_p > 1e-6) score[c] += (1 - kTesseractWeight) * p / chars_p;
+    if (c != kNotAChar) score[c] += (1 - kTesseractWeight) * p / chars_p;
   }
   std::vector<std::pair<char, float>> ranked;
   for (const auto& [c, v] : score) ranked.emplace_back(c, float(std::min(100.0, 100 * v)));
@@ -207,26 +207,12 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
     cv::morphologyEx(cut, ground, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k)),
                      cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
     cv::blur(ground, ground, cv::Size(k, k));
-    // Only where the light is uneven along the characters' rows (the
-    // ground's 90th percentile a quarter above its 10th): on evenly lit
-    // walls and bodywork, lightening the dark surround makes characters of
-    // windows and panel gaps.
-    cv::Mat band = ground.rowRange(h / 4, std::max(h / 4 + 1, h - h / 4)).clone();
-    std::vector<uchar> v(band.begin<uchar>(), band.end<uchar>());
-    std::sort(v.begin(), v.end());
-    const double p10 = v[v.size() / 10], p90 = v[(9 * v.size()) / 10];
-    if (p90 > kUnevenLight * std::max(p10, 1.0)) {
-      cv::Mat f, g;
-      cut.convertTo(f, CV_32F);
-      ground.convertTo(g, CV_32F);
-      cv::max(g, 1.0f, g);
-      cv::divide(f, g, f, 230.0);
-      f.convertTo(cut, CV_8U);
-    } else if (char_boxes) {
-      // Evenly lit: nothing to add to the first look.
-      char_boxes->clear();
-      return cv::Mat(h, w, CV_8UC1, cv::Scalar(255));
-    }
+    cv::Mat f, g;
+    cut.convertTo(f, CV_32F);
+    ground.convertTo(g, CV_32F);
+    cv::max(g, 1.0f, g);
+    cv::divide(f, g, f, 230.0);
+    f.convertTo(cut, CV_8U);
   }
   // Stretch between the darkest and lightest 2% so faint night or IR plates
   // read like day ones.
@@ -321,7 +307,8 @@ cv::Mat PrepareLineForOcr(const cv::Mat& grey, const cv::Mat& colour, const Text
       // kept, a blob at either end of the row much shorter than the rest is
       // an emblem, a shield, a sticker or part of the EU band beside the
       // characters. (Inside the row a short blob may be a character broken
-      // by glare or a frame line, and is left to the reader.)
+      // by glare or a frame line, and is left to the reader - unless it is
+      // tinted, see below.)
       if (heights.size() >= 3) {
         std::vector<int> order;
         for (int i = 1; i < n; ++i) {
@@ -600,6 +587,17 @@ std::vector<CharChoice> Recognizer::ReadLine(const cv::Mat& frame, const cv::Mat
   return kept;
 }
 
+namespace {
+
+// Whether a second reading of `again` characters is nearer the detector's
+// `count` than the first one's `kept` (one that also took in the frame or
+// small print is not).
+bool Closer(size_t again, size_t kept, int count) {
+  return std::abs(int(again) - count) < std::abs(int(kept) - count);
+}
+
+}  // namespace
+
 std::vector<CharChoice> Recognizer::ReadLines(const cv::Mat& frame, const cv::Mat& grey,
                                               const PlateRegion& region, int char_px) {
   std::vector<CharChoice> chars;
@@ -610,7 +608,7 @@ std::vector<CharChoice> Recognizer::ReadLines(const cv::Mat& frame, const cv::Ma
       // the detector's blobs of faint characters, or of characters touching
       // the plate's frame, are often short, so its line may clip them (and
       // the frame then takes their tops or bottoms with it). Read once more
-      // with a taller cut; keep the reading with more characters.
+      // with a taller cut; keep the reading nearer the detector's count.
       TextLine tall = line;
       const cv::Point2f mid_l = (line.corners[0] + line.corners[3]) * 0.5f;
       const cv::Point2f mid_r = (line.corners[1] + line.corners[2]) * 0.5f;
@@ -622,17 +620,17 @@ std::vector<CharChoice> Recognizer::ReadLines(const cv::Mat& frame, const cv::Ma
       LineCutOptions taller;
       taller.level_band = 1 / kTallerCut;
       std::vector<CharChoice> again = ReadLine(frame, grey, tall, char_px, taller);
-      if (again.size() > kept.size()) kept = std::move(again);
+      if (Closer(again.size(), kept.size(), line.char_count)) kept = std::move(again);
     }
     if (int(kept.size()) < line.char_count - 1 && region.plateness >= kDoubtfulPlate) {
-      // Still short: characters under a glare spot or in a lamp's falloff
-      // are lighter than the rest and go with the ground. Once more with
-      // the light evened out - on a plate-like region only, since evening
+      // Still short: characters under a glare spot, in a lamp's falloff or
+      // faint beside a dark surround go with the ground at the cut's one
+      // level. Once more with the light evened out - on a plate-like region only, since evening
       // out the light of a facade or a grille makes characters of it.
       LineCutOptions flat;
       flat.flatten_light = true;
       std::vector<CharChoice> again = ReadLine(frame, grey, line, char_px, flat);
-      if (again.size() > kept.size()) kept = std::move(again);
+      if (Closer(again.size(), kept.size(), line.char_count)) kept = std::move(again);
     }
     for (CharChoice& c : kept) chars.push_back(std::move(c));
   }
