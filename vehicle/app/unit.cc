@@ -24,6 +24,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include "capture/camera.h"
 #include "capture/capture_thread.h"
@@ -695,6 +696,16 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     return Status::Ok();
   }
 
+  // This process's resident memory (VmRSS), MB; 0 where /proc is not there.
+  static double ResidentMb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("VmRSS:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
+    }
+    return 0;
+  }
+
   void LogHealth() const {
     const UnitSummary u = MakeSummary();
     const SourceHealth cam = capture->stats().source;
@@ -702,10 +713,11 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     if (sync_client) sync_text = sync::DescribeSyncState(sync_client->state());
     spdlog::info(
         "health: frames in {} processed {} dropped {} queued {}; reads {}; hits high {} medium {} low {}; "
-        "store queue {}; read latency p50 {:.0f} ms p95 {:.0f} ms; camera {}; gps {}; sync {}",
+        "store queue {}; read latency p50 {:.0f} ms p95 {:.0f} ms; camera {}; gps {}; sync {}; "
+        "memory {:.1f} MB (SQLite heap, mostly page caches, {:.1f} MB)",
         u.frames_in, u.frames_processed, u.frames_dropped, u.frame_queue_depth, u.reads, u.hits_high, u.hits_medium,
         u.hits_low, u.store_queue_depth, u.read_latency_p50_ms, u.read_latency_p95_ms, SourceStateName(cam.state),
-        GpsStateName(gps->status().state), sync_text);
+        GpsStateName(gps->status().state), sync_text, ResidentMb(), double(sqlite3_memory_used()) / (1024.0 * 1024.0));
   }
 
   UnitSummary MakeSummary() const {
