@@ -51,6 +51,10 @@ struct TrackerOptions {
   // The same text read again within this time of an earlier read of it is
   // the same pass (the plate was lost for a moment), not a new one.
   int64_t repeat_window_ms = 4000;
+  // ... and within this time when it is read again at the same place in the
+  // frame: a parked vehicle, the car being followed, or a sign, hidden for
+  // a while by the traffic passing in front of it.
+  int64_t same_place_window_ms = 60000;
 };
 
 // Not thread-safe; one tracker per camera stream. Times must not go back.
@@ -78,6 +82,7 @@ class PlateTracker {
     int frames = 0;
     std::string last_text;
     bool read = false;
+    std::string read_vrm;  // what the early read said
     PlateObservation best;  // highest confidence observation
   };
 
@@ -91,7 +96,15 @@ class PlateTracker {
   Region region_;
   TrackerOptions options_;
   std::vector<Track> tracks_;
-  std::deque<std::pair<int64_t, std::string>> recent_;  // (last_seen_ms, vrm)
+  // Reads made lately, oldest first: for Emit's repeat checks.
+  struct Recent {
+    int64_t last_seen_ms = 0;  // refreshed while the pass goes on being seen
+    std::string vrm;
+    cv::Rect box;              // where it was last seen
+  };
+  // Notes that the pass read as `vrm` was seen until `last_seen_ms` at `box`.
+  void Refresh(const std::string& vrm, int64_t last_seen_ms, const cv::Rect& box);
+  std::deque<Recent> recent_;
 };
 
 }  // namespace anpr

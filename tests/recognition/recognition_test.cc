@@ -443,6 +443,47 @@ TEST(RecognitionEuDev, Accuracy) {
   EXPECT_GE(b.detected, b.n * 96 / 100) << b.detected << " of " << b.n << " found at 640x480";
 }
 
+// One plate seen in frames 100 ms apart from `from_ms` to `to_ms` at `box`.
+std::vector<PassRead> SeePlate(PlateTracker& tracker, const std::string& text, const cv::Rect& box, int64_t from_ms,
+                               int64_t to_ms) {
+  PlateObservation o;
+  o.text = text;
+  o.confidence = 70;
+  o.syntax = ClassifyPlate(text, Region::kGb);
+  o.box = box;
+  for (char c : text) {
+    CharChoice ch;
+    ch.best = c;
+    ch.confidence = 70;  // below the early-read bar: read when it leaves view
+    o.chars.push_back(ch);
+  }
+  std::vector<PassRead> out;
+  for (int64_t t = from_ms; t <= to_ms; t += 100) {
+    auto got = tracker.Update(t, {o});
+    out.insert(out.end(), got.begin(), got.end());
+  }
+  // Nothing in view for a second: the track ends.
+  for (int64_t t = to_ms + 100; t <= to_ms + 1000; t += 100) {
+    auto got = tracker.Update(t, {});
+    out.insert(out.end(), got.begin(), got.end());
+  }
+  return out;
+}
+
+// Text seen again at the same place after the traffic hid it for longer than
+// the short repeat window (a parked car, a sign) is the same pass, for up to
+// a minute; the same text elsewhere in the frame after that long is a new
+// pass, and so is the same place after the minute.
+TEST(PlateTracker, SameTextAtTheSamePlaceIsOnePass) {
+  PlateTracker tracker(Region::kGb);
+  const cv::Rect here(600, 150, 90, 20), there(200, 400, 140, 32);
+  EXPECT_EQ(SeePlate(tracker, "AB12CDE", here, 0, 1000).size(), 1u);
+  EXPECT_EQ(SeePlate(tracker, "AB12CDE", here, 6000, 7000).size(), 0u) << "hidden 5 s, same place";
+  EXPECT_EQ(SeePlate(tracker, "AB12CDE", here, 30000, 31000).size(), 0u) << "hidden 22 s, same place";
+  EXPECT_EQ(SeePlate(tracker, "AB12CDE", there, 40000, 41000).size(), 1u) << "8 s later, elsewhere";
+  EXPECT_EQ(SeePlate(tracker, "AB12CDE", here, 93000, 94000).size(), 1u) << "62 s after last seen here";
+}
+
 // A synthetic drive-by through the recogniser and the tracker: one read per
 // vehicle pass, with that vehicle's registration.
 TEST(RecognitionTracker, DriveByGivesOneReadPerPass) {

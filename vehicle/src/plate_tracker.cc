@@ -130,17 +130,48 @@ bool PlateTracker::Certain(const PassRead& r, const Track& t) const {
                      [&](float c) { return c >= options_.early_min_char_confidence; });
 }
 
+namespace {
+
+// Whether two sightings are at the same place in the frame: boxes that
+// overlap by a third, or whose centres are within a plate height.
+bool SamePlace(const cv::Rect& a, const cv::Rect& b) {
+  const double inter = (a & b).area();
+  const double uni = double(a.area()) + double(b.area()) - inter;
+  if (uni > 0 && inter / uni >= 1.0 / 3) return true;
+  const cv::Point2f ca(float(a.x) + 0.5f * float(a.width), float(a.y) + 0.5f * float(a.height));
+  const cv::Point2f cb(float(b.x) + 0.5f * float(b.width), float(b.y) + 0.5f * float(b.height));
+  return cv::norm(ca - cb) <= double(std::max(a.height, b.height));
+}
+
+}  // namespace
+
+void PlateTracker::Refresh(const std::string& vrm, int64_t last_seen_ms, const cv::Rect& box) {
+  for (Recent& e : recent_) {
+    if (e.vrm == vrm && last_seen_ms >= e.last_seen_ms) {
+      e.last_seen_ms = last_seen_ms;
+      e.box = box;
+    }
+  }
+}
+
 void PlateTracker::Emit(PassRead r, std::vector<PassRead>* out) {
-  while (!recent_.empty() && r.first_seen_ms - recent_.front().first > options_.repeat_window_ms) {
-    recent_.pop_front();
+  const int64_t keep_ms = std::max(options_.repeat_window_ms, options_.same_place_window_ms);
+  std::erase_if(recent_, [&](const Recent& e) { return r.first_seen_ms - e.last_seen_ms > keep_ms; });
+  for (Recent& e : recent_) {
+    const int64_t gap_ms = r.first_seen_ms - e.last_seen_ms;
+    const bool repeat = gap_ms <= options_.repeat_window_ms ||
+                        (gap_ms <= options_.same_place_window_ms && SamePlace(e.box, r.box));
+    if (!repeat) continue;
+    // The same pass, picked up again; or part of it (one character group
+    // of a plate entering or leaving the view, or far away), read in part.
+    const bool same = e.vrm == r.vrm;
+    const bool part = r.vrm.size() < e.vrm.size() && e.vrm.find(r.vrm) != std::string::npos;
+    if (same || part) {
+      if (same) Refresh(e.vrm, r.last_seen_ms, r.box);
+      return;
+    }
   }
-  for (const auto& [seen_ms, vrm] : recent_) {
-    if (vrm == r.vrm) return;  // the same pass, picked up again
-    // Part of a recent read (one character group of a plate entering or
-    // leaving the view, or far away): the same pass, read in part.
-    if (r.vrm.size() < vrm.size() && vrm.find(r.vrm) != std::string::npos) return;
-  }
-  recent_.emplace_back(r.last_seen_ms, r.vrm);
+  recent_.push_back({r.last_seen_ms, r.vrm, r.box});
   out->push_back(std::move(r));
 }
 
@@ -166,6 +197,7 @@ std::vector<PassRead> PlateTracker::Update(int64_t t_ms,
       PassRead r = Vote(t, t_ms);
       if (Certain(r, t)) {
         t.read = true;
+        t.read_vrm = r.vrm;
         r.early = true;
         Emit(std::move(r), &out);
       }
@@ -178,6 +210,9 @@ std::vector<PassRead> PlateTracker::Update(int64_t t_ms,
       if (!t.read) {
         PassRead r = Vote(t, t_ms);
         if (t.frames >= 2 || r.confidence >= options_.single_frame_min_confidence) Emit(std::move(r), &out);
+      } else {
+        // Read early: the pass went on being seen until now.
+        Refresh(t.read_vrm, t.last_ms, t.last_box);
       }
       tracks_.erase(tracks_.begin() + long(i));
     } else {
