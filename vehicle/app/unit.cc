@@ -1,5 +1,6 @@
 #include "vehicle/app/unit.h"
 
+#include <malloc.h>
 #include <sys/statvfs.h>
 
 #include <algorithm>
@@ -708,16 +709,22 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
 
   void LogHealth() const {
     const UnitSummary u = MakeSummary();
+    // The allocator's view (all arenas): what is in use against what it
+    // holds from the system, to tell growth of the unit's own data from
+    // fragmentation.
+    const struct mallinfo2 heap = mallinfo2();
+    constexpr double kMiB = 1024.0 * 1024.0;
     const SourceHealth cam = capture->stats().source;
     std::string sync_text = "off";
     if (sync_client) sync_text = sync::DescribeSyncState(sync_client->state());
     spdlog::info(
         "health: frames in {} processed {} dropped {} queued {}; reads {}; hits high {} medium {} low {}; "
         "store queue {}; read latency p50 {:.0f} ms p95 {:.0f} ms; camera {}; gps {}; sync {}; "
-        "memory {:.1f} MB (SQLite heap, mostly page caches, {:.1f} MB)",
+        "memory {:.1f} MB (heap in use {:.1f} MB of {:.1f} MB held; SQLite {:.1f} MB)",
         u.frames_in, u.frames_processed, u.frames_dropped, u.frame_queue_depth, u.reads, u.hits_high, u.hits_medium,
         u.hits_low, u.store_queue_depth, u.read_latency_p50_ms, u.read_latency_p95_ms, SourceStateName(cam.state),
-        GpsStateName(gps->status().state), sync_text, ResidentMb(), double(sqlite3_memory_used()) / (1024.0 * 1024.0));
+        GpsStateName(gps->status().state), sync_text, ResidentMb(), double(heap.uordblks + heap.hblkhd) / kMiB,
+        double(heap.arena + heap.hblkhd) / kMiB, double(sqlite3_memory_used()) / kMiB);
   }
 
   UnitSummary MakeSummary() const {
