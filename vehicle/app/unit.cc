@@ -185,6 +185,16 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   std::atomic<uint64_t> hits_by_priority[4] = {0, 0, 0, 0};
   std::atomic<uint64_t> alerts{0};
   mutable std::mutex mu;
+  // Latency samples (guarded by mu), the newest kMaxLatencySamples at
+  // most: the percentiles are of the recent past, and a shift of reads does
+  // not grow them without end.
+  static constexpr size_t kMaxLatencySamples = 2000;
+  static void AddSample(std::vector<double>* samples, double ms) {
+    if (samples->size() >= kMaxLatencySamples) {
+      samples->erase(samples->begin(), samples->begin() + long(kMaxLatencySamples / 2));
+    }
+    samples->push_back(ms);
+  }
   std::vector<double> capture_to_alert_ms;
   std::vector<double> read_latency_ms;
   // Recent reads by uuid, for the alert screen's images (HitPipeline hands
@@ -542,7 +552,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     ++reads;
     {
       std::lock_guard<std::mutex> lock(mu);
-      read_latency_ms.push_back(static_cast<double>(NowUtcMs() - trigger_frame_utc_ms));
+      AddSample(&read_latency_ms, static_cast<double>(NowUtcMs() - trigger_frame_utc_ms));
       recent_reads[read.uuid] = read;
       read_trigger_utc_ms[read.uuid] = trigger_frame_utc_ms;
       recent_order.push_back(read.uuid);
@@ -577,7 +587,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
       if (hmi) {
         alerts_to_draw.push_back(trigger_utc_ms);
       } else {
-        capture_to_alert_ms.push_back(static_cast<double>(NowUtcMs() - trigger_utc_ms));
+        AddSample(&capture_to_alert_ms, static_cast<double>(NowUtcMs() - trigger_utc_ms));
       }
     }
     if (read.uuid.empty()) {
@@ -686,7 +696,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
         // The hits posted before this frame are now on screen, sound started.
         const int64_t now = NowUtcMs();
         std::lock_guard<std::mutex> lock(mu);
-        for (int64_t t : drawing) capture_to_alert_ms.push_back(static_cast<double>(now - t));
+        for (int64_t t : drawing) AddSample(&capture_to_alert_ms, static_cast<double>(now - t));
         // ~60 Hz; SDL's software renderer does not wait for vsync.
         std::this_thread::sleep_for(std::chrono::milliseconds(headless ? 16 : 8));
       } else {
