@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "capture/frame_source.h"
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 #include "capture/v4l2_device.h"
 
 namespace anpr {

@@ -10,7 +10,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 
 namespace anpr {
 

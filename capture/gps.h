@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 
 namespace anpr {
 

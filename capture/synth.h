@@ -16,7 +16,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 
 namespace anpr::synth {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "capture/status.h"
-#include "vehicle/read.h"
+#include "vehicle/records/status.h"
+#include "vehicle/records/read.h"
 
 namespace anpr::hmi {
 

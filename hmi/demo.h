@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 #include "hmi/actions.h"
 #include "hmi/model.h"
 

@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 #include "hmi/actions.h"
 #include "hmi/model.h"
 #include "hmi/sound.h"

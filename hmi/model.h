@@ -26,7 +26,7 @@
 #include "hmi/actions.h"
 #include "hmi/scene.h"
 #include "hmi/sound.h"
-#include "vehicle/read.h"
+#include "vehicle/records/read.h"
 
 namespace anpr::hmi {
 

@@ -12,7 +12,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "vehicle/read.h"
+#include "vehicle/records/read.h"
 
 namespace anpr::hmi {
 

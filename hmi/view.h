@@ -13,7 +13,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 #include "hmi/model.h"
 #include "hmi/scene.h"
 

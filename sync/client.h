@@ -24,7 +24,7 @@
 #include <string>
 #include <thread>
 
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 #include "sync/outbox.h"
 
 namespace anpr::sync {

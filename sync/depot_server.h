@@ -15,7 +15,7 @@
 #include <string>
 #include <thread>
 
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 #include "sync/depot_store.h"
 
 namespace httplib {

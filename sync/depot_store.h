@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 #include "sync/protocol.h"
-#include "vehicle/read.h"
+#include "vehicle/records/read.h"
 
 namespace anpr::sync {
 

@@ -24,8 +24,8 @@
 #include <string_view>
 #include <vector>
 
-#include "capture/status.h"
-#include "vehicle/read.h"
+#include "vehicle/records/status.h"
+#include "vehicle/records/read.h"
 
 namespace anpr::sync {
 

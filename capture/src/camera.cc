@@ -21,7 +21,7 @@
 #include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
 
-#include "capture/backoff.h"
+#include "vehicle/records/backoff.h"
 
 namespace anpr {
 

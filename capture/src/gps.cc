@@ -10,7 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "capture/backoff.h"
+#include "vehicle/records/backoff.h"
 #include "capture/frame_source.h"  // MonotonicNowMs, SystemUtcNowMs
 
 namespace anpr {

@@ -8,7 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "vehicle/vrm.h"
+#include "vehicle/records/vrm.h"
 
 namespace anpr::hmi {
 namespace {

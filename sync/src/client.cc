@@ -7,7 +7,7 @@
 #include <mutex>
 #include <unordered_set>
 
-#include "capture/backoff.h"
+#include "vehicle/records/backoff.h"
 
 namespace anpr::sync {
 

@@ -13,7 +13,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "vehicle/hotlist.h"
+#include "vehicle/records/hotlist.h"
 
 namespace anpr::sync {
 

@@ -1,4 +1,4 @@
-#include "capture/backoff.h"
+#include "vehicle/records/backoff.h"
 
 #include <gtest/gtest.h>
 

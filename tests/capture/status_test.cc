@@ -1,4 +1,4 @@
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 
 #include <gtest/gtest.h>
 

@@ -15,7 +15,7 @@
 #include "hmi/actions.h"
 #include "hmi/model.h"
 #include "hmi/sound.h"
-#include "vehicle/read.h"
+#include "vehicle/records/read.h"
 
 namespace anpr::hmi::testing {
 

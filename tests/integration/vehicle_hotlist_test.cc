@@ -12,7 +12,7 @@
 
 #include "tests/integration/run_command.h"
 #include "tests/sync/sync_test_support.h"
-#include "vehicle/store.h"
+#include "vehicle/store/store.h"
 
 namespace anpr {
 namespace {

@@ -16,7 +16,7 @@
 #include "sync/depot_store.h"
 #include "tests/integration/run_command.h"
 #include "tests/sync/sync_test_support.h"
-#include "vehicle/store.h"
+#include "vehicle/store/store.h"
 
 namespace anpr {
 namespace {

@@ -2,7 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "vehicle/plate_syntax.h"
+#include "vehicle/recognition/plate_syntax.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<anpr::CharChoice> chars;

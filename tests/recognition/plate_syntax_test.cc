@@ -1,6 +1,6 @@
 // Plate syntax rules: which strings are valid GB registrations, and the
 // positional fixes applied to OCR character choices.
-#include "vehicle/plate_syntax.h"
+#include "vehicle/recognition/plate_syntax.h"
 
 #include <gtest/gtest.h>
 

@@ -9,8 +9,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "vehicle/plate_detector.h"
-#include "vehicle/recognizer.h"
+#include "vehicle/recognition/plate_detector.h"
+#include "vehicle/recognition/recognizer.h"
 
 int main(int argc, char** argv) {
   const bool flatten = argc > 1 && std::string(argv[1]) == "--flatten";

@@ -21,13 +21,13 @@
 #include <opencv2/imgproc.hpp>
 
 #include "capture/synth.h"
-#include "vehicle/char_classifier.h"
-#include "vehicle/plate_detector.h"
-#include "vehicle/plate_syntax.h"
-#include "vehicle/plate_tracker.h"
-#include "vehicle/recognition_io.h"
-#include "vehicle/recognizer.h"
-#include "vehicle/vrm.h"
+#include "vehicle/recognition/char_classifier.h"
+#include "vehicle/recognition/plate_detector.h"
+#include "vehicle/recognition/plate_syntax.h"
+#include "vehicle/recognition/plate_tracker.h"
+#include "vehicle/recognition/recognition_io.h"
+#include "vehicle/recognition/recognizer.h"
+#include "vehicle/records/vrm.h"
 
 namespace anpr {
 namespace {

@@ -1,5 +1,5 @@
 // Trains the per-character classifier (vehicle/char_classifier.h) and writes
-// vehicle/model/chars.yml.gz. Developer tool, not a test:
+// vehicle/recognition/model/chars.yml.gz. Developer tool, not a test:
 //
 //   cmake --build build/recog -j2 --target train_chars
 //   build/recog/tests/recognition/train_chars [OUT.yml.gz] [--seed N] [--per-class N] [--epochs N]
@@ -31,7 +31,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "capture/src/synth_internal.h"
-#include "vehicle/char_classifier.h"
+#include "vehicle/recognition/char_classifier.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <mutex>
 
 #include "tests/store/test_util.h"
-#include "vehicle/alert_policy.h"
+#include "vehicle/alerts/alert_policy.h"
 
 namespace anpr {
 namespace {

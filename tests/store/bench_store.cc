@@ -23,9 +23,9 @@
 #include <mutex>
 #include <thread>
 
-#include "vehicle/hotlist.h"
-#include "vehicle/matcher.h"
-#include "vehicle/store.h"
+#include "vehicle/records/hotlist.h"
+#include "vehicle/hotlists/matcher.h"
+#include "vehicle/store/store.h"
 
 namespace anpr {
 namespace {

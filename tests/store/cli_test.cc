@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "tests/store/test_util.h"
-#include "vehicle/store.h"
+#include "vehicle/store/store.h"
 
 namespace anpr {
 namespace {

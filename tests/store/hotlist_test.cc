@@ -2,7 +2,7 @@
 // refused whole with the file, line and problem named.
 #include <gtest/gtest.h>
 
-#include "vehicle/hotlist.h"
+#include "vehicle/records/hotlist.h"
 
 namespace anpr {
 namespace {

@@ -3,7 +3,7 @@
 // urgent list first.
 #include <gtest/gtest.h>
 
-#include "vehicle/matcher.h"
+#include "vehicle/hotlists/matcher.h"
 
 namespace anpr {
 namespace {

@@ -5,7 +5,7 @@
 #include <sqlite3.h>
 
 #include "tests/store/test_util.h"
-#include "vehicle/officers.h"
+#include "vehicle/store/officers.h"
 
 namespace anpr {
 namespace {

@@ -17,9 +17,9 @@
 #include <thread>
 
 #include "tests/store/test_util.h"
-#include "vehicle/matcher.h"
-#include "vehicle/retention.h"
-#include "vehicle/store.h"
+#include "vehicle/hotlists/matcher.h"
+#include "vehicle/store/retention.h"
+#include "vehicle/store/store.h"
 
 namespace anpr {
 namespace {

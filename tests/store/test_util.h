@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-#include "vehicle/read.h"
+#include "vehicle/records/read.h"
 
 namespace anpr::testing {
 

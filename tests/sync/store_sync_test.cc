@@ -9,10 +9,10 @@
 #include "sync/client.h"
 #include "sync/depot_server.h"
 #include "sync/depot_store.h"
-#include "sync/store_outbox.h"
+#include "vehicle/app/store_outbox.h"
 #include "tests/sync/sync_test_support.h"
-#include "vehicle/matcher.h"
-#include "vehicle/store.h"
+#include "vehicle/hotlists/matcher.h"
+#include "vehicle/store/store.h"
 
 namespace anpr::sync {
 namespace {

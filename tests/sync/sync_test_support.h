@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "sync/protocol.h"
-#include "vehicle/read.h"
+#include "vehicle/records/read.h"
 
 namespace anpr::sync::testing {
 

@@ -1,4 +1,4 @@
-#include "vehicle/read.h"
+#include "vehicle/records/read.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "vehicle/vrm.h"
+#include "vehicle/records/vrm.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view in(reinterpret_cast<const char*>(data), size);

@@ -1,4 +1,4 @@
-#include "vehicle/vrm.h"
+#include "vehicle/records/vrm.h"
 
 #include <gtest/gtest.h>
 

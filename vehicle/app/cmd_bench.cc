@@ -19,11 +19,12 @@
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "vehicle/records/percentile.h"
 #include "vehicle/app/command.h"
-#include "vehicle/plate_syntax.h"
-#include "vehicle/recognition_io.h"
-#include "vehicle/recognizer.h"
-#include "vehicle/vrm.h"
+#include "vehicle/recognition/plate_syntax.h"
+#include "vehicle/recognition/recognition_io.h"
+#include "vehicle/recognition/recognizer.h"
+#include "vehicle/records/vrm.h"
 
 namespace {
 
@@ -63,13 +64,6 @@ std::string FoldO0(std::string s) {
     if (c == 'O') c = '0';
   }
   return s;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t i = std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5));
-  return v[i];
 }
 
 // The result that covers the labelled plate, or nullptr.
@@ -170,8 +164,8 @@ void PrintRow(const std::string& label, const Score& s) {
   std::cout << std::left << std::setw(11) << label << std::right << std::fixed << std::setprecision(1)
             << std::setw(8) << pct(s.top1) << std::setw(9) << pct(s.top1_o0) << std::setw(8) << pct(s.topn)
             << std::setw(10) << pct(s.detected) << std::setw(10) << std::setprecision(2)
-            << Percentile(s.ms, 0.5) << std::setw(9) << Percentile(s.ms, 0.95) << std::setw(10)
-            << Percentile(s.cpu_ms, 0.5) << std::setw(9) << Percentile(s.cpu_ms, 0.95) << "\n";
+            << anpr::Percentile(s.ms, 50) << std::setw(9) << anpr::Percentile(s.ms, 95) << std::setw(10)
+            << anpr::Percentile(s.cpu_ms, 50) << std::setw(9) << anpr::Percentile(s.cpu_ms, 95) << "\n";
 }
 
 const anpr::cli::CommandRegistration kBench{

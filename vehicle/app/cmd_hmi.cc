@@ -19,6 +19,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "vehicle/records/percentile.h"
 #include "hmi/demo.h"
 #include "hmi/hmi.h"
 #include "hmi/sdl_env.h"
@@ -94,12 +95,6 @@ int Screenshot(const Options& o) {
   view.value().reset();
   SDL_Quit();
   return rc;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
 }
 
 // Touch -> response: a finger event goes into SDL's queue; the clock stops
@@ -192,10 +187,10 @@ int Latency(const Options& o) {
       "\"touch_up_to_frame_ms\":{\"p50\":%.2f,\"p95\":%.2f,\"max\":%.2f},"
       "\"touch_down_cpu_ms\":{\"p50\":%.2f,\"p95\":%.2f,\"max\":%.2f},"
       "\"hit_to_frame_ms\":{\"p50\":%.2f,\"p95\":%.2f,\"max\":%.2f},\"frame_budget_ms\":16.7}\n",
-      driver.c_str(), w, h, o.taps, Percentile(down_ms, 0.5), Percentile(down_ms, 0.95), Percentile(down_ms, 1),
-      Percentile(up_ms, 0.5), Percentile(up_ms, 0.95), Percentile(up_ms, 1), Percentile(cpu_ms, 0.5),
-      Percentile(cpu_ms, 0.95), Percentile(cpu_ms, 1), Percentile(hit_ms, 0.5),
-      Percentile(hit_ms, 0.95), Percentile(hit_ms, 1));
+      driver.c_str(), w, h, o.taps, Percentile(down_ms, 50), Percentile(down_ms, 95), Percentile(down_ms, 100),
+      Percentile(up_ms, 50), Percentile(up_ms, 95), Percentile(up_ms, 100), Percentile(cpu_ms, 50),
+      Percentile(cpu_ms, 95), Percentile(cpu_ms, 100), Percentile(hit_ms, 50),
+      Percentile(hit_ms, 95), Percentile(hit_ms, 100));
   model_r.value().reset();
   view_r.value().reset();
   SDL_Quit();

@@ -14,8 +14,8 @@
 
 #include "vehicle/app/command.h"
 #include "vehicle/app/store_cli.h"
-#include "vehicle/hotlist.h"
-#include "vehicle/matcher.h"
+#include "vehicle/records/hotlist.h"
+#include "vehicle/hotlists/matcher.h"
 
 namespace anpr::cli {
 namespace {

@@ -11,10 +11,10 @@
 #include <opencv2/videoio.hpp>
 
 #include "vehicle/app/command.h"
-#include "vehicle/plate_syntax.h"
-#include "vehicle/plate_tracker.h"
-#include "vehicle/recognition_io.h"
-#include "vehicle/recognizer.h"
+#include "vehicle/recognition/plate_syntax.h"
+#include "vehicle/recognition/plate_tracker.h"
+#include "vehicle/recognition/recognition_io.h"
+#include "vehicle/recognition/recognizer.h"
 
 namespace {
 

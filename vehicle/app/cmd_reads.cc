@@ -13,7 +13,7 @@
 
 #include "vehicle/app/command.h"
 #include "vehicle/app/store_cli.h"
-#include "vehicle/hotlist.h"
+#include "vehicle/records/hotlist.h"
 
 namespace anpr::cli {
 namespace {
@@ -29,7 +29,7 @@ std::string IsoUtc(int64_t ms) {
   const std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[40];
+  char buf[80];  // room for any int the format can take (gcc checks it)
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return buf;

@@ -10,9 +10,9 @@
 
 #include "sync/client.h"
 #include "sync/sqlite_outbox.h"
-#include "sync/store_outbox.h"
+#include "vehicle/app/store_outbox.h"
 #include "vehicle/app/store_cli.h"
-#include "vehicle/matcher.h"
+#include "vehicle/hotlists/matcher.h"
 #include "vehicle/app/command.h"
 
 namespace {

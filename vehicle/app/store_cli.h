@@ -17,9 +17,9 @@
 #include <optional>
 #include <string>
 
-#include "vehicle/officers.h"
-#include "vehicle/read.h"
-#include "vehicle/store.h"
+#include "vehicle/store/officers.h"
+#include "vehicle/records/read.h"
+#include "vehicle/store/store.h"
 
 namespace anpr::cli {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 
 namespace anpr::unit {
 

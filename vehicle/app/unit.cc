@@ -1,3 +1,4 @@
+#include "vehicle/records/percentile.h"
 #include "vehicle/app/unit.h"
 
 #include <malloc.h>
@@ -36,16 +37,16 @@
 #include "hmi/hmi.h"
 #include "hmi/sdl_env.h"
 #include "sync/client.h"
-#include "sync/store_outbox.h"
-#include "vehicle/alert_policy.h"
+#include "vehicle/app/store_outbox.h"
+#include "vehicle/alerts/alert_policy.h"
 #include "vehicle/app/subprocess.h"
-#include "vehicle/hotlist.h"
-#include "vehicle/matcher.h"
-#include "vehicle/officers.h"
-#include "vehicle/plate_syntax.h"
-#include "vehicle/plate_tracker.h"
-#include "vehicle/recognizer.h"
-#include "vehicle/store.h"
+#include "vehicle/records/hotlist.h"
+#include "vehicle/hotlists/matcher.h"
+#include "vehicle/store/officers.h"
+#include "vehicle/recognition/plate_syntax.h"
+#include "vehicle/recognition/plate_tracker.h"
+#include "vehicle/recognition/recognizer.h"
+#include "vehicle/store/store.h"
 
 namespace anpr::unit {
 namespace {
@@ -72,15 +73,6 @@ std::vector<synth::PlateSpec> DemoPlates() {
       PlateSpec{"BT17 RVW", PlateStyle::kUkRear, false},   // not listed
       PlateSpec{"NX22 JCE", PlateStyle::kUkFront, false},  // not listed
   };
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const double rank = p / 100.0 * static_cast<double>(v.size() - 1);
-  const size_t lo = static_cast<size_t>(std::floor(rank));
-  const size_t hi = std::min(v.size() - 1, lo + 1);
-  return v[lo] + (v[hi] - v[lo]) * (rank - static_cast<double>(lo));
 }
 
 std::vector<uint8_t> EncodeJpeg(const cv::Mat& image, int quality) {

@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 #include "vehicle/app/unit_config.h"
 
 namespace anpr::unit {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "capture/status.h"
+#include "vehicle/records/status.h"
 
 namespace anpr::unit {
 

@@ -1,0 +1,221 @@
+#include "vehicle/alerts/alert_policy.h"
+
+#include <algorithm>
+
+#include "vehicle/records/vrm.h"
+
+namespace anpr {
+
+AlertPolicy::AlertPolicy(Store* store, Matcher* matcher, AlertPolicyOptions options)
+    : store_(store), matcher_(matcher), options_(std::move(options)) {}
+
+Status AlertPolicy::SetMuted(Priority priority, bool muted) {
+  if (priority == Priority::kHigh && muted) {
+    return PermissionDenied("high priority alerts cannot be muted");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  muted_[static_cast<int>(priority)] = muted;
+  return Status::Ok();
+}
+
+bool AlertPolicy::IsMuted(Priority priority) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return muted_[static_cast<int>(priority)];
+}
+
+const std::string& AlertPolicy::ResponseText(Priority priority) const {
+  static const std::string kNone;
+  auto it = options_.response_text.find(priority);
+  return it == options_.response_text.end() ? kNone : it->second;
+}
+
+Result<std::vector<Alert>> AlertPolicy::OnCommittedRead(const Read& read, int64_t now_utc_ms) {
+  return Decide(read, matcher_->Match(read, now_utc_ms), /*late=*/false, now_utc_ms);
+}
+
+Result<std::vector<Alert>> AlertPolicy::Decide(const Read& read, const std::vector<MatchResult>& matches,
+                                               bool late, int64_t now_utc_ms) {
+  std::vector<Alert> alerts;
+  if (matches.empty()) return alerts;
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Hit> fresh;
+  std::vector<std::string> fresh_keys;
+  for (const MatchResult& m : matches) {
+    const std::string key = m.list_name + "\n" + m.entry_vrm + "\n" + read.vrm;
+    // Cool-down measured on capture times, so late matching of old reads
+    // groups the same way as live ones.
+    auto it = recent_.find(key);
+    if (it != recent_.end() && read.captured_at_utc_ms >= it->second.last_seen_utc_ms &&
+        read.captured_at_utc_ms - it->second.last_seen_utc_ms <= options_.cooldown_ms) {
+      Status s = store_->RecordRepeatHit(it->second.hit_uuid, read.uuid, now_utc_ms);
+      if (!s.ok()) return s;
+      it->second.last_seen_utc_ms = read.captured_at_utc_ms;
+      continue;
+    }
+    Hit h;
+    h.uuid = NewUuid();
+    h.read_uuid = read.uuid;
+    h.list_name = m.list_name;
+    h.entry_vrm = m.entry_vrm;
+    h.priority = m.priority;
+    h.match = m.kind;
+    h.covert = m.covert;
+    h.late = late;
+    h.raised_at_utc_ms = now_utc_ms;
+    auto entry = store_->GetHotlistEntry(m.list_name, m.entry_vrm);
+    if (!entry.ok()) return entry.status();
+    if (entry->has_value()) {
+      const HotlistEntry& e = **entry;
+      h.reason = e.reason;
+      h.warning_markers = e.warning_markers;
+      h.information = e.information;
+      h.make = e.make;
+      h.model = e.model;
+      h.colour = e.colour;
+    }
+    fresh.push_back(std::move(h));
+    fresh_keys.push_back(key);
+  }
+  if (fresh.empty()) return alerts;
+  Status s = store_->CommitHits(fresh);  // durable before anyone is told
+  if (!s.ok()) return s;
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    recent_[fresh_keys[i]] = {fresh[i].uuid, read.captured_at_utc_ms};
+    if (fresh[i].covert) continue;  // recorded and synced, never shown in the car
+    Alert a;
+    a.hit = fresh[i];
+    auto rt = options_.response_text.find(a.hit.priority);
+    if (rt != options_.response_text.end()) a.response_text = rt->second;
+    if (auto list = matcher_->List(a.hit.list_name)) {
+      a.list_colour = list->meta().colour;
+      a.list_sound = list->meta().sound;
+    }
+    a.sound = !muted_[static_cast<int>(a.hit.priority)];
+    alerts.push_back(std::move(a));
+  }
+  return alerts;
+}
+
+Result<std::vector<Alert>> AlertPolicy::RematchRecent(const std::string& list_name, int64_t now_utc_ms) {
+  auto reads = store_->ReadsSince(now_utc_ms - options_.rematch_window_ms);
+  if (!reads.ok()) return reads.status();
+  std::vector<Alert> alerts;
+  for (const Read& read : *reads) {
+    std::vector<std::string> candidates;
+    for (const auto& c : read.candidates) candidates.push_back(c.vrm);
+    std::vector<MatchResult> matches = matcher_->MatchVrm(read.vrm, candidates, now_utc_ms, list_name);
+    if (matches.empty()) continue;
+    // Hits this read already has (from the live match) are not raised again.
+    auto existing = store_->HitsForRead(read.uuid);
+    if (!existing.ok()) return existing.status();
+    matches.erase(std::remove_if(matches.begin(), matches.end(),
+                                 [&](const MatchResult& m) {
+                                   return std::any_of(existing->begin(), existing->end(), [&](const Hit& h) {
+                                     return h.list_name == m.list_name && h.entry_vrm == m.entry_vrm;
+                                   });
+                                 }),
+                  matches.end());
+    auto decided = Decide(read, matches, /*late=*/true, now_utc_ms);
+    if (!decided.ok()) return decided.status();
+    for (Alert& a : *decided) alerts.push_back(std::move(a));
+  }
+  std::stable_sort(alerts.begin(), alerts.end(),
+                   [](const Alert& a, const Alert& b) { return a.hit.priority > b.hit.priority; });
+  return alerts;
+}
+
+Result<std::vector<Alert>> AlertPolicy::EnterWanted(const std::string& officer, const std::string& vrm,
+                                                    Priority priority, const std::string& reason,
+                                                    int64_t expires_at_utc_ms, int64_t now_utc_ms) {
+  if (officer.empty()) return Unauthenticated("entering a wanted plate needs a logged-in officer");
+  OfficerEntry oe;
+  oe.uuid = NewUuid();
+  oe.list_name = kOfficerListName;
+  oe.entry.vrm = NormaliseVrm(vrm);
+  oe.entry.priority = priority;
+  oe.entry.reason = reason;
+  oe.entered_by = officer;
+  oe.entered_at_utc_ms = now_utc_ms;
+  if (oe.entry.vrm.empty() || oe.entry.vrm.size() > kMaxHotlistVrmLength) {
+    return InvalidArgument("'" + vrm + "' is not a VRM");
+  }
+  if (reason.empty()) return InvalidArgument("a wanted plate needs a reason");
+  if (expires_at_utc_ms <= now_utc_ms) return InvalidArgument("the expiry must be in the future");
+  if (expires_at_utc_ms - now_utc_ms > kMaxOfficerEntryMs) {
+    return InvalidArgument("an officer-entered plate expires within 100 days at most");
+  }
+  oe.entry.valid_until_utc_s = expires_at_utc_ms / 1000;
+  Status s = store_->AddOfficerEntry(oe, matcher_);
+  if (!s.ok()) return s;
+  return RematchRecent(kOfficerListName, now_utc_ms);
+}
+
+// ---------------------------------------------------------------------------
+
+HitPipeline::HitPipeline(Store* store, AlertPolicy* policy, AlertSink* sink)
+    : store_(store), policy_(policy), sink_(sink) {}
+
+HitPipeline::~HitPipeline() { Stop(); }
+
+void HitPipeline::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void HitPipeline::Stop() {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!thread_.joinable()) return;
+    // Wait for reads still being written, so none is left unmatched.
+    cv_.wait(lock, [&] { return in_flight_ == 0; });
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+size_t HitPipeline::pending() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return in_flight_ + committed_.size();
+}
+
+void HitPipeline::OnRead(Read read) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++in_flight_;
+  }
+  // Only what matching needs travels on (no images).
+  Read light = read;
+  light.plate_jpeg.clear();
+  light.overview_jpeg.clear();
+  store_->SubmitRead(std::move(read), {}, [this, light = std::move(light)](const Status&) mutable {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --in_flight_;
+      committed_.push_back(std::move(light));
+    }
+    cv_.notify_all();
+  });
+}
+
+void HitPipeline::Loop() {
+  for (;;) {
+    Read read;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !committed_.empty(); });
+      if (committed_.empty()) return;
+      read = std::move(committed_.front());
+      committed_.pop_front();
+    }
+    auto alerts = policy_->OnCommittedRead(read, NowUtcMs());
+    if (alerts.ok() && sink_) {
+      for (const Alert& a : *alerts) sink_->OnAlert(a);
+    }
+    cv_.notify_all();
+  }
+}
+
+}  // namespace anpr

@@ -1,0 +1,169 @@
+#include "vehicle/app/store_outbox.h"
+
+#include <openssl/sha.h>
+
+#include <cstdio>
+
+#include "vehicle/records/hotlist.h"
+
+namespace anpr::sync {
+
+std::string AuditUuid(const std::string& unit_id, const std::string& entry_hash) {
+  const std::string input = "anpr-audit\n" + unit_id + "\n" + entry_hash;
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+  digest[6] = static_cast<unsigned char>((digest[6] & 0x0f) | 0x80);  // version 8
+  digest[8] = static_cast<unsigned char>((digest[8] & 0x3f) | 0x80);  // RFC 9562 variant
+  char out[37];
+  std::snprintf(out, sizeof out,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", digest[0], digest[1],
+                digest[2], digest[3], digest[4], digest[5], digest[6], digest[7], digest[8], digest[9],
+                digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]);
+  return out;
+}
+
+bool ToDepotListChange(const HotlistDelta& delta, DepotListChange* out, std::string* why) {
+  out->name = delta.list_name;
+  out->full = delta.full;
+  out->base_version = delta.from_version;
+  out->new_version = delta.to_version;
+  out->adds.clear();
+  out->removes = delta.removed_vrms;
+  for (const sync::HotlistEntry& w : delta.added) {
+    anpr::HotlistEntry e;
+    e.vrm = w.vrm;
+    e.priority = w.priority;
+    e.reason = w.reason;
+    e.warning_markers = w.warning_markers;
+    e.information = w.information;
+    e.make = w.make;
+    e.model = w.model;
+    e.colour = w.colour;
+    if (!w.valid_until.empty() && !ParseIso8601Utc(w.valid_until, &e.valid_until_utc_s)) {
+      *why = "list " + delta.list_name + ": " + w.vrm + ": valid_until '" + w.valid_until + "' is not ISO 8601";
+      return false;
+    }
+    out->adds.push_back(std::move(e));
+  }
+  return true;
+}
+
+StoreOutbox::StoreOutbox(Store* store, Matcher* matcher, std::string unit_id)
+    : store_(store), matcher_(matcher), unit_id_(std::move(unit_id)) {}
+
+Result<std::vector<Hit>> StoreOutbox::UnsyncedHits(std::size_t limit) {
+  auto hits = store_->UnsyncedHits(limit);
+  if (!hits.ok()) return hits;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const Hit& h : *hits) hit_outcome_at_by_uuid_[h.uuid] = h.outcome_at_utc_ms;
+  return hits;
+}
+
+Result<std::vector<Read>> StoreOutbox::UnsyncedReads(std::size_t limit) { return store_->UnsyncedReads(limit); }
+
+Result<std::vector<AuditEntry>> StoreOutbox::UnsyncedAudit(std::size_t limit) {
+  auto stored = store_->UnsyncedAudit(limit);
+  if (!stored.ok()) return stored.status();
+  std::vector<AuditEntry> out;
+  out.reserve(stored->size());
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const anpr::AuditEntry& a : *stored) {
+    AuditEntry w;
+    w.uuid = AuditUuid(unit_id_, a.hash);
+    w.at_utc_ms = a.at_utc_ms;
+    w.unit_id = unit_id_;
+    w.actor = a.officer;
+    w.action = a.action;
+    // The chain position and hash travel with the entry so the depot's copy
+    // can be checked against the car's chain.
+    w.detail = a.detail + " [seq " + std::to_string(a.seq) + " hash " + a.hash + "]";
+    audit_seq_by_uuid_[w.uuid] = a.seq;
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+Result<std::vector<WantedEntry>> StoreOutbox::UnsyncedWanted(std::size_t limit) {
+  auto stored = store_->UnsyncedOfficerEntries(limit);
+  if (!stored.ok()) return stored.status();
+  std::vector<WantedEntry> out;
+  for (const OfficerEntry& e : *stored) {
+    WantedEntry w;
+    w.uuid = e.uuid;
+    w.unit_id = unit_id_;
+    w.list_name = e.list_name;
+    w.vrm = e.entry.vrm;
+    w.priority = e.entry.priority;
+    w.reason = e.entry.reason;
+    w.warning_markers = e.entry.warning_markers;
+    w.information = e.entry.information;
+    w.valid_until_utc_ms = e.entry.valid_until_utc_s * 1000;
+    w.entered_by = e.entered_by;
+    w.entered_at_utc_ms = e.entered_at_utc_ms;
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+Result<UnsyncedCounts> StoreOutbox::CountUnsynced() {
+  auto b = store_->CountUnsynced();
+  if (!b.ok()) return b.status();
+  return UnsyncedCounts{b->hits, b->reads, b->audit, b->officer_entries};
+}
+
+Status StoreOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) {
+  switch (kind) {
+    case RecordKind::kHit: {
+      // Marked only with the outcome that was sent; a newer one goes next pass.
+      std::vector<Store::SentHit> sent;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const std::string& u : uuids) {
+          auto it = hit_outcome_at_by_uuid_.find(u);
+          if (it != hit_outcome_at_by_uuid_.end()) sent.push_back({u, it->second});
+        }
+      }
+      Status s = store_->MarkHitsSyncedIfUnchanged(sent, synced_at_utc_ms);
+      if (s.ok()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const std::string& u : uuids) hit_outcome_at_by_uuid_.erase(u);
+      }
+      return s;
+    }
+    case RecordKind::kRead: return store_->MarkReadsSynced(uuids, synced_at_utc_ms);
+    case RecordKind::kWanted: return store_->MarkOfficerEntriesSynced(uuids, synced_at_utc_ms);
+    case RecordKind::kAudit: {
+      std::vector<int64_t> seqs;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const std::string& u : uuids) {
+          auto it = audit_seq_by_uuid_.find(u);
+          if (it == audit_seq_by_uuid_.end()) continue;  // not ours: ignored, as the contract says
+          seqs.push_back(it->second);
+        }
+      }
+      Status s = store_->MarkAuditSynced(seqs, synced_at_utc_ms);
+      if (s.ok()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const std::string& u : uuids) audit_seq_by_uuid_.erase(u);
+      }
+      return s;
+    }
+  }
+  return InvalidArgument("unknown record kind");
+}
+
+Result<int64_t> StoreOutbox::HotlistVersion() { return store_->DepotHotlistVersion(); }
+
+Status StoreOutbox::ApplyHotlistUpdate(const HotlistUpdate& update) {
+  std::vector<DepotListChange> changes;
+  for (const HotlistDelta& d : update.lists) {
+    DepotListChange c;
+    std::string why;
+    if (!ToDepotListChange(d, &c, &why)) return InvalidArgument("depot hotlist update refused: " + why);
+    changes.push_back(std::move(c));
+  }
+  return store_->ApplyDepotHotlists(changes, update.latest_version, "sync", matcher_);
+}
+
+}  // namespace anpr::sync

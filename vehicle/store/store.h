@@ -1,0 +1,233 @@
+// The on-board store: one SQLite file (WAL) holding reads with both images,
+// hits and their outcomes, hotlists, officers and their sessions, officer-
+// entered wanted plates and the hash-chained audit log.
+//
+// Threads: every write goes through the store's own writer thread (started by
+// Open, drained and stopped by the destructor). Submit* calls only enqueue, so
+// recognition never waits on disk; the Commit* calls wait until their write is
+// durable (synchronous=FULL: survives a power cut). Queries run on a separate
+// reader connection. All public methods are thread-safe.
+//
+// Full disk (SQLITE_FULL, or the configured page quota): the writer first
+// frees images of reads the depot already acknowledged (oldest first), then
+// retries; if nothing can be freed, writes stay queued in memory, state()
+// reports disk_full for the officer, and the writer retries every
+// full_retry_ms. An unsynced read is never deleted to make room.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vehicle/records/status.h"
+#include "vehicle/records/audit.h"
+#include "vehicle/records/hotlist.h"
+#include "vehicle/records/read.h"
+
+namespace anpr {
+
+class Matcher;
+
+struct StoreOptions {
+  std::string path;  // the SQLite file; created (with its folder) when missing
+  // Largest database size in pages (4 KiB each); 0 = no limit. A quota for
+  // the evidence partition, and how tests simulate a full disk.
+  int64_t max_page_count = 0;
+  int full_retry_ms = 500;  // how often a full store retries queued writes
+  int max_batch = 256;      // writes grouped into one transaction
+};
+
+// What the HMI shows about the store.
+struct StoreState {
+  bool disk_full = false;       // writes are queued in memory, not yet durable
+  size_t queued_writes = 0;     // waiting for the writer
+  int64_t images_freed = 0;     // images of synced reads removed to make room (since open)
+  std::string last_error;       // the last write failure, empty when none
+};
+
+// An officer's stored credentials (see vehicle/officers.h for the logic).
+struct OfficerRecord {
+  std::string number;
+  std::string role;  // "officer", "supervisor", "administrator"
+  std::string pin_salt_hex;
+  std::string pin_hash_hex;
+  int pin_iterations = 0;
+  int failed_attempts = 0;
+  int64_t locked_until_utc_ms = 0;
+  bool active = true;
+};
+
+// A wanted plate an officer entered in the car; synced to the depot.
+struct OfficerEntry {
+  std::string uuid;
+  std::string list_name;
+  HotlistEntry entry;
+  std::string entered_by;
+  int64_t entered_at_utc_ms = 0;
+  std::optional<int64_t> synced_at_utc_ms;
+};
+
+// What a purge removed.
+struct PurgeCounts {
+  int64_t reads_deleted = 0;
+  int64_t unsynced_reads_deleted = 0;  // past the legal cap: deleted even though never synced
+  int64_t hits_deleted = 0;
+  int64_t images_deleted = 0;  // image pairs of synced reads removed early
+};
+
+// Records waiting for the depot.
+struct SyncBacklog {
+  int64_t reads = 0, hits = 0, audit = 0, officer_entries = 0;
+};
+
+// One list's change as the depot sends it (sync/ converts its wire form).
+struct DepotListChange {
+  std::string name;
+  bool full = false;         // `adds` is the whole list; base_version is ignored
+  int64_t base_version = 0;  // otherwise: the version in force it applies to
+  int64_t new_version = 0;
+  std::vector<HotlistEntry> adds;    // an add of a present VRM replaces it
+  std::vector<std::string> removes;  // normalised VRMs
+};
+
+// A search of stored reads (access checks are the caller's: vehicle/officers.h).
+struct ReadQuery {
+  std::string vrm;  // exact normalised VRM; empty = any
+  int64_t from_utc_ms = 0;
+  int64_t to_utc_ms = INT64_MAX;
+  size_t limit = 1000;
+  bool with_images = false;
+};
+
+class Store {
+ public:
+  // Opens (creating or migrating) the store and starts its writer thread.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  // Drains queued writes (unless the disk stays full), then stops the writer.
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The schema version this build writes (PRAGMA user_version).
+  static int SchemaVersion();
+
+  using Done = std::function<void(const Status&)>;
+
+  // --- reads and hits ----------------------------------------------------
+  // Enqueues a read (and hits raised by it, in the same transaction); returns
+  // at once. `on_committed` runs on the writer thread once the read is
+  // durable, or with the error; keep it short. A read whose uuid is already
+  // stored is kept as first written (a resend is the same read).
+  void SubmitRead(Read read, std::vector<Hit> hits, Done on_committed);
+  // As SubmitRead, waiting until durable.
+  Status CommitRead(const Read& read, const std::vector<Hit>& hits = {});
+  Status CommitHits(const std::vector<Hit>& hits);
+  // A repeat hit within the cool-down: the first hit records the repeat.
+  Status RecordRepeatHit(const std::string& hit_uuid, const std::string& read_uuid, int64_t at_utc_ms);
+  // Records what the officer did with a hit (audited in the same transaction).
+  // kNotActioned requires a note. The hit is synced again afterwards.
+  Status SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& officer,
+                       const std::string& note, int64_t at_utc_ms);
+
+  Result<std::optional<Read>> GetRead(const std::string& uuid, bool with_images = true);
+  Result<std::vector<Read>> FindReads(const ReadQuery& query);
+  Result<std::optional<Hit>> GetHit(const std::string& uuid);
+  // Newest first.
+  Result<std::vector<Hit>> RecentHits(size_t limit);
+  Result<std::vector<Hit>> HitsForRead(const std::string& read_uuid);
+  // Reads captured at or after since_utc_ms (no images), oldest first: the
+  // input of late matching.
+  Result<std::vector<Read>> ReadsSince(int64_t since_utc_ms);
+  Result<int64_t> CountReads();
+
+  // --- sync (used by the sync client) -------------------------------------
+  // Oldest first (by capture / raise time / seq), at most `limit`.
+  Result<std::vector<Read>> UnsyncedReads(size_t limit);
+  Result<std::vector<Hit>> UnsyncedHits(size_t limit);
+  Result<std::vector<AuditEntry>> UnsyncedAudit(size_t limit);
+  Result<std::vector<OfficerEntry>> UnsyncedOfficerEntries(size_t limit);
+  // Marks records the depot acknowledged. Unknown uuids are ignored.
+  Status MarkReadsSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms);
+  Status MarkHitsSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms);
+  // As above, but a hit is marked only if its outcome is still the one that
+  // was sent (outcome_at_utc_ms unchanged): an officer's outcome recorded
+  // while the batch was in flight must still reach the depot.
+  struct SentHit {
+    std::string uuid;
+    int64_t outcome_at_utc_ms = 0;
+  };
+  Status MarkHitsSyncedIfUnchanged(const std::vector<SentHit>& sent, int64_t at_utc_ms);
+  Status MarkAuditSynced(const std::vector<int64_t>& seqs, int64_t at_utc_ms);
+  Status MarkOfficerEntriesSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms);
+
+  Result<SyncBacklog> CountUnsynced();
+
+  // --- hotlists -------------------------------------------------------------
+  // Replaces a list (created if new) by a whole new version, atomically; the
+  // list's settings come from `meta`. meta.version 0 means "current + 1";
+  // otherwise it must be newer than the version in force. Audited as `actor`.
+  // On success `matcher` (if given) is switched to the new version.
+  Status ApplyHotlistVersion(const HotlistMeta& meta, std::vector<HotlistEntry> entries,
+                             const std::string& actor, Matcher* matcher);
+  // Applies adds/removes to list `name`; delta.base_version must be the
+  // version in force (otherwise kInvalidArgument and nothing changes).
+  Status ApplyHotlistDelta(const std::string& name, const HotlistDelta& delta,
+                           const std::string& actor, Matcher* matcher);
+  // A small named number the unit keeps across restarts (e.g. a hotlist
+  // file's fingerprint); nullopt when never set.
+  Result<std::optional<int64_t>> UnitValue(const std::string& key);
+  Status SetUnitValue(const std::string& key, int64_t value);
+
+  // The depot hotlist version this unit holds (0: never synced).
+  Result<int64_t> DepotHotlistVersion();
+  // Applies every change and records `depot_version`, in one transaction:
+  // on any failure (a delta whose base is not in force, a bad VRM) nothing
+  // changes and the lists in force stay. Lists new to the unit are created
+  // with default settings; existing lists keep theirs (covert, colour ...).
+  // Audited as `actor`. On success `matcher` (if given) is rebuilt.
+  Status ApplyDepotHotlists(const std::vector<DepotListChange>& changes, int64_t depot_version,
+                            const std::string& actor, Matcher* matcher);
+  // Adds an officer-entered wanted plate to list `list_name` (source officer,
+  // created when missing) and queues it for the depot, atomically.
+  Status AddOfficerEntry(const OfficerEntry& entry, Matcher* matcher);
+  Result<std::vector<HotlistMeta>> Hotlists();
+  Result<std::optional<HotlistEntry>> GetHotlistEntry(const std::string& list_name,
+                                                      const std::string& vrm);
+  // Builds every stored list into `matcher` (at start-up).
+  Status LoadMatcher(Matcher* matcher);
+
+  // --- officers and sessions ------------------------------------------------
+  Status PutOfficer(const OfficerRecord& officer);
+  Result<std::optional<OfficerRecord>> GetOfficer(const std::string& number);
+  Result<int64_t> CountOfficers();
+  Result<int64_t> OpenSession(const std::string& officer, int64_t at_utc_ms);
+  Status CloseSession(int64_t session_id, const std::string& reason, int64_t at_utc_ms);
+
+  // --- audit ----------------------------------------------------------------
+  Status Audit(const std::string& officer, const std::string& action, const std::string& detail);
+  Result<std::vector<AuditEntry>> AuditEntries(int64_t from_seq, size_t limit);
+  // Re-computes the whole chain; also checks the append-only triggers exist.
+  Result<AuditVerdict> VerifyAudit();
+
+  // --- retention ------------------------------------------------------------
+  // Deletes reads (with images and hits) captured before cap_before_utc_ms,
+  // synced or not, and images of synced reads captured before
+  // images_before_utc_ms. Audited with the counts.
+  Result<PurgeCounts> Purge(int64_t cap_before_utc_ms, int64_t images_before_utc_ms);
+
+  StoreState state() const;
+  // Runs PRAGMA integrity_check; "ok" when healthy.
+  Result<std::string> IntegrityCheck();
+  const std::string& path() const;
+
+  struct Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace anpr
