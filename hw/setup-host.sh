@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain
-  build-essential cmake pkg-config git ca-certificates
+  build-essential cmake pkg-config git ca-certificates ccache
   clang libclang-rt-14-dev          # libFuzzer targets for the parsers
   # recognition
   libopencv-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng
