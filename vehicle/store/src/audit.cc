@@ -1,0 +1,97 @@
+// The audit log: appending (inside other writes' transactions), reading and
+// verifying the hash chain.
+#include "vehicle/records/audit.h"
+#include "vehicle/records/sqlite_stmt.h"
+#include "vehicle/store/src/audit_log.h"
+#include "vehicle/store/src/schema.h"
+#include "vehicle/store/src/store_impl.h"
+
+namespace anpr {
+namespace store_internal {
+
+Status AppendAudit(sqlite3* db, const std::string& officer, const std::string& action,
+                   const std::string& detail) {
+  Stmt last(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+  int64_t seq = 1;
+  std::string prev = kAuditGenesisHash;
+  if (last.Step()) {
+    seq = last.Int(0) + 1;
+    prev = last.Text(1);
+  }
+  if (!last.status().ok()) return last.status();
+  const int64_t at = NowUtcMs();
+  Stmt s(db, "INSERT INTO audit (seq, at_utc_ms, officer, action, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?)");
+  s.Bind(1, seq).Bind(2, at).Bind(3, officer).Bind(4, action).Bind(5, detail).Bind(6, prev)
+      .Bind(7, AuditEntryHash(prev, seq, at, officer, action, detail));
+  return s.Run();
+}
+
+}  // namespace store_internal
+
+using namespace store_internal;
+
+// ---------------------------------------------------------------------------
+// Audit
+// ---------------------------------------------------------------------------
+
+Status Store::Audit(const std::string& officer, const std::string& action, const std::string& detail) {
+  return impl_->Run([&](sqlite3* db) { return AppendAudit(db, officer, action, detail); });
+}
+
+Result<std::vector<AuditEntry>> Store::AuditEntries(int64_t from_seq, size_t limit) {
+  return impl_->Query([&](sqlite3* db) -> Result<std::vector<AuditEntry>> {
+    Stmt s(db,
+           "SELECT seq, at_utc_ms, officer, action, detail, prev_hash, hash, synced_at_utc_ms FROM audit "
+           "WHERE seq >= ? ORDER BY seq LIMIT ?");
+    s.Bind(1, from_seq).Bind(2, static_cast<int64_t>(limit));
+    std::vector<AuditEntry> out;
+    while (s.Step()) {
+      out.push_back({s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.OptInt(7)});
+    }
+    if (!s.status().ok()) return s.status();
+    return out;
+  });
+}
+
+Result<AuditVerdict> Store::VerifyAudit() {
+  return impl_->Query([](sqlite3* db) -> Result<AuditVerdict> {
+    AuditVerdict v;
+    // One read transaction so the chain is checked as of one moment.
+    Status st = SqliteExec(db, "BEGIN");
+    if (!st.ok()) return st;
+    {
+      Stmt t(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('audit_no_update', 'audit_no_delete')");
+      if (t.Step() && t.Int(0) != kAuditGuardTriggers) {
+        v.ok = false;
+        v.problem = "the audit log's append-only triggers have been removed";
+      }
+      Stmt s(db, "SELECT seq, at_utc_ms, officer, action, detail, prev_hash, hash FROM audit ORDER BY seq");
+      std::string prev = kAuditGenesisHash;
+      int64_t expected = 1;
+      while (v.ok && s.Step()) {
+        const int64_t seq = s.Int(0);
+        ++v.entries_checked;
+        auto fail = [&](const std::string& problem) {
+          v.ok = false;
+          v.bad_seq = seq;
+          v.problem = "entry " + std::to_string(seq) + " (" + s.Text(3) + "): " + problem;
+        };
+        if (seq != expected) {
+          fail("entries " + std::to_string(expected) + " to " + std::to_string(seq - 1) + " are missing");
+        } else if (s.Text(5) != prev) {
+          fail("previous-hash link broken (an entry before it was changed or removed)");
+        } else if (AuditEntryHash(prev, seq, s.Int(1), s.Text(2), s.Text(3), s.Text(4)) != s.Text(6)) {
+          fail("hash does not match its content (the entry was changed)");
+        }
+        prev = s.Text(6);
+        ++expected;
+      }
+      if (!s.status().ok()) st = s.status();
+    }
+    SqliteExec(db, "COMMIT");
+    if (!st.ok()) return st;
+    return v;
+  });
+}
+
+}  // namespace anpr

@@ -1,0 +1,76 @@
+// Hits: storing them, repeats, the officer's outcome, and finding them again.
+#include "vehicle/store/store.h"
+
+#include <sqlite3.h>
+
+#include "vehicle/records/sqlite_stmt.h"
+#include "vehicle/store/src/audit_log.h"
+#include "vehicle/store/src/rows.h"
+#include "vehicle/store/src/store_impl.h"
+
+namespace anpr {
+using namespace store_internal;
+
+Status Store::CommitHits(const std::vector<Hit>& hits) {
+  return impl_->Run([&hits](sqlite3* db) {
+    for (const Hit& h : hits) {
+      Status s = InsertHit(db, h);
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  });
+}
+
+Status Store::RecordRepeatHit(const std::string& hit_uuid, const std::string& read_uuid, int64_t at_utc_ms) {
+  return impl_->Run([&](sqlite3* db) {
+    Stmt s(db,
+           "UPDATE hits SET repeat_count = repeat_count + 1, last_repeat_read_uuid = ?, "
+           "last_repeat_at_utc_ms = ?, synced_at_utc_ms = NULL WHERE uuid = ?");
+    Status st = s.Bind(1, read_uuid).Bind(2, at_utc_ms).Bind(3, hit_uuid).Run();
+    if (st.ok() && sqlite3_changes(db) == 0) return NotFound("hit " + hit_uuid);
+    return st;
+  });
+}
+
+Status Store::SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& officer,
+                            const std::string& note, int64_t at_utc_ms) {
+  if (outcome == HitOutcome::kPending) return InvalidArgument("an outcome cannot be set back to pending");
+  if (outcome == HitOutcome::kNotActioned && note.empty()) {
+    return InvalidArgument("'not actioned' needs a reason");
+  }
+  if (officer.empty()) return Unauthenticated("an outcome needs the officer's number");
+  return impl_->Run([&](sqlite3* db) {
+    Stmt s(db,
+           "UPDATE hits SET outcome = ?, outcome_by = ?, outcome_at_utc_ms = ?, outcome_note = ?, "
+           "synced_at_utc_ms = NULL WHERE uuid = ?");
+    Status st = s.Bind(1, static_cast<int>(outcome)).Bind(2, officer).Bind(3, at_utc_ms).Bind(4, note)
+                    .Bind(5, hit_uuid).Run();
+    if (st.ok() && sqlite3_changes(db) == 0) return NotFound("hit " + hit_uuid);
+    if (st.ok()) {
+      st = AppendAudit(db, officer, "hit.outcome",
+                       "hit " + hit_uuid + ": " + HitOutcomeName(outcome) + (note.empty() ? "" : " (" + note + ")"));
+    }
+    return st;
+  });
+}
+
+Result<std::optional<Hit>> Store::GetHit(const std::string& uuid) {
+  auto hits = impl_->Query([&](sqlite3* db) { return QueryHits(db, "WHERE uuid = ?", uuid, -1); });
+  if (!hits.ok()) return hits.status();
+  if (hits->empty()) return std::optional<Hit>();
+  return std::optional<Hit>(hits->front());
+}
+
+Result<std::vector<Hit>> Store::RecentHits(size_t limit) {
+  return impl_->Query([&](sqlite3* db) {
+    return QueryHits(db, "ORDER BY raised_at_utc_ms DESC LIMIT ?", "", static_cast<int64_t>(limit));
+  });
+}
+
+Result<std::vector<Hit>> Store::HitsForRead(const std::string& read_uuid) {
+  return impl_->Query([&](sqlite3* db) {
+    return QueryHits(db, "WHERE read_uuid = ? ORDER BY priority DESC, raised_at_utc_ms", read_uuid, -1);
+  });
+}
+
+}  // namespace anpr

@@ -1,0 +1,182 @@
+// Sync: what is waiting for the depot, and marking what the depot acknowledged.
+#include "vehicle/store/store.h"
+
+#include <sqlite3.h>
+
+#include <mutex>
+
+#include "vehicle/records/sqlite_stmt.h"
+#include "vehicle/store/src/audit_log.h"
+#include "vehicle/store/src/rows.h"
+#include "vehicle/store/src/store_impl.h"
+
+namespace anpr {
+using namespace store_internal;
+
+namespace {
+
+Status MarkSynced(sqlite3* db, const char* sql, const std::vector<std::string>& uuids, int64_t at) {
+  Stmt s(db, sql);
+  for (const std::string& u : uuids) {
+    s.Reset();
+    s.Bind(1, at).Bind(2, u);
+    Status st = s.Run();
+    if (!st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<Read>> Store::UnsyncedReads(size_t limit) {
+  return impl_->Query([&](sqlite3* db) -> Result<std::vector<Read>> {
+    Stmt s(db, ReadSelect(true, "WHERE r.synced_at_utc_ms IS NULL ORDER BY r.captured_at_utc_ms LIMIT ?").c_str());
+    s.Bind(1, static_cast<int64_t>(limit));
+    std::vector<Read> out;
+    while (s.Step()) out.push_back(ReadFromRow(s, true));
+    if (!s.status().ok()) return s.status();
+    return out;
+  });
+}
+
+Result<std::vector<Hit>> Store::UnsyncedHits(size_t limit) {
+  return impl_->Query([&](sqlite3* db) {
+    return QueryHits(db, "WHERE synced_at_utc_ms IS NULL ORDER BY raised_at_utc_ms LIMIT ?", "",
+                     static_cast<int64_t>(limit));
+  });
+}
+
+Result<std::vector<AuditEntry>> Store::UnsyncedAudit(size_t limit) {
+  return impl_->Query([&](sqlite3* db) -> Result<std::vector<AuditEntry>> {
+    Stmt s(db,
+           "SELECT seq, at_utc_ms, officer, action, detail, prev_hash, hash, synced_at_utc_ms FROM audit "
+           "WHERE synced_at_utc_ms IS NULL ORDER BY seq LIMIT ?");
+    s.Bind(1, static_cast<int64_t>(limit));
+    std::vector<AuditEntry> out;
+    while (s.Step()) {
+      out.push_back({s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.OptInt(7)});
+    }
+    if (!s.status().ok()) return s.status();
+    return out;
+  });
+}
+
+Result<std::vector<OfficerEntry>> Store::UnsyncedOfficerEntries(size_t limit) {
+  return impl_->Query([&](sqlite3* db) -> Result<std::vector<OfficerEntry>> {
+    Stmt s(db,
+           "SELECT uuid, list_name, vrm, priority, reason, warning_markers, information, valid_until_utc_s, "
+           "entered_by, entered_at_utc_ms, synced_at_utc_ms FROM officer_entries "
+           "WHERE synced_at_utc_ms IS NULL ORDER BY entered_at_utc_ms LIMIT ?");
+    s.Bind(1, static_cast<int64_t>(limit));
+    std::vector<OfficerEntry> out;
+    while (s.Step()) {
+      OfficerEntry e;
+      e.uuid = s.Text(0);
+      e.list_name = s.Text(1);
+      e.entry.vrm = s.Text(2);
+      e.entry.priority = static_cast<Priority>(s.Int(3));
+      e.entry.reason = s.Text(4);
+      e.entry.warning_markers = s.Text(5);
+      e.entry.information = s.Text(6);
+      e.entry.valid_until_utc_s = s.Int(7);
+      e.entered_by = s.Text(8);
+      e.entered_at_utc_ms = s.Int(9);
+      e.synced_at_utc_ms = s.OptInt(10);
+      out.push_back(std::move(e));
+    }
+    if (!s.status().ok()) return s.status();
+    return out;
+  });
+}
+
+Status Store::MarkReadsSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms) {
+  Impl* impl = impl_.get();
+  return impl_->Run([&, impl](sqlite3* db) {
+    bool full = false;
+    {
+      std::lock_guard<std::mutex> lock(impl->mu);
+      full = impl->disk_full;
+    }
+    // A full store cannot take even the marks (SQLite then rolls the whole
+    // transaction back). The depot holds these reads now, so their images
+    // are the ones that may make room; the reads themselves stay.
+    int64_t freed = 0;
+    if (full) {
+      Stmt del(db, "DELETE FROM read_images WHERE read_uuid = ?");
+      for (const std::string& u : uuids) {
+        del.Reset();
+        Status st = del.Bind(1, u).Run();
+        if (!st.ok()) return st;
+        freed += sqlite3_changes(db);
+      }
+    }
+    Status st = MarkSynced(db, "UPDATE reads SET synced_at_utc_ms = ? WHERE uuid = ? AND synced_at_utc_ms IS NULL",
+                           uuids, at_utc_ms);
+    if (st.ok() && freed > 0) {
+      st = MarkSynced(db,
+                      "UPDATE reads SET images_removed_at_utc_ms = ? WHERE uuid = ? AND "
+                      "images_removed_at_utc_ms IS NULL AND uuid NOT IN (SELECT read_uuid FROM read_images)",
+                      uuids, at_utc_ms);
+      if (st.ok()) {
+        st = AppendAudit(db, "system", "store.free-images",
+                         "store full: removed images of " + std::to_string(freed) +
+                             " reads as the depot acknowledged them (reads kept)");
+      }
+      if (st.ok()) {
+        std::lock_guard<std::mutex> lock(impl->mu);
+        impl->images_freed += freed;
+      }
+    }
+    return st;
+  });
+}
+
+Result<SyncBacklog> Store::CountUnsynced() {
+  return impl_->Query([](sqlite3* db) -> Result<SyncBacklog> {
+    Stmt s(db,
+           "SELECT (SELECT count(*) FROM reads WHERE synced_at_utc_ms IS NULL), "
+           "(SELECT count(*) FROM hits WHERE synced_at_utc_ms IS NULL), "
+           "(SELECT count(*) FROM audit WHERE synced_at_utc_ms IS NULL), "
+           "(SELECT count(*) FROM officer_entries WHERE synced_at_utc_ms IS NULL)");
+    if (!s.Step()) return s.status().ok() ? Status(Internal("count unsynced")) : s.status();
+    return SyncBacklog{s.Int(0), s.Int(1), s.Int(2), s.Int(3)};
+  });
+}
+
+Status Store::MarkHitsSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms) {
+  return impl_->Run([&](sqlite3* db) {
+    return MarkSynced(db, "UPDATE hits SET synced_at_utc_ms = ? WHERE uuid = ?", uuids, at_utc_ms);
+  });
+}
+
+Status Store::MarkHitsSyncedIfUnchanged(const std::vector<SentHit>& sent, int64_t at_utc_ms) {
+  return impl_->Run([&](sqlite3* db) {
+    Stmt s(db, "UPDATE hits SET synced_at_utc_ms = ? WHERE uuid = ? AND outcome_at_utc_ms = ?");
+    for (const SentHit& h : sent) {
+      s.Reset();
+      Status st = s.Bind(1, at_utc_ms).Bind(2, h.uuid).Bind(3, h.outcome_at_utc_ms).Run();
+      if (!st.ok()) return st;
+    }
+    return Status::Ok();
+  });
+}
+
+Status Store::MarkOfficerEntriesSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms) {
+  return impl_->Run([&](sqlite3* db) {
+    return MarkSynced(db, "UPDATE officer_entries SET synced_at_utc_ms = ? WHERE uuid = ?", uuids, at_utc_ms);
+  });
+}
+
+Status Store::MarkAuditSynced(const std::vector<int64_t>& seqs, int64_t at_utc_ms) {
+  return impl_->Run([&](sqlite3* db) {
+    Stmt s(db, "UPDATE audit SET synced_at_utc_ms = ? WHERE seq = ?");
+    for (int64_t seq : seqs) {
+      s.Reset();
+      Status st = s.Bind(1, at_utc_ms).Bind(2, seq).Run();
+      if (!st.ok()) return st;
+    }
+    return Status::Ok();
+  });
+}
+
+}  // namespace anpr
