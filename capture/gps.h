@@ -16,12 +16,10 @@
 #include <thread>
 #include <vector>
 
+#include "vehicle/records/read.h"  // FixMode
 #include "vehicle/records/status.h"
 
 namespace anpr {
-
-// gpsd's fix modes (its "no fix" and "not seen" both map to kNone).
-enum class GpsFixMode : int { kNone = 0, k2D = 2, k3D = 3 };
 
 // One fix: the last report gpsd sent for one fix time (gpsd sends several per
 // receiver epoch, one per NMEA sentence; later ones carry more fields).
@@ -29,7 +27,8 @@ enum class GpsFixMode : int { kNone = 0, k2D = 2, k3D = 3 };
 struct GpsFix {
   static constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 
-  GpsFixMode mode = GpsFixMode::kNone;
+  // gpsd's fix mode (its "no fix" and "not seen" both map to kNone).
+  FixMode mode = FixMode::kNone;
   std::optional<int64_t> time_utc_ms;  // the receiver's time of the fix
   double lat_deg = kUnknown;
   double lon_deg = kUnknown;
@@ -145,7 +144,7 @@ class GpsClient {
   int64_t fixes_received_ = 0;
   int64_t last_report_mono_ms_ = 0;  // any TPV
   int64_t last_nofix_emit_mono_ms_ = 0;
-  GpsFixMode last_report_mode_ = GpsFixMode::kNone;
+  FixMode last_report_mode_ = FixMode::kNone;
   std::deque<GpsFix> history_;
   std::optional<GpsFix> pending_;    // the fix time still being filled
   std::optional<GpsFix> last_fix_;   // newest with a position

@@ -1,7 +1,7 @@
 // Time and place for a frame: where the car was at the frame's capture time
 // (interpolated between the GPS fixes around it, or the last fix with its
-// age), and how far the unit's clock can be trusted. Capture-level types;
-// vehicle/ maps them onto the read's GeoTag and ClockSource.
+// age), and how far the unit's clock can be trusted, in the records' FixMode
+// and ClockSource (vehicle/records/read.h).
 #pragma once
 
 #include <cstdint>
@@ -10,16 +10,13 @@
 #include <vector>
 
 #include "capture/gps.h"
+#include "vehicle/records/read.h"  // ClockSource, FixMode
 
 namespace anpr {
 
-// How the system clock that stamped the frame was disciplined. Same values
-// as anpr::ClockSource in vehicle/read.h.
-enum class ClockDiscipline : int { kFreeRunning = 0, kNtp = 1, kGps = 2 };
-const char* ClockDisciplineName(ClockDiscipline c);  // "free-running", "ntp", "gps"
-
 struct ClockStatus {
-  ClockDiscipline source = ClockDiscipline::kFreeRunning;
+  // How the system clock that stamped the frame was disciplined.
+  ClockSource source = ClockSource::kFreeRunning;
   // GPS time minus system time, last measured (see GpsClient::ClockOffsetMs).
   std::optional<int64_t> gps_minus_system_ms;
   bool kernel_synchronised = false;  // the kernel says NTP/chrony keeps it in step
@@ -37,7 +34,7 @@ ClockStatus AssessClock(const GpsStatus& gps, bool kernel_synchronised, int64_t 
 
 // Where the car was when a frame was taken. Unknown values are NaN.
 struct PositionTag {
-  GpsFixMode mode = GpsFixMode::kNone;
+  FixMode mode = FixMode::kNone;
   double lat_deg = GpsFix::kUnknown;
   double lon_deg = GpsFix::kUnknown;
   double speed_mps = GpsFix::kUnknown;

@@ -30,20 +30,20 @@ GpsFix FixFromGpsData(const gps_data_t& d) {
   GpsFix f;
   const gps_mask_t set = d.set;
   if (set & MODE_SET) {
-    if (d.fix.mode == MODE_3D) f.mode = GpsFixMode::k3D;
-    else if (d.fix.mode == MODE_2D) f.mode = GpsFixMode::k2D;
+    if (d.fix.mode == MODE_3D) f.mode = FixMode::k3D;
+    else if (d.fix.mode == MODE_2D) f.mode = FixMode::k2D;
   }
   if ((set & TIME_SET) && d.fix.time.tv_sec > 0) {
     f.time_utc_ms = int64_t(d.fix.time.tv_sec) * 1000 + d.fix.time.tv_nsec / 1000000;
   }
-  if (f.mode != GpsFixMode::kNone) {
+  if (f.mode != FixMode::kNone) {
     f.lat_deg = Trusted(set, LATLON_SET, d.fix.latitude);
     f.lon_deg = Trusted(set, LATLON_SET, d.fix.longitude);
     if (!std::isfinite(f.lat_deg) || !std::isfinite(f.lon_deg) || std::fabs(f.lat_deg) > 90 ||
         std::fabs(f.lon_deg) > 180) {
       f.lat_deg = f.lon_deg = GpsFix::kUnknown;
     }
-    if (f.mode == GpsFixMode::k3D) {
+    if (f.mode == FixMode::k3D) {
       f.alt_hae_m = Trusted(set, ALTITUDE_SET, d.fix.altHAE);
       f.alt_msl_m = Trusted(set, ALTITUDE_SET, d.fix.altMSL);
       f.climb_mps = Trusted(set, CLIMB_SET, d.fix.climb);
@@ -67,14 +67,14 @@ GpsFix FixFromGpsData(const gps_data_t& d) {
 // values. The receipt time stays that of the first report (closest to the fix).
 GpsFix MergeReports(const GpsFix& earlier, const GpsFix& later) {
   GpsFix m = later;
-  if (m.mode == GpsFixMode::kNone && earlier.mode != GpsFixMode::kNone && later.has_position()) m.mode = earlier.mode;
+  if (m.mode == FixMode::kNone && earlier.mode != FixMode::kNone && later.has_position()) m.mode = earlier.mode;
   auto keep = [](double& v, double old) { if (!std::isfinite(v)) v = old; };
-  if (m.mode != GpsFixMode::kNone) {
+  if (m.mode != FixMode::kNone) {
     if (!m.has_position() && earlier.has_position()) {
       m.lat_deg = earlier.lat_deg;
       m.lon_deg = earlier.lon_deg;
     }
-    if (m.mode == GpsFixMode::k3D) {
+    if (m.mode == FixMode::k3D) {
       keep(m.alt_hae_m, earlier.alt_hae_m);
       keep(m.alt_msl_m, earlier.alt_msl_m);
       keep(m.climb_mps, earlier.climb_mps);
@@ -95,7 +95,7 @@ GpsFix MergeReports(const GpsFix& earlier, const GpsFix& later) {
 }  // namespace
 
 bool GpsFix::has_position() const {
-  return mode != GpsFixMode::kNone && std::isfinite(lat_deg) && std::isfinite(lon_deg);
+  return mode != FixMode::kNone && std::isfinite(lat_deg) && std::isfinite(lon_deg);
 }
 
 const char* GpsStateName(GpsState state) {
@@ -243,7 +243,7 @@ void GpsClient::OnReport(const GpsFix& fix) {
       // they have no fix (the listener hears that once a second) and gpsd
       // sends partial ones mid-epoch, which are ignored: the timed reports of
       // the same epoch carry the same data.
-      if (fix.mode == GpsFixMode::kNone &&
+      if (fix.mode == FixMode::kNone &&
           fix.received_mono_ms - last_nofix_emit_mono_ms_ >= kNoFixEmitIntervalMs) {
         last_nofix_emit_mono_ms_ = fix.received_mono_ms;
         untimed = fix;
@@ -309,12 +309,12 @@ GpsStatus GpsClient::status() const {
   } else if (last_report_mono_ms_ == 0) {
     s.state = last_fix_ ? GpsState::kStaleFix : GpsState::kNoFix;
     s.message = "gpsd at " + options_.host + ":" + options_.port + ": connected, no report from a receiver yet";
-  } else if (last_report_mode_ == GpsFixMode::kNone) {
+  } else if (last_report_mode_ == FixMode::kNone) {
     s.state = GpsState::kNoFix;
     s.message = "receiver has no fix";
   } else if (last_fix_ && s.last_fix_age_ms <= options_.stale_after_ms) {
     s.state = GpsState::kOk;
-    s.message = last_fix_->mode == GpsFixMode::k3D ? "3D fix" : "2D fix";
+    s.message = last_fix_->mode == FixMode::k3D ? "3D fix" : "2D fix";
   } else if (last_fix_) {
     s.state = GpsState::kStaleFix;
     s.message = "last position " + std::to_string(s.last_fix_age_ms / 1000) + " s old";

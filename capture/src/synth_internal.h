@@ -1,5 +1,6 @@
 // Internals of the synthetic generator shared by synth_plate.cc,
-// synth_scene.cc and synth_driveby.cc. Not a public header.
+// synth_vehicle.cc, synth_background.cc, synth_scene.cc and synth_driveby.cc.
+// Not a public header.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,9 @@ int UniformInt(std::mt19937_64& rng, int lo, int hi_inclusive);
 bool Chance(std::mt19937_64& rng, double p);
 // Mixes a seed with a stream id (SplitMix64), so sub-generators are independent.
 uint64_t MixSeed(uint64_t seed, uint64_t stream);
+
+// `c` with each channel times `k`, capped at 255.
+cv::Scalar Scale(const cv::Scalar& c, double k);
 
 // Upper case, no spaces: "ab12 cde" -> "AB12CDE".
 std::string NormalisePlateText(const std::string& text);

@@ -7,15 +7,6 @@
 
 namespace anpr {
 
-const char* ClockDisciplineName(ClockDiscipline c) {
-  switch (c) {
-    case ClockDiscipline::kFreeRunning: return "free-running";
-    case ClockDiscipline::kNtp: return "ntp";
-    case ClockDiscipline::kGps: return "gps";
-  }
-  return "unknown";
-}
-
 bool KernelClockSynchronised() {
   timex tx{};  // modes = 0: read only, needs no privilege
   const int state = adjtimex(&tx);
@@ -28,15 +19,15 @@ ClockStatus AssessClock(const GpsStatus& gps, bool kernel_synchronised, int64_t 
   c.kernel_synchronised = kernel_synchronised;
   if (gps.state == GpsState::kOk && gps.gps_minus_system_ms &&
       std::llabs(*gps.gps_minus_system_ms) <= gps_agree_ms) {
-    c.source = ClockDiscipline::kGps;
+    c.source = ClockSource::kGps;
   } else if (kernel_synchronised) {
-    c.source = ClockDiscipline::kNtp;
+    c.source = ClockSource::kNtp;
   }
   return c;
 }
 
 int64_t ToGpsClockMs(int64_t captured_at_utc_ms, const ClockStatus& clock) {
-  if (clock.source == ClockDiscipline::kGps || !clock.gps_minus_system_ms) return captured_at_utc_ms;
+  if (clock.source == ClockSource::kGps || !clock.gps_minus_system_ms) return captured_at_utc_ms;
   return captured_at_utc_ms + *clock.gps_minus_system_ms;
 }
 

@@ -49,7 +49,7 @@ void TagFromFullHistory(benchmark::State& state) {
   std::vector<GpsFix> history;
   for (int i = 0; i < 600; ++i) {  // the client's default: 10 min at 1 Hz
     GpsFix f;
-    f.mode = GpsFixMode::k3D;
+    f.mode = FixMode::k3D;
     f.time_utc_ms = 1'700'000'000'000 + i * 1000;
     f.lat_deg = 51.5 + i * 1e-4;
     f.lon_deg = -0.2 + i * 1e-4;

@@ -102,7 +102,7 @@ TEST_F(GpsClientTest, ReportsTheLogsFixesOnePerEpochWithTrustedFieldsOnly) {
     }
     if (!f.time_utc_ms) {
       // Untimed: only "no fix" reports reach the listener.
-      EXPECT_EQ(f.mode, GpsFixMode::kNone);
+      EXPECT_EQ(f.mode, FixMode::kNone);
       EXPECT_TRUE(std::isnan(f.lat_deg));
       continue;
     }
@@ -112,12 +112,12 @@ TEST_F(GpsClientTest, ReportsTheLogsFixesOnePerEpochWithTrustedFieldsOnly) {
     EXPECT_EQ(*f.time_utc_ms / kDayMs * kDayMs, kLogDateUtcMs) << "date of the log (no week shift)";
     const LogEpoch& e = log_.at(*f.time_utc_ms % kDayMs);
     if (!e.fix) {
-      EXPECT_EQ(f.mode, GpsFixMode::kNone);
+      EXPECT_EQ(f.mode, FixMode::kNone);
       EXPECT_FALSE(f.has_position());
       EXPECT_TRUE(std::isnan(f.speed_mps));
       continue;
     }
-    ASSERT_EQ(f.mode, GpsFixMode::k3D);
+    ASSERT_EQ(f.mode, FixMode::k3D);
     EXPECT_NEAR(f.lat_deg, e.lat_deg, 1e-7);
     EXPECT_NEAR(f.lon_deg, e.lon_deg, 1e-7);
     EXPECT_NEAR(f.alt_msl_m, e.alt_msl_m, 0.01);

@@ -21,7 +21,7 @@ std::vector<GpsFix> LogHistory() {
     GpsFix f;
     f.time_utc_ms = kLogDateUtcMs + tod_ms;
     if (e.fix) {
-      f.mode = GpsFixMode::k3D;
+      f.mode = FixMode::k3D;
       f.lat_deg = e.lat_deg;
       f.lon_deg = e.lon_deg;
       f.speed_mps = e.speed_mps;
@@ -38,7 +38,7 @@ TEST(TagPositionTest, InterpolatesBetweenTheSurroundingFixes) {
   const GpsFix& b = h[11];
   const PositionTag t = TagPosition(h, kT0 + 10'250);
   EXPECT_TRUE(t.interpolated);
-  EXPECT_EQ(t.mode, GpsFixMode::k3D);
+  EXPECT_EQ(t.mode, FixMode::k3D);
   EXPECT_NEAR(t.lat_deg, a.lat_deg + 0.25 * (b.lat_deg - a.lat_deg), 1e-9);
   EXPECT_NEAR(t.lon_deg, a.lon_deg + 0.25 * (b.lon_deg - a.lon_deg), 1e-9);
   EXPECT_NEAR(t.speed_mps, a.speed_mps + 0.25 * (b.speed_mps - a.speed_mps), 1e-9);
@@ -65,7 +65,7 @@ TEST(TagPositionTest, NoFixInBetweenGivesTheLastFixWithItsAge) {
   // the 10:00:22 position, 1.5 s old, not a line drawn through the gap.
   const PositionTag t = TagPosition(h, kT0 + 23'500);
   EXPECT_FALSE(t.interpolated);
-  EXPECT_EQ(t.mode, GpsFixMode::k3D);
+  EXPECT_EQ(t.mode, FixMode::k3D);
   EXPECT_DOUBLE_EQ(t.lat_deg, h[22].lat_deg);
   EXPECT_EQ(t.fix_age_ms, 1500);
 }
@@ -79,7 +79,7 @@ TEST(TagPositionTest, AfterTheLastFixCarriesItsAgeAndTooOldIsNothing) {
   TagOptions o;
   o.max_fix_age_ms = 1000;
   const PositionTag old = TagPosition(h, kT0 + 31'000, o);
-  EXPECT_EQ(old.mode, GpsFixMode::kNone);
+  EXPECT_EQ(old.mode, FixMode::kNone);
   EXPECT_EQ(old.fix_age_ms, -1);
   EXPECT_TRUE(std::isnan(old.lat_deg));
 }
@@ -87,14 +87,14 @@ TEST(TagPositionTest, AfterTheLastFixCarriesItsAgeAndTooOldIsNothing) {
 TEST(TagPositionTest, BeforeAnyFixThereIsNoPosition) {
   const auto h = LogHistory();
   const PositionTag t = TagPosition(h, kT0 + 1'000);  // cold start, no fix yet
-  EXPECT_EQ(t.mode, GpsFixMode::kNone);
+  EXPECT_EQ(t.mode, FixMode::kNone);
   EXPECT_EQ(t.fix_age_ms, -1);
-  EXPECT_EQ(TagPosition({}, kT0).mode, GpsFixMode::kNone);
+  EXPECT_EQ(TagPosition({}, kT0).mode, FixMode::kNone);
 }
 
 TEST(TagPositionTest, WideGapIsNotInterpolatedAndAnglesWrap) {
   GpsFix a, b;
-  a.mode = b.mode = GpsFixMode::k2D;
+  a.mode = b.mode = FixMode::k2D;
   a.time_utc_ms = 1'000'000;
   b.time_utc_ms = 1'001'000;
   a.lat_deg = b.lat_deg = 0;
@@ -102,10 +102,10 @@ TEST(TagPositionTest, WideGapIsNotInterpolatedAndAnglesWrap) {
   b.lon_deg = -179.9;
   a.track_deg = 350;
   b.track_deg = 10;
-  b.mode = GpsFixMode::k3D;
+  b.mode = FixMode::k3D;
   const PositionTag t = TagPosition({a, b}, 1'000'500);
   EXPECT_TRUE(t.interpolated);
-  EXPECT_EQ(t.mode, GpsFixMode::k2D);  // the weaker of the two
+  EXPECT_EQ(t.mode, FixMode::k2D);  // the weaker of the two
   EXPECT_NEAR(std::fabs(t.lon_deg), 180.0, 1e-9);
   EXPECT_NEAR(t.track_deg, 0.0, 1e-9);
   EXPECT_TRUE(std::isnan(t.speed_mps));
@@ -122,24 +122,24 @@ TEST(ClockTest, GpsDisciplinedOnlyWhenAFreshFixAgreesWithTheSystemClock) {
   gps.state = GpsState::kOk;
   gps.gps_minus_system_ms = -180;  // the receiver's usual reporting lag
   ClockStatus c = AssessClock(gps, false);
-  EXPECT_EQ(c.source, ClockDiscipline::kGps);
-  EXPECT_STREQ(ClockDisciplineName(c.source), "gps");
+  EXPECT_EQ(c.source, ClockSource::kGps);
+  EXPECT_STREQ(ClockSourceName(c.source), "gps");
   EXPECT_EQ(ToGpsClockMs(5000, c), 5000);  // a disciplined clock is not "corrected"
 
   gps.gps_minus_system_ms = 42'000;  // system clock 42 s slow
   c = AssessClock(gps, false);
-  EXPECT_EQ(c.source, ClockDiscipline::kFreeRunning);
+  EXPECT_EQ(c.source, ClockSource::kFreeRunning);
   EXPECT_EQ(*c.gps_minus_system_ms, 42'000);
   EXPECT_EQ(ToGpsClockMs(5000, c), 47'000);
-  EXPECT_EQ(AssessClock(gps, true).source, ClockDiscipline::kNtp);
+  EXPECT_EQ(AssessClock(gps, true).source, ClockSource::kNtp);
 
   gps.gps_minus_system_ms = -180;
   gps.state = GpsState::kStaleFix;
-  EXPECT_EQ(AssessClock(gps, false).source, ClockDiscipline::kFreeRunning);
+  EXPECT_EQ(AssessClock(gps, false).source, ClockSource::kFreeRunning);
   gps.state = GpsState::kNoGpsd;
   gps.gps_minus_system_ms.reset();
   c = AssessClock(gps, true);
-  EXPECT_EQ(c.source, ClockDiscipline::kNtp);
+  EXPECT_EQ(c.source, ClockSource::kNtp);
   EXPECT_EQ(ToGpsClockMs(5000, c), 5000);
 }
 
@@ -161,9 +161,9 @@ TEST(ClockTest, FrameTaggedFromALiveClient) {
   const FrameTag tag = TagFrame(client, now);
   EXPECT_EQ(tag.captured_at_utc_ms, now);
   ASSERT_TRUE(tag.clock.gps_minus_system_ms.has_value());
-  EXPECT_NE(tag.clock.source, ClockDiscipline::kGps);
+  EXPECT_NE(tag.clock.source, ClockSource::kGps);
   EXPECT_EQ(tag.clock.kernel_synchronised, KernelClockSynchronised());
-  EXPECT_NE(tag.position.mode, GpsFixMode::kNone);
+  EXPECT_NE(tag.position.mode, FixMode::kNone);
   EXPECT_NEAR(tag.position.lat_deg, 51.591, 0.01);
   EXPECT_GE(tag.position.fix_age_ms, 0);
   EXPECT_LT(tag.position.fix_age_ms, 3000);

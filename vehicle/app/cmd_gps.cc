@@ -60,7 +60,7 @@ nlohmann::ordered_json FixJson(const anpr::GpsFix& f, int64_t now_mono_ms) {
 
 std::string FixText(const anpr::GpsFix& f, int64_t now_mono_ms) {
   char buf[256];
-  const char* mode = f.mode == anpr::GpsFixMode::k3D ? "3D" : f.mode == anpr::GpsFixMode::k2D ? "2D" : "no fix";
+  const char* mode = f.mode == anpr::FixMode::k3D ? "3D" : f.mode == anpr::FixMode::k2D ? "2D" : "no fix";
   if (!f.has_position()) {
     std::snprintf(buf, sizeof(buf), "%-24s %s", f.time_utc_ms ? IsoUtc(*f.time_utc_ms).c_str() : "(no time)", mode);
     return buf;

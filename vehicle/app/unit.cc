@@ -108,22 +108,6 @@ int64_t Fingerprint(const std::string& text) {
   return static_cast<int64_t>(v >> 1);
 }
 
-FixMode ToFixMode(GpsFixMode m) {
-  switch (m) {
-    case GpsFixMode::k2D: return FixMode::k2D;
-    case GpsFixMode::k3D: return FixMode::k3D;
-    default: return FixMode::kNone;
-  }
-}
-
-ClockSource ToClockSource(ClockDiscipline c) {
-  switch (c) {
-    case ClockDiscipline::kGps: return ClockSource::kGps;
-    case ClockDiscipline::kNtp: return ClockSource::kNtp;
-    default: return ClockSource::kFreeRunning;
-  }
-}
-
 }  // namespace
 
 std::string UnitSummary::ToJson() const {
@@ -529,9 +513,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     // The evidence time: the last frame the plate was seen in.
     read.captured_at_utc_ms = pass.last_seen_ms + utc_minus_mono_ms;
     const FrameTag tag = TagFrame(*gps, read.captured_at_utc_ms);
-    read.clock_source = ToClockSource(tag.clock.source);
+    read.clock_source = tag.clock.source;
     read.clock_offset_ms = tag.clock.gps_minus_system_ms.value_or(0);
-    read.position.mode = ToFixMode(tag.position.mode);
+    read.position.mode = tag.position.mode;
     read.position.lat_deg = tag.position.lat_deg;
     read.position.lon_deg = tag.position.lon_deg;
     read.position.speed_mps = tag.position.speed_mps;
@@ -605,12 +589,12 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     s.camera_text = s.camera_ok ? "CAM" : std::string("CAM ") + SourceStateName(h.state);
     const GpsStatus g = gps->status();
     const auto fix = gps->LastFix();
-    s.gps_fix = fix ? ToFixMode(fix->mode) : FixMode::kNone;
+    s.gps_fix = fix ? fix->mode : FixMode::kNone;
     if (g.state == GpsState::kNoGpsd || g.state == GpsState::kNoFix) s.gps_fix = FixMode::kNone;
     s.gps_stale = g.state == GpsState::kStaleFix;
     s.speed_mps = (fix && g.state == GpsState::kOk) ? fix->speed_mps : std::nan("");
     const ClockStatus clock = AssessClock(g, KernelClockSynchronised());
-    s.clock_source = ToClockSource(clock.source);
+    s.clock_source = clock.source;
     s.clock_ok = true;
     if (sync_client) {
       const sync::SyncState ss = sync_client->state();
