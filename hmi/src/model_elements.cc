@@ -1,0 +1,54 @@
+// The element builders the screens share: buttons (pressed and disabled
+// looks) and plate-styled text.
+#include "hmi/model.h"
+
+#include <algorithm>
+
+#include "hmi/src/model_internal.h"
+
+namespace anpr::hmi {
+
+using internal::Spaced;
+
+namespace {
+
+Colour Dim(Colour c) { return {uint8_t(c.r / 2 + 40), uint8_t(c.g / 2 + 40), uint8_t(c.b / 2 + 40), c.a}; }
+
+}  // namespace
+
+void HmiModel::AddButton(Scene* s, Rect r, const std::string& label, const std::string& action,
+                         bool enabled, int font_px) const {
+  const Theme& t = theme();
+  Element e;
+  e.rect = r;
+  e.fill = enabled ? t.button : Dim(t.button);
+  e.text = label;
+  e.text_colour = enabled ? t.button_text : t.muted_text;
+  e.font_px = font_px > 0 ? font_px : Px(22);
+  e.bold = true;
+  e.action = action;
+  e.enabled = enabled;
+  e.pressed = pointer_down_ && action == pressed_action_;
+  if (e.pressed) e.fill = t.accent;
+  e.id = action;
+  s->elements.push_back(std::move(e));
+}
+
+void HmiModel::AddPlateText(Scene* s, Rect r, const std::string& vrm, int font_px,
+                            const std::string& id) const {
+  const Theme& t = theme();
+  Element e;
+  e.rect = r;
+  e.fill = t.plate_front;
+  e.border = {0, 0, 0, 255};
+  e.border_px = std::max(2, Px(2));
+  e.text = Spaced(vrm);
+  e.text_colour = t.plate_text;
+  e.font_px = font_px;
+  e.bold = true;
+  e.mono = true;
+  e.id = id;
+  s->elements.push_back(std::move(e));
+}
+
+}  // namespace anpr::hmi

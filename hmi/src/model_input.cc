@@ -1,0 +1,343 @@
+// What a touch does: pointer down / move / up (taps, drags, sliding off),
+// Activate by action name, and the state changes behind it (log in, lock,
+// outcomes, the alarm, the check and the "new wanted" entry).
+#include "hmi/model.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "hmi/src/model_internal.h"
+#include "vehicle/records/vrm.h"
+
+namespace anpr::hmi {
+
+using internal::DaysText;
+using internal::Upper;
+using internal::kWantedDays;
+
+namespace {
+
+constexpr int kDragSlopDesignPx = 12;  // finger jitter below this is still a tap
+constexpr size_t kMaxOfficerDigits = 10, kMaxPinDigits = 8, kMaxVrmChars = 10;
+constexpr size_t kMaxWantedReasonChars = 60;
+
+}  // namespace
+
+void HmiModel::PointerDown(int x, int y) {
+  last_input_utc_ms_ = now_utc_ms_;
+  pointer_down_ = true;
+  dragging_ = false;
+  down_x_ = x;
+  down_y_ = y;
+  down_scroll_px_ = reads_scroll_px_;
+  // Any touch on a hit acknowledges it: the repeating alarm stops at once.
+  if (screen_ == Screen::kHit) Acknowledge();
+  const Scene scene = BuildScene();
+  const Element* target = scene.TargetAt(x, y);
+  pressed_action_ = target ? target->action : "";
+  dirty_ = true;
+}
+
+void HmiModel::PointerMove(int x, int y) {
+  if (!pointer_down_) return;
+  if (std::abs(y - down_y_) > Px(kDragSlopDesignPx) || std::abs(x - down_x_) > Px(kDragSlopDesignPx))
+    dragging_ = true;
+  if (dragging_ && screen_ == Screen::kReads && !driving_) {
+    const Rect c = ContentRect();
+    const int list_h = c.h - Px(36);
+    const int max_scroll = std::max(0, ReadsContentHeight() - list_h);
+    reads_scroll_px_ = std::clamp(down_scroll_px_ - (y - down_y_), 0, max_scroll);
+    pressed_action_.clear();
+    dirty_ = true;
+  }
+}
+
+void HmiModel::PointerUp(int x, int y) {
+  if (!pointer_down_) return;
+  pointer_down_ = false;
+  last_input_utc_ms_ = now_utc_ms_;
+  const std::string pressed = pressed_action_;
+  pressed_action_.clear();
+  dirty_ = true;
+  if (pressed.empty()) return;
+  // Fire on release over the same target (a finger slid off cancels), and not
+  // at the end of a scroll.
+  if (dragging_ && pressed == "reads.area") return;
+  const Scene scene = BuildScene();
+  const Element* target = scene.TargetAt(x, y);
+  if (target && target->action == pressed) Activate(pressed);
+}
+
+void HmiModel::Activate(const std::string& action) {
+  dirty_ = true;
+  auto starts = [&](const char* prefix) { return action.rfind(prefix, 0) == 0; };
+
+  if (starts("login.")) {
+    if (action == "login.silence") return Acknowledge();
+    if (logged_in() || !TypingAllowed()) return;
+    std::string& field = login_pin_field_ ? login_pin_ : login_officer_;
+    const size_t max = login_pin_field_ ? kMaxPinDigits : kMaxOfficerDigits;
+    if (starts("login.key.")) {
+      if (field.size() < max) field += action.substr(10);
+      message_.clear();
+    } else if (action == "login.del") {
+      if (!field.empty()) field.pop_back();
+      else if (login_pin_field_) login_pin_field_ = false;
+    } else if (action == "login.field.officer") {
+      login_pin_field_ = false;
+    } else if (action == "login.field.pin") {
+      login_pin_field_ = true;
+    } else if (action == "login.ok") {
+      if (!login_pin_field_) {
+        if (!login_officer_.empty()) login_pin_field_ = true;
+      } else {
+        TryLogin();
+      }
+    }
+    return;
+  }
+  if (!logged_in()) return;
+
+  if (starts("hit.")) {
+    if (hits_.empty() || screen_ != Screen::kHit) return;
+    if (action == "hit.ack") return Acknowledge();
+    if (driving_) return;  // outcomes are given when stationary
+    if (action == "hit.confirmed") return RecordOutcome(HitOutcome::kConfirmed, "");
+    if (action == "hit.misread") return RecordOutcome(HitOutcome::kMisread, "");
+    if (action == "hit.notseen") return RecordOutcome(HitOutcome::kNotSeen, "");
+    if (action == "hit.notactioned") {
+      choosing_reason_ = true;
+      return;
+    }
+    if (action == "hit.reason.cancel") {
+      choosing_reason_ = false;
+      return;
+    }
+    if (starts("hit.reason.") && choosing_reason_) {
+      const size_t i = std::stoul(action.substr(11));
+      if (i < config_.not_actioned_reasons.size())
+        RecordOutcome(HitOutcome::kNotActioned, config_.not_actioned_reasons[i]);
+    }
+    return;
+  }
+  if (screen_ == Screen::kHit) return;  // modal: answer the hit first
+
+  if (starts("nav.")) {
+    if (action == "nav.lock") return Lock(/*idle=*/false);
+    Screen s;
+    if (ParseScreen(action.substr(4), &s) && s != Screen::kHit && s != Screen::kLogin) Navigate(s);
+    return;
+  }
+  if (starts("wanted.")) return ActivateWanted(action);
+  if (starts("check.")) {
+    // While the wanted entry step is open the keyboard types its reason.
+    if (screen_ != Screen::kCheck || !TypingAllowed() || wanted_.open) return;
+    if (starts("check.key.")) {
+      if (check_text_.size() < kMaxVrmChars) check_text_ += action.substr(10);
+      check_done_ = false;
+      check_notice_.clear();
+    } else if (action == "check.del") {
+      if (!check_text_.empty()) check_text_.pop_back();
+      check_done_ = false;
+      check_notice_.clear();
+    } else if (action == "check.clear") {
+      check_text_.clear();
+      check_done_ = false;
+      check_results_.clear();
+      check_notice_.clear();
+      message_.clear();
+    } else if (action == "check.go") {
+      check_notice_.clear();
+      RunCheck(NormaliseVrm(check_text_));
+    } else if (action == "check.wanted") {
+      const std::string vrm = NormaliseVrm(check_text_);
+      if (vrm.empty()) return;
+      wanted_ = WantedEntry{};
+      wanted_.open = true;
+      wanted_.vrm = vrm;
+      message_.clear();
+      check_notice_.clear();
+    }
+    return;
+  }
+  if (starts("settings.")) {
+    if (screen_ != Screen::kSettings || driving_) return;
+    if (action == "settings.vol.down") settings_.volume_percent = std::max(0, settings_.volume_percent - 10);
+    else if (action == "settings.vol.up") settings_.volume_percent = std::min(100, settings_.volume_percent + 10);
+    else if (action == "settings.night") settings_.night = !settings_.night;
+    else if (action == "settings.mute_low") settings_.mute_low = !settings_.mute_low;
+    else if (action == "settings.mute_medium") settings_.mute_medium = !settings_.mute_medium;
+    else return;
+    SettingsChanged();
+    return;
+  }
+}
+
+void HmiModel::RunCheck(const std::string& vrm) {
+  check_results_.clear();
+  check_done_ = false;
+  message_.clear();
+  if (vrm.empty()) return;
+  Result<std::vector<Hit>> r = actions_->CheckVrm(vrm);
+  if (r.ok()) {
+    check_results_ = std::move(r.value());
+    std::stable_sort(check_results_.begin(), check_results_.end(), [](const Hit& a, const Hit& b) {
+      return static_cast<int>(a.priority) > static_cast<int>(b.priority);
+    });
+    check_done_ = true;
+  } else {
+    message_ = "Check failed: " + r.status().message();
+  }
+}
+
+// The "new wanted" entry step of the Check screen. Only stationary (the
+// keyboard is typing) and only while the step is open on the Check screen.
+void HmiModel::ActivateWanted(const std::string& action) {
+  if (screen_ != Screen::kCheck || !TypingAllowed() || !wanted_.open) return;
+  auto starts = [&](const char* prefix) { return action.rfind(prefix, 0) == 0; };
+  std::string& reason = wanted_.reason;
+  if (starts("wanted.key.")) {
+    const std::string key = action.substr(11);
+    if (key.size() != 1 || !std::isalnum(static_cast<unsigned char>(key[0]))) return;
+    if (reason.size() < kMaxWantedReasonChars) reason += Upper(key);
+  } else if (action == "wanted.space") {
+    // No leading or double spaces: what is shown is what is stored.
+    if (!reason.empty() && reason.back() != ' ' && reason.size() < kMaxWantedReasonChars) reason += ' ';
+  } else if (action == "wanted.del") {
+    if (!reason.empty()) reason.pop_back();
+  } else if (action == "wanted.priority.high") {
+    wanted_.priority = Priority::kHigh;
+  } else if (action == "wanted.priority.medium") {
+    wanted_.priority = Priority::kMedium;
+  } else if (action == "wanted.priority.low") {
+    wanted_.priority = Priority::kLow;
+  } else if (starts("wanted.days.")) {
+    const std::string d = action.substr(12);
+    for (int days : kWantedDays)
+      if (d == std::to_string(days)) wanted_.days = days;
+  } else if (action == "wanted.save") {
+    return SaveWanted();
+  } else if (action == "wanted.cancel") {
+    wanted_ = WantedEntry{};
+  } else {
+    return;
+  }
+  message_.clear();
+}
+
+void HmiModel::SaveWanted() {
+  std::string reason = wanted_.reason;
+  while (!reason.empty() && reason.back() == ' ') reason.pop_back();
+  if (!wanted_.priority || reason.empty()) {
+    message_ = !wanted_.priority && reason.empty() ? "Pick a priority and type a reason"
+               : !wanted_.priority                ? "Pick a priority"
+                                                  : "Type a reason";
+    return;
+  }
+  const Status st = actions_->EnterWanted(wanted_.vrm, *wanted_.priority, reason, wanted_.days);
+  if (!st.ok()) {
+    // The entry stays as typed: the officer corrects it or tries again.
+    message_ = "Not entered: " + (st.message().empty() ? std::string("refused") : st.message());
+    return;
+  }
+  const std::string vrm = wanted_.vrm;
+  const Priority priority = *wanted_.priority;
+  const int days = wanted_.days;
+  wanted_ = WantedEntry{};
+  // Back to the plate's check result: it now hits, from the officer's entry.
+  check_text_ = vrm;
+  RunCheck(vrm);
+  check_notice_ = "Wanted entered: " + vrm + ", " + PriorityName(priority) + ", " + DaysText(days);
+}
+
+void HmiModel::ShowScreen(Screen s) {
+  if (s == Screen::kLogin) {
+    if (logged_in()) Lock(false);
+    return;
+  }
+  if (!logged_in()) return;
+  if (s == Screen::kHit) {
+    if (!hits_.empty()) screen_ = Screen::kHit;
+  } else if (screen_ != Screen::kHit) {
+    Navigate(s);
+  }
+  dirty_ = true;
+}
+
+void HmiModel::Navigate(Screen s) {
+  screen_ = s;
+  message_.clear();
+  check_notice_.clear();
+  dirty_ = true;
+}
+
+void HmiModel::TryLogin() {
+  const Status st = actions_->Login(login_officer_, login_pin_);
+  login_pin_.clear();
+  if (!st.ok()) {
+    message_ = st.message().empty() ? "Login refused" : st.message();
+    return;
+  }
+  officer_ = login_officer_;
+  login_officer_.clear();
+  login_pin_field_ = false;
+  message_.clear();
+  last_input_utc_ms_ = now_utc_ms_;
+  screen_ = hits_.empty() ? Screen::kLive : Screen::kHit;
+  back_screen_ = Screen::kLive;
+}
+
+void HmiModel::Lock(bool idle) {
+  if (!logged_in()) return;
+  actions_->Logout(officer_, idle);
+  officer_.clear();
+  login_officer_.clear();
+  login_pin_.clear();
+  login_pin_field_ = false;
+  choosing_reason_ = false;
+  check_text_.clear();
+  check_results_.clear();
+  check_done_ = false;
+  check_notice_.clear();
+  wanted_ = WantedEntry{};  // the next officer starts afresh
+  message_ = idle ? "Locked after inactivity" : "";
+  screen_ = Screen::kLogin;
+  dirty_ = true;
+}
+
+void HmiModel::SettingsChanged() {
+  if (sound_) sound_->SetVolume(settings_.volume_percent);
+  actions_->SettingsChanged(settings_);
+}
+
+void HmiModel::Acknowledge() {
+  for (auto& h : hits_) h.acknowledged = true;
+  UpdateAlarm();
+  dirty_ = true;
+}
+
+void HmiModel::UpdateAlarm() {
+  if (!sound_) return;
+  const bool unacked_high = std::any_of(hits_.begin(), hits_.end(), [](const PendingHit& h) {
+    return h.hit.priority == Priority::kHigh && !h.acknowledged;
+  });
+  if (unacked_high) sound_->Play(Sound::kHighAlert);
+  else sound_->Stop(Sound::kHighAlert);
+}
+
+void HmiModel::RecordOutcome(HitOutcome outcome, const std::string& note) {
+  const Status st = actions_->RecordOutcome(hits_.front().hit.uuid, outcome, note);
+  if (!st.ok()) {
+    // The hit stays on screen: the officer tries again; nothing is lost.
+    message_ = "Not saved: " + st.message();
+    return;
+  }
+  message_.clear();
+  choosing_reason_ = false;
+  hits_.pop_front();
+  UpdateAlarm();
+  if (hits_.empty()) screen_ = back_screen_;
+}
+
+}  // namespace anpr::hmi

@@ -1,0 +1,46 @@
+// What the parts of HmiModel share (model.cc, model_input.cc,
+// model_elements.cc and the screen builders in screens/): the "new wanted"
+// validity choices and the helpers that turn record values into display
+// text and pictures (model_format.cc). Not a public header.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "vehicle/records/read.h"
+
+namespace anpr::hmi::internal {
+
+// The validity an officer may give a "new wanted" entry, in days: at most 100.
+inline constexpr int kWantedDays[] = {1, 7, 30, 100};
+
+// `s` in upper case (ASCII).
+std::string Upper(std::string s);
+
+// "1 day", "7 days".
+std::string DaysText(int days);
+
+// The JPEG decoded (BGR), shrunk to at most `max_width_px` wide keeping its
+// aspect (0: full size). Null for no bytes or a corrupt image, which the
+// screens show as "no image".
+std::shared_ptr<const cv::Mat> Decode(const std::vector<uint8_t>& jpeg, int max_width_px);
+
+// Local wall-clock time "HH:MM" or "HH:MM:SS"; "--:--" for no time (<= 0).
+std::string LocalTime(int64_t utc_ms, bool seconds);
+
+// How long ago `then_ms` was, coarsely: "<1m", "5m", "3h", "2d"; "never" for
+// no time (<= 0).
+std::string Age(int64_t now_ms, int64_t then_ms);
+
+// "lat, lon" to five decimals, or "no GPS fix".
+std::string Place(const GeoTag& g);
+
+// Text for a plate: "AB12CDE" -> "AB12 CDE" for current GB marks, so the
+// officer reads it the way it is printed. Other formats stay unspaced.
+std::string Spaced(const std::string& vrm);
+
+}  // namespace anpr::hmi::internal

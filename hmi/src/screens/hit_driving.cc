@@ -1,0 +1,65 @@
+// The Hit screen while driving: only the priority symbol and colour, the
+// VRM and make / model / colour; the whole screen silences the alarm.
+#include "hmi/model.h"
+
+#include <cctype>
+
+namespace anpr::hmi {
+
+void HmiModel::BuildHitDriving(Scene* s) const {
+  const Theme& t = theme();
+  const PendingHit& ph = hits_.front();
+  const Hit& h = ph.hit;
+  const Colour ptc = PriorityTextColour(t, h.priority);
+  s->background = PriorityColour(t, h.priority);
+  const int top = Px(40);
+  // The whole screen is one target: a touch silences the alarm.
+  Element all;
+  all.rect = {0, top, width_px_, height_px_ - top};
+  all.action = "hit.ack";
+  all.id = "hit.ack";
+  s->elements.push_back(all);
+
+  Element sym;
+  sym.rect = {Px(30), top + Px(60), Px(190), Px(190)};
+  sym.symbol = PrioritySymbol(h.priority);
+  sym.symbol_colour = ptc;
+  sym.id = "hit.symbol";
+  s->elements.push_back(sym);
+  Element pname;
+  pname.rect = {Px(30), top + Px(260), Px(190), Px(50)};
+  std::string name = PriorityName(h.priority);
+  for (char& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  pname.text = name;
+  pname.text_colour = ptc;
+  pname.font_px = Px(40);
+  pname.bold = true;
+  pname.id = "hit.title";
+  s->elements.push_back(pname);
+
+  const int rx = Px(250), rw = width_px_ - rx - Px(30);
+  AddPlateText(s, {rx, top + Px(70), rw, Px(140)}, ph.read_vrm, Px(100), "hit.vrm");
+  Element v;
+  v.rect = {rx, top + Px(225), rw, Px(100)};
+  std::string mmc = h.colour + " " + h.make + " " + h.model;
+  v.text = (h.make.empty() && h.model.empty() && h.colour.empty()) ? "make / model not listed" : mmc;
+  v.text_colour = ptc;
+  v.font_px = Px(40);
+  v.bold = true;
+  v.wrap = true;
+  v.id = "hit.vehicle";
+  s->elements.push_back(v);
+  if (hits_.size() > 1) {
+    Element count;
+    count.rect = {width_px_ - Px(250), top + Px(10), Px(240), Px(46)};
+    count.fill = {0, 0, 0, 255};
+    count.text = "+" + std::to_string(hits_.size() - 1) + " waiting";
+    count.text_colour = {255, 255, 255, 255};
+    count.font_px = Px(24);
+    count.bold = true;
+    count.id = "hit.count";
+    s->elements.push_back(count);
+  }
+}
+
+}  // namespace anpr::hmi

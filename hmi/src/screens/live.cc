@@ -1,0 +1,107 @@
+// The Live screen: the camera picture with plate boxes, and the latest
+// reads beside it.
+#include "hmi/model.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "hmi/src/model_internal.h"
+
+namespace anpr::hmi {
+
+using internal::LocalTime;
+using internal::Spaced;
+
+void HmiModel::BuildLive(Scene* s) const {
+  const Theme& t = theme();
+  const Rect c = ContentRect();
+  const int gap = Px(8);
+  const Rect cam{gap, c.y + gap, (c.w * 2) / 3, c.h - 2 * gap};
+  Element panel;
+  panel.rect = cam;
+  panel.fill = {0, 0, 0, 255};
+  panel.id = "live.camera";
+  if (!live_frame_ || live_frame_->empty()) {
+    panel.text = "No camera picture";
+    panel.text_colour = {255, 255, 255, 255};
+    panel.font_px = Px(26);
+    s->elements.push_back(panel);
+  } else {
+    s->elements.push_back(panel);
+    // Fit the frame, keeping its aspect, so the boxes can be placed on it.
+    const double scale = std::min(double(cam.w) / live_frame_->cols, double(cam.h) / live_frame_->rows);
+    const int iw = int(live_frame_->cols * scale), ih = int(live_frame_->rows * scale);
+    const Rect img{cam.x + (cam.w - iw) / 2, cam.y + (cam.h - ih) / 2, iw, ih};
+    Element im;
+    im.rect = img;
+    im.image = live_frame_;
+    im.id = "live.frame";
+    s->elements.push_back(im);
+    for (const LiveBox& b : live_boxes_) {
+      Element box;
+      box.rect = {img.x + int(b.box.x * scale), img.y + int(b.box.y * scale), std::max(2, int(b.box.w * scale)),
+                  std::max(2, int(b.box.h * scale))};
+      box.border = {0, 230, 0, 255};
+      box.border_px = Px(3);
+      box.clip = img;
+      box.id = "live.box";
+      s->elements.push_back(box);
+      if (!b.vrm.empty()) {
+        Element label;
+        label.rect = {box.rect.x, box.rect.y - Px(26), std::max(box.rect.w, Px(130)), Px(24)};
+        label.fill = {0, 0, 0, 200};
+        label.text = Spaced(b.vrm);
+        label.text_colour = {0, 255, 0, 255};
+        label.font_px = Px(20);
+        label.bold = true;
+        label.mono = true;
+        label.clip = img;
+        s->elements.push_back(label);
+      }
+    }
+  }
+  if (have_status_ && !status_.camera_ok) {
+    Element lost;  // an old picture must not pass for a live one
+    lost.rect = {cam.x, cam.y + cam.h / 2 - Px(40), cam.w, Px(80)};
+    lost.fill = {t.fault.r, t.fault.g, t.fault.b, 230};
+    lost.text = "\u2716 " + status_.camera_text;
+    lost.text_colour = {255, 255, 255, 255};
+    lost.font_px = Px(34);
+    lost.bold = true;
+    lost.id = "live.camera_lost";
+    s->elements.push_back(lost);
+  }
+  // Latest reads, newest first.
+  const int rx = cam.x + cam.w + gap, rw = c.w - rx - gap;
+  Element head;
+  head.rect = {rx, c.y + gap, rw, Px(30)};
+  head.text = "LATEST READS";
+  head.text_colour = t.muted_text;
+  head.font_px = Px(18);
+  head.bold = true;
+  s->elements.push_back(head);
+  int y = c.y + gap + Px(34);
+  const int row_h = Px(62);
+  for (auto it = reads_.rbegin(); it != reads_.rend() && y + row_h <= c.y + c.h; ++it) {
+    AddPlateText(s, {rx, y, rw, Px(40)}, it->vrm, Px(28), "live.read");
+    Element when;
+    when.rect = {rx, y + Px(40), rw, Px(20)};
+    char conf[32];
+    std::snprintf(conf, sizeof conf, "  %.0f%%", it->confidence);
+    when.text = LocalTime(it->captured_at_utc_ms, true) + conf;
+    when.text_colour = t.muted_text;
+    when.font_px = Px(15);
+    s->elements.push_back(when);
+    y += row_h;
+  }
+  if (reads_.empty()) {
+    Element none;
+    none.rect = {rx, y, rw, Px(30)};
+    none.text = "No reads yet";
+    none.text_colour = t.muted_text;
+    none.font_px = Px(18);
+    s->elements.push_back(none);
+  }
+}
+
+}  // namespace anpr::hmi

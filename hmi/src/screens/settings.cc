@@ -1,0 +1,74 @@
+// The Settings screen: volume, night mode, sounds, and the unit's health
+// figures.
+#include "hmi/model.h"
+
+namespace anpr::hmi {
+
+void HmiModel::BuildSettings(Scene* s) const {
+  const Theme& t = theme();
+  const Rect c = ContentRect();
+  const int gap = Px(8), row_h = Px(64);
+  int y = c.y + gap;
+  auto label = [&](const std::string& text, const std::string& id) {
+    Element e;
+    e.rect = {Px(24), y, Px(380), row_h - gap};
+    e.text = text;
+    e.text_colour = t.text;
+    e.font_px = Px(26);
+    e.bold = true;
+    e.align = Align::kLeft;
+    e.id = id;
+    s->elements.push_back(e);
+  };
+  const int cx = width_px_ - Px(24) - Px(300);
+  label("Alert volume", "settings.volume.label");
+  AddButton(s, {cx, y, Px(80), row_h - gap}, "-", "settings.vol.down", true, Px(34));
+  Element vol;
+  vol.rect = {cx + Px(90), y, Px(120), row_h - gap};
+  vol.text = std::to_string(settings_.volume_percent) + "%";
+  vol.text_colour = t.text;
+  vol.font_px = Px(28);
+  vol.bold = true;
+  vol.id = "settings.volume";
+  s->elements.push_back(vol);
+  AddButton(s, {cx + Px(220), y, Px(80), row_h - gap}, "+", "settings.vol.up", true, Px(34));
+  y += row_h;
+  auto toggle = [&](const std::string& text, bool on, const std::string& action, const char* on_text,
+                    const char* off_text) {
+    label(text, action + ".label");
+    AddButton(s, {cx, y, Px(300), row_h - gap}, on ? on_text : off_text, action);
+    if (on) s->elements.back().fill = t.accent;
+    y += row_h;
+  };
+  toggle("Night mode", settings_.night, "settings.night", "NIGHT", "DAY");
+  toggle("Low priority sound", settings_.mute_low, "settings.mute_low", "MUTED", "ON");
+  toggle("Medium priority sound", settings_.mute_medium, "settings.mute_medium", "MUTED", "ON");
+  label("High priority sound", "settings.high.label");
+  Element high;
+  high.rect = {cx, y, Px(300), row_h - gap};
+  high.fill = t.high;
+  high.text = "ALWAYS ON";
+  high.text_colour = t.high_text;
+  high.font_px = Px(22);
+  high.bold = true;
+  high.id = "settings.high";
+  s->elements.push_back(high);
+  y += row_h;
+  // The unit's figures, small, under the settings: what a maintainer asks
+  // for first ("frames dropped?", "is it syncing?").
+  const int line_h = Px(22);
+  for (size_t i = 0; i < status_.health_lines.size() && i < 2; ++i) {
+    if (y + line_h > c.y + c.h) break;
+    Element e;
+    e.rect = {Px(24), y, width_px_ - Px(48), line_h};
+    e.text = status_.health_lines[i];
+    e.text_colour = t.muted_text;
+    e.font_px = Px(15);
+    e.align = Align::kLeft;
+    e.id = "settings.health." + std::to_string(i);
+    s->elements.push_back(e);
+    y += line_h;
+  }
+}
+
+}  // namespace anpr::hmi

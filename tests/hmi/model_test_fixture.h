@@ -1,0 +1,29 @@
+// The fixture the HMI model tests share: a model at 800x480 with fake
+// actions and a recording sound sink, its clock started at kT0.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+#include "hmi/model.h"
+#include "tests/hmi/hmi_test_util.h"
+
+namespace anpr::hmi::testing {
+
+inline constexpr int64_t kT0 = 1'790'000'000'000;
+
+struct ModelTest : ::testing::Test {
+  FakeActions actions;
+  RecordingSound sound;
+  HmiModel model{HmiConfig{}, &actions, &sound};
+  void SetUp() override { model.Tick(kT0); }
+  void Drive(double mps) {
+    UnitStatus s;
+    s.gps_fix = FixMode::k3D;
+    s.speed_mps = mps;
+    model.SetStatus(s);
+  }
+};
+
+}  // namespace anpr::hmi::testing
