@@ -1,36 +1,14 @@
-// Helpers shared by the store suites: a fresh folder per test and reads that
-// look like the recogniser's (two JPEG-sized images).
+// Helpers shared by the store suites: a fresh folder per test (TempDir, from
+// tests/common) and reads that look like the recogniser's (two JPEG-sized
+// images).
 #pragma once
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 #include <string>
 
+#include "tests/common/temp_dir.h"
 #include "vehicle/records/read.h"
 
 namespace anpr::testing {
-
-// A folder under the system temp dir, removed when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() /
-            ("anpr-store-" + std::string(info ? info->name() : "x") + "-" + std::to_string(::getpid()) + "-" +
-             NewUuid().substr(0, 8));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline Read MakeRead(const std::string& vrm, int64_t captured_at_utc_ms, size_t jpeg_bytes = 2000) {
   Read r;

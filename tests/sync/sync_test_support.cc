@@ -20,18 +20,6 @@
 
 namespace anpr::sync::testing {
 
-TempDir::TempDir() {
-  char tmpl[] = "/tmp/anpr-sync-XXXXXX";
-  char* p = mkdtemp(tmpl);
-  path_ = p ? p : "/tmp";
-  chmod(path_.c_str(), 0755);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  if (path_ != "/tmp") std::filesystem::remove_all(path_, ec);
-}
-
 bool MakeTestCertificate(const std::string& dir) {
   const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout '" + dir + "/key.pem' -out '" + dir +
                           "/cert.pem' -days 2 -subj /CN=localhost "

@@ -1,4 +1,4 @@
-// Real things the sync tests run against: a temporary folder, a TLS
+// Real things the sync tests run against: a temporary folder (TempDir), a TLS
 // certificate made by the openssl CLI, a PostgreSQL cluster started for the
 // test, a TCP relay that can cut a connection, generated records.
 #pragma once
@@ -11,21 +11,13 @@
 #include <vector>
 
 #include "sync/protocol.h"
+#include "tests/common/temp_dir.h"
 #include "vehicle/records/read.h"
 
 namespace anpr::sync::testing {
 
-// A fresh folder under /tmp, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+// A fresh folder, removed with everything in it on destruction.
+using anpr::testing::TempDir;
 
 // Writes cert.pem/key.pem (self-signed P-256, CN=localhost, SAN 127.0.0.1) into
 // `dir`; the certificate is also the CA file the client trusts.

@@ -16,6 +16,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "tests/common/temp_dir.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -58,17 +60,7 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   return out;
 }
 
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() / ("synth_fixtures_" + std::to_string(::getpid()))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using anpr::testing::TempDir;
 
 TEST(SynthFixtures, EuDevLayoutWithSoundTruth) {
   ASSERT_TRUE(fs::is_directory(kFixtures)) << kFixtures;
@@ -110,7 +102,7 @@ TEST(SynthFixtures, EuDevLayoutWithSoundTruth) {
 TEST(SynthFixtures, DocumentedCommandMakesThemAgain) {
   TempDir dir;
   ToolRun r = RunTool("synth fixtures --seed " + std::to_string(kFixtureSeed) + " --count " +
-                  std::to_string(kFixtureCount) + " --out " + dir.path().string());
+                  std::to_string(kFixtureCount) + " --out " + dir.path());
   ASSERT_EQ(r.exit_code, 0);
   int lines = 0;
   for (const std::string& line : Split(r.out, '\n')) {
@@ -122,10 +114,10 @@ TEST(SynthFixtures, DocumentedCommandMakesThemAgain) {
   for (int i = 0; i < kFixtureCount; ++i) {
     char name[32];
     std::snprintf(name, sizeof(name), "synth%03d", i);
-    EXPECT_EQ(ReadFile(dir.path() / (std::string(name) + ".txt")),
+    EXPECT_EQ(ReadFile(fs::path(dir.path()) / (std::string(name) + ".txt")),
               ReadFile(kFixtures / (std::string(name) + ".txt")))
         << name;
-    cv::Mat made = cv::imread((dir.path() / (std::string(name) + ".jpg")).string());
+    cv::Mat made = cv::imread((fs::path(dir.path()) / (std::string(name) + ".jpg")).string());
     cv::Mat committed = cv::imread((kFixtures / (std::string(name) + ".jpg")).string());
     ASSERT_EQ(made.size(), committed.size()) << name;
     cv::Mat diff;
@@ -136,7 +128,7 @@ TEST(SynthFixtures, DocumentedCommandMakesThemAgain) {
 
 TEST(SynthCommand, SceneWritesImageTruthFileAndJson) {
   TempDir dir;
-  fs::path out = dir.path() / "rear.jpg";
+  fs::path out = fs::path(dir.path()) / "rear.jpg";
   ToolRun r = RunTool("synth scene --seed 5 --plate \"AB12 CDE\" --style rear --width 640 --height 480 --truth --out " +
                   out.string());
   ASSERT_EQ(r.exit_code, 0);
@@ -145,7 +137,7 @@ TEST(SynthCommand, SceneWritesImageTruthFileAndJson) {
   EXPECT_EQ(j["style"], "uk-rear");
   EXPECT_EQ(j["image"], out.string());
   std::vector<int> box = j["box"];
-  std::string txt = ReadFile(dir.path() / "rear.txt");
+  std::string txt = ReadFile(fs::path(dir.path()) / "rear.txt");
   EXPECT_EQ(txt, "rear.jpg\t" + std::to_string(box[0]) + "\t" + std::to_string(box[1]) + "\t" +
                      std::to_string(box[2]) + "\t" + std::to_string(box[3]) + "\tAB12CDE\n");
   cv::Mat img = cv::imread(out.string());
@@ -156,7 +148,7 @@ TEST(SynthCommand, SceneWritesImageTruthFileAndJson) {
   EXPECT_GT(cv::countNonZero(yellow), box[2] * box[3] / 3);
 
   // Same command, same bytes.
-  fs::path again = dir.path() / "again.jpg";
+  fs::path again = fs::path(dir.path()) / "again.jpg";
   ASSERT_EQ(RunTool("synth scene --seed 5 --plate \"AB12 CDE\" --style rear --width 640 --height 480 --out " +
                     again.string())
                 .exit_code,
@@ -166,7 +158,7 @@ TEST(SynthCommand, SceneWritesImageTruthFileAndJson) {
 
 TEST(SynthCommand, VideoPrintsPassesAndPerFrameTruth) {
   TempDir dir;
-  fs::path out = dir.path() / "drive.avi";
+  fs::path out = fs::path(dir.path()) / "drive.avi";
   ToolRun r = RunTool("synth video --seed 2 --plates \"AB12 CDE,KR66 PXT\" --width 320 --height 240 --fps 5 "
                   "--pass-s 2 --gap-s 1 --out " + out.string());
   ASSERT_EQ(r.exit_code, 0);
