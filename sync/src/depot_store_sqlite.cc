@@ -9,7 +9,7 @@
 
 #include "sync/depot_store.h"
 #include "sync/src/hotlist_diff.h"
-#include "sync/src/sqlite_stmt.h"
+#include "vehicle/records/sqlite_stmt.h"
 
 namespace anpr::sync {
 namespace {
@@ -86,7 +86,7 @@ class SqliteDepotStore final : public DepotStore {
       Status s = Exec(kSqliteMigrations[v - 1]);
       if (s.ok()) {
         Stmt st(db_, "INSERT INTO schema_migrations VALUES(?,?)");
-        if (st.Int(1, v).Int(2, NowUtcMs()).Step() != SQLITE_DONE) s = Err("record migration");
+        if (!st.Bind(1, v).Bind(2, NowUtcMs()).Run().ok()) s = Err("record migration");
       }
       if (!s.ok()) {
         Exec("ROLLBACK");
@@ -105,8 +105,7 @@ class SqliteDepotStore final : public DepotStore {
   Status AddCredential(const Principal& p, const std::string& token_hash) override {
     std::lock_guard lock(mu_);
     Stmt st(db_, "INSERT INTO credentials(token_hash,name,role,created_at_utc_ms) VALUES(?,?,?,?)");
-    if (st.Text(1, token_hash).Text(2, p.name).Text(3, RoleName(p.role)).Int(4, NowUtcMs()).Step() !=
-        SQLITE_DONE)
+    if (!st.Bind(1, token_hash).Bind(2, p.name).Bind(3, RoleName(p.role)).Bind(4, NowUtcMs()).Run().ok())
       return Err("add credential");
     return Status::Ok();
   }
@@ -114,7 +113,7 @@ class SqliteDepotStore final : public DepotStore {
   Status Revoke(const std::string& name) override {
     std::lock_guard lock(mu_);
     Stmt st(db_, "UPDATE credentials SET revoked_at_utc_ms=? WHERE name=? AND revoked_at_utc_ms IS NULL");
-    if (st.Int(1, NowUtcMs()).Text(2, name).Step() != SQLITE_DONE) return Err("revoke");
+    if (!st.Bind(1, NowUtcMs()).Bind(2, name).Run().ok()) return Err("revoke");
     if (sqlite3_changes(db_) == 0) return NotFound("no active credential for '" + name + "'");
     return Status::Ok();
   }
@@ -122,13 +121,11 @@ class SqliteDepotStore final : public DepotStore {
   Result<std::optional<Principal>> Authenticate(const std::string& token_hash) override {
     std::lock_guard lock(mu_);
     Stmt st(db_, "SELECT name, role FROM credentials WHERE token_hash=? AND revoked_at_utc_ms IS NULL");
-    st.Text(1, token_hash);
-    int rc = st.Step();
-    if (rc == SQLITE_DONE) return std::optional<Principal>();
-    if (rc != SQLITE_ROW) return Err("authenticate");
+    st.Bind(1, token_hash);
+    if (!st.Step()) return st.status().ok() ? Result<std::optional<Principal>>(std::nullopt) : Err("authenticate");
     Principal p;
-    p.name = st.ColText(0);
-    if (!ParseRole(st.ColText(1), &p.role)) return Corruption("credential with unknown role");
+    p.name = st.Text(0);
+    if (!ParseRole(st.Text(1), &p.role)) return Corruption("credential with unknown role");
     return std::optional<Principal>(p);
   }
 
@@ -136,7 +133,7 @@ class SqliteDepotStore final : public DepotStore {
                           const std::string& remote) override {
     std::lock_guard lock(mu_);
     Stmt st(db_, "INSERT INTO security_events(at_utc_ms,what,principal,remote) VALUES(?,?,?,?)");
-    if (st.Int(1, NowUtcMs()).Text(2, what).Text(3, principal).Text(4, remote).Step() != SQLITE_DONE)
+    if (!st.Bind(1, NowUtcMs()).Bind(2, what).Bind(3, principal).Bind(4, remote).Run().ok())
       return Err("log security event");
     return Status::Ok();
   }
@@ -152,9 +149,9 @@ class SqliteDepotStore final : public DepotStore {
       IngestResult out;
       for (const auto& r : reads) {
         ins.Reset();
-        ins.Text(1, r.uuid).Text(2, vehicle).Text(3, r.vrm).Int(4, r.captured_at_utc_ms).Int(5, now);
-        ins.Text(6, EncodeRead(r, false)).Blob(7, r.plate_jpeg).Blob(8, r.overview_jpeg);
-        if (ins.Step() != SQLITE_DONE) return Err("store read " + r.uuid);
+        ins.Bind(1, r.uuid).Bind(2, vehicle).Bind(3, r.vrm).Bind(4, r.captured_at_utc_ms).Bind(5, now);
+        ins.Bind(6, EncodeRead(r, false)).Bind(7, r.plate_jpeg).Bind(8, r.overview_jpeg);
+        if (!ins.Run().ok()) return Err("store read " + r.uuid);
         if (sqlite3_changes(db_) == 1) {
           ++out.newly_stored;
         } else if (auto s = CheckOwner(owner, r.uuid, vehicle); !s.ok()) {
@@ -182,18 +179,18 @@ class SqliteDepotStore final : public DepotStore {
       for (const auto& h : hits) {
         const std::string rec = EncodeHit(h);
         ins.Reset();
-        ins.Text(1, h.uuid).Text(2, vehicle).Text(3, h.read_uuid).Text(4, h.list_name).Text(5, h.entry_vrm);
-        ins.Text(6, PriorityName(h.priority)).Int(7, h.raised_at_utc_ms).Text(8, HitOutcomeName(h.outcome));
-        ins.Int(9, h.outcome_at_utc_ms).Int(10, now).Text(11, rec);
-        if (ins.Step() != SQLITE_DONE) return Err("store hit " + h.uuid);
+        ins.Bind(1, h.uuid).Bind(2, vehicle).Bind(3, h.read_uuid).Bind(4, h.list_name).Bind(5, h.entry_vrm);
+        ins.Bind(6, PriorityName(h.priority)).Bind(7, h.raised_at_utc_ms).Bind(8, HitOutcomeName(h.outcome));
+        ins.Bind(9, h.outcome_at_utc_ms).Bind(10, now).Bind(11, rec);
+        if (!ins.Run().ok()) return Err("store hit " + h.uuid);
         if (sqlite3_changes(db_) == 1) {
           ++out.newly_stored;
         } else {
           if (auto s = CheckOwner(owner, h.uuid, vehicle); !s.ok()) return s;
           upd.Reset();
-          upd.Text(1, HitOutcomeName(h.outcome)).Int(2, h.outcome_at_utc_ms).Text(3, rec).Text(4, h.uuid);
-          upd.Text(5, vehicle).Int(6, h.outcome_at_utc_ms);
-          if (upd.Step() != SQLITE_DONE) return Err("update hit outcome " + h.uuid);
+          upd.Bind(1, HitOutcomeName(h.outcome)).Bind(2, h.outcome_at_utc_ms).Bind(3, rec).Bind(4, h.uuid);
+          upd.Bind(5, vehicle).Bind(6, h.outcome_at_utc_ms);
+          if (!upd.Run().ok()) return Err("update hit outcome " + h.uuid);
         }
         out.acknowledged.push_back(h.uuid);
       }
@@ -212,9 +209,9 @@ class SqliteDepotStore final : public DepotStore {
       IngestResult out;
       for (const auto& a : entries) {
         ins.Reset();
-        ins.Text(1, a.uuid).Text(2, vehicle).Int(3, a.at_utc_ms).Text(4, a.actor).Text(5, a.action);
-        ins.Text(6, a.detail).Int(7, now);
-        if (ins.Step() != SQLITE_DONE) return Err("store audit " + a.uuid);
+        ins.Bind(1, a.uuid).Bind(2, vehicle).Bind(3, a.at_utc_ms).Bind(4, a.actor).Bind(5, a.action);
+        ins.Bind(6, a.detail).Bind(7, now);
+        if (!ins.Run().ok()) return Err("store audit " + a.uuid);
         if (sqlite3_changes(db_) == 1) {
           ++out.newly_stored;
         } else if (auto s = CheckOwner(owner, a.uuid, vehicle); !s.ok()) {
@@ -237,10 +234,10 @@ class SqliteDepotStore final : public DepotStore {
       IngestResult out;
       for (const auto& x : entries) {
         ins.Reset();
-        ins.Text(1, x.uuid).Text(2, vehicle).Text(3, x.vrm).Text(4, PriorityName(x.priority)).Text(5, x.reason);
-        ins.Int(6, x.valid_until_utc_ms).Text(7, x.entered_by).Int(8, x.entered_at_utc_ms).Int(9, now);
-        ins.Text(10, EncodeWanted({x}));
-        if (ins.Step() != SQLITE_DONE) return Err("store wanted " + x.uuid);
+        ins.Bind(1, x.uuid).Bind(2, vehicle).Bind(3, x.vrm).Bind(4, PriorityName(x.priority)).Bind(5, x.reason);
+        ins.Bind(6, x.valid_until_utc_ms).Bind(7, x.entered_by).Bind(8, x.entered_at_utc_ms).Bind(9, now);
+        ins.Bind(10, EncodeWanted({x}));
+        if (!ins.Run().ok()) return Err("store wanted " + x.uuid);
         if (sqlite3_changes(db_) == 1) {
           ++out.newly_stored;
         } else if (auto s = CheckOwner(owner, x.uuid, vehicle); !s.ok()) {
@@ -258,17 +255,17 @@ class SqliteDepotStore final : public DepotStore {
     return InTransaction<int64_t>([&]() -> Result<int64_t> {
       Stmt v(db_,
              "INSERT INTO hotlist_versions(list_name,published_at_utc_ms,publisher,entries) VALUES(?,?,?,?)");
-      if (v.Text(1, list).Int(2, NowUtcMs()).Text(3, publisher).Int(4, static_cast<int64_t>(entries.size()))
-              .Step() != SQLITE_DONE)
+      if (!v.Bind(1, list).Bind(2, NowUtcMs()).Bind(3, publisher).Bind(4, static_cast<int64_t>(entries.size()))
+              .Run().ok())
         return Err("publish hotlist");
       const int64_t version = sqlite3_last_insert_rowid(db_);
       Stmt e(db_, "INSERT INTO hotlist_entries VALUES(?,?,?,?,?,?,?,?,?,?)");
       for (const auto& h : entries) {
         e.Reset();
-        e.Int(1, version).Text(2, h.vrm).Text(3, PriorityName(h.priority)).Text(4, h.reason);
-        e.Text(5, h.warning_markers).Text(6, h.information).Text(7, h.make).Text(8, h.model);
-        e.Text(9, h.colour).Text(10, h.valid_until);
-        if (e.Step() != SQLITE_DONE) return Err("publish hotlist entry " + h.vrm);
+        e.Bind(1, version).Bind(2, h.vrm).Bind(3, PriorityName(h.priority)).Bind(4, h.reason);
+        e.Bind(5, h.warning_markers).Bind(6, h.information).Bind(7, h.make).Bind(8, h.model);
+        e.Bind(9, h.colour).Bind(10, h.valid_until);
+        if (!e.Run().ok()) return Err("publish hotlist entry " + h.vrm);
       }
       return version;
     });
@@ -279,44 +276,42 @@ class SqliteDepotStore final : public DepotStore {
     HotlistUpdate u;
     {
       Stmt st(db_, "SELECT COALESCE(MAX(version),0) FROM hotlist_versions");
-      if (st.Step() != SQLITE_ROW) return Err("hotlist version");
-      u.latest_version = st.ColInt(0);
+      if (!st.Step()) return Err("hotlist version");
+      u.latest_version = st.Int(0);
     }
     // Per list: its newest version, and the newest the car already has.
     Stmt lists(db_,
                "SELECT list_name, MAX(version), "
                "(SELECT MAX(version) FROM hotlist_versions b WHERE b.list_name=a.list_name AND b.version<=?) "
                "FROM hotlist_versions a GROUP BY list_name HAVING MAX(version) > ? ORDER BY list_name");
-    lists.Int(1, since_version).Int(2, since_version);
+    lists.Bind(1, since_version).Bind(2, since_version);
     Stmt ents(db_,
               "SELECT vrm,priority,reason,warning_markers,information,make,model,colour,valid_until "
               "FROM hotlist_entries WHERE version=? ORDER BY vrm");
     auto load = [&](int64_t version) -> Result<std::vector<HotlistEntry>> {
       std::vector<HotlistEntry> out;
       ents.Reset();
-      ents.Int(1, version);
-      int rc;
-      while ((rc = ents.Step()) == SQLITE_ROW) {
+      ents.Bind(1, version);
+          while (ents.Step()) {
         HotlistEntry h;
-        h.vrm = ents.ColText(0);
-        ParsePriority(ents.ColText(1), &h.priority);
-        h.reason = ents.ColText(2);
-        h.warning_markers = ents.ColText(3);
-        h.information = ents.ColText(4);
-        h.make = ents.ColText(5);
-        h.model = ents.ColText(6);
-        h.colour = ents.ColText(7);
-        h.valid_until = ents.ColText(8);
+        h.vrm = ents.Text(0);
+        ParsePriority(ents.Text(1), &h.priority);
+        h.reason = ents.Text(2);
+        h.warning_markers = ents.Text(3);
+        h.information = ents.Text(4);
+        h.make = ents.Text(5);
+        h.model = ents.Text(6);
+        h.colour = ents.Text(7);
+        h.valid_until = ents.Text(8);
         out.push_back(std::move(h));
       }
-      if (rc != SQLITE_DONE) return Err("load hotlist");
+      if (!ents.status().ok()) return Err("load hotlist");
       return out;
     };
-    int rc;
-    while ((rc = lists.Step()) == SQLITE_ROW) {
-      const std::string name = lists.ColText(0);
-      const int64_t to = lists.ColInt(1);
-      const int64_t from = lists.ColInt(2);  // NULL -> 0: the car has none of this list
+      while (lists.Step()) {
+      const std::string name = lists.Text(0);
+      const int64_t to = lists.Int(1);
+      const int64_t from = lists.Int(2);  // NULL -> 0: the car has none of this list
       auto newest = load(to);
       if (!newest.ok()) return newest.status();
       std::vector<HotlistEntry> base;
@@ -327,7 +322,7 @@ class SqliteDepotStore final : public DepotStore {
       }
       u.lists.push_back(DiffHotlist(name, from, to, base, *newest));
     }
-    if (rc != SQLITE_DONE) return Err("hotlist lists");
+    if (!lists.status().ok()) return Err("hotlist lists");
     return u;
   }
 
@@ -339,25 +334,24 @@ class SqliteDepotStore final : public DepotStore {
       Stmt st(db_,
               "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm=? AND captured_at_utc_ms>=? "
               "AND captured_at_utc_ms<? ORDER BY captured_at_utc_ms LIMIT ?");
-      st.Text(1, q.vrm).Int(2, q.from_utc_ms).Int(3, q.to_utc_ms).Int(4, static_cast<int64_t>(q.limit));
+      st.Bind(1, q.vrm).Bind(2, q.from_utc_ms).Bind(3, q.to_utc_ms).Bind(4, static_cast<int64_t>(q.limit));
       std::vector<Read> out;
-      int rc;
-      while ((rc = st.Step()) == SQLITE_ROW) {
-        auto r = ParseRead(st.ColText(0));
+          while (st.Step()) {
+        auto r = ParseRead(st.Text(0));
         if (!r.ok()) return Corruption("stored read does not parse: " + r.status().message());
         if (q.with_images) {
-          r->plate_jpeg = st.ColBlob(1);
-          r->overview_jpeg = st.ColBlob(2);
+          r->plate_jpeg = st.Blob(1);
+          r->overview_jpeg = st.Blob(2);
         }
         out.push_back(std::move(*r));
       }
-      if (rc != SQLITE_DONE) return Err("search reads");
+      if (!st.status().ok()) return Err("search reads");
       Stmt a(db_,
              "INSERT INTO search_audit(at_utc_ms,investigator,vrm,reason,from_utc_ms,to_utc_ms,results) "
              "VALUES(?,?,?,?,?,?,?)");
-      a.Int(1, NowUtcMs()).Text(2, q.investigator).Text(3, q.vrm).Text(4, q.reason).Int(5, q.from_utc_ms);
-      a.Int(6, q.to_utc_ms).Int(7, static_cast<int64_t>(out.size()));
-      if (a.Step() != SQLITE_DONE) return Err("audit search");
+      a.Bind(1, NowUtcMs()).Bind(2, q.investigator).Bind(3, q.vrm).Bind(4, q.reason).Bind(5, q.from_utc_ms);
+      a.Bind(6, q.to_utc_ms).Bind(7, static_cast<int64_t>(out.size()));
+      if (!a.Run().ok()) return Err("audit search");
       return out;
     });
   }
@@ -368,15 +362,15 @@ class SqliteDepotStore final : public DepotStore {
             "SELECT (SELECT COUNT(*) FROM reads),(SELECT COUNT(*) FROM hits),(SELECT COUNT(*) FROM audit),"
             "(SELECT COUNT(*) FROM search_audit),(SELECT COUNT(*) FROM security_events),"
             "(SELECT COUNT(DISTINCT uuid) FROM reads),(SELECT COUNT(*) FROM wanted)");
-    if (st.Step() != SQLITE_ROW) return Err("counts");
+    if (!st.Step()) return Err("counts");
     DepotCounts c;
-    c.reads = st.ColInt(0);
-    c.hits = st.ColInt(1);
-    c.audit = st.ColInt(2);
-    c.searches = st.ColInt(3);
-    c.security_events = st.ColInt(4);
-    c.distinct_read_uuids = st.ColInt(5);
-    c.wanted = st.ColInt(6);
+    c.reads = st.Int(0);
+    c.hits = st.Int(1);
+    c.audit = st.Int(2);
+    c.searches = st.Int(3);
+    c.security_events = st.Int(4);
+    c.distinct_read_uuids = st.Int(5);
+    c.wanted = st.Int(6);
     return c;
   }
 
@@ -387,10 +381,10 @@ class SqliteDepotStore final : public DepotStore {
                                       : "SELECT 1 FROM audit WHERE uuid=?";
     std::lock_guard lock(mu_);
     Stmt st(db_, sql);
-    st.Text(1, uuid);
-    int rc = st.Step();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Err("holds");
-    return rc == SQLITE_ROW;
+    st.Bind(1, uuid);
+    const bool row = st.Step();
+    if (!st.status().ok()) return Err("holds");
+    return row;
   }
 
   Result<int> DropReadsBefore(int64_t cutoff_utc_ms) override {
@@ -398,7 +392,7 @@ class SqliteDepotStore final : public DepotStore {
     // Whole months only, like the PostgreSQL partitions.
     const int64_t bound = MonthStartUtcMs(cutoff_utc_ms);
     Stmt st(db_, "DELETE FROM reads WHERE captured_at_utc_ms < ?");
-    if (st.Int(1, bound).Step() != SQLITE_DONE) return Err("retention");
+    if (!st.Bind(1, bound).Run().ok()) return Err("retention");
     return sqlite3_changes(db_);
   }
 
@@ -423,15 +417,15 @@ class SqliteDepotStore final : public DepotStore {
 
   Result<int> VersionLocked() {
     Stmt st(db_, "SELECT COALESCE(MAX(version),0) FROM schema_migrations");
-    if (!st.ok() || st.Step() != SQLITE_ROW) return 0;  // table absent: nothing applied
-    return static_cast<int>(st.ColInt(0));
+    if (!st.prepare_status().ok() || !st.Step()) return 0;  // table absent: nothing applied
+    return static_cast<int>(st.Int(0));
   }
 
   Status CheckOwner(Stmt& owner, const std::string& uuid, const std::string& vehicle) {
     owner.Reset();
-    owner.Text(1, uuid);
-    if (owner.Step() != SQLITE_ROW) return Err("owner of " + uuid);
-    if (owner.ColText(0) != vehicle)
+    owner.Bind(1, uuid);
+    if (!owner.Step()) return Err("owner of " + uuid);
+    if (owner.Text(0) != vehicle)
       return PermissionDenied("record " + uuid + " belongs to another vehicle");
     return Status::Ok();
   }

@@ -2,7 +2,7 @@
 
 #include <sqlite3.h>
 
-#include "sync/src/sqlite_stmt.h"
+#include "vehicle/records/sqlite_stmt.h"
 
 namespace anpr::sync {
 namespace {
@@ -60,16 +60,16 @@ Status SqliteOutbox::Err(const std::string& what) { return IoError(path_ + ": " 
 Status SqliteOutbox::AddRead(const Read& read) {
   std::lock_guard lock(mu_);
   Stmt st(db_, "INSERT INTO reads(uuid,captured_at_utc_ms,record,plate_jpeg,overview_jpeg) VALUES(?,?,?,?,?)");
-  st.Text(1, read.uuid).Int(2, read.captured_at_utc_ms).Text(3, EncodeRead(read, false));
-  st.Blob(4, read.plate_jpeg).Blob(5, read.overview_jpeg);
-  if (st.Step() != SQLITE_DONE) return Err("add read");
+  st.Bind(1, read.uuid).Bind(2, read.captured_at_utc_ms).Bind(3, EncodeRead(read, false));
+  st.Bind(4, read.plate_jpeg).Bind(5, read.overview_jpeg);
+  if (!st.Run().ok()) return Err("add read");
   return Status::Ok();
 }
 
 Status SqliteOutbox::AddHit(const Hit& hit) {
   std::lock_guard lock(mu_);
   Stmt st(db_, "INSERT INTO hits(uuid,raised_at_utc_ms,record) VALUES(?,?,?)");
-  if (st.Text(1, hit.uuid).Int(2, hit.raised_at_utc_ms).Text(3, EncodeHit(hit)).Step() != SQLITE_DONE)
+  if (!st.Bind(1, hit.uuid).Bind(2, hit.raised_at_utc_ms).Bind(3, EncodeHit(hit)).Run().ok())
     return Err("add hit");
   return Status::Ok();
 }
@@ -77,7 +77,7 @@ Status SqliteOutbox::AddHit(const Hit& hit) {
 Status SqliteOutbox::AddAudit(const AuditEntry& entry) {
   std::lock_guard lock(mu_);
   Stmt st(db_, "INSERT INTO audit(uuid,at_utc_ms,record) VALUES(?,?,?)");
-  if (st.Text(1, entry.uuid).Int(2, entry.at_utc_ms).Text(3, EncodeAudit({entry})).Step() != SQLITE_DONE)
+  if (!st.Bind(1, entry.uuid).Bind(2, entry.at_utc_ms).Bind(3, EncodeAudit({entry})).Run().ok())
     return Err("add audit");
   return Status::Ok();
 }
@@ -92,16 +92,16 @@ Status SqliteOutbox::AddAll(const std::vector<Read>& reads, const std::vector<Hi
   bool ok = true;
   for (const auto& x : reads) {
     r.Reset();
-    r.Text(1, x.uuid).Int(2, x.captured_at_utc_ms).Text(3, EncodeRead(x, false)).Blob(4, x.plate_jpeg);
-    ok = ok && r.Blob(5, x.overview_jpeg).Step() == SQLITE_DONE;
+    r.Bind(1, x.uuid).Bind(2, x.captured_at_utc_ms).Bind(3, EncodeRead(x, false)).Bind(4, x.plate_jpeg);
+    ok = ok && r.Bind(5, x.overview_jpeg).Run().ok();
   }
   for (const auto& x : hits) {
     h.Reset();
-    ok = ok && h.Text(1, x.uuid).Int(2, x.raised_at_utc_ms).Text(3, EncodeHit(x)).Step() == SQLITE_DONE;
+    ok = ok && h.Bind(1, x.uuid).Bind(2, x.raised_at_utc_ms).Bind(3, EncodeHit(x)).Run().ok();
   }
   for (const auto& x : audit) {
     a.Reset();
-    ok = ok && a.Text(1, x.uuid).Int(2, x.at_utc_ms).Text(3, EncodeAudit({x})).Step() == SQLITE_DONE;
+    ok = ok && a.Bind(1, x.uuid).Bind(2, x.at_utc_ms).Bind(3, EncodeAudit({x})).Run().ok();
   }
   if (!ok) {
     Status e = Err("add records");
@@ -115,30 +115,29 @@ Status SqliteOutbox::SetHitOutcome(const std::string& hit_uuid, HitOutcome outco
                                    int64_t at_utc_ms) {
   std::lock_guard lock(mu_);
   Stmt get(db_, "SELECT record FROM hits WHERE uuid=?");
-  get.Text(1, hit_uuid);
-  if (get.Step() != SQLITE_ROW) return NotFound("hit " + hit_uuid);
-  auto hit = ParseHit(get.ColText(0));
+  get.Bind(1, hit_uuid);
+  if (!get.Step()) return get.status().ok() ? NotFound("hit " + hit_uuid) : Err("find hit");
+  auto hit = ParseHit(get.Text(0));
   if (!hit.ok()) return hit.status();
   hit->outcome = outcome;
   hit->outcome_by = by;
   hit->outcome_at_utc_ms = at_utc_ms;
   Stmt st(db_, "UPDATE hits SET record=?, synced_at_utc_ms=NULL WHERE uuid=?");
-  if (st.Text(1, EncodeHit(*hit)).Text(2, hit_uuid).Step() != SQLITE_DONE) return Err("set outcome");
+  if (!st.Bind(1, EncodeHit(*hit)).Bind(2, hit_uuid).Run().ok()) return Err("set outcome");
   return Status::Ok();
 }
 
 Result<std::vector<Hit>> SqliteOutbox::UnsyncedHits(std::size_t limit) {
   std::lock_guard lock(mu_);
   Stmt st(db_, "SELECT record FROM hits WHERE synced_at_utc_ms IS NULL ORDER BY raised_at_utc_ms, uuid LIMIT ?");
-  st.Int(1, static_cast<int64_t>(limit));
+  st.Bind(1, static_cast<int64_t>(limit));
   std::vector<Hit> out;
-  int rc;
-  while ((rc = st.Step()) == SQLITE_ROW) {
-    auto h = ParseHit(st.ColText(0));
+  while (st.Step()) {
+    auto h = ParseHit(st.Text(0));
     if (!h.ok()) return Corruption(path_ + ": stored hit: " + h.status().message());
     out.push_back(std::move(*h));
   }
-  if (rc != SQLITE_DONE) return Err("unsynced hits");
+  if (!st.status().ok()) return Err("unsynced hits");
   return out;
 }
 
@@ -147,32 +146,30 @@ Result<std::vector<Read>> SqliteOutbox::UnsyncedReads(std::size_t limit) {
   Stmt st(db_,
           "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE synced_at_utc_ms IS NULL "
           "ORDER BY captured_at_utc_ms, uuid LIMIT ?");
-  st.Int(1, static_cast<int64_t>(limit));
+  st.Bind(1, static_cast<int64_t>(limit));
   std::vector<Read> out;
-  int rc;
-  while ((rc = st.Step()) == SQLITE_ROW) {
-    auto r = ParseRead(st.ColText(0));
+  while (st.Step()) {
+    auto r = ParseRead(st.Text(0));
     if (!r.ok()) return Corruption(path_ + ": stored read: " + r.status().message());
-    r->plate_jpeg = st.ColBlob(1);
-    r->overview_jpeg = st.ColBlob(2);
+    r->plate_jpeg = st.Blob(1);
+    r->overview_jpeg = st.Blob(2);
     out.push_back(std::move(*r));
   }
-  if (rc != SQLITE_DONE) return Err("unsynced reads");
+  if (!st.status().ok()) return Err("unsynced reads");
   return out;
 }
 
 Result<std::vector<AuditEntry>> SqliteOutbox::UnsyncedAudit(std::size_t limit) {
   std::lock_guard lock(mu_);
   Stmt st(db_, "SELECT record FROM audit WHERE synced_at_utc_ms IS NULL ORDER BY at_utc_ms, uuid LIMIT ?");
-  st.Int(1, static_cast<int64_t>(limit));
+  st.Bind(1, static_cast<int64_t>(limit));
   std::vector<AuditEntry> out;
-  int rc;
-  while ((rc = st.Step()) == SQLITE_ROW) {
-    auto a = ParseAudit(st.ColText(0));
+  while (st.Step()) {
+    auto a = ParseAudit(st.Text(0));
     if (!a.ok() || a->size() != 1) return Corruption(path_ + ": stored audit entry does not parse");
     out.push_back(std::move((*a)[0]));
   }
-  if (rc != SQLITE_DONE) return Err("unsynced audit");
+  if (!st.status().ok()) return Err("unsynced audit");
   return out;
 }
 
@@ -182,8 +179,8 @@ Result<UnsyncedCounts> SqliteOutbox::CountUnsynced() {
           "SELECT (SELECT COUNT(*) FROM hits WHERE synced_at_utc_ms IS NULL),"
           "(SELECT COUNT(*) FROM reads WHERE synced_at_utc_ms IS NULL),"
           "(SELECT COUNT(*) FROM audit WHERE synced_at_utc_ms IS NULL)");
-  if (st.Step() != SQLITE_ROW) return Err("count unsynced");
-  return UnsyncedCounts{st.ColInt(0), st.ColInt(1), st.ColInt(2)};
+  if (!st.Step()) return Err("count unsynced");
+  return UnsyncedCounts{st.Int(0), st.Int(1), st.Int(2)};
 }
 
 Status SqliteOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) {
@@ -196,7 +193,7 @@ Status SqliteOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>&
   Stmt st(db_, sql);
   for (const auto& u : uuids) {
     st.Reset();
-    if (st.Int(1, synced_at_utc_ms).Text(2, u).Step() != SQLITE_DONE) {
+    if (!st.Bind(1, synced_at_utc_ms).Bind(2, u).Run().ok()) {
       Status e = Err("mark synced");
       Exec("ROLLBACK");
       return e;
@@ -208,10 +205,8 @@ Status SqliteOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>&
 Result<int64_t> SqliteOutbox::HotlistVersion() {
   std::lock_guard lock(mu_);
   Stmt st(db_, "SELECT value FROM meta WHERE key='hotlist_version'");
-  int rc = st.Step();
-  if (rc == SQLITE_DONE) return int64_t{0};
-  if (rc != SQLITE_ROW) return Err("hotlist version");
-  return st.ColInt(0);
+  if (!st.Step()) return st.status().ok() ? Result<int64_t>(int64_t{0}) : Err("hotlist version");
+  return st.Int(0);
 }
 
 Status SqliteOutbox::ApplyHotlistUpdate(const HotlistUpdate& update) {
@@ -228,20 +223,20 @@ Status SqliteOutbox::ApplyHotlistUpdate(const HotlistUpdate& update) {
   for (const auto& d : update.lists) {
     if (d.full) {
       clear.Reset();
-      if (clear.Text(1, d.list_name).Step() != SQLITE_DONE) return fail("clear list");
+      if (!clear.Bind(1, d.list_name).Run().ok()) return fail("clear list");
     }
     for (const auto& v : d.removed_vrms) {
       del.Reset();
-      if (del.Text(1, d.list_name).Text(2, v).Step() != SQLITE_DONE) return fail("remove entry");
+      if (!del.Bind(1, d.list_name).Bind(2, v).Run().ok()) return fail("remove entry");
     }
     for (const auto& e : d.added) {
       put.Reset();
-      if (put.Text(1, d.list_name).Text(2, e.vrm).Text(3, HotlistEntryJson(e)).Step() != SQLITE_DONE)
+      if (!put.Bind(1, d.list_name).Bind(2, e.vrm).Bind(3, HotlistEntryJson(e)).Run().ok())
         return fail("add entry");
     }
   }
   Stmt ver(db_, "INSERT OR REPLACE INTO meta(key,value) VALUES('hotlist_version',?)");
-  if (ver.Int(1, update.latest_version).Step() != SQLITE_DONE) return fail("set version");
+  if (!ver.Bind(1, update.latest_version).Run().ok()) return fail("set version");
   return Exec("COMMIT");
 }
 
@@ -252,21 +247,23 @@ Result<std::vector<std::string>> SqliteOutbox::SyncedUuids(RecordKind kind) {
                                                 : "SELECT uuid FROM audit WHERE synced_at_utc_ms IS NOT NULL";
   Stmt st(db_, sql);
   std::vector<std::string> out;
-  while (st.Step() == SQLITE_ROW) out.push_back(st.ColText(0));
+  while (st.Step()) out.push_back(st.Text(0));
+  if (!st.status().ok()) return Err("synced uuids");
   return out;
 }
 
 Result<std::vector<HotlistEntry>> SqliteOutbox::Hotlist(const std::string& list) {
   std::lock_guard lock(mu_);
   Stmt st(db_, "SELECT record FROM hotlist_entries WHERE list_name=? ORDER BY vrm");
-  st.Text(1, list);
+  st.Bind(1, list);
   std::vector<HotlistEntry> out;
-  while (st.Step() == SQLITE_ROW) {
-    auto u = ParseHotlistUpdate(st.ColText(0));
+  while (st.Step()) {
+    auto u = ParseHotlistUpdate(st.Text(0));
     if (!u.ok() || u->lists.size() != 1 || u->lists[0].added.size() != 1)
       return Corruption(path_ + ": stored hotlist entry does not parse");
     out.push_back(u->lists[0].added[0]);
   }
+  if (!st.status().ok()) return Err("hotlist");
   return out;
 }
 

@@ -1,9 +1,9 @@
 // The audit log: appending (inside other writes' transactions), reading and
 // verifying the hash chain.
 #include "vehicle/records/audit.h"
+#include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/audit_log.h"
 #include "vehicle/store/src/schema.h"
-#include "vehicle/store/src/sqlite.h"
 #include "vehicle/store/src/store_impl.h"
 
 namespace anpr {
@@ -57,7 +57,7 @@ Result<AuditVerdict> Store::VerifyAudit() {
   return impl_->Query([](sqlite3* db) -> Result<AuditVerdict> {
     AuditVerdict v;
     // One read transaction so the chain is checked as of one moment.
-    Status st = Exec(db, "BEGIN");
+    Status st = SqliteExec(db, "BEGIN");
     if (!st.ok()) return st;
     {
       Stmt t(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('audit_no_update', 'audit_no_delete')");
@@ -88,7 +88,7 @@ Result<AuditVerdict> Store::VerifyAudit() {
       }
       if (!s.status().ok()) st = s.status();
     }
-    Exec(db, "COMMIT");
+    SqliteExec(db, "COMMIT");
     if (!st.ok()) return st;
     return v;
   });

@@ -9,9 +9,9 @@
 #include <memory>
 
 #include "vehicle/hotlists/matcher.h"
+#include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/records/vrm.h"
 #include "vehicle/store/src/audit_log.h"
-#include "vehicle/store/src/sqlite.h"
 #include "vehicle/store/src/store_impl.h"
 
 namespace anpr {

@@ -3,7 +3,7 @@
 
 #include <sqlite3.h>
 
-#include "vehicle/store/src/sqlite.h"
+#include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/store_impl.h"
 
 namespace anpr {

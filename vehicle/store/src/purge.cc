@@ -4,8 +4,8 @@
 
 #include <sqlite3.h>
 
+#include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/audit_log.h"
-#include "vehicle/store/src/sqlite.h"
 #include "vehicle/store/src/store_impl.h"
 
 namespace anpr {

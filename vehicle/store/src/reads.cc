@@ -6,9 +6,9 @@
 #include <future>
 #include <memory>
 
+#include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/records/vrm.h"
 #include "vehicle/store/src/rows.h"
-#include "vehicle/store/src/sqlite.h"
 #include "vehicle/store/src/store_impl.h"
 
 namespace anpr {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "vehicle/records/read.h"
+#include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/records/status.h"
-#include "vehicle/store/src/sqlite.h"
 
 namespace anpr::store_internal {
 

@@ -2,7 +2,7 @@
 
 #include <iterator>
 
-#include "vehicle/store/src/sqlite.h"
+#include "vehicle/records/sqlite_stmt.h"
 
 namespace anpr::store_internal {
 namespace {
@@ -158,13 +158,13 @@ Status MigrateSchema(sqlite3* db, const std::string& path) {
                            " is newer than this build's " + std::to_string(kSchemaVersion));
   }
   for (int v = version; v < kSchemaVersion; ++v) {
-    Status s = Exec(db, "BEGIN IMMEDIATE");
-    if (s.ok()) s = Exec(db, kMigrations[v]);
+    Status s = SqliteExec(db, "BEGIN IMMEDIATE");
+    if (s.ok()) s = SqliteExec(db, kMigrations[v]);
     const std::string set = "PRAGMA user_version=" + std::to_string(v + 1);
-    if (s.ok()) s = Exec(db, set.c_str());
-    if (s.ok()) s = Exec(db, "COMMIT");
+    if (s.ok()) s = SqliteExec(db, set.c_str());
+    if (s.ok()) s = SqliteExec(db, "COMMIT");
     if (!s.ok()) {
-      if (!sqlite3_get_autocommit(db)) Exec(db, "ROLLBACK");
+      if (!sqlite3_get_autocommit(db)) SqliteExec(db, "ROLLBACK");
       return Status(s.code(), path + ": migration to schema " + std::to_string(v + 1) + ": " + s.message());
     }
   }

@@ -11,8 +11,8 @@
 #include <mutex>
 #include <thread>
 
+#include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/schema.h"
-#include "vehicle/store/src/sqlite.h"
 #include "vehicle/store/src/store_impl.h"
 
 namespace anpr {
@@ -24,12 +24,12 @@ Status ConfigureConnection(sqlite3* db, int64_t max_page_count) {
   sqlite3_busy_timeout(db, 10000);
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                              "PRAGMA foreign_keys=OFF", "PRAGMA journal_size_limit=67108864"}) {
-    Status s = Exec(db, pragma);
+    Status s = SqliteExec(db, pragma);
     if (!s.ok()) return s;
   }
   if (max_page_count > 0) {
     const std::string sql = "PRAGMA max_page_count=" + std::to_string(max_page_count);
-    return Exec(db, sql.c_str());
+    return SqliteExec(db, sql.c_str());
   }
   return Status::Ok();
 }
@@ -57,14 +57,14 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   impl->options = options;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(options.path.c_str(), &impl->wdb, flags, nullptr);
-  if (rc != SQLITE_OK) return SqlError(impl->wdb, rc, "open " + options.path);
+  if (rc != SQLITE_OK) return SqliteError(impl->wdb, rc, "open " + options.path);
   Status s = ConfigureConnection(impl->wdb, options.max_page_count);
-  if (s.ok()) s = Exec(impl->wdb, kWriterCacheSql);
+  if (s.ok()) s = SqliteExec(impl->wdb, kWriterCacheSql);
   if (!s.ok()) return Status(s.code(), options.path + ": " + s.message());
   s = MigrateSchema(impl->wdb, options.path);
   if (!s.ok()) return s;
   rc = sqlite3_open_v2(options.path.c_str(), &impl->rdb, flags, nullptr);
-  if (rc != SQLITE_OK) return SqlError(impl->rdb, rc, "open " + options.path);
+  if (rc != SQLITE_OK) return SqliteError(impl->rdb, rc, "open " + options.path);
   sqlite3_busy_timeout(impl->rdb, 10000);
   Impl* raw = impl.get();
   sqlite3_wal_hook(impl->wdb, &Impl::OnWalCommit, raw);  // replaces the auto-checkpoint

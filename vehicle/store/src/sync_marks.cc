@@ -5,9 +5,9 @@
 
 #include <mutex>
 
+#include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/audit_log.h"
 #include "vehicle/store/src/rows.h"
-#include "vehicle/store/src/sqlite.h"
 #include "vehicle/store/src/store_impl.h"
 
 namespace anpr {

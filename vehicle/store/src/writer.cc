@@ -5,8 +5,8 @@
 #include <future>
 #include <memory>
 
+#include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/audit_log.h"
-#include "vehicle/store/src/sqlite.h"
 #include "vehicle/store/src/store_impl.h"
 
 namespace anpr {
@@ -92,7 +92,7 @@ void Store::Impl::WriterLoop() {
 }
 
 void Store::Impl::Rollback() {
-  if (!sqlite3_get_autocommit(wdb)) Exec(wdb, "ROLLBACK");
+  if (!sqlite3_get_autocommit(wdb)) SqliteExec(wdb, "ROLLBACK");
 }
 
 int Store::Impl::OnWalCommit(void* arg, sqlite3*, const char*, int frames) {
@@ -115,7 +115,7 @@ bool Store::Impl::RunBatch(std::vector<Task>* batch) {
   for (int attempt = 0;; ++attempt) {
     std::vector<Status> results(batch->size());
     bool full = false;
-    Status st = Exec(wdb, "BEGIN IMMEDIATE");
+    Status st = SqliteExec(wdb, "BEGIN IMMEDIATE");
     if (st.ok()) {
       for (size_t i = 0; i < batch->size() && !full; ++i) {
         Stmt(wdb, &wstmts.savepoint, "SAVEPOINT task").Run();
@@ -128,7 +128,7 @@ bool Store::Impl::RunBatch(std::vector<Task>* batch) {
         if (!full) Stmt(wdb, &wstmts.release, "RELEASE task").Run();
       }
       if (!full) {
-        st = Exec(wdb, "COMMIT");
+        st = SqliteExec(wdb, "COMMIT");
         if (st.code() == StatusCode::kResourceExhausted) full = true;
       }
     }
@@ -157,9 +157,9 @@ bool Store::Impl::RunOneByOne(std::vector<Task>* batch) {
   // Each alone: small writes (marking reads synced, which lets images be
   // freed) still go through while a big one waits for room.
   for (Task& t : *batch) {
-    Status st = Exec(wdb, "BEGIN IMMEDIATE");
+    Status st = SqliteExec(wdb, "BEGIN IMMEDIATE");
     if (st.ok()) st = t.work(wdb);
-    if (st.ok()) st = Exec(wdb, "COMMIT");
+    if (st.ok()) st = SqliteExec(wdb, "COMMIT");
     if (st.code() == StatusCode::kResourceExhausted) {
       Rollback();
       left.push_back(std::move(t));
@@ -175,7 +175,7 @@ bool Store::Impl::RunOneByOne(std::vector<Task>* batch) {
 // Removes images of acknowledged reads, oldest first, to make room. The
 // reads themselves (the evidence record) stay. Returns how many went.
 int64_t Store::Impl::FreeSyncedImages() {
-  if (!Exec(wdb, "BEGIN IMMEDIATE").ok()) return 0;
+  if (!SqliteExec(wdb, "BEGIN IMMEDIATE").ok()) return 0;
   Stmt pick(wdb,
             "SELECT i.read_uuid FROM read_images i JOIN reads r ON r.uuid = i.read_uuid "
             "WHERE r.synced_at_utc_ms IS NOT NULL ORDER BY r.captured_at_utc_ms LIMIT 256");
@@ -199,7 +199,7 @@ int64_t Store::Impl::FreeSyncedImages() {
                      "store full: removed images of " + std::to_string(uuids.size()) +
                          " synced reads (reads kept)");
   }
-  if (st.ok()) st = Exec(wdb, "COMMIT");
+  if (st.ok()) st = SqliteExec(wdb, "COMMIT");
   if (!st.ok() || uuids.empty()) {
     Rollback();
     return 0;
