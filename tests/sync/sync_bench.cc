@@ -31,6 +31,8 @@ namespace {
 
 using namespace anpr;
 using namespace anpr::sync;
+// The sync helpers, not anpr::testing (which both using-directives reach).
+namespace testing = anpr::sync::testing;
 using Clock = std::chrono::steady_clock;
 
 struct Args {
