@@ -6,7 +6,7 @@
 #include <mutex>
 
 #include "tests/store/test_util.h"
-#include "vehicle/alerts/alert_policy.h"
+#include "vehicle/alerts/hit_pipeline.h"
 
 namespace anpr {
 namespace {

@@ -38,7 +38,7 @@
 #include "hmi/sdl_env.h"
 #include "sync/client.h"
 #include "vehicle/app/store_outbox.h"
-#include "vehicle/alerts/alert_policy.h"
+#include "vehicle/alerts/hit_pipeline.h"
 #include "vehicle/app/subprocess.h"
 #include "vehicle/records/hotlist.h"
 #include "vehicle/hotlists/matcher.h"

@@ -20,8 +20,10 @@ constexpr int kThumb = 8;     // a kThumb x kThumb thumbnail of the ink, too
 
 std::string DefaultCharModelPath() {
   if (const char* env = std::getenv("ANPR_CHAR_MODEL"); env && *env) return env;
-  // vehicle/recognition/src/char_classifier.cc -> vehicle/recognition/model/chars.yml.gz
-  return (std::filesystem::path(__FILE__).parent_path().parent_path() / "model" / "chars.yml.gz").string();
+  // The model in the source tree, as configured (not __FILE__: ccache's
+  // base_dir makes that relative to the build folder, and a bench run from
+  // elsewhere then silently read without the classifier).
+  return ANPR_SOURCE_CHAR_MODEL;
 }
 
 cv::Mat CharFeatures(const cv::Mat& grey) {
