@@ -15,6 +15,9 @@
 //   GET  /api/v1/health                             -> {"status":"ok",...}
 //
 // Errors are {"error": "reason"} with a 4xx/5xx status.
+//
+// The codecs live in sync/src/<family>_codec.cc; base64 is in sync/base64.h
+// and the depot's month partitions in sync/depot_partitions.h.
 #pragma once
 
 #include <cstddef>
@@ -40,12 +43,6 @@ inline constexpr std::size_t kMaxImageBytes = 4u * 1024u * 1024u;
 
 // The default port of the depot's HTTPS listener.
 int DefaultDepotPort();
-
-// Month boundaries (UTC) around a time, for time partitioning and retention.
-int64_t MonthStartUtcMs(int64_t utc_ms);
-int64_t NextMonthStartUtcMs(int64_t utc_ms);
-// "2026_11" for the month holding utc_ms.
-std::string MonthTag(int64_t utc_ms);
 
 // An entry of the car's audit trail (log-ons, hit outcomes, exports ...),
 // synced like a read: idempotent by the uuid made in the car.
@@ -111,10 +108,6 @@ struct HotlistUpdate {
 bool IsValidUuid(std::string_view s);
 // True for 1-16 characters of A-Z 0-9.
 bool IsNormalisedVrm(std::string_view s);
-
-std::string Base64Encode(const std::vector<uint8_t>& bytes);
-// False on any character outside the standard alphabet or bad padding.
-bool Base64Decode(std::string_view text, std::vector<uint8_t>* out);
 
 // Encoders never fail. Parsers accept exactly what the encoders produce and
 // refuse anything else with kInvalidArgument naming the record and field

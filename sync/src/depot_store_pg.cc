@@ -16,6 +16,7 @@
 #include <mutex>
 #include <set>
 
+#include "sync/depot_partitions.h"
 #include "sync/depot_store.h"
 #include "sync/src/hotlist_diff.h"
 

@@ -1,3 +1,5 @@
+#include "sync/base64.h"
+#include "sync/depot_partitions.h"
 #include "sync/protocol.h"
 
 #include <gtest/gtest.h>
