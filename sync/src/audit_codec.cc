@@ -10,8 +10,8 @@ using namespace detail;
 
 namespace {
 
-AuditEntry AuditFromJson(const json& e, const std::string& w) {
-  AuditEntry a;
+WireAuditEntry AuditFromJson(const json& e, const std::string& w) {
+  WireAuditEntry a;
   a.uuid = Uuid(e, "uuid", w);
   a.at_utc_ms = Int(e, "at_utc_ms", w, true);
   a.unit_id = Str(e, "unit_id", w, false, 64);
@@ -23,7 +23,7 @@ AuditEntry AuditFromJson(const json& e, const std::string& w) {
 
 }  // namespace
 
-std::string EncodeAudit(const std::vector<AuditEntry>& entries) {
+std::string EncodeAudit(const std::vector<WireAuditEntry>& entries) {
   json arr = json::array();
   for (const auto& a : entries)
     arr.push_back({{"uuid", a.uuid},
@@ -35,8 +35,8 @@ std::string EncodeAudit(const std::vector<AuditEntry>& entries) {
   return json{{"audit", std::move(arr)}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-Result<std::vector<AuditEntry>> ParseAudit(std::string_view body) {
-  return ParseBatch<AuditEntry>(body, "audit", AuditFromJson);
+Result<std::vector<WireAuditEntry>> ParseAudit(std::string_view body) {
+  return ParseBatch<WireAuditEntry>(body, "audit", AuditFromJson);
 }
 
 }  // namespace anpr::sync

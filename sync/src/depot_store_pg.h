@@ -45,11 +45,11 @@ class PgDepotStore final : public DepotStore {
 
   Result<IngestResult> IngestHits(const std::string& vehicle, const std::vector<Hit>& hits) override;
 
-  Result<IngestResult> IngestAudit(const std::string& vehicle, const std::vector<AuditEntry>& entries) override;
+  Result<IngestResult> IngestAudit(const std::string& vehicle, const std::vector<WireAuditEntry>& entries) override;
 
   Result<IngestResult> IngestWanted(const std::string& vehicle, const std::vector<WantedEntry>& entries) override;
 
-  Result<int64_t> PublishHotlist(const std::string& list, const std::vector<HotlistEntry>& entries,
+  Result<int64_t> PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
                                  const std::string& publisher) override;
 
   Result<HotlistUpdate> HotlistSince(int64_t since_version) override;

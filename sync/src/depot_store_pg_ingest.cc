@@ -121,7 +121,7 @@ Result<IngestResult> PgDepotStore::IngestHits(const std::string& vehicle, const 
   return out;
 }
 
-Result<IngestResult> PgDepotStore::IngestAudit(const std::string& vehicle, const std::vector<AuditEntry>& entries) {
+Result<IngestResult> PgDepotStore::IngestAudit(const std::string& vehicle, const std::vector<WireAuditEntry>& entries) {
   Lease c(this);
   IngestResult out;
   Status s = InTx(*c, [&]() -> Status {

@@ -9,7 +9,7 @@
 
 namespace anpr::sync::pg {
 
-Result<int64_t> PgDepotStore::PublishHotlist(const std::string& list, const std::vector<HotlistEntry>& entries,
+Result<int64_t> PgDepotStore::PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
                                              const std::string& publisher) {
   Lease c(this);
   int64_t version = 0;
@@ -47,14 +47,14 @@ Result<HotlistUpdate> PgDepotStore::HotlistSince(int64_t since_version) {
         "GROUP BY list_name HAVING MAX(version) > $1 ORDER BY list_name",
         {since_version, u.latest_version});
     if (!lists.ok()) return lists.status();
-    auto load = [&](int64_t version, std::vector<HotlistEntry>* out) -> Status {
+    auto load = [&](int64_t version, std::vector<WireHotlistEntry>* out) -> Status {
       auto r = c->Query(
           "SELECT vrm,priority,reason,warning_markers,information,make,model,colour,valid_until "
           "FROM hotlist_entries WHERE version=$1 ORDER BY vrm",
           {version});
       if (!r.ok()) return r.status();
       for (int i = 0; i < PQntuples(r->get()); ++i) {
-        HotlistEntry h;
+        WireHotlistEntry h;
         h.vrm = Col(*r, i, 0);
         ParsePriority(Col(*r, i, 1), &h.priority);
         h.reason = Col(*r, i, 2);
@@ -72,7 +72,7 @@ Result<HotlistUpdate> PgDepotStore::HotlistSince(int64_t since_version) {
       const std::string name = Col(*lists, i, 0);
       const int64_t to = ColInt(*lists, i, 1);
       const int64_t from = ColInt(*lists, i, 2);
-      std::vector<HotlistEntry> base, newest;
+      std::vector<WireHotlistEntry> base, newest;
       if (auto st = load(to, &newest); !st.ok()) return st;
       if (from > 0)
         if (auto st = load(from, &base); !st.ok()) return st;

@@ -202,7 +202,7 @@ class SqliteDepotStore final : public DepotStore {
     });
   }
 
-  Result<IngestResult> IngestAudit(const std::string& vehicle, const std::vector<AuditEntry>& entries) override {
+  Result<IngestResult> IngestAudit(const std::string& vehicle, const std::vector<WireAuditEntry>& entries) override {
     std::lock_guard lock(mu_);
     return InTransaction<IngestResult>([&]() -> Result<IngestResult> {
       Stmt ins(db_,
@@ -253,7 +253,7 @@ class SqliteDepotStore final : public DepotStore {
     });
   }
 
-  Result<int64_t> PublishHotlist(const std::string& list, const std::vector<HotlistEntry>& entries,
+  Result<int64_t> PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
                                  const std::string& publisher) override {
     std::lock_guard lock(mu_);
     return InTransaction<int64_t>([&]() -> Result<int64_t> {
@@ -292,13 +292,13 @@ class SqliteDepotStore final : public DepotStore {
     Stmt ents(db_,
               "SELECT vrm,priority,reason,warning_markers,information,make,model,colour,valid_until "
               "FROM hotlist_entries WHERE version=? ORDER BY vrm");
-    auto load = [&](int64_t version) -> Result<std::vector<HotlistEntry>> {
-      std::vector<HotlistEntry> out;
+    auto load = [&](int64_t version) -> Result<std::vector<WireHotlistEntry>> {
+      std::vector<WireHotlistEntry> out;
       ents.Reset();
       ents.Int(1, version);
       int rc;
       while ((rc = ents.Step()) == SQLITE_ROW) {
-        HotlistEntry h;
+        WireHotlistEntry h;
         h.vrm = ents.ColText(0);
         ParsePriority(ents.ColText(1), &h.priority);
         h.reason = ents.ColText(2);
@@ -320,7 +320,7 @@ class SqliteDepotStore final : public DepotStore {
       const int64_t from = lists.ColInt(2);  // NULL -> 0: the car has none of this list
       auto newest = load(to);
       if (!newest.ok()) return newest.status();
-      std::vector<HotlistEntry> base;
+      std::vector<WireHotlistEntry> base;
       if (from > 0) {
         auto b = load(from);
         if (!b.ok()) return b.status();

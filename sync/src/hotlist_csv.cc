@@ -1,7 +1,7 @@
 // The depot's check of a published hotlist CSV: the car's parser plus what
 // the depot's databases need.
-#include <ctime>
 #include <string>
+#include <utility>
 
 #include "sync/protocol.h"
 #include "sync/src/json_fields.h"
@@ -35,33 +35,17 @@ bool ValidUtf8(std::string_view s) {
 }
 }  // namespace
 
-Result<std::vector<HotlistEntry>> ParseHotlistCsv(std::string_view csv) {
+Result<std::vector<WireHotlistEntry>> ParseHotlistCsv(std::string_view csv) {
   // The car's own parser (vehicle/hotlist.h) decides what a valid file is,
   // so the depot never publishes a list a car would refuse. The depot adds
   // what its databases need: valid UTF-8 and bounded text fields.
   if (!ValidUtf8(csv)) return InvalidArgument("hotlist CSV is not valid UTF-8");
   auto parsed = anpr::ParseHotlistCsv(csv, "csv");
   if (!parsed.ok()) return parsed.status();
-  std::vector<HotlistEntry> out;
+  std::vector<WireHotlistEntry> out;
   out.reserve(parsed->size());
   for (anpr::HotlistEntry& e : *parsed) {
-    HotlistEntry w;
-    w.vrm = std::move(e.vrm);
-    w.priority = e.priority;
-    w.reason = std::move(e.reason);
-    w.warning_markers = std::move(e.warning_markers);
-    w.information = std::move(e.information);
-    w.make = std::move(e.make);
-    w.model = std::move(e.model);
-    w.colour = std::move(e.colour);
-    if (e.valid_until_utc_s > 0) {
-      const std::time_t t = static_cast<std::time_t>(e.valid_until_utc_s);
-      std::tm tm{};
-      gmtime_r(&t, &tm);
-      char buf[32];
-      std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-      w.valid_until = buf;
-    }
+    WireHotlistEntry w = ToWireHotlistEntry(std::move(e));
     for (const std::string* f : {&w.reason, &w.warning_markers, &w.information, &w.make, &w.model, &w.colour}) {
       if (f->size() > kMaxTextField) return InvalidArgument("vrm " + w.vrm + ": a field is longer than 4096 bytes");
     }

@@ -10,7 +10,7 @@ using namespace detail;
 
 namespace {
 
-json HotlistEntryToJson(const HotlistEntry& h) {
+json HotlistEntryToJson(const WireHotlistEntry& h) {
   return {{"vrm", h.vrm},
           {"priority", PriorityName(h.priority)},
           {"reason", h.reason},
@@ -22,8 +22,8 @@ json HotlistEntryToJson(const HotlistEntry& h) {
           {"valid_until", h.valid_until}};
 }
 
-HotlistEntry HotlistEntryFromJson(const json& e, const std::string& w) {
-  HotlistEntry h;
+WireHotlistEntry HotlistEntryFromJson(const json& e, const std::string& w) {
+  WireHotlistEntry h;
   h.vrm = Str(e, "vrm", w, true, 16);
   if (!IsNormalisedVrm(h.vrm)) Fail(w + ".vrm", "not a normalised VRM");
   if (!ParsePriority(Str(e, "priority", w, true, 16), &h.priority))
