@@ -142,7 +142,7 @@ bool UrlAllowed(const std::string& url) {
 
 std::string UuidOf(const Hit& h) { return h.uuid; }
 std::string UuidOf(const Read& r) { return r.uuid; }
-std::string UuidOf(const AuditEntry& a) { return a.uuid; }
+std::string UuidOf(const WireAuditEntry& a) { return a.uuid; }
 std::string UuidOf(const WantedEntry& w) { return w.uuid; }
 
 }  // namespace
@@ -235,9 +235,9 @@ Status SyncClient::Pass(Http& http) {
           [](const std::vector<Read>& v) { return EncodeReads(v); });
       !s.ok())
     return s;
-  if (Status s = SendAll<AuditEntry>(
+  if (Status s = SendAll<WireAuditEntry>(
           http, RecordKind::kAudit, "/audit", [&](std::size_t n) { return outbox_->UnsyncedAudit(n); },
-          [](const std::vector<AuditEntry>& v) { return EncodeAudit(v); });
+          [](const std::vector<WireAuditEntry>& v) { return EncodeAudit(v); });
       !s.ok())
     return s;
 

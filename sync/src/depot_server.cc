@@ -198,8 +198,8 @@ void DepotServer::Routes() {
                             }));
   s.Post(api + "/audit", upload(
                              "audit", [](const std::string& b) { return ParseAudit(b); },
-                             [](const AuditEntry& a) { return a.unit_id; },
-                             [this](const std::string& v, const std::vector<AuditEntry>& a) {
+                             [](const WireAuditEntry& a) { return a.unit_id; },
+                             [this](const std::string& v, const std::vector<WireAuditEntry>& a) {
                                return store_->IngestAudit(v, a);
                              }));
   s.Post(api + "/wanted", upload(
