@@ -30,7 +30,9 @@
 #include <vector>
 
 #include "sync/depot_server.h"
+#include "sync/client.h"
 #include "sync/depot_store.h"
+#include "sync/sqlite_outbox.h"
 #include "sync/protocol.h"
 #include "tests/integration/run_command.h"
 #include "tests/sync/sync_test_support.h"
@@ -313,6 +315,75 @@ TEST_F(DepotLimits, SixHundredIdleConnectionsDoNotLockOutHealth) {
   EXPECT_EQ(polls.answered, polls.count);
   EXPECT_LT(polls.max_ms, 1000);
   EXPECT_GE(evicted, 600u - 256u) << "idle connections over the cap were closed";
+}
+
+// Keeps `n` TLS connections trickling a request head one byte every 500 ms,
+// opening a new one for each the depot drops, until `stop`.
+void Slowloris(int port, int n, const std::atomic<bool>& stop, std::atomic<int>* reopened) {
+  const std::string head = "POST /api/v1/reads HTTP/1.1\r\nHost: depot\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaa\r\n";
+  std::vector<std::unique_ptr<TlsConn>> conns;
+  std::size_t pos = 0;
+  while (!stop) {
+    while (static_cast<int>(conns.size()) < n && !stop) {
+      conns.push_back(std::make_unique<TlsConn>());
+      if (!conns.back()->Connect(port)) conns.pop_back();
+    }
+    for (auto it = conns.begin(); it != conns.end();) {
+      if (!(*it)->Write(head.data() + (pos % head.size()), 1) || (*it)->PeerClosed(0)) {
+        it = conns.erase(it);
+        (*reopened)++;
+      } else {
+        ++it;
+      }
+    }
+    ++pos;
+    for (int i = 0; i < 5 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+// The car's real sync client uploads the same number of reads without and
+// then with 200 slow connections held open against the depot: its rate
+// stays within 20%.
+TEST_F(DepotLimits, SyncKeepsItsRateWithTwoHundredSlowConnectionsOpen) {
+  Start(DepotServerOptions{});
+  constexpr int kReads = 1500;
+  int next = 0;
+  auto timed_sync = [&](const char* what) -> double {
+    auto box = SqliteOutbox::Open(dir_.File(std::string("outbox-") + what + ".db"));
+    EXPECT_TRUE(box.ok());
+    if (!box.ok()) return 0;
+    std::vector<Read> reads;
+    for (int i = 0; i < kReads; ++i) reads.push_back(testing::MakeRead("CAR1", next++, 4000));
+    EXPECT_TRUE((*box)->AddAll(reads, {}, {}).ok());
+    SyncClientOptions o;
+    o.depot_url = "https://127.0.0.1:" + std::to_string(port_);
+    o.token = token_;
+    o.ca_file = dir_.File("cert.pem");
+    o.batch_records = 100;
+    SyncClient client(box->get(), o);
+    const auto t = Clock::now();
+    const Status s = client.SyncOnce();
+    const int64_t ms = std::max<int64_t>(1, MsSince(t));
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ((*box)->CountUnsynced()->total(), 0);
+    const double rate = kReads * 1000.0 / static_cast<double>(ms);
+    std::printf("sync %s: %d reads in %lld ms = %.0f reads/s\n", what, kReads, static_cast<long long>(ms), rate);
+    return rate;
+  };
+  timed_sync("warm-up");
+  const double quiet = timed_sync("quiet");
+  std::atomic<bool> stop{false};
+  std::atomic<int> reopened{0};
+  std::thread attack(Slowloris, port_, 200, std::cref(stop), &reopened);
+  ASSERT_TRUE(testing::WaitFor([&] { return server_ && Health().value("connections", 0) >= 200; }, 10000))
+      << "the slow connections did not open";
+  const int held = Health().value("connections", 0) - 1;  // less the /health probe itself
+  const double attacked = timed_sync("under-slowloris");
+  stop = true;
+  attack.join();
+  std::printf("sync rate under %d slow connections: %.0f%% of the quiet rate\n", held, 100.0 * attacked / quiet);
+  EXPECT_GE(attacked, 0.8 * quiet);
+  EXPECT_EQ(store_->Counts()->reads, 3 * kReads);
 }
 
 // A Content-Length of 200 MB is refused (413) on the headers, before one
