@@ -40,7 +40,7 @@ struct DepotServerOptions {
   // Serve plain HTTP on 127.0.0.1 only (bind_address is ignored). Never in a
   // deployment: tokens would cross the wire in clear.
   bool insecure_loopback_dev = false;
-  // Connections served at once (each on its own thread).
+  // Connections served at once (each on its own thread), 1-900.
   int max_connections = 256;
   int tls_handshake_deadline_ms = 5000;
   // From the end of the handshake (or the first byte of a later request on

@@ -3,9 +3,11 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
 #include <cstring>
 #include <regex>
+
+#include <nlohmann/json.hpp>
 
 #include "sync/src/guarded_http_server.h"
 #include "sync/src/security_tally.h"
@@ -110,7 +112,9 @@ Status DepotServer::Start() {
     if (!tls_context) return InvalidArgument(error);
   }
   ConnectionLimits limits;
-  limits.max_connections = std::max(1, options_.max_connections);
+  // httplib answers 500 on a descriptor select() cannot watch (>= FD_SETSIZE,
+  // 1024), so the cap stays well below that.
+  limits.max_connections = std::clamp(options_.max_connections, 1, 900);
   limits.tls_handshake_deadline_ms = std::max(1, options_.tls_handshake_deadline_ms);
   limits.header_deadline_ms = std::max(1, options_.header_deadline_ms);
   limits.keep_alive_idle_ms = std::max(1, options_.keep_alive_idle_ms);

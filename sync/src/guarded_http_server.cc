@@ -101,13 +101,13 @@ void CloseSocket(int fd) {
 // all. Closing with unread data sends a reset that destroys the answer. So:
 // stop sending, and discard what arrives for a bounded while (2 s, 16 MiB);
 // the caller closes.
-void Linger(int fd) {
+void Linger(int fd, const std::function<bool()>& stopping) {
   ::shutdown(fd, SHUT_WR);
   const auto until = Clock::now() + std::chrono::seconds(2);
   std::size_t drained = 0;
   char buf[16 * 1024];
   while (drained < (16u << 20)) {
-    if (DeadlineStream::PollUntil(fd, POLLIN, until, nullptr) != DeadlineStream::Wait::kReady) break;
+    if (DeadlineStream::PollUntil(fd, POLLIN, until, stopping) != DeadlineStream::Wait::kReady) break;
     const ssize_t n = recv(fd, buf, sizeof buf, 0);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) break;
     if (n > 0) drained += static_cast<std::size_t>(n);
@@ -280,7 +280,7 @@ void GuardedHttpServer::Serve(Conn* c) {
   if (refused) {
     // Lingering is waiting too: a new connection may cut it short.
     ticket = BeginWaiting(c);
-    Linger(fd);
+    Linger(fd, stopping);
     EndWaiting(ticket);
     ::close(fd);
   } else {
