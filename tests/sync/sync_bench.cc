@@ -109,7 +109,7 @@ bool StartDepot(const std::string& backend, testing::TempDir& dir, Depot* d, int
   o.port = 0;
   o.cert_file = dir.File("cert.pem");
   o.key_file = dir.File("key.pem");
-  o.worker_threads = threads;
+  o.max_connections = threads;
   d->server = std::make_unique<DepotServer>(d->store.get(), o);
   return d->server->Start().ok();
 }
