@@ -45,6 +45,7 @@
 #include "vehicle/store/officers.h"
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/plate_tracker.h"
+#include "vehicle/recognition/read_builder.h"
 #include "vehicle/recognition/recognizer.h"
 #include "vehicle/store/store.h"
 
@@ -75,30 +76,6 @@ std::vector<synth::PlateSpec> DemoPlates() {
   };
 }
 
-std::vector<uint8_t> EncodeJpeg(const cv::Mat& image, int quality) {
-  std::vector<uint8_t> out;
-  if (image.empty()) return out;
-  cv::imencode(".jpg", image, out, {cv::IMWRITE_JPEG_QUALITY, quality});
-  return out;
-}
-
-// A wider view of the vehicle around a plate box: about four plate widths
-// across, scaled to at most 640 px wide. An owned copy, so the frame can go.
-cv::Mat OverviewAround(const cv::Mat& frame, const cv::Rect& plate) {
-  const int w = std::max(plate.width * 4, frame.cols / 3);
-  const int h = std::max(plate.height * 6, w * 9 / 16);
-  cv::Rect r(plate.x + plate.width / 2 - w / 2, plate.y + plate.height / 2 - h * 2 / 3, w, h);
-  r &= cv::Rect(0, 0, frame.cols, frame.rows);
-  if (r.area() <= 0) return {};
-  cv::Mat crop = frame(r);
-  if (crop.cols > 640) {
-    cv::Mat small;
-    cv::resize(crop, small, cv::Size(640, crop.rows * 640 / crop.cols), 0, 0, cv::INTER_AREA);
-    return small;
-  }
-  return crop.clone();
-}
-
 // The first 63 bits of the text's SHA-256: a hotlist file's identity.
 int64_t Fingerprint(const std::string& text) {
   unsigned char d[SHA256_DIGEST_LENGTH];
@@ -106,22 +83,6 @@ int64_t Fingerprint(const std::string& text) {
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | d[i];
   return static_cast<int64_t>(v >> 1);
-}
-
-FixMode ToFixMode(GpsFixMode m) {
-  switch (m) {
-    case GpsFixMode::k2D: return FixMode::k2D;
-    case GpsFixMode::k3D: return FixMode::k3D;
-    default: return FixMode::kNone;
-  }
-}
-
-ClockSource ToClockSource(ClockDiscipline c) {
-  switch (c) {
-    case ClockDiscipline::kGps: return ClockSource::kGps;
-    case ClockDiscipline::kNtp: return ClockSource::kNtp;
-    default: return ClockSource::kFreeRunning;
-  }
 }
 
 }  // namespace
@@ -519,28 +480,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   }
 
   void EmitRead(PassRead pass, int64_t utc_minus_mono_ms, int64_t trigger_frame_utc_ms) {
-    Read read;
-    read.uuid = NewUuid();
-    read.vrm = pass.vrm;
-    read.confidence = pass.confidence;
-    read.char_confidence = pass.char_confidence;
-    read.candidates = pass.candidates;
-    read.syntax = pass.syntax;
     // The evidence time: the last frame the plate was seen in.
-    read.captured_at_utc_ms = pass.last_seen_ms + utc_minus_mono_ms;
-    const FrameTag tag = TagFrame(*gps, read.captured_at_utc_ms);
-    read.clock_source = ToClockSource(tag.clock.source);
-    read.clock_offset_ms = tag.clock.gps_minus_system_ms.value_or(0);
-    read.position.mode = ToFixMode(tag.position.mode);
-    read.position.lat_deg = tag.position.lat_deg;
-    read.position.lon_deg = tag.position.lon_deg;
-    read.position.speed_mps = tag.position.speed_mps;
-    read.position.heading_deg = tag.position.track_deg;
-    read.position.fix_age_ms = tag.position.fix_age_ms;
-    read.camera_id = config.camera_id;
-    read.unit_id = config.unit_id;
-    read.plate_jpeg = EncodeJpeg(pass.patch, 90);
-    read.overview_jpeg = EncodeJpeg(pass.overview, 80);
+    const int64_t captured_at_utc_ms = PassCapturedAtUtcMs(pass, utc_minus_mono_ms);
+    Read read = BuildRead(pass, TagFrame(*gps, captured_at_utc_ms), ReadIdentity{config.camera_id, config.unit_id, ""});
     ++reads;
     {
       std::lock_guard<std::mutex> lock(mu);
