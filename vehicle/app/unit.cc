@@ -22,7 +22,6 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
-#include <openssl/sha.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
@@ -42,6 +41,7 @@
 #include "vehicle/app/subprocess.h"
 #include "vehicle/records/hotlist.h"
 #include "vehicle/hotlists/matcher.h"
+#include "vehicle/store/hotlist_import.h"
 #include "vehicle/store/officers.h"
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/plate_tracker.h"
@@ -74,15 +74,6 @@ std::vector<synth::PlateSpec> DemoPlates() {
       PlateSpec{"BT17 RVW", PlateStyle::kUkRear, false},   // not listed
       PlateSpec{"NX22 JCE", PlateStyle::kUkFront, false},  // not listed
   };
-}
-
-// The first 63 bits of the text's SHA-256: a hotlist file's identity.
-int64_t Fingerprint(const std::string& text) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), d);
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | d[i];
-  return static_cast<int64_t>(v >> 1);
 }
 
 }  // namespace
@@ -209,38 +200,18 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     return Status::Ok();
   }
 
+  // A list file comes into force as the list's next version; the same file
+  // as at the last start is not imported again.
   Status ImportOneList(const std::string& path, const std::string& name) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return NotFound(path + ": cannot open the hotlist");
-    std::stringstream buf;
-    buf << in.rdbuf();
-    const std::string text = buf.str();
-    // The same file as at the last start is already in force: importing a
-    // multi-million-line list again would cost half a minute and a
-    // gigabyte at every start.
-    const std::string key = "hotlist_file:" + name;
-    const int64_t fingerprint = Fingerprint(text);
-    if (auto seen = store->UnitValue(key); seen.ok() && seen->has_value() && **seen == fingerprint &&
-                                           matcher.List(name) != nullptr) {
+    HotlistImportOptions io;
+    io.actor = "unit-start";
+    io.skip_if_unchanged = true;
+    auto imported = ImportHotlistFile(store.get(), path, name, io, &matcher);
+    if (!imported.ok()) return imported.status();
+    if (imported->unchanged) {
       spdlog::info("hotlist {}: {} unchanged since it was imported; version in force kept", name, path);
-      return Status::Ok();
     }
-    auto entries = ParseHotlistCsv(text, path);
-    if (!entries.ok()) return entries.status();
-    // A list already on the unit keeps its settings (source, covert, colour,
-    // substitutions) as an administrator set them; only its entries change.
-    HotlistMeta meta;
-    meta.name = name;
-    meta.source = ListSource::kLocal;
-    if (auto lists = store->Hotlists(); lists.ok()) {
-      for (const HotlistMeta& m : *lists) {
-        if (m.name == name) meta = m;
-      }
-    }
-    meta.version = 0;  // the next version
-    Status s = store->ApplyHotlistVersion(meta, std::move(entries.value()), "unit-start", &matcher);
-    if (s.ok()) (void)store->SetUnitValue(key, fingerprint);  // lost: the next start imports again, no harm
-    return s;
+    return Status::Ok();
   }
 
   Status ImportHotlists() {
