@@ -43,6 +43,7 @@
 #include "vehicle/hotlists/matcher.h"
 #include "vehicle/store/hotlist_import.h"
 #include "vehicle/store/officers.h"
+#include "vehicle/store/retention.h"
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/plate_tracker.h"
 #include "vehicle/recognition/read_builder.h"
@@ -275,18 +276,19 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     return Status::Ok();
   }
 
-  // Retention, at start and then hourly: every read (with images and hits)
-  // past the hard cap goes, synced or not (the law says so); images of
-  // synced reads go after synced_image_retention_days. Unsynced reads inside
-  // the cap are never touched. Each purge is audited by the store.
+  // Retention, at start and then hourly, by the one rule of
+  // vehicle/store/retention.h (ApplyRetention): every read past the hard cap
+  // goes, synced or not (the law says so); images of synced reads go after
+  // synced_image_retention_days (0: kept until the cap). Unsynced reads
+  // inside the cap are never touched. Each purge is audited by the store.
   void MaintenanceLoop() {
-    constexpr int64_t kDayMs = 24 * 3600 * 1000LL;
+    RetentionConfig retention;
+    retention.max_age_ms = int64_t{config.retention_max_days} * kDayMs;
+    retention.synced_images_max_age_ms = int64_t{config.synced_image_retention_days} * kDayMs;
     std::unique_lock<std::mutex> lock(maintenance_mu);
     while (!stop) {
       lock.unlock();
-      const int64_t now = NowUtcMs();
-      auto purged = store->Purge(now - int64_t{config.retention_max_days} * kDayMs,
-                                 now - int64_t{config.synced_image_retention_days} * kDayMs);
+      auto purged = ApplyRetention(store.get(), retention, NowUtcMs());
       lock.lock();
       if (!purged.ok()) {
         last_purge_error = purged.status().ToString();
