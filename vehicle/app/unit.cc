@@ -150,8 +150,22 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   // Alerts posted to the HMI and not yet drawn: capture time of their read.
   std::vector<int64_t> alerts_to_draw;
 
-  // Officer session (HMI thread only).
+  // Officer session: used and changed on the HMI thread only.
   std::optional<Session> session;
+  // The number of the officer logged in ("" when nobody is), for every read
+  // the recognition thread makes. Written on the HMI thread when the session
+  // changes; guarded by on_duty_mu.
+  mutable std::mutex on_duty_mu;
+  std::string on_duty_officer;
+
+  std::string OfficerOnDuty() const {
+    std::lock_guard<std::mutex> lock(on_duty_mu);
+    return on_duty_officer;
+  }
+  void SetOfficerOnDuty(std::string officer) {
+    std::lock_guard<std::mutex> lock(on_duty_mu);
+    on_duty_officer = std::move(officer);
+  }
 
   ~Impl() override { Shutdown(); }
 
@@ -455,7 +469,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   void EmitRead(PassRead pass, int64_t utc_minus_mono_ms, int64_t trigger_frame_utc_ms) {
     // The evidence time: the last frame the plate was seen in.
     const int64_t captured_at_utc_ms = PassCapturedAtUtcMs(pass, utc_minus_mono_ms);
-    Read read = BuildRead(pass, TagFrame(*gps, captured_at_utc_ms), ReadIdentity{config.camera_id, config.unit_id, ""});
+    Read read = BuildRead(pass, TagFrame(*gps, captured_at_utc_ms), ReadIdentity{config.camera_id, config.unit_id, OfficerOnDuty()});
     ++reads;
     {
       std::lock_guard<std::mutex> lock(mu);
@@ -471,7 +485,8 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     }
     if (hmi) hmi->PostRead(read);
     if (headless) {
-      std::printf("read  %-8s conf %5.1f  %s\n", read.vrm.c_str(), read.confidence, read.syntax.c_str());
+      std::printf("read  %-8s conf %5.1f  %s  officer %s\n", read.vrm.c_str(), read.confidence, read.syntax.c_str(),
+                  read.officer_id.empty() ? "-" : read.officer_id.c_str());
       std::fflush(stdout);
     }
     pipeline->OnRead(std::move(read));  // committed before any alert is raised
@@ -671,11 +686,13 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     auto s = officers->Login(officer_id, pin, NowUtcMs());
     if (!s.ok()) return s.status();
     session = std::move(s.value());
+    SetOfficerOnDuty(session->officer);
     return Status::Ok();
   }
   void Logout(const std::string&, bool) override {
     if (session) (void)officers->Logout(&*session, NowUtcMs());
     session.reset();
+    SetOfficerOnDuty("");
   }
   Status RecordOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& note) override {
     if (!session) return PermissionDenied("log in to record an outcome");
