@@ -2,7 +2,6 @@
 #include "vehicle/app/unit.h"
 
 #include <malloc.h>
-#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <cctype>
@@ -39,6 +38,7 @@
 #include "vehicle/app/store_outbox.h"
 #include "vehicle/alerts/alert_policy.h"
 #include "vehicle/app/subprocess.h"
+#include "vehicle/app/unit_status.h"
 #include "vehicle/records/hotlist.h"
 #include "vehicle/hotlists/matcher.h"
 #include "vehicle/store/hotlist_import.h"
@@ -529,37 +529,16 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
 
   // ---------------------------------------------------------------------
   hmi::UnitStatus BuildStatus() const {
-    hmi::UnitStatus s;
-    const SourceHealth h = capture->stats().source;
-    s.camera_ok = h.state == SourceState::kStreaming;
-    s.camera_text = s.camera_ok ? "CAM" : std::string("CAM ") + SourceStateName(h.state);
-    const GpsStatus g = gps->status();
-    const auto fix = gps->LastFix();
-    s.gps_fix = fix ? ToFixMode(fix->mode) : FixMode::kNone;
-    if (g.state == GpsState::kNoGpsd || g.state == GpsState::kNoFix) s.gps_fix = FixMode::kNone;
-    s.gps_stale = g.state == GpsState::kStaleFix;
-    s.speed_mps = (fix && g.state == GpsState::kOk) ? fix->speed_mps : std::nan("");
-    const ClockStatus clock = AssessClock(g, KernelClockSynchronised());
-    s.clock_source = ToClockSource(clock.source);
-    s.clock_ok = true;
-    if (sync_client) {
-      const sync::SyncState ss = sync_client->state();
-      s.sync_ok = !ss.auth_fault && ss.phase != sync::SyncPhase::kError;
-      s.last_sync_utc_ms = ss.last_success_utc_ms.value_or(0);
-    } else {
-      s.sync_ok = true;  // no depot configured: reads stay on board, nothing is failing
-      s.last_sync_utc_ms = 0;
-    }
-    const StoreState st = store->state();
-    struct statvfs vfs {};
-    if (statvfs(data_dir.c_str(), &vfs) == 0 && vfs.f_blocks > 0) {
-      s.storage_used_percent =
-          static_cast<int>(100 - (100 * static_cast<uint64_t>(vfs.f_bavail)) / static_cast<uint64_t>(vfs.f_blocks));
-    }
-    s.storage_ok = !st.disk_full && st.last_error.empty();
+    UnitStatusInputs in;
+    in.camera = capture->stats().source;
+    in.gps = gps->status();
+    in.last_fix = gps->LastFix();
+    in.kernel_clock_synchronised = KernelClockSynchronised();
+    if (sync_client) in.sync = sync_client->state();
+    in.data_dir = data_dir;
     {
       std::lock_guard<std::mutex> lock(maintenance_mu);
-      if (!last_purge_error.empty()) s.storage_ok = false;
+      in.last_purge_error = last_purge_error;
     }
     {
       const UnitSummary u = MakeSummary();
@@ -569,22 +548,15 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
                     static_cast<unsigned long long>(u.frames_dropped),
                     static_cast<unsigned long long>(u.frame_queue_depth),
                     static_cast<unsigned long long>(u.store_queue_depth));
-      s.health_lines.push_back(line);
+      in.health_lines.push_back(line);
       std::snprintf(line, sizeof line, "Reads %llu, hits %llu/%llu/%llu; read latency p50 %.0f ms, p95 %.0f ms; sync %s",
                     static_cast<unsigned long long>(u.reads), static_cast<unsigned long long>(u.hits_high),
                     static_cast<unsigned long long>(u.hits_medium), static_cast<unsigned long long>(u.hits_low),
                     u.read_latency_p50_ms, u.read_latency_p95_ms,
                     sync_client ? sync::DescribeSyncState(sync_client->state()).c_str() : "off");
-      s.health_lines.push_back(line);
+      in.health_lines.push_back(line);
     }
-    auto lists = store->Hotlists();
-    s.hotlist_ok = lists.ok() && !lists->empty();
-    // The age shown is that of the freshest list (a depot update or an import).
-    s.hotlist_updated_utc_ms = 0;
-    if (lists.ok()) {
-      for (const HotlistMeta& m : *lists) s.hotlist_updated_utc_ms = std::max(s.hotlist_updated_utc_ms, m.updated_at_utc_ms);
-    }
-    return s;
+    return BuildUnitStatus(in, store.get());
   }
 
   Status RunLoop() {
