@@ -23,7 +23,10 @@ hmi::UnitStatus BuildUnitStatus(const UnitStatusInputs& in, Store* store) {
   s.speed_mps = (fix && g.state == GpsState::kOk) ? fix->speed_mps : std::nan("");
   const ClockStatus clock = AssessClock(g, in.kernel_clock_synchronised);
   s.clock_source = ToClockSource(clock.source);
-  s.clock_ok = true;
+  // Trusted when GPS time agrees with the system clock or the kernel says
+  // NTP/chrony keeps it in step; a free-running clock stamps evidence that
+  // a court may not accept, and the officer should know.
+  s.clock_ok = clock.source != ClockDiscipline::kFreeRunning;
   if (in.sync) {
     const sync::SyncState& ss = *in.sync;
     s.sync_ok = !ss.auth_fault && ss.phase != sync::SyncPhase::kError;
@@ -33,6 +36,8 @@ hmi::UnitStatus BuildUnitStatus(const UnitStatusInputs& in, Store* store) {
     s.last_sync_utc_ms = 0;
   }
   const StoreState st = store->state();
+  // Unknown when the count fails: shown as none rather than a made-up figure.
+  if (auto backlog = store->CountUnsynced(); backlog.ok()) s.unsynced_reads = backlog->reads;
   struct statvfs vfs {};
   if (statvfs(in.data_dir.c_str(), &vfs) == 0 && vfs.f_blocks > 0) {
     s.storage_used_percent =

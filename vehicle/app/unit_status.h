@@ -27,7 +27,9 @@ struct UnitStatusInputs {
 };
 
 // The status the HMI shows. `store` (required) gives its state, the hotlists
-// in force and the backlog of reads not yet synced. Reads only.
+// in force and the backlog of reads not yet synced (unsynced_reads). The
+// clock is ok when AssessClock (capture/tagging.h) finds it GPS- or
+// NTP-disciplined, not when it runs free. Reads only.
 hmi::UnitStatus BuildUnitStatus(const UnitStatusInputs& in, Store* store);
 
 }  // namespace anpr::unit
