@@ -59,9 +59,8 @@ namespace fs = std::filesystem;
 constexpr const char* kDemoOfficer = "1001";
 constexpr const char* kDemoPin = "1234";
 
-// The vehicles of the demo drive: the three hotlisted ones (high, medium,
-// low in hw/demo/demo-hotlist.csv) inside the first 15 seconds, with
-// vehicles of no interest between them.
+}  // namespace
+
 std::vector<synth::PlateSpec> DemoPlates() {
   using synth::PlateSpec;
   using synth::PlateStyle;
@@ -76,6 +75,26 @@ std::vector<synth::PlateSpec> DemoPlates() {
       PlateSpec{"NX22 JCE", PlateStyle::kUkFront, false},  // not listed
   };
 }
+
+namespace {
+
+// gpsd through a running GpsClient.
+class GpsClientFixSource : public FixSource {
+ public:
+  explicit GpsClientFixSource(const GpsClient* gps) : gps_(gps) {}
+  GpsStatus status() const override { return gps_->status(); }
+  std::optional<GpsFix> LastFix() const override { return gps_->LastFix(); }
+  std::vector<GpsFix> History() const override { return gps_->History(); }
+
+ private:
+  const GpsClient* gps_;
+};
+
+class SystemClock : public UnitClock {
+ public:
+  int64_t NowUtcMs() const override { return anpr::NowUtcMs(); }
+  bool KernelSynchronised() const override { return KernelClockSynchronised(); }
+};
 
 }  // namespace
 
@@ -100,7 +119,12 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   std::string data_dir;
 
   Subprocess gpsfake;
-  std::unique_ptr<GpsClient> gps;
+  std::unique_ptr<GpsClient> gps;       // gpsd, when no fix source was given
+  std::unique_ptr<FixSource> fixes;     // gpsd's fixes or the given ones
+  std::unique_ptr<UnitClock> clock;     // the system clock or the given one
+  std::unique_ptr<FrameSource> given_frames;  // handed to the capture thread at Build
+  AlertSink* extra_alert_sink = nullptr;
+  std::atomic<bool> recognition_done{false};
   std::unique_ptr<V4l2Device> v4l2_device;  // owned here when the source is a camera
   std::unique_ptr<CaptureThread> capture;  // owns the frame source and its thread
   std::unique_ptr<Store> store;
@@ -169,6 +193,8 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
 
   ~Impl() override { Shutdown(); }
 
+  int64_t Now() const { return clock->NowUtcMs(); }
+
   // ---------------------------------------------------------------------
   Status Build() {
     data_dir = config.data_dir;
@@ -200,16 +226,24 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     if (options.demo) {
       auto count = store->CountOfficers();
       if (count.ok() && *count == 0) {
-        if (Status s = officers->AddOfficer(nullptr, kDemoOfficer, Role::kAdministrator, kDemoPin, NowUtcMs());
+        if (Status s = officers->AddOfficer(nullptr, kDemoOfficer, Role::kAdministrator, kDemoPin, Now());
             !s.ok()) {
           return s;
         }
       }
     }
 
-    if (Status s = StartGps(); !s.ok()) return s;
+    if (!fixes) {
+      if (Status s = StartGps(); !s.ok()) return s;
+      fixes = std::make_unique<GpsClientFixSource>(gps.get());
+    }
     if (Status s = MakeSync(); !s.ok()) return s;
-    if (Status s = MakeSource(); !s.ok()) return s;
+    if (given_frames) {
+      capture = std::make_unique<CaptureThread>(std::move(given_frames),
+                                                static_cast<size_t>(config.frame_queue_frames));
+    } else if (Status s = MakeSource(); !s.ok()) {
+      return s;
+    }
     pipeline = std::make_unique<HitPipeline>(store.get(), policy.get(), this);
     MakeHmi();
     return Status::Ok();
@@ -302,7 +336,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     std::unique_lock<std::mutex> lock(maintenance_mu);
     while (!stop) {
       lock.unlock();
-      auto purged = ApplyRetention(store.get(), retention, NowUtcMs());
+      auto purged = ApplyRetention(store.get(), retention, Now());
       lock.lock();
       if (!purged.ok()) {
         last_purge_error = purged.status().ToString();
@@ -463,17 +497,28 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
         EmitRead(std::move(pass), utc_minus_mono_ms, frame->captured_at_utc_ms);
       }
     }
-    for (PassRead& pass : tracker.Flush()) EmitRead(std::move(pass), utc_minus_mono_ms, NowUtcMs());
+    for (PassRead& pass : tracker.Flush()) EmitRead(std::move(pass), utc_minus_mono_ms, Now());
+    recognition_done = true;
+  }
+
+  // The clock assessment and position for one capture time (as TagFrame
+  // does for a GpsClient), from whichever fix source the unit has.
+  FrameTag TagFromFixes(int64_t captured_at_utc_ms) const {
+    FrameTag tag;
+    tag.captured_at_utc_ms = captured_at_utc_ms;
+    tag.clock = AssessClock(fixes->status(), clock->KernelSynchronised());
+    tag.position = TagPosition(fixes->History(), ToGpsClockMs(captured_at_utc_ms, tag.clock));
+    return tag;
   }
 
   void EmitRead(PassRead pass, int64_t utc_minus_mono_ms, int64_t trigger_frame_utc_ms) {
     // The evidence time: the last frame the plate was seen in.
     const int64_t captured_at_utc_ms = PassCapturedAtUtcMs(pass, utc_minus_mono_ms);
-    Read read = BuildRead(pass, TagFrame(*gps, captured_at_utc_ms), ReadIdentity{config.camera_id, config.unit_id, OfficerOnDuty()});
+    Read read = BuildRead(pass, TagFromFixes(captured_at_utc_ms), ReadIdentity{config.camera_id, config.unit_id, OfficerOnDuty()});
     ++reads;
     {
       std::lock_guard<std::mutex> lock(mu);
-      AddSample(&read_latency_ms, static_cast<double>(NowUtcMs() - trigger_frame_utc_ms));
+      AddSample(&read_latency_ms, static_cast<double>(Now() - trigger_frame_utc_ms));
       recent_reads[read.uuid] = read;
       read_trigger_utc_ms[read.uuid] = trigger_frame_utc_ms;
       recent_order.push_back(read.uuid);
@@ -496,10 +541,11 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   void OnAlert(const Alert& alert) override {
     const Hit& hit = alert.hit;
     ++hits_by_priority[static_cast<int>(hit.priority)];
+    if (extra_alert_sink) extra_alert_sink->OnAlert(alert);
     if (hit.covert) return;  // recorded and synced, never alerted in the car
     ++alerts;
     Read read;
-    int64_t trigger_utc_ms = NowUtcMs();
+    int64_t trigger_utc_ms = Now();
     {
       std::lock_guard<std::mutex> lock(mu);
       if (auto it = recent_reads.find(hit.read_uuid); it != recent_reads.end()) read = it->second;
@@ -509,7 +555,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
       if (hmi) {
         alerts_to_draw.push_back(trigger_utc_ms);
       } else {
-        AddSample(&capture_to_alert_ms, static_cast<double>(NowUtcMs() - trigger_utc_ms));
+        AddSample(&capture_to_alert_ms, static_cast<double>(Now() - trigger_utc_ms));
       }
     }
     if (read.uuid.empty()) {
@@ -531,9 +577,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   hmi::UnitStatus BuildStatus() const {
     UnitStatusInputs in;
     in.camera = capture->stats().source;
-    in.gps = gps->status();
-    in.last_fix = gps->LastFix();
-    in.kernel_clock_synchronised = KernelClockSynchronised();
+    in.gps = fixes->status();
+    in.last_fix = fixes->LastFix();
+    in.kernel_clock_synchronised = clock->KernelSynchronised();
     if (sync_client) in.sync = sync_client->state();
     in.data_dir = data_dir;
     {
@@ -571,6 +617,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     constexpr int64_t kHealthLogIntervalMs = 60'000;
     int64_t next_health_ms = MonotonicNowMs() + kHealthLogIntervalMs;
     while (!stop && MonotonicNowMs() < end_mono_ms) {
+      if (options.stop_at_end_of_source && recognition_done) break;
       const int64_t now_mono = MonotonicNowMs();
       if (now_mono >= next_status_ms) {
         if (hmi) hmi->PostStatus(BuildStatus());
@@ -586,9 +633,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
           std::lock_guard<std::mutex> lock(mu);
           drawing.swap(alerts_to_draw);
         }
-        if (!hmi->RunFrame(NowUtcMs())) break;  // window closed
+        if (!hmi->RunFrame(Now())) break;  // window closed
         // The hits posted before this frame are now on screen, sound started.
-        const int64_t now = NowUtcMs();
+        const int64_t now = Now();
         std::lock_guard<std::mutex> lock(mu);
         for (int64_t t : drawing) AddSample(&capture_to_alert_ms, static_cast<double>(now - t));
         // ~60 Hz; SDL's software renderer does not wait for vsync.
@@ -627,7 +674,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
         "memory {:.1f} MB (heap in use {:.1f} MB of {:.1f} MB held; SQLite {:.1f} MB)",
         u.frames_in, u.frames_processed, u.frames_dropped, u.frame_queue_depth, u.reads, u.hits_high, u.hits_medium,
         u.hits_low, u.store_queue_depth, u.read_latency_p50_ms, u.read_latency_p95_ms, SourceStateName(cam.state),
-        GpsStateName(gps->status().state), sync_text, ResidentMb(), double(heap.uordblks + heap.hblkhd) / kMiB,
+        GpsStateName(fixes->status().state), sync_text, ResidentMb(), double(heap.uordblks + heap.hblkhd) / kMiB,
         double(heap.arena + heap.hblkhd) / kMiB, double(sqlite3_memory_used()) / kMiB);
   }
 
@@ -655,24 +702,24 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
 
   // ---- HmiActions (HMI thread) -------------------------------------------
   Status Login(const std::string& officer_id, const std::string& pin) override {
-    auto s = officers->Login(officer_id, pin, NowUtcMs());
+    auto s = officers->Login(officer_id, pin, Now());
     if (!s.ok()) return s.status();
     session = std::move(s.value());
     SetOfficerOnDuty(session->officer);
     return Status::Ok();
   }
   void Logout(const std::string&, bool) override {
-    if (session) (void)officers->Logout(&*session, NowUtcMs());
+    if (session) (void)officers->Logout(&*session, Now());
     session.reset();
     SetOfficerOnDuty("");
   }
   Status RecordOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& note) override {
     if (!session) return PermissionDenied("log in to record an outcome");
-    return officers->RecordOutcome(&*session, hit_uuid, outcome, note, NowUtcMs());
+    return officers->RecordOutcome(&*session, hit_uuid, outcome, note, Now());
   }
   Result<std::vector<Hit>> CheckVrm(const std::string& vrm) override {
     std::vector<Hit> out;
-    for (const MatchResult& m : matcher.MatchVrm(vrm, {}, NowUtcMs())) {
+    for (const MatchResult& m : matcher.MatchVrm(vrm, {}, Now())) {
       Hit h;
       h.list_name = m.list_name;
       h.entry_vrm = m.entry_vrm;
@@ -696,7 +743,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   }
   Status EnterWanted(const std::string& vrm, Priority priority, const std::string& reason, int valid_days) override {
     if (!session) return PermissionDenied("log in to enter a wanted plate");
-    const int64_t now = NowUtcMs();
+    const int64_t now = Now();
     if (Status s = officers->Authorize(&*session, Right::kEnterWanted, reason, now); !s.ok()) return s;
     if (valid_days < 1 || valid_days > 100) return InvalidArgument("a wanted plate is valid for 1 to 100 days");
     auto late = policy->EnterWanted(session->officer, vrm, priority, reason,
@@ -710,7 +757,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     (void)policy->SetMuted(Priority::kLow, s.mute_low);
     (void)policy->SetMuted(Priority::kMedium, s.mute_medium);
     if (session) {
-      const int64_t now = NowUtcMs();
+      const int64_t now = Now();
       (void)officers->ChangeSetting(&*session, "volume_percent", std::to_string(s.volume_percent), now);
       (void)officers->ChangeSetting(&*session, "night", s.night ? "on" : "off", now);
       (void)officers->ChangeSetting(&*session, "mute_low", s.mute_low ? "on" : "off", now);
@@ -723,9 +770,18 @@ Unit::Unit(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Unit::~Unit() = default;
 
 Result<std::unique_ptr<Unit>> Unit::Create(const UnitConfig& config, const UnitOptions& options) {
+  return CreateFromParts(config, options, UnitParts{});
+}
+
+Result<std::unique_ptr<Unit>> Unit::CreateFromParts(const UnitConfig& config, const UnitOptions& options,
+                                                    UnitParts parts) {
   auto impl = std::make_unique<Impl>();
   impl->config = config;
   impl->options = options;
+  impl->given_frames = std::move(parts.frames);
+  impl->fixes = std::move(parts.fixes);
+  impl->clock = parts.clock ? std::move(parts.clock) : std::make_unique<SystemClock>();
+  impl->extra_alert_sink = parts.alert_sink;
   if (Status s = impl->Build(); !s.ok()) return s;
   return std::unique_ptr<Unit>(new Unit(std::move(impl)));
 }
