@@ -1,3 +1,9 @@
+// The unit's composition root: builds the parts (or takes them from
+// UnitParts), runs their threads and reports health. Domain steps live in
+// libraries (ReadBuilder, hotlist import, ApplyRetention, BuildUnitStatus).
+// Over 600 lines because Unit::Impl is one object whose threads share its
+// state (figures, recent reads, the officer on duty); splitting it needs a
+// private header for Impl and is left for a later change.
 #include "vehicle/records/percentile.h"
 #include "vehicle/app/unit.h"
 
