@@ -37,6 +37,20 @@ TEST(VehicleDemo, RaisesAHitOfEachPriorityWithin15SecondsHeadless) {
   EXPECT_NE(r.output.find("HIT   medium LK19BPN"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("HIT   low    YD68FTA"), std::string::npos) << r.output;
 
+  // Every read carries the officer on duty: the demo logs officer 1001 in
+  // through the keypad before the first vehicle passes.
+  {
+    std::istringstream lines(r.output);
+    std::string line;
+    int reads = 0;
+    while (std::getline(lines, line)) {
+      if (line.rfind("read  ", 0) != 0) continue;
+      ++reads;
+      EXPECT_NE(line.find("officer 1001"), std::string::npos) << line;
+    }
+    EXPECT_GE(reads, 3) << r.output;
+  }
+
   const nlohmann::json summary = LastJsonLine(r.output);
   ASSERT_TRUE(summary.is_object()) << r.output;
   EXPECT_GE(summary["hits"]["high"].get<int>(), 1);

@@ -8,14 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "vehicle/app/command.h"
 #include "vehicle/app/store_cli.h"
 #include "vehicle/records/hotlist.h"
 #include "vehicle/hotlists/matcher.h"
+#include "vehicle/store/hotlist_import.h"
 
 namespace anpr::cli {
 namespace {
@@ -35,22 +34,11 @@ struct HotlistArgs {
 };
 
 int RunImport(HotlistArgs& a) {
-  std::ifstream in(a.file, std::ios::binary);
-  if (!in) {
-    std::cerr << "anpr: cannot read " << a.file << "\n";
-    return 1;
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
   const auto t0 = std::chrono::steady_clock::now();
-  auto entries = ParseHotlistCsv(buf.str(), a.file);
-  if (!entries.ok()) {
-    std::cerr << "anpr: import refused, list " << a.list << " unchanged: " << entries.status().message() << "\n";
-    return 1;
-  }
   auto store = OpenStoreOrReport(a.db);
   if (!store) return 1;
-  std::string actor = CliActor();
+  HotlistImportOptions io;
+  io.actor = CliActor();
   auto count = store->CountOfficers();
   if (count.ok() && *count > 0) {  // a unit with officers: importing is a supervisor's right
     Officers officers(store.get());
@@ -61,41 +49,34 @@ int RunImport(HotlistArgs& a) {
       std::cerr << "anpr: " << s.message() << "\n";
       return 1;
     }
-    actor = session->officer;
+    io.actor = session->officer;
   }
   // Settings not given keep the list's current ones.
-  HotlistMeta meta;
-  meta.name = a.list;
-  if (auto lists = store->Hotlists(); lists.ok()) {
-    for (const HotlistMeta& m : *lists) {
-      if (m.name == a.list) meta = m;
+  if (!a.source.empty()) {
+    ListSource source;
+    if (!ParseListSource(a.source, &source)) {
+      std::cerr << "anpr: --source must be pnc, dvla, mib, local or officer\n";
+      return 2;
     }
+    io.source = source;
   }
-  meta.version = 0;  // next version
-  if (!a.source.empty() && !ParseListSource(a.source, &meta.source)) {
-    std::cerr << "anpr: --source must be pnc, dvla, mib, local or officer\n";
-    return 2;
-  }
-  if (!a.colour.empty()) meta.colour = a.colour;
-  if (!a.sound.empty()) meta.sound = a.sound;
-  if (a.covert_opt->count() > 0) meta.covert = a.covert;
-  if (a.max_substitutions >= 0) meta.max_substitutions = a.max_substitutions;
-  const size_t n = entries->size();
-  Status s = store->ApplyHotlistVersion(meta, std::move(entries).value(), actor, nullptr);
-  if (!s.ok()) {
-    std::cerr << "anpr: import failed, list " << a.list << " unchanged: " << s.message() << "\n";
+  if (!a.colour.empty()) io.colour = a.colour;
+  if (!a.sound.empty()) io.sound = a.sound;
+  if (a.covert_opt->count() > 0) io.covert = a.covert;
+  if (a.max_substitutions >= 0) io.max_substitutions = a.max_substitutions;
+  auto imported = ImportHotlistFile(store.get(), a.file, a.list, io, nullptr);
+  if (!imported.ok()) {
+    if (imported.status().code() == StatusCode::kNotFound) {
+      std::cerr << "anpr: cannot read " << a.file << "\n";
+    } else {
+      std::cerr << "anpr: import refused, list " << a.list << " unchanged: " << imported.status().message() << "\n";
+    }
     return 1;
   }
-  auto lists = store->Hotlists();
-  int64_t version = 0;
-  if (lists.ok()) {
-    for (const HotlistMeta& m : *lists) {
-      if (m.name == a.list) version = m.version;
-    }
-  }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::cout << "list " << a.list << " (" << ListSourceName(meta.source) << (meta.covert ? ", covert" : "")
-            << "): version " << version << ", " << n << " entries imported in " << secs << " s\n";
+  std::cout << "list " << a.list << " (" << ListSourceName(imported->meta.source)
+            << (imported->meta.covert ? ", covert" : "") << "): version " << imported->version << ", "
+            << imported->entries << " entries imported in " << secs << " s\n";
   return 0;
 }
 

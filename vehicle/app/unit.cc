@@ -1,8 +1,13 @@
+// The unit's composition root: builds the parts (or takes them from
+// UnitParts), runs their threads and reports health. Domain steps live in
+// libraries (ReadBuilder, hotlist import, ApplyRetention, BuildUnitStatus).
+// Over 600 lines because Unit::Impl is one object whose threads share its
+// state (figures, recent reads, the officer on duty); splitting it needs a
+// private header for Impl and is left for a later change.
 #include "vehicle/records/percentile.h"
 #include "vehicle/app/unit.h"
 
 #include <malloc.h>
-#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <cctype>
@@ -22,7 +27,6 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
-#include <openssl/sha.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
@@ -40,11 +44,15 @@
 #include "vehicle/app/store_outbox.h"
 #include "vehicle/alerts/hit_pipeline.h"
 #include "vehicle/app/subprocess.h"
+#include "vehicle/app/unit_status.h"
 #include "vehicle/records/hotlist.h"
 #include "vehicle/hotlists/matcher.h"
+#include "vehicle/store/hotlist_import.h"
 #include "vehicle/store/officers.h"
+#include "vehicle/store/retention.h"
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/plate_tracker.h"
+#include "vehicle/recognition/read_builder.h"
 #include "vehicle/recognition/recognizer.h"
 #include "vehicle/store/store.h"
 
@@ -57,9 +65,8 @@ namespace fs = std::filesystem;
 constexpr const char* kDemoOfficer = "1001";
 constexpr const char* kDemoPin = "1234";
 
-// The vehicles of the demo drive: the three hotlisted ones (high, medium,
-// low in hw/demo/demo-hotlist.csv) inside the first 15 seconds, with
-// vehicles of no interest between them.
+}  // namespace
+
 std::vector<synth::PlateSpec> DemoPlates() {
   using synth::PlateSpec;
   using synth::PlateStyle;
@@ -75,38 +82,25 @@ std::vector<synth::PlateSpec> DemoPlates() {
   };
 }
 
-std::vector<uint8_t> EncodeJpeg(const cv::Mat& image, int quality) {
-  std::vector<uint8_t> out;
-  if (image.empty()) return out;
-  cv::imencode(".jpg", image, out, {cv::IMWRITE_JPEG_QUALITY, quality});
-  return out;
-}
+namespace {
 
-// A wider view of the vehicle around a plate box: about four plate widths
-// across, scaled to at most 640 px wide. An owned copy, so the frame can go.
-cv::Mat OverviewAround(const cv::Mat& frame, const cv::Rect& plate) {
-  const int w = std::max(plate.width * 4, frame.cols / 3);
-  const int h = std::max(plate.height * 6, w * 9 / 16);
-  cv::Rect r(plate.x + plate.width / 2 - w / 2, plate.y + plate.height / 2 - h * 2 / 3, w, h);
-  r &= cv::Rect(0, 0, frame.cols, frame.rows);
-  if (r.area() <= 0) return {};
-  cv::Mat crop = frame(r);
-  if (crop.cols > 640) {
-    cv::Mat small;
-    cv::resize(crop, small, cv::Size(640, crop.rows * 640 / crop.cols), 0, 0, cv::INTER_AREA);
-    return small;
-  }
-  return crop.clone();
-}
+// gpsd through a running GpsClient.
+class GpsClientFixSource : public FixSource {
+ public:
+  explicit GpsClientFixSource(const GpsClient* gps) : gps_(gps) {}
+  GpsStatus status() const override { return gps_->status(); }
+  std::optional<GpsFix> LastFix() const override { return gps_->LastFix(); }
+  std::vector<GpsFix> History() const override { return gps_->History(); }
 
-// The first 63 bits of the text's SHA-256: a hotlist file's identity.
-int64_t Fingerprint(const std::string& text) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), d);
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | d[i];
-  return static_cast<int64_t>(v >> 1);
-}
+ private:
+  const GpsClient* gps_;
+};
+
+class SystemClock : public UnitClock {
+ public:
+  int64_t NowUtcMs() const override { return anpr::NowUtcMs(); }
+  bool KernelSynchronised() const override { return KernelClockSynchronised(); }
+};
 
 }  // namespace
 
@@ -131,7 +125,12 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   std::string data_dir;
 
   Subprocess gpsfake;
-  std::unique_ptr<GpsClient> gps;
+  std::unique_ptr<GpsClient> gps;       // gpsd, when no fix source was given
+  std::unique_ptr<FixSource> fixes;     // gpsd's fixes or the given ones
+  std::unique_ptr<UnitClock> clock;     // the system clock or the given one
+  std::unique_ptr<FrameSource> given_frames;  // handed to the capture thread at Build
+  AlertSink* extra_alert_sink = nullptr;
+  std::atomic<bool> recognition_done{false};
   std::unique_ptr<V4l2Device> v4l2_device;  // owned here when the source is a camera
   std::unique_ptr<CaptureThread> capture;  // owns the frame source and its thread
   std::unique_ptr<Store> store;
@@ -181,10 +180,26 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   // Alerts posted to the HMI and not yet drawn: capture time of their read.
   std::vector<int64_t> alerts_to_draw;
 
-  // Officer session (HMI thread only).
+  // Officer session: used and changed on the HMI thread only.
   std::optional<Session> session;
+  // The number of the officer logged in ("" when nobody is), for every read
+  // the recognition thread makes. Written on the HMI thread when the session
+  // changes; guarded by on_duty_mu.
+  mutable std::mutex on_duty_mu;
+  std::string on_duty_officer;
+
+  std::string OfficerOnDuty() const {
+    std::lock_guard<std::mutex> lock(on_duty_mu);
+    return on_duty_officer;
+  }
+  void SetOfficerOnDuty(std::string officer) {
+    std::lock_guard<std::mutex> lock(on_duty_mu);
+    on_duty_officer = std::move(officer);
+  }
 
   ~Impl() override { Shutdown(); }
+
+  int64_t Now() const { return clock->NowUtcMs(); }
 
   // ---------------------------------------------------------------------
   Status Build() {
@@ -217,53 +232,41 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     if (options.demo) {
       auto count = store->CountOfficers();
       if (count.ok() && *count == 0) {
-        if (Status s = officers->AddOfficer(nullptr, kDemoOfficer, Role::kAdministrator, kDemoPin, NowUtcMs());
+        if (Status s = officers->AddOfficer(nullptr, kDemoOfficer, Role::kAdministrator, kDemoPin, Now());
             !s.ok()) {
           return s;
         }
       }
     }
 
-    if (Status s = StartGps(); !s.ok()) return s;
+    if (!fixes) {
+      if (Status s = StartGps(); !s.ok()) return s;
+      fixes = std::make_unique<GpsClientFixSource>(gps.get());
+    }
     if (Status s = MakeSync(); !s.ok()) return s;
-    if (Status s = MakeSource(); !s.ok()) return s;
+    if (given_frames) {
+      capture = std::make_unique<CaptureThread>(std::move(given_frames),
+                                                static_cast<size_t>(config.frame_queue_frames));
+    } else if (Status s = MakeSource(); !s.ok()) {
+      return s;
+    }
     pipeline = std::make_unique<HitPipeline>(store.get(), policy.get(), this);
     MakeHmi();
     return Status::Ok();
   }
 
+  // A list file comes into force as the list's next version; the same file
+  // as at the last start is not imported again.
   Status ImportOneList(const std::string& path, const std::string& name) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return NotFound(path + ": cannot open the hotlist");
-    std::stringstream buf;
-    buf << in.rdbuf();
-    const std::string text = buf.str();
-    // The same file as at the last start is already in force: importing a
-    // multi-million-line list again would cost half a minute and a
-    // gigabyte at every start.
-    const std::string key = "hotlist_file:" + name;
-    const int64_t fingerprint = Fingerprint(text);
-    if (auto seen = store->UnitValue(key); seen.ok() && seen->has_value() && **seen == fingerprint &&
-                                           matcher.List(name) != nullptr) {
+    HotlistImportOptions io;
+    io.actor = "unit-start";
+    io.skip_if_unchanged = true;
+    auto imported = ImportHotlistFile(store.get(), path, name, io, &matcher);
+    if (!imported.ok()) return imported.status();
+    if (imported->unchanged) {
       spdlog::info("hotlist {}: {} unchanged since it was imported; version in force kept", name, path);
-      return Status::Ok();
     }
-    auto entries = ParseHotlistCsv(text, path);
-    if (!entries.ok()) return entries.status();
-    // A list already on the unit keeps its settings (source, covert, colour,
-    // substitutions) as an administrator set them; only its entries change.
-    HotlistMeta meta;
-    meta.name = name;
-    meta.source = ListSource::kLocal;
-    if (auto lists = store->Hotlists(); lists.ok()) {
-      for (const HotlistMeta& m : *lists) {
-        if (m.name == name) meta = m;
-      }
-    }
-    meta.version = 0;  // the next version
-    Status s = store->ApplyHotlistVersion(meta, std::move(entries.value()), "unit-start", &matcher);
-    if (s.ok()) (void)store->SetUnitValue(key, fingerprint);  // lost: the next start imports again, no harm
-    return s;
+    return Status::Ok();
   }
 
   Status ImportHotlists() {
@@ -327,18 +330,19 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     return Status::Ok();
   }
 
-  // Retention, at start and then hourly: every read (with images and hits)
-  // past the hard cap goes, synced or not (the law says so); images of
-  // synced reads go after synced_image_retention_days. Unsynced reads inside
-  // the cap are never touched. Each purge is audited by the store.
+  // Retention, at start and then hourly, by the one rule of
+  // vehicle/store/retention.h (ApplyRetention): every read past the hard cap
+  // goes, synced or not (the law says so); images of synced reads go after
+  // synced_image_retention_days (0: kept until the cap). Unsynced reads
+  // inside the cap are never touched. Each purge is audited by the store.
   void MaintenanceLoop() {
-    constexpr int64_t kDayMs = 24 * 3600 * 1000LL;
+    RetentionConfig retention;
+    retention.max_age_ms = int64_t{config.retention_max_days} * kDayMs;
+    retention.synced_images_max_age_ms = int64_t{config.synced_image_retention_days} * kDayMs;
     std::unique_lock<std::mutex> lock(maintenance_mu);
     while (!stop) {
       lock.unlock();
-      const int64_t now = NowUtcMs();
-      auto purged = store->Purge(now - int64_t{config.retention_max_days} * kDayMs,
-                                 now - int64_t{config.synced_image_retention_days} * kDayMs);
+      auto purged = ApplyRetention(store.get(), retention, Now());
       lock.lock();
       if (!purged.ok()) {
         last_purge_error = purged.status().ToString();
@@ -499,36 +503,28 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
         EmitRead(std::move(pass), utc_minus_mono_ms, frame->captured_at_utc_ms);
       }
     }
-    for (PassRead& pass : tracker.Flush()) EmitRead(std::move(pass), utc_minus_mono_ms, NowUtcMs());
+    for (PassRead& pass : tracker.Flush()) EmitRead(std::move(pass), utc_minus_mono_ms, Now());
+    recognition_done = true;
+  }
+
+  // The clock assessment and position for one capture time (as TagFrame
+  // does for a GpsClient), from whichever fix source the unit has.
+  FrameTag TagFromFixes(int64_t captured_at_utc_ms) const {
+    FrameTag tag;
+    tag.captured_at_utc_ms = captured_at_utc_ms;
+    tag.clock = AssessClock(fixes->status(), clock->KernelSynchronised());
+    tag.position = TagPosition(fixes->History(), ToGpsClockMs(captured_at_utc_ms, tag.clock));
+    return tag;
   }
 
   void EmitRead(PassRead pass, int64_t utc_minus_mono_ms, int64_t trigger_frame_utc_ms) {
-    Read read;
-    read.uuid = NewUuid();
-    read.vrm = pass.vrm;
-    read.confidence = pass.confidence;
-    read.char_confidence = pass.char_confidence;
-    read.candidates = pass.candidates;
-    read.syntax = pass.syntax;
     // The evidence time: the last frame the plate was seen in.
-    read.captured_at_utc_ms = pass.last_seen_ms + utc_minus_mono_ms;
-    const FrameTag tag = TagFrame(*gps, read.captured_at_utc_ms);
-    read.clock_source = tag.clock.source;
-    read.clock_offset_ms = tag.clock.gps_minus_system_ms.value_or(0);
-    read.position.mode = tag.position.mode;
-    read.position.lat_deg = tag.position.lat_deg;
-    read.position.lon_deg = tag.position.lon_deg;
-    read.position.speed_mps = tag.position.speed_mps;
-    read.position.heading_deg = tag.position.track_deg;
-    read.position.fix_age_ms = tag.position.fix_age_ms;
-    read.camera_id = config.camera_id;
-    read.unit_id = config.unit_id;
-    read.plate_jpeg = EncodeJpeg(pass.patch, 90);
-    read.overview_jpeg = EncodeJpeg(pass.overview, 80);
+    const int64_t captured_at_utc_ms = PassCapturedAtUtcMs(pass, utc_minus_mono_ms);
+    Read read = BuildRead(pass, TagFromFixes(captured_at_utc_ms), ReadIdentity{config.camera_id, config.unit_id, OfficerOnDuty()});
     ++reads;
     {
       std::lock_guard<std::mutex> lock(mu);
-      AddSample(&read_latency_ms, static_cast<double>(NowUtcMs() - trigger_frame_utc_ms));
+      AddSample(&read_latency_ms, static_cast<double>(Now() - trigger_frame_utc_ms));
       recent_reads[read.uuid] = read;
       read_trigger_utc_ms[read.uuid] = trigger_frame_utc_ms;
       recent_order.push_back(read.uuid);
@@ -540,7 +536,8 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     }
     if (hmi) hmi->PostRead(read);
     if (headless) {
-      std::printf("read  %-8s conf %5.1f  %s\n", read.vrm.c_str(), read.confidence, read.syntax.c_str());
+      std::printf("read  %-8s conf %5.1f  %s  officer %s\n", read.vrm.c_str(), read.confidence, read.syntax.c_str(),
+                  read.officer_id.empty() ? "-" : read.officer_id.c_str());
       std::fflush(stdout);
     }
     pipeline->OnRead(std::move(read));  // committed before any alert is raised
@@ -550,10 +547,11 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   void OnAlert(const Alert& alert) override {
     const Hit& hit = alert.hit;
     ++hits_by_priority[static_cast<int>(hit.priority)];
+    if (extra_alert_sink) extra_alert_sink->OnAlert(alert);
     if (hit.covert) return;  // recorded and synced, never alerted in the car
     ++alerts;
     Read read;
-    int64_t trigger_utc_ms = NowUtcMs();
+    int64_t trigger_utc_ms = Now();
     {
       std::lock_guard<std::mutex> lock(mu);
       if (auto it = recent_reads.find(hit.read_uuid); it != recent_reads.end()) read = it->second;
@@ -563,7 +561,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
       if (hmi) {
         alerts_to_draw.push_back(trigger_utc_ms);
       } else {
-        AddSample(&capture_to_alert_ms, static_cast<double>(NowUtcMs() - trigger_utc_ms));
+        AddSample(&capture_to_alert_ms, static_cast<double>(Now() - trigger_utc_ms));
       }
     }
     if (read.uuid.empty()) {
@@ -583,37 +581,16 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
 
   // ---------------------------------------------------------------------
   hmi::UnitStatus BuildStatus() const {
-    hmi::UnitStatus s;
-    const SourceHealth h = capture->stats().source;
-    s.camera_ok = h.state == SourceState::kStreaming;
-    s.camera_text = s.camera_ok ? "CAM" : std::string("CAM ") + SourceStateName(h.state);
-    const GpsStatus g = gps->status();
-    const auto fix = gps->LastFix();
-    s.gps_fix = fix ? fix->mode : FixMode::kNone;
-    if (g.state == GpsState::kNoGpsd || g.state == GpsState::kNoFix) s.gps_fix = FixMode::kNone;
-    s.gps_stale = g.state == GpsState::kStaleFix;
-    s.speed_mps = (fix && g.state == GpsState::kOk) ? fix->speed_mps : std::nan("");
-    const ClockStatus clock = AssessClock(g, KernelClockSynchronised());
-    s.clock_source = clock.source;
-    s.clock_ok = true;
-    if (sync_client) {
-      const sync::SyncState ss = sync_client->state();
-      s.sync_ok = !ss.auth_fault && ss.phase != sync::SyncPhase::kError;
-      s.last_sync_utc_ms = ss.last_success_utc_ms.value_or(0);
-    } else {
-      s.sync_ok = true;  // no depot configured: reads stay on board, nothing is failing
-      s.last_sync_utc_ms = 0;
-    }
-    const StoreState st = store->state();
-    struct statvfs vfs {};
-    if (statvfs(data_dir.c_str(), &vfs) == 0 && vfs.f_blocks > 0) {
-      s.storage_used_percent =
-          static_cast<int>(100 - (100 * static_cast<uint64_t>(vfs.f_bavail)) / static_cast<uint64_t>(vfs.f_blocks));
-    }
-    s.storage_ok = !st.disk_full && st.last_error.empty();
+    UnitStatusInputs in;
+    in.camera = capture->stats().source;
+    in.gps = fixes->status();
+    in.last_fix = fixes->LastFix();
+    in.kernel_clock_synchronised = clock->KernelSynchronised();
+    if (sync_client) in.sync = sync_client->state();
+    in.data_dir = data_dir;
     {
       std::lock_guard<std::mutex> lock(maintenance_mu);
-      if (!last_purge_error.empty()) s.storage_ok = false;
+      in.last_purge_error = last_purge_error;
     }
     {
       const UnitSummary u = MakeSummary();
@@ -623,22 +600,15 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
                     static_cast<unsigned long long>(u.frames_dropped),
                     static_cast<unsigned long long>(u.frame_queue_depth),
                     static_cast<unsigned long long>(u.store_queue_depth));
-      s.health_lines.push_back(line);
+      in.health_lines.push_back(line);
       std::snprintf(line, sizeof line, "Reads %llu, hits %llu/%llu/%llu; read latency p50 %.0f ms, p95 %.0f ms; sync %s",
                     static_cast<unsigned long long>(u.reads), static_cast<unsigned long long>(u.hits_high),
                     static_cast<unsigned long long>(u.hits_medium), static_cast<unsigned long long>(u.hits_low),
                     u.read_latency_p50_ms, u.read_latency_p95_ms,
                     sync_client ? sync::DescribeSyncState(sync_client->state()).c_str() : "off");
-      s.health_lines.push_back(line);
+      in.health_lines.push_back(line);
     }
-    auto lists = store->Hotlists();
-    s.hotlist_ok = lists.ok() && !lists->empty();
-    // The age shown is that of the freshest list (a depot update or an import).
-    s.hotlist_updated_utc_ms = 0;
-    if (lists.ok()) {
-      for (const HotlistMeta& m : *lists) s.hotlist_updated_utc_ms = std::max(s.hotlist_updated_utc_ms, m.updated_at_utc_ms);
-    }
-    return s;
+    return BuildUnitStatus(in, store.get());
   }
 
   Status RunLoop() {
@@ -653,6 +623,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     constexpr int64_t kHealthLogIntervalMs = 60'000;
     int64_t next_health_ms = MonotonicNowMs() + kHealthLogIntervalMs;
     while (!stop && MonotonicNowMs() < end_mono_ms) {
+      if (options.stop_at_end_of_source && recognition_done) break;
       const int64_t now_mono = MonotonicNowMs();
       if (now_mono >= next_status_ms) {
         if (hmi) hmi->PostStatus(BuildStatus());
@@ -668,9 +639,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
           std::lock_guard<std::mutex> lock(mu);
           drawing.swap(alerts_to_draw);
         }
-        if (!hmi->RunFrame(NowUtcMs())) break;  // window closed
+        if (!hmi->RunFrame(Now())) break;  // window closed
         // The hits posted before this frame are now on screen, sound started.
-        const int64_t now = NowUtcMs();
+        const int64_t now = Now();
         std::lock_guard<std::mutex> lock(mu);
         for (int64_t t : drawing) AddSample(&capture_to_alert_ms, static_cast<double>(now - t));
         // ~60 Hz; SDL's software renderer does not wait for vsync.
@@ -709,7 +680,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
         "memory {:.1f} MB (heap in use {:.1f} MB of {:.1f} MB held; SQLite {:.1f} MB)",
         u.frames_in, u.frames_processed, u.frames_dropped, u.frame_queue_depth, u.reads, u.hits_high, u.hits_medium,
         u.hits_low, u.store_queue_depth, u.read_latency_p50_ms, u.read_latency_p95_ms, SourceStateName(cam.state),
-        GpsStateName(gps->status().state), sync_text, ResidentMb(), double(heap.uordblks + heap.hblkhd) / kMiB,
+        GpsStateName(fixes->status().state), sync_text, ResidentMb(), double(heap.uordblks + heap.hblkhd) / kMiB,
         double(heap.arena + heap.hblkhd) / kMiB, double(sqlite3_memory_used()) / kMiB);
   }
 
@@ -737,22 +708,24 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
 
   // ---- HmiActions (HMI thread) -------------------------------------------
   Status Login(const std::string& officer_id, const std::string& pin) override {
-    auto s = officers->Login(officer_id, pin, NowUtcMs());
+    auto s = officers->Login(officer_id, pin, Now());
     if (!s.ok()) return s.status();
     session = std::move(s.value());
+    SetOfficerOnDuty(session->officer);
     return Status::Ok();
   }
   void Logout(const std::string&, bool) override {
-    if (session) (void)officers->Logout(&*session, NowUtcMs());
+    if (session) (void)officers->Logout(&*session, Now());
     session.reset();
+    SetOfficerOnDuty("");
   }
   Status RecordOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& note) override {
     if (!session) return PermissionDenied("log in to record an outcome");
-    return officers->RecordOutcome(&*session, hit_uuid, outcome, note, NowUtcMs());
+    return officers->RecordOutcome(&*session, hit_uuid, outcome, note, Now());
   }
   Result<std::vector<Hit>> CheckVrm(const std::string& vrm) override {
     std::vector<Hit> out;
-    for (const MatchResult& m : matcher.MatchVrm(vrm, {}, NowUtcMs())) {
+    for (const MatchResult& m : matcher.MatchVrm(vrm, {}, Now())) {
       Hit h;
       h.list_name = m.list_name;
       h.entry_vrm = m.entry_vrm;
@@ -776,7 +749,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   }
   Status EnterWanted(const std::string& vrm, Priority priority, const std::string& reason, int valid_days) override {
     if (!session) return PermissionDenied("log in to enter a wanted plate");
-    const int64_t now = NowUtcMs();
+    const int64_t now = Now();
     if (Status s = officers->Authorize(&*session, Right::kEnterWanted, reason, now); !s.ok()) return s;
     if (valid_days < 1 || valid_days > 100) return InvalidArgument("a wanted plate is valid for 1 to 100 days");
     auto late = policy->EnterWanted(session->officer, vrm, priority, reason,
@@ -790,7 +763,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     (void)policy->SetMuted(Priority::kLow, s.mute_low);
     (void)policy->SetMuted(Priority::kMedium, s.mute_medium);
     if (session) {
-      const int64_t now = NowUtcMs();
+      const int64_t now = Now();
       (void)officers->ChangeSetting(&*session, "volume_percent", std::to_string(s.volume_percent), now);
       (void)officers->ChangeSetting(&*session, "night", s.night ? "on" : "off", now);
       (void)officers->ChangeSetting(&*session, "mute_low", s.mute_low ? "on" : "off", now);
@@ -803,9 +776,18 @@ Unit::Unit(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Unit::~Unit() = default;
 
 Result<std::unique_ptr<Unit>> Unit::Create(const UnitConfig& config, const UnitOptions& options) {
+  return CreateFromParts(config, options, UnitParts{});
+}
+
+Result<std::unique_ptr<Unit>> Unit::CreateFromParts(const UnitConfig& config, const UnitOptions& options,
+                                                    UnitParts parts) {
   auto impl = std::make_unique<Impl>();
   impl->config = config;
   impl->options = options;
+  impl->given_frames = std::move(parts.frames);
+  impl->fixes = std::move(parts.fixes);
+  impl->clock = parts.clock ? std::move(parts.clock) : std::make_unique<SystemClock>();
+  impl->extra_alert_sink = parts.alert_sink;
   if (Status s = impl->Build(); !s.ok()) return s;
   return std::unique_ptr<Unit>(new Unit(std::move(impl)));
 }

@@ -12,12 +12,23 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "capture/frame_source.h"
+#include "capture/gps.h"
+#include "capture/synth.h"
+#include "vehicle/alerts/hit_pipeline.h"
 #include "vehicle/records/status.h"
 #include "vehicle/app/unit_config.h"
 
 namespace anpr::unit {
+
+// The vehicles of the demo drive: the three hotlisted ones (high, medium,
+// low in hw/demo/demo-hotlist.csv) inside the first 15 seconds, with
+// vehicles of no interest between them.
+std::vector<synth::PlateSpec> DemoPlates();
 
 struct UnitOptions {
   bool demo = false;          // synthetic drive, gpsfake with the demo log, demo hotlist
@@ -25,6 +36,42 @@ struct UnitOptions {
   int64_t duration_ms = 0;    // 0 = until stopped (window closed, SIGINT/SIGTERM)
   std::string demo_dir;       // demo-hotlist.csv and demo-drive.nmea (hw/demo in the checkout)
   uint64_t demo_seed = 1;
+  // Run() returns once the frame source has ended and every frame was
+  // recognised (a replay); otherwise an ended source leaves the unit running.
+  bool stop_at_end_of_source = false;
+};
+
+// Where the unit's GPS fixes come from: gpsd (GpsClient) in a car, a parsed
+// log in a replay test. Thread-safe: called from the recognition thread and
+// the main thread.
+class FixSource {
+ public:
+  virtual ~FixSource() = default;
+  virtual GpsStatus status() const = 0;
+  // The newest fix with a position, if any.
+  virtual std::optional<GpsFix> LastFix() const = 0;
+  // Fixes with a time, oldest first, for tagging frames.
+  virtual std::vector<GpsFix> History() const = 0;
+};
+
+// The unit's wall clock and what the kernel says of its discipline.
+// Thread-safe.
+class UnitClock {
+ public:
+  virtual ~UnitClock() = default;
+  virtual int64_t NowUtcMs() const = 0;
+  virtual bool KernelSynchronised() const = 0;
+};
+
+// Parts a caller (a test, a replay) hands the unit instead of the ones the
+// configuration would make. Empty members are made from the configuration.
+struct UnitParts {
+  std::unique_ptr<FrameSource> frames;  // instead of the camera / configured source
+  std::unique_ptr<FixSource> fixes;     // instead of gpsd
+  std::unique_ptr<UnitClock> clock;     // instead of the system clock
+  // Told of every alert after the unit handled it (on the hit pipeline's
+  // thread); must outlive the unit. Optional.
+  AlertSink* alert_sink = nullptr;
 };
 
 // Figures for the one-line JSON summary and the status screen.
@@ -50,6 +97,10 @@ class Unit {
   // Builds every part from the configuration (demo: also starts gpsfake and
   // imports the demo hotlist). Errors name what could not start.
   static Result<std::unique_ptr<Unit>> Create(const UnitConfig& config, const UnitOptions& options);
+  // As Create, with the given parts in place of those the configuration
+  // names (options.demo is ignored for the parts given).
+  static Result<std::unique_ptr<Unit>> CreateFromParts(const UnitConfig& config, const UnitOptions& options,
+                                                       UnitParts parts);
   ~Unit();
   Unit(const Unit&) = delete;
   Unit& operator=(const Unit&) = delete;

@@ -61,7 +61,9 @@ struct Read {
 
   std::string camera_id;
   std::string unit_id;     // the vehicle
-  std::string officer_id;  // officer on duty, empty when nobody is logged in
+  // The officer logged in on the unit when the read was made; empty when
+  // nobody was logged in (every read carries it, alerted or not).
+  std::string officer_id;
 
   GeoTag position;
 

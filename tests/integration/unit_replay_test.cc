@@ -1,0 +1,306 @@
+// The unit in-process, from its parts: the seeded synthetic demo drive
+// (DemoPlates, as `anpr-vehicle --demo` plays it) and hw/demo/demo-drive.nmea
+// (parsed here into fixes; no gpsd) go through capture, recognition,
+// tracking, tagging, matching against hw/demo/demo-hotlist.csv and a real
+// SQLite store, without the screen and as fast as recognition goes. The
+// reads and hits are compared with tests/integration/golden/unit_replay.txt.
+//
+// After an intended change of recognition or tagging, regenerate with
+//   ANPR_UPDATE_GOLDEN=1 ctest --test-dir build/dev -R UnitReplay
+// and review the golden file's diff like code.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <iterator>
+#include <map>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "capture/synth.h"
+#include "tests/sync/sync_test_support.h"
+#include "vehicle/app/unit.h"
+#include "vehicle/store/store.h"
+
+namespace anpr::unit {
+namespace {
+
+const std::string kSourceDir = ANPR_SOURCE_DIR;
+const std::string kGolden = kSourceDir + "/tests/integration/golden/unit_replay.txt";
+
+// The replay: small frames, few of them. The drive is parked for its first
+// 20 s, so the frames start 30 s into the log, when the car moves and every
+// read has a position of its own.
+constexpr int kWidthPx = 640;
+constexpr int kHeightPx = 360;
+constexpr double kFps = 5;
+constexpr int64_t kDriveStartIntoLogMs = 30'000;
+
+// --- NMEA (RMC + GGA, as hw/demo/make-demo-nmea.py writes them) ----------
+
+double NmeaDegrees(const std::string& value, const std::string& hemisphere) {
+  if (value.empty()) return GpsFix::kUnknown;
+  const double v = std::stod(value);
+  const double deg = std::floor(v / 100);
+  const double out = deg + (v - deg * 100) / 60;
+  return (hemisphere == "S" || hemisphere == "W") ? -out : out;
+}
+
+std::vector<std::string> Fields(const std::string& sentence) {
+  std::vector<std::string> out;
+  const std::string body = sentence.substr(0, sentence.find('*'));
+  std::stringstream in(body);
+  std::string f;
+  while (std::getline(in, f, ',')) out.push_back(f);
+  if (!body.empty() && body.back() == ',') out.emplace_back();
+  return out;
+}
+
+// One fix per RMC sentence (time, position, speed, track); the GGA of the
+// same time adds the fix quality and altitude.
+std::vector<GpsFix> ParseNmea(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<GpsFix> fixes;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::vector<std::string> f = Fields(line);
+    if (f.empty()) continue;
+    if (f[0] == "$GPRMC" && f.size() >= 10) {
+      std::tm t{};
+      t.tm_hour = std::stoi(f[1].substr(0, 2));
+      t.tm_min = std::stoi(f[1].substr(2, 2));
+      t.tm_sec = std::stoi(f[1].substr(4, 2));
+      t.tm_mday = std::stoi(f[9].substr(0, 2));
+      t.tm_mon = std::stoi(f[9].substr(2, 2)) - 1;
+      t.tm_year = 100 + std::stoi(f[9].substr(4, 2));
+      const int64_t ms = int64_t{timegm(&t)} * 1000 + std::lround(std::stod(f[1].substr(6)) * 1000);
+      GpsFix fix;
+      fix.time_utc_ms = ms;
+      fix.received_utc_ms = ms;
+      fix.received_mono_ms = ms;
+      if (f[2] == "A") {
+        fix.mode = FixMode::k2D;
+        fix.lat_deg = NmeaDegrees(f[3], f[4]);
+        fix.lon_deg = NmeaDegrees(f[5], f[6]);
+        fix.speed_mps = f[7].empty() ? GpsFix::kUnknown : std::stod(f[7]) * 0.514444;
+        fix.track_deg = f[8].empty() ? GpsFix::kUnknown : std::stod(f[8]);
+      }
+      fixes.push_back(fix);
+    } else if (f[0] == "$GPGGA" && f.size() >= 10 && !fixes.empty()) {
+      if (std::stoi(f[6].empty() ? "0" : f[6]) > 0 && !f[9].empty()) {
+        fixes.back().mode = FixMode::k3D;
+        fixes.back().alt_msl_m = std::stod(f[9]);
+      }
+    }
+  }
+  return fixes;
+}
+
+// The whole log at once, with a fresh fix and a clock in step with GPS: what
+// gpsd would report at any moment of the drive, without the waiting.
+class LogFixSource : public FixSource {
+ public:
+  explicit LogFixSource(std::vector<GpsFix> fixes) : fixes_(std::move(fixes)) {}
+  GpsStatus status() const override {
+    GpsStatus s;
+    s.state = GpsState::kOk;
+    s.last_fix_age_ms = 0;
+    s.gps_minus_system_ms = 0;
+    s.fixes_received = static_cast<int64_t>(fixes_.size());
+    return s;
+  }
+  std::optional<GpsFix> LastFix() const override {
+    if (fixes_.empty()) return std::nullopt;
+    return fixes_.back();
+  }
+  std::vector<GpsFix> History() const override { return fixes_; }
+
+ private:
+  const std::vector<GpsFix> fixes_;
+};
+
+// Frames of the demo drive stamped on the log's clock (start + t), as fast
+// as they are read, ending after the last frame.
+class DriveSource : public FrameSource {
+ public:
+  DriveSource(synth::DriveBy drive, int64_t start_utc_ms) : drive_(std::move(drive)), start_utc_ms_(start_utc_ms) {}
+  Status Open() override {
+    health_.state = SourceState::kStreaming;
+    return Status::Ok();
+  }
+  Result<Frame> Read(int64_t) override {
+    if (next_ >= drive_.frame_count()) {
+      health_.state = SourceState::kEnded;
+      return NotFound("end of the drive");
+    }
+    synth::DriveByFrame df = drive_.Frame(next_);
+    Frame f;
+    f.image = std::move(df.image);
+    f.captured_at_mono_ms = df.t_ms;
+    f.captured_at_utc_ms = start_utc_ms_ + df.t_ms;
+    f.sequence = static_cast<uint64_t>(next_);
+    ++next_;
+    ++health_.frames_delivered;
+    return f;
+  }
+  void Close() override {}
+  SourceHealth health() const override { return health_; }
+  std::string name() const override { return "demo drive"; }
+
+ private:
+  synth::DriveBy drive_;
+  int64_t start_utc_ms_;
+  int next_ = 0;
+  SourceHealth health_;
+};
+
+// The clock the unit reads for anything but the evidence: fixed, so nothing
+// compared depends on when the test runs.
+class FixedClock : public UnitClock {
+ public:
+  explicit FixedClock(int64_t utc_ms) : utc_ms_(utc_ms) {}
+  int64_t NowUtcMs() const override { return utc_ms_; }
+  bool KernelSynchronised() const override { return false; }
+
+ private:
+  int64_t utc_ms_;
+};
+
+std::string Deg(double v) {
+  if (std::isnan(v)) return "nan";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  return buf;
+}
+
+// One line per read and per hit, sorted.
+std::vector<std::string> Records(Store* store) {
+  std::vector<std::string> lines;
+  auto reads = store->UnsyncedReads(100000);
+  EXPECT_TRUE(reads.ok()) << reads.status().ToString();
+  std::map<std::string, Read> by_uuid;
+  if (reads.ok()) {
+    for (const Read& r : *reads) {
+      by_uuid[r.uuid] = r;
+      lines.push_back("read " + r.vrm + " lat " + Deg(r.position.lat_deg) + " lon " + Deg(r.position.lon_deg));
+    }
+  }
+  auto hits = store->UnsyncedHits(100000);
+  EXPECT_TRUE(hits.ok()) << hits.status().ToString();
+  if (hits.ok()) {
+    for (const Hit& h : *hits) {
+      const Read& r = by_uuid[h.read_uuid];
+      lines.push_back("hit  " + h.entry_vrm + " read " + r.vrm + " " + PriorityName(h.priority) + " list " +
+                      h.list_name + " " + MatchKindName(h.match) + " lat " + Deg(r.position.lat_deg) + " lon " +
+                      Deg(r.position.lon_deg));
+    }
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] != '#') out.push_back(line);
+  }
+  return out;
+}
+
+// "-" for lines only in the golden file, "+" for lines only in this run.
+std::string Diff(const std::vector<std::string>& golden, const std::vector<std::string>& got) {
+  std::ostringstream out;
+  std::vector<std::string> only_golden, only_got;
+  std::set_difference(golden.begin(), golden.end(), got.begin(), got.end(), std::back_inserter(only_golden));
+  std::set_difference(got.begin(), got.end(), golden.begin(), golden.end(), std::back_inserter(only_got));
+  for (const auto& l : only_golden) out << "- " << l << "\n";
+  for (const auto& l : only_got) out << "+ " << l << "\n";
+  return out.str();
+}
+
+TEST(UnitReplay, DemoDriveGivesTheGoldenReadsAndHits) {
+  sync::testing::TempDir dir;
+  std::filesystem::create_directories(dir.File("lists"));
+  std::filesystem::copy_file(kSourceDir + "/hw/demo/demo-hotlist.csv", dir.File("lists/demo-local.csv"));
+
+  std::vector<GpsFix> fixes = ParseNmea(kSourceDir + "/hw/demo/demo-drive.nmea");
+  ASSERT_GT(fixes.size(), 100u);
+  ASSERT_TRUE(fixes.front().time_utc_ms.has_value());
+  const int64_t drive_start_utc_ms = *fixes.front().time_utc_ms + kDriveStartIntoLogMs;
+
+  synth::DriveByOptions d;
+  d.width_px = kWidthPx;
+  d.height_px = kHeightPx;
+  d.fps = kFps;
+  d.plates = DemoPlates();
+  d.pass_duration_s = 2.0;
+  d.gap_s = 0.5;
+  synth::DriveBy drive(1, d);
+
+  UnitConfig config;
+  config.data_dir = dir.File("data");
+  config.hotlist_dir = dir.File("lists");
+  config.hmi_enabled = false;
+  config.camera_fps = static_cast<int>(kFps);
+  config.camera_width_px = kWidthPx;
+  config.camera_height_px = kHeightPx;
+  // Every frame waits for recognition: a replay drops none.
+  config.frame_queue_frames = drive.frame_count() + 1;
+  UnitOptions options;
+  options.headless = true;
+  options.stop_at_end_of_source = true;
+  options.duration_ms = 240'000;  // a safety net; the drive ends long before
+  UnitParts parts;
+  parts.frames = std::make_unique<DriveSource>(drive, drive_start_utc_ms);
+  parts.fixes = std::make_unique<LogFixSource>(std::move(fixes));
+  parts.clock = std::make_unique<FixedClock>(drive_start_utc_ms + 60'000);
+  {
+    auto unit = Unit::CreateFromParts(config, options, std::move(parts));
+    ASSERT_TRUE(unit.ok()) << unit.status().ToString();
+    ASSERT_TRUE((*unit)->Run().ok());
+    const UnitSummary s = (*unit)->Summary();
+    EXPECT_EQ(s.frames_dropped, 0u);
+    EXPECT_EQ(s.frames_processed, static_cast<uint64_t>(drive.frame_count()));
+  }  // the unit has stopped: every read and hit is committed
+
+  StoreOptions so;
+  so.path = dir.File("data/anpr.db");
+  auto store = Store::Open(so);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  const std::vector<std::string> got = Records(store->get());
+
+  if (const char* update = std::getenv("ANPR_UPDATE_GOLDEN"); update && std::string(update) == "1") {
+    std::ofstream out(kGolden);
+    out << "# Reads and hits of tests/integration/unit_replay_test.cc, sorted.\n"
+        << "# Regenerate: ANPR_UPDATE_GOLDEN=1 ctest --test-dir build/dev -R UnitReplay\n";
+    for (const auto& l : got) out << l << "\n";
+    GTEST_SKIP() << "golden file written: " << kGolden;
+  }
+  const std::vector<std::string> golden = ReadLines(kGolden);
+  EXPECT_EQ(golden, got) << "reads and hits differ from " << kGolden << ":\n"
+                         << Diff(golden, got)
+                         << "If the change is intended, regenerate with\n"
+                            "  ANPR_UPDATE_GOLDEN=1 ctest --test-dir build/dev -R UnitReplay\n"
+                            "and review the golden file's diff.";
+  // Whatever the golden file says, the demo's three hotlisted vehicles hit.
+  const std::string all = [&] {
+    std::string s;
+    for (const auto& l : got) s += l + "\n";
+    return s;
+  }();
+  EXPECT_NE(all.find("hit  WR61KXT"), std::string::npos) << all;
+  EXPECT_NE(all.find("hit  LK19BPN"), std::string::npos) << all;
+  EXPECT_NE(all.find("hit  YD68FTA"), std::string::npos) << all;
+}
+
+}  // namespace
+}  // namespace anpr::unit

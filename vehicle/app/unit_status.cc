@@ -1,0 +1,59 @@
+#include "vehicle/app/unit_status.h"
+
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "capture/tagging.h"
+#include "vehicle/recognition/read_builder.h"
+
+namespace anpr::unit {
+
+hmi::UnitStatus BuildUnitStatus(const UnitStatusInputs& in, Store* store) {
+  hmi::UnitStatus s;
+  const SourceHealth& h = in.camera;
+  s.camera_ok = h.state == SourceState::kStreaming;
+  s.camera_text = s.camera_ok ? "CAM" : std::string("CAM ") + SourceStateName(h.state);
+  const GpsStatus& g = in.gps;
+  const auto& fix = in.last_fix;
+  s.gps_fix = fix ? fix->mode : FixMode::kNone;
+  if (g.state == GpsState::kNoGpsd || g.state == GpsState::kNoFix) s.gps_fix = FixMode::kNone;
+  s.gps_stale = g.state == GpsState::kStaleFix;
+  s.speed_mps = (fix && g.state == GpsState::kOk) ? fix->speed_mps : std::nan("");
+  const ClockStatus clock = AssessClock(g, in.kernel_clock_synchronised);
+  s.clock_source = clock.source;
+  // Trusted when GPS time agrees with the system clock or the kernel says
+  // NTP/chrony keeps it in step; a free-running clock stamps evidence that
+  // a court may not accept, and the officer should know.
+  s.clock_ok = clock.source != ClockSource::kFreeRunning;
+  if (in.sync) {
+    const sync::SyncState& ss = *in.sync;
+    s.sync_ok = !ss.auth_fault && ss.phase != sync::SyncPhase::kError;
+    s.last_sync_utc_ms = ss.last_success_utc_ms.value_or(0);
+  } else {
+    s.sync_ok = true;  // no depot configured: reads stay on board, nothing is failing
+    s.last_sync_utc_ms = 0;
+  }
+  const StoreState st = store->state();
+  // Unknown when the count fails: shown as none rather than a made-up figure.
+  if (auto backlog = store->CountUnsynced(); backlog.ok()) s.unsynced_reads = backlog->reads;
+  struct statvfs vfs {};
+  if (statvfs(in.data_dir.c_str(), &vfs) == 0 && vfs.f_blocks > 0) {
+    s.storage_used_percent =
+        static_cast<int>(100 - (100 * static_cast<uint64_t>(vfs.f_bavail)) / static_cast<uint64_t>(vfs.f_blocks));
+  }
+  s.storage_ok = !st.disk_full && st.last_error.empty();
+  if (!in.last_purge_error.empty()) s.storage_ok = false;
+  s.health_lines = in.health_lines;
+  auto lists = store->Hotlists();
+  s.hotlist_ok = lists.ok() && !lists->empty();
+  // The age shown is that of the freshest list (a depot update or an import).
+  s.hotlist_updated_utc_ms = 0;
+  if (lists.ok()) {
+    for (const HotlistMeta& m : *lists) s.hotlist_updated_utc_ms = std::max(s.hotlist_updated_utc_ms, m.updated_at_utc_ms);
+  }
+  return s;
+}
+
+}  // namespace anpr::unit

@@ -1,0 +1,35 @@
+// The status bar and health screen of the unit, from the state of its parts:
+// what the officer sees about camera, GPS, clock, sync, storage and hotlists.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capture/frame_source.h"
+#include "capture/gps.h"
+#include "hmi/actions.h"
+#include "sync/client.h"
+#include "vehicle/store/store.h"
+
+namespace anpr::unit {
+
+// A snapshot of the parts, taken by the caller.
+struct UnitStatusInputs {
+  SourceHealth camera;
+  GpsStatus gps;
+  std::optional<GpsFix> last_fix;  // newest fix with a position
+  bool kernel_clock_synchronised = false;
+  std::optional<sync::SyncState> sync;  // nullopt: no depot configured
+  std::string data_dir;                 // the store's folder, for the disk figure
+  std::string last_purge_error;         // empty when the last retention purge worked
+  std::vector<std::string> health_lines;
+};
+
+// The status the HMI shows. `store` (required) gives its state, the hotlists
+// in force and the backlog of reads not yet synced (unsynced_reads). The
+// clock is ok when AssessClock (capture/tagging.h) finds it GPS- or
+// NTP-disciplined, not when it runs free. Reads only.
+hmi::UnitStatus BuildUnitStatus(const UnitStatusInputs& in, Store* store);
+
+}  // namespace anpr::unit
