@@ -11,7 +11,10 @@
 #include <mutex>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "vehicle/records/sqlite_stmt.h"
+#include "vehicle/store/src/disk_reserve.h"
 #include "vehicle/store/src/schema.h"
 #include "vehicle/store/src/store_impl.h"
 
@@ -41,6 +44,29 @@ Status ConfigureConnection(sqlite3* db, int64_t max_page_count) {
 // synced at every commit (synchronous=FULL).
 constexpr const char* kWriterCacheSql = "PRAGMA cache_size=-32768";
 
+// The spill file (reads spilled before a kill or stop go back into the
+// database now, if it has room) and the reserve file. Neither failing stops
+// the store from opening: the store then works as without them, and says so.
+void OpenDiskRoom(Store::Impl* impl) {
+  const StoreOptions& o = impl->options;
+  if (o.reserve_bytes > 0) {
+    impl->reserve_path = o.path + "-reserve";
+    Status s = CreateReserve(impl->reserve_path, o.reserve_bytes);
+    if (!s.ok()) spdlog::warn("store {}: no reserve file: {}", o.path, s.ToString());
+  }
+  if (o.spill_bytes > 0) {
+    auto spill = SpillFile::Open(o.path + "-spill", o.spill_bytes);
+    if (spill.ok()) {
+      impl->spill = std::move(spill).value();
+      impl->ImportSpill();
+    } else {
+      spdlog::error("store {}: no spill file, reads stay in memory while the disk is full: {}", o.path,
+                    spill.status().ToString());
+      impl->NoteError(spill.status());
+    }
+  }
+}
+
 }  // namespace
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -66,6 +92,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   rc = sqlite3_open_v2(options.path.c_str(), &impl->rdb, flags, nullptr);
   if (rc != SQLITE_OK) return SqliteError(impl->rdb, rc, "open " + options.path);
   sqlite3_busy_timeout(impl->rdb, 10000);
+  OpenDiskRoom(impl.get());
   Impl* raw = impl.get();
   sqlite3_wal_hook(impl->wdb, &Impl::OnWalCommit, raw);  // replaces the auto-checkpoint
   impl->writer = std::thread([raw] { raw->WriterLoop(); });
@@ -75,8 +102,14 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
 const std::string& Store::path() const { return impl_->options.path; }
 
 StoreState Store::state() const {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  return {impl_->disk_full, impl_->queue.size(), impl_->images_freed, impl_->last_error};
+  MutexLock lock(&impl_->mu);
+  StoreState st;
+  st.disk_full = impl_->disk_full || impl_->spilled_reads > 0;
+  st.queued_writes = impl_->queue.size();
+  st.spilled_reads = impl_->spilled_reads;
+  st.images_freed = impl_->images_freed;
+  st.last_error = impl_->last_error;
+  return st;
 }
 
 Result<std::string> Store::IntegrityCheck() {

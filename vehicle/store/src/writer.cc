@@ -3,10 +3,15 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <iterator>
 #include <memory>
+
+#include <spdlog/spdlog.h>
 
 #include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/audit_log.h"
+#include "vehicle/store/src/disk_reserve.h"
+#include "vehicle/store/src/spill_image.h"
 #include "vehicle/store/src/store_impl.h"
 
 namespace anpr {
@@ -25,13 +30,30 @@ constexpr int kCheckpointFrames = 4096;
 
 Store::Impl::~Impl() {
   {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(&mu);
     stopping = true;
   }
-  cv.notify_all();
+  cv.NotifyAll();
   if (writer.joinable()) writer.join();
-  // Writes still queued (disk full at shutdown) are reported as failed.
-  for (Task& t : queue) {
+  // Writes still queued could neither be stored nor spilled (the disk and the
+  // spill file are full, or they are not reads and hits): their callers are
+  // told, and the reads among them are named in the log.
+  std::deque<Task> left;
+  {
+    MutexLock lock(&mu);
+    left.swap(queue);
+  }
+  if (!left.empty()) {
+    size_t reads = 0;
+    std::string uuids;
+    for (const Task& t : left) {
+      if (!t.spill_read) continue;
+      if (++reads <= 50) uuids += (uuids.empty() ? "" : " ") + t.spill_read->uuid;
+    }
+    spdlog::error("store {}: closed while full: {} queued writes ({} reads) could not be stored nor spilled: {}",
+                  options.path, left.size(), reads, uuids);
+  }
+  for (Task& t : left) {
     if (t.done) t.done(Status(StatusCode::kResourceExhausted, "store closed while full: write not stored"));
   }
   wstmts.FinalizeAll();
@@ -39,18 +61,21 @@ Store::Impl::~Impl() {
   sqlite3_close_v2(wdb);
 }
 
-void Store::Impl::Submit(Work work, Done done) {
+void Store::Impl::Submit(Task task) {
   {
-    std::lock_guard<std::mutex> lock(mu);
-    queue.push_back({std::move(work), std::move(done)});
+    MutexLock lock(&mu);
+    queue.push_back(std::move(task));
   }
-  cv.notify_one();
+  cv.NotifyAll();
 }
 
-Status Store::Impl::Run(Work work) {
+Status Store::Impl::Run(Work work) { return Run(Task{std::move(work), nullptr, nullptr, nullptr}); }
+
+Status Store::Impl::Run(Task task) {
   auto promise = std::make_shared<std::promise<Status>>();
   auto future = promise->get_future();
-  Submit(std::move(work), [promise](const Status& s) { promise->set_value(s); });
+  task.done = [promise](const Status& s) { promise->set_value(s); };
+  Submit(std::move(task));
   return future.get();
 }
 
@@ -58,18 +83,19 @@ void Store::Impl::WriterLoop() {
   for (;;) {
     std::vector<Task> batch;
     {
-      std::unique_lock<std::mutex> lock(mu);
-      if (disk_full && !stopping) {
-        cv.wait_for(lock, std::chrono::milliseconds(options.full_retry_ms));
+      MutexLock lock(&mu);
+      if ((disk_full || spilled_reads > 0) && !stopping) {
+        // Waiting for room: retry every full_retry_ms, or at once when a new
+        // write arrives (it may go to the spill file).
+        const size_t seen = queue.size();
+        cv.WaitFor(&mu, std::chrono::milliseconds(options.full_retry_ms),
+                   [&]() ANPR_REQUIRES(mu) { return stopping || queue.size() != seen; });
       } else {
-        cv.wait(lock, [&] { return stopping || !queue.empty(); });
+        cv.Wait(&mu, [&]() ANPR_REQUIRES(mu) { return stopping || !queue.empty(); });
       }
       if (queue.empty()) {
-        if (stopping) return;
-        continue;
-      }
-      if (stopping && disk_full) {
-        // One last try below; if still full, the destructor fails the rest.
+        if (stopping) return;           // spilled reads wait for the next Open
+        if (spilled_reads == 0) continue;  // otherwise: time to try the import again
       }
       const size_t n = std::min(queue.size(), static_cast<size_t>(std::max(1, options.max_batch)));
       for (size_t i = 0; i < n; ++i) {
@@ -77,18 +103,162 @@ void Store::Impl::WriterLoop() {
         queue.pop_front();
       }
     }
-    const bool all_stored = RunBatch(&batch);
-    CheckpointIfDue();
-    if (!batch.empty()) {  // still full: put back in front, in order
-      std::lock_guard<std::mutex> lock(mu);
+    bool all_stored = true;
+    if (!batch.empty()) {
+      all_stored = RunBatch(&batch);
+      CheckpointIfDue();
+    }
+    if (!batch.empty()) {  // still full: spill what may be spilled, keep the rest in order
+      SetDiskFull(true, "writes go to the spill file");
+      SpillTasks(&batch);
+      MutexLock lock(&mu);
       for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue.push_front(std::move(*it));
-      disk_full = true;
-      if (stopping) return;
-    } else if (all_stored) {
-      std::lock_guard<std::mutex> lock(mu);
-      disk_full = false;
+      if (!stopping) continue;
+      // Stopping on a full disk: everything still queued that may go to the
+      // spill file goes there now, so stopping never waits for room.
+      std::vector<Task> rest(std::make_move_iterator(queue.begin()), std::make_move_iterator(queue.end()));
+      queue.clear();
+      lock.Unlock();
+      SpillTasks(&rest);
+      lock.Lock();
+      for (Task& t : rest) queue.push_back(std::move(t));
+      return;
+    }
+    if (all_stored) {  // the database took writes again
+      ImportSpill();
+      bool pending = false;
+      {
+        MutexLock lock(&mu);
+        pending = spilled_reads > 0;
+      }
+      if (!pending) SetDiskFull(false, "");
+      RestoreReserveIfDue();
     }
   }
+}
+
+void Store::Impl::SpillTasks(std::vector<Task>* tasks) {
+  if (!spill) return;
+  std::vector<size_t> idx;
+  for (size_t i = 0; i < tasks->size(); ++i) {
+    if ((*tasks)[i].spillable()) idx.push_back(i);
+  }
+  if (idx.empty()) return;
+  auto spill_items = [&](size_t from, size_t to) {
+    std::vector<SpillItem> items;
+    for (size_t k = from; k < to; ++k) {
+      const Task& t = (*tasks)[idx[k]];
+      items.push_back({t.spill_read.get(), t.spill_hits.get()});
+    }
+    auto image = MakeSpillImage(items);
+    if (!image.ok()) return image.status();
+    return spill->Append(*image);
+  };
+  // All in one record; when that does not fit, one by one while they fit.
+  size_t spilled = 0;
+  Status s = spill_items(0, idx.size());
+  if (s.ok()) {
+    spilled = idx.size();
+  } else if (idx.size() > 1) {
+    while (spilled < idx.size() && (s = spill_items(spilled, spilled + 1)).ok()) ++spilled;
+  }
+  if (!s.ok() && !spill_failure_logged) {
+    spdlog::error("store {}: disk full and the spill file cannot take more ({}): writes stay queued in memory",
+                  options.path, s.ToString());
+    spill_failure_logged = true;
+    NoteError(s);
+  }
+  if (spilled == 0) return;
+  int64_t reads = 0;
+  std::vector<Task> left;
+  std::vector<Task> done;
+  size_t k = 0;
+  for (size_t i = 0; i < tasks->size(); ++i) {
+    if (k < spilled && idx[k] == i) {
+      if ((*tasks)[i].spill_read) ++reads;
+      done.push_back(std::move((*tasks)[i]));
+      ++k;
+    } else {
+      left.push_back(std::move((*tasks)[i]));
+    }
+  }
+  tasks->swap(left);
+  {
+    MutexLock lock(&mu);
+    spilled_reads += reads;
+  }
+  if (!spill_logged) {
+    spdlog::warn("store {}: disk full: reads and hits are written to the spill file {} until there is room",
+                 options.path, spill->path());
+    spill_logged = true;
+  }
+  for (Task& t : done) {
+    if (t.done) t.done(Status::Ok());  // durable in the spill file
+  }
+}
+
+void Store::Impl::ImportSpill() {
+  if (!spill || spill->record_count() == 0) return;
+  auto records = spill->Records();
+  Status s = records.status();
+  int64_t imported = 0, pending = 0;
+  if (s.ok()) {
+    for (const auto& record : *records) {
+      int64_t reads = 0;
+      Status r = ImportSpillImage(wdb, record, &reads);
+      if (r.ok()) {
+        imported += reads;
+      } else {
+        pending += reads;
+        if (s.ok()) s = r;
+      }
+    }
+  }
+  if (s.ok()) s = spill->Clear();
+  {
+    MutexLock lock(&mu);
+    spilled_reads = s.ok() ? 0 : std::max<int64_t>(pending, 1);
+  }
+  if (s.ok()) {
+    spdlog::info("store {}: {} reads from the spill file are now in the database", options.path, imported);
+    import_failure_logged = false;
+  } else if (!import_failure_logged) {
+    spdlog::error("store {}: spilled reads cannot be imported yet ({}); they stay in {}", options.path, s.ToString(),
+                  spill->path());
+    import_failure_logged = true;
+    NoteError(s);
+  }
+}
+
+void Store::Impl::SetDiskFull(bool full, const std::string& why) {
+  std::string error;
+  {
+    MutexLock lock(&mu);
+    if (disk_full == full) return;
+    disk_full = full;
+    if (!full) last_error.clear();  // a batch was stored since: the failure is over
+    error = last_error;
+  }
+  if (full) {
+    spdlog::error("store {}: disk full ({}); {}", options.path, error, why);
+  } else {
+    spdlog::info("store {}: room again, writes go to the database", options.path);
+    spill_logged = false;
+    spill_failure_logged = false;
+  }
+}
+
+void Store::Impl::RestoreReserveIfDue() {
+  if (reserve_path.empty() || options.reserve_bytes <= 0) return;
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (now_ms - reserve_tried_mono_ms < 1000) return;
+  reserve_tried_mono_ms = now_ms;
+  if (ReserveExists(reserve_path)) return;
+  // Twice the reserve free: taking it back must not fill the disk again.
+  if (FreeDiskBytes(options.path) < 2 * options.reserve_bytes) return;
+  Status s = CreateReserve(reserve_path, options.reserve_bytes);
+  if (s.ok()) spdlog::info("store {}: reserve file {} allocated again", options.path, reserve_path);
 }
 
 void Store::Impl::Rollback() {
@@ -145,8 +315,8 @@ bool Store::Impl::RunBatch(std::vector<Task>* batch) {
       return true;
     }
     Rollback();
-    if (attempt == 0 && FreeSyncedImages() > 0) continue;  // room made: try again
-    NoteError(Status(StatusCode::kResourceExhausted, "store full: writes queued in memory"));
+    if (attempt == 0 && MakeRoom()) continue;  // room made: try again
+    NoteError(Status(StatusCode::kResourceExhausted, "store full: the database cannot grow"));
     // Nothing to free: store whatever still fits one by one, keep the rest.
     return RunOneByOne(batch);
   }
@@ -170,6 +340,31 @@ bool Store::Impl::RunOneByOne(std::vector<Task>* batch) {
   }
   batch->swap(left);
   return false;
+}
+
+bool Store::Impl::MakeRoom() {
+  // A checkpoint lets the next transaction reuse the WAL from its start
+  // instead of growing it; it may need the database file to grow, which is
+  // what the reserve file is for.
+  int log_frames = 0, done_frames = 0;
+  int rc = sqlite3_wal_checkpoint_v2(wdb, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &done_frames);
+  bool released = false;
+  if (rc != SQLITE_OK || done_frames < log_frames) {
+    released = ReleaseReserve(reserve_path);
+    if (released) rc = sqlite3_wal_checkpoint_v2(wdb, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &done_frames);
+  }
+  const bool checkpointed = rc == SQLITE_OK && log_frames > 0 && done_frames == log_frames;
+  if (checkpointed) wal_frames = 0;
+  int64_t freed = FreeSyncedImages();
+  if (freed == 0 && !released && ReleaseReserve(reserve_path)) {
+    released = true;
+    freed = FreeSyncedImages();
+  }
+  if (released) {
+    spdlog::warn("store {}: disk full: released the {} byte reserve file to make room ({} images of synced reads freed)",
+                 options.path, options.reserve_bytes, freed);
+  }
+  return released || checkpointed || freed > 0;
 }
 
 // Removes images of acknowledged reads, oldest first, to make room. The
@@ -204,13 +399,13 @@ int64_t Store::Impl::FreeSyncedImages() {
     Rollback();
     return 0;
   }
-  std::lock_guard<std::mutex> lock(mu);
+  MutexLock lock(&mu);
   images_freed += static_cast<int64_t>(uuids.size());
   return static_cast<int64_t>(uuids.size());
 }
 
 void Store::Impl::NoteError(const Status& s) {
-  std::lock_guard<std::mutex> lock(mu);
+  MutexLock lock(&mu);
   last_error = s.ToString();
 }
 
