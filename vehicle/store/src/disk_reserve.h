@@ -13,11 +13,14 @@
 namespace anpr::store_internal {
 
 // Allocates `bytes` for the file at `path` (posix_fallocate); a file already
-// that large is kept. On failure the partial file is removed:
+// that large is kept. On failure the file is as before (a new one removed):
 // kResourceExhausted when the disk has no room.
 Status CreateReserve(const std::string& path, int64_t bytes);
 // Deletes the reserve file; true when there was one to delete.
 bool ReleaseReserve(const std::string& path);
+// Gives back up to `bytes` of the reserve (truncating it; deleting it when
+// nothing would be left); true when it gave anything.
+bool ShrinkReserve(const std::string& path, int64_t bytes);
 bool ReserveExists(const std::string& path);
 // Bytes an unprivileged writer may still use on the filesystem holding
 // `path` (statvfs f_bavail); -1 when unknown.

@@ -25,6 +25,7 @@ namespace {
 // is synced, copying it into the database file need not delay the ack. The
 // bigger threshold (SQLite's is 1000) means fewer checkpoints and syncs.
 constexpr int kCheckpointFrames = 4096;
+constexpr int64_t kPageBytes = 4096;  // SQLite's default page size, which the store keeps
 
 }  // namespace
 
@@ -272,8 +273,14 @@ int Store::Impl::OnWalCommit(void* arg, sqlite3*, const char*, int frames) {
 
 // What SQLite's auto-checkpoint does (PASSIVE: never waits for readers),
 // run between batches. A failure leaves the frames in the WAL, still durable.
+//
+// With a reserve file, the WAL holds at most the reserve's worth of pages
+// not yet in the database file: a checkpoint on a full disk may need the
+// database file to grow by that much, and the reserve is what it gets.
 void Store::Impl::CheckpointIfDue() {
-  if (wal_frames < kCheckpointFrames) return;
+  int64_t due = kCheckpointFrames;
+  if (options.reserve_bytes > 0) due = std::clamp<int64_t>(options.reserve_bytes / kPageBytes, 64, kCheckpointFrames);
+  if (wal_frames < due) return;
   sqlite3_wal_checkpoint_v2(wdb, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   wal_frames = 0;
 }
@@ -369,39 +376,56 @@ bool Store::Impl::MakeRoom() {
 
 // Removes images of acknowledged reads, oldest first, to make room. The
 // reads themselves (the evidence record) stay. Returns how many went.
+//
+// In small transactions, each checkpointed before the next: SQLite here
+// overwrites deleted content (secure_delete), so freeing an image writes its
+// pages to the WAL once more; a few reads at a time, with the WAL reused from
+// its start after each checkpoint, fit in the little room a full disk has.
 int64_t Store::Impl::FreeSyncedImages() {
-  if (!SqliteExec(wdb, "BEGIN IMMEDIATE").ok()) return 0;
-  Stmt pick(wdb,
-            "SELECT i.read_uuid FROM read_images i JOIN reads r ON r.uuid = i.read_uuid "
-            "WHERE r.synced_at_utc_ms IS NOT NULL ORDER BY r.captured_at_utc_ms LIMIT 256");
-  std::vector<std::string> uuids;
-  while (pick.Step()) uuids.push_back(pick.Text(0));
-  const int64_t now = NowUtcMs();
-  Stmt del(wdb, "DELETE FROM read_images WHERE read_uuid = ?");
-  Stmt mark(wdb, "UPDATE reads SET images_removed_at_utc_ms = ? WHERE uuid = ?");
-  Status st = pick.status();
-  for (const std::string& u : uuids) {
-    if (!st.ok()) break;
-    del.Reset();
-    st = del.Bind(1, u).Run();
-    if (st.ok()) {
-      mark.Reset();
-      st = mark.Bind(1, now).Bind(2, u).Run();
+  constexpr int kReadsPerStep = 4;
+  constexpr int kMaxReads = 256;
+  int64_t total = 0;
+  while (total < kMaxReads) {
+    if (!SqliteExec(wdb, "BEGIN IMMEDIATE").ok()) break;
+    Stmt pick(wdb,
+              "SELECT i.read_uuid FROM read_images i JOIN reads r ON r.uuid = i.read_uuid "
+              "WHERE r.synced_at_utc_ms IS NOT NULL ORDER BY r.captured_at_utc_ms LIMIT ?");
+    pick.Bind(1, kReadsPerStep);
+    std::vector<std::string> uuids;
+    while (pick.Step()) uuids.push_back(pick.Text(0));
+    const int64_t now = NowUtcMs();
+    Stmt del(wdb, "DELETE FROM read_images WHERE read_uuid = ?");
+    Stmt mark(wdb, "UPDATE reads SET images_removed_at_utc_ms = ? WHERE uuid = ?");
+    Status st = pick.status();
+    for (const std::string& u : uuids) {
+      if (!st.ok()) break;
+      del.Reset();
+      st = del.Bind(1, u).Run();
+      if (st.ok()) {
+        mark.Reset();
+        st = mark.Bind(1, now).Bind(2, u).Run();
+      }
     }
+    if (st.ok() && !uuids.empty()) {
+      st = AppendAudit(wdb, "system", "store.free-images",
+                       "store full: removed images of " + std::to_string(uuids.size()) +
+                           " synced reads (reads kept)");
+    }
+    if (st.ok()) st = SqliteExec(wdb, "COMMIT");
+    if (!st.ok() || uuids.empty()) {
+      Rollback();
+      break;
+    }
+    total += static_cast<int64_t>(uuids.size());
+    sqlite3_wal_checkpoint_v2(wdb, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    wal_frames = 0;
+    if (static_cast<int>(uuids.size()) < kReadsPerStep) break;
   }
-  if (st.ok() && !uuids.empty()) {
-    st = AppendAudit(wdb, "system", "store.free-images",
-                     "store full: removed images of " + std::to_string(uuids.size()) +
-                         " synced reads (reads kept)");
+  if (total > 0) {
+    MutexLock lock(&mu);
+    images_freed += total;
   }
-  if (st.ok()) st = SqliteExec(wdb, "COMMIT");
-  if (!st.ok() || uuids.empty()) {
-    Rollback();
-    return 0;
-  }
-  MutexLock lock(&mu);
-  images_freed += static_cast<int64_t>(uuids.size());
-  return static_cast<int64_t>(uuids.size());
+  return total;
 }
 
 void Store::Impl::NoteError(const Status& s) {
