@@ -110,10 +110,13 @@ void Store::Impl::WriterLoop() {
       CheckpointIfDue();
     }
     if (!batch.empty()) {  // still full: spill what may be spilled, keep the rest in order
-      SetDiskFull(true, "writes go to the spill file");
       SpillTasks(&batch);
+      {
+        MutexLock lock(&mu);
+        for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue.push_front(std::move(*it));
+      }
+      SetDiskFull(true, spill ? "reads and hits go to the spill file" : "writes wait in memory (no spill file)");
       MutexLock lock(&mu);
-      for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue.push_front(std::move(*it));
       if (!stopping) continue;
       // Stopping on a full disk: everything still queued that may go to the
       // spill file goes there now, so stopping never waits for room.
