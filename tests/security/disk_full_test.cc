@@ -354,5 +354,47 @@ TEST_F(DiskFullTest, RetentionPurgeFreesSyncedImagesOnAFullDisk) {
   EXPECT_EQ(result, "") << "retention purge on a full disk";
 }
 
+// Threads that wait on the store (the retention purge on the maintenance
+// thread, the sync client's marks) must not hold up a stop either: on a full
+// disk where nothing can be freed, a waiting write fails after full_wait_ms,
+// and is then never applied.
+TEST_F(DiskFullTest, AWaitingWriteGivesUpOnAFullDisk) {
+  {
+    auto s = Store::Open(Options());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    for (int i = 0; i < 100; ++i) {
+      ASSERT_TRUE((*s)->CommitRead(MakeRead("EXP" + std::to_string(i), kT0 - 800 * kDayMs + i)).ok());
+    }
+  }
+  const std::string result = RunBounded(
+      [&]() -> std::string {
+        StoreOptions o = Options();
+        o.full_wait_ms = 1000;
+        auto s = Store::Open(o);
+        if (!s.ok()) return "open: " + s.status().ToString();
+        std::unique_ptr<Store> store = std::move(s).value();
+        FillDisk();
+        // Past the legal cap: the purge deletes 100 unsynced reads, more
+        // than the reserve file makes room for.
+        const auto t0 = std::chrono::steady_clock::now();
+        auto purged = ApplyRetention(store.get(), RetentionConfig{}, kT0);
+        const auto took_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+        if (purged.ok()) return "the purge fitted after all: the test did not fill the disk";
+        if (purged.status().code() != StatusCode::kResourceExhausted) return "purge: " + purged.status().ToString();
+        if (took_ms > 4000) return "the purge waited " + std::to_string(took_ms) + " ms";
+        if (!store->state().disk_full) return "the store does not report the full disk";
+        store.reset();
+        return "";
+      },
+      20'000);
+  EXPECT_EQ(result, "") << "a waiting write on a full disk";
+  // Given up means not applied: the reads are all still there.
+  FreeDisk();
+  auto s = Store::Open(Options());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(*(*s)->CountReads(), 100);
+}
+
 }  // namespace
 }  // namespace anpr

@@ -55,9 +55,15 @@ struct StoreOptions {
   // The spill file: room for reads and hits while the database cannot grow
   // (about 45 KB per read with its images). 0: none, they stay in memory.
   int64_t spill_bytes = 8 << 20;
-  // The reserve file: space deleted to let clean-up run on a full disk.
+  // The reserve file: space deleted to let clean-up (and opening) run on a
+  // full disk. The writer checkpoints the WAL before it holds more than
+  // this, so a checkpoint never needs more room than the reserve gives.
   // 0: none.
   int64_t reserve_bytes = 4 << 20;
+  // How long a waiting write (Commit*, Mark*, Purge, SetHitOutcome ...)
+  // waits on a full disk before it fails with kResourceExhausted; it is then
+  // not applied, ever. Reads and hits normally go to the spill file first.
+  int full_wait_ms = 10000;
   int max_batch = 256;      // writes grouped into one transaction
 };
 

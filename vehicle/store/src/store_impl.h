@@ -51,6 +51,7 @@ struct Store::Impl {
     std::shared_ptr<const Read> spill_read;
     std::shared_ptr<const std::vector<Hit>> spill_hits;
     bool spillable() const { return spill_read || spill_hits; }
+    uint64_t id = 0;  // set by Run, to find its write in the queue again
   };
 
   StoreOptions options;
@@ -75,6 +76,7 @@ struct Store::Impl {
   bool stopping ANPR_GUARDED_BY(mu) = false;
   bool disk_full ANPR_GUARDED_BY(mu) = false;
   int64_t spilled_reads ANPR_GUARDED_BY(mu) = 0;  // in the spill file, not yet imported
+  uint64_t next_task_id ANPR_GUARDED_BY(mu) = 0;
   int64_t images_freed ANPR_GUARDED_BY(mu) = 0;
   std::string last_error ANPR_GUARDED_BY(mu);
   std::thread writer;
@@ -87,7 +89,9 @@ struct Store::Impl {
   // Queues a write; `done` runs on the writer thread with its result.
   void Submit(Task task);
   void Submit(Work work, Done done) { Submit(Task{std::move(work), std::move(done), nullptr, nullptr}); }
-  // Queues a write and waits for its result.
+  // Queues a write and waits for its result; on a full disk for at most
+  // options.full_wait_ms, after which the write is taken back out of the
+  // queue (never applied) and kResourceExhausted returned.
   Status Run(Work work);
   // As Run, for a write that may go to the spill file.
   Status Run(Task task);

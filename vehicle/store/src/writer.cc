@@ -76,7 +76,28 @@ Status Store::Impl::Run(Task task) {
   auto promise = std::make_shared<std::promise<Status>>();
   auto future = promise->get_future();
   task.done = [promise](const Status& s) { promise->set_value(s); };
-  Submit(std::move(task));
+  uint64_t id = 0;
+  {
+    MutexLock lock(&mu);
+    id = task.id = ++next_task_id;
+    queue.push_back(std::move(task));
+  }
+  cv.NotifyAll();
+  // On a full disk, give up after full_wait_ms, but only by taking the write
+  // back out of the queue: a write the caller was told failed never happens
+  // later. One the writer holds right now is waited for (its try is short).
+  const auto give_up_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.full_wait_ms);
+  while (future.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+    if (std::chrono::steady_clock::now() < give_up_at) continue;
+    MutexLock lock(&mu);
+    if (!disk_full) continue;
+    for (auto it = queue.begin(); it != queue.end(); ++it) {
+      if (it->id != id) continue;
+      queue.erase(it);
+      return Status(StatusCode::kResourceExhausted,
+                    "store full: write not stored (waited " + std::to_string(options.full_wait_ms) + " ms for room)");
+    }
+  }
   return future.get();
 }
 
