@@ -100,16 +100,20 @@ Status ImportSpillImage(sqlite3* db, const std::vector<unsigned char>& image, in
                    "INSERT OR IGNORE INTO main.read_images SELECT * FROM spill.read_images "
                    "WHERE read_uuid NOT IN (SELECT uuid FROM main.reads)");
   }
+  int64_t new_reads = 0, new_hits = 0;
   if (s.ok()) s = SqliteExec(db, "INSERT OR IGNORE INTO main.reads SELECT * FROM spill.reads");
+  if (s.ok()) new_reads = sqlite3_changes(db);
   if (s.ok()) s = SqliteExec(db, "INSERT OR IGNORE INTO main.hits SELECT * FROM spill.hits");
-  if (s.ok()) {
+  if (s.ok()) new_hits = sqlite3_changes(db);
+  if (s.ok() && (new_reads > 0 || new_hits > 0)) {  // none new: imported before a kill, spill not yet cleared
     s = AppendAudit(db, "system", "store.spill-import",
-                    "imported " + std::to_string(reads) + " reads written to the spill file while the disk was full");
+                    "imported " + std::to_string(new_reads) + " reads and " + std::to_string(new_hits) +
+                        " hits written to the spill file while the disk was full");
   }
   if (s.ok()) s = SqliteExec(db, "COMMIT");
   if (!s.ok() && !sqlite3_get_autocommit(db)) SqliteExec(db, "ROLLBACK");
   SqliteExec(db, "DETACH DATABASE spill");
-  if (s.ok() && reads_out) *reads_out = reads;
+  if (reads_out) *reads_out = reads;
   return s;
 }
 

@@ -24,9 +24,9 @@ struct SpillItem {
 Result<std::vector<unsigned char>> MakeSpillImage(const std::vector<SpillItem>& items);
 
 // Copies the reads, images and hits of one image into the store on `db` in
-// one transaction (audited), keeping rows already stored as first written.
-// Must be called outside a transaction. *reads_out (if given) gets the count
-// of reads in the image.
+// one transaction (audited when anything was new), keeping rows already
+// stored as first written. Must be called outside a transaction. *reads_out
+// (if given) gets the count of reads in the image, even on failure.
 Status ImportSpillImage(sqlite3* db, const std::vector<unsigned char>& image, int64_t* reads_out);
 
 }  // namespace anpr::store_internal
