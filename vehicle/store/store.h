@@ -69,8 +69,8 @@ struct StoreOptions {
 
 // What the HMI shows about the store.
 struct StoreState {
-  // The database cannot take writes, or reads written to the spill file
-  // are not back in it yet: the storage indicator is red.
+  // The database cannot take writes, or reads or hits written to the spill
+  // file are not back in it yet: the storage indicator is red.
   bool disk_full = false;
   size_t queued_writes = 0;     // waiting for the writer (in memory only)
   int64_t spilled_reads = 0;    // durable in the spill file, not yet in the database

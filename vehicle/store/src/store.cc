@@ -130,7 +130,7 @@ const std::string& Store::path() const { return impl_->options.path; }
 StoreState Store::state() const {
   MutexLock lock(&impl_->mu);
   StoreState st;
-  st.disk_full = impl_->disk_full || impl_->spilled_reads > 0;
+  st.disk_full = impl_->disk_full || impl_->spill_pending;
   st.queued_writes = impl_->queue.size();
   st.spilled_reads = impl_->spilled_reads;
   st.images_freed = impl_->images_freed;

@@ -76,6 +76,7 @@ struct Store::Impl {
   bool stopping ANPR_GUARDED_BY(mu) = false;
   bool disk_full ANPR_GUARDED_BY(mu) = false;
   int64_t spilled_reads ANPR_GUARDED_BY(mu) = 0;  // in the spill file, not yet imported
+  bool spill_pending ANPR_GUARDED_BY(mu) = false;  // the spill file holds reads or hits to import
   uint64_t next_task_id ANPR_GUARDED_BY(mu) = 0;
   int64_t images_freed ANPR_GUARDED_BY(mu) = 0;
   std::string last_error ANPR_GUARDED_BY(mu);

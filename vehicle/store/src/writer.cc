@@ -106,7 +106,7 @@ void Store::Impl::WriterLoop() {
     std::vector<Task> batch;
     {
       MutexLock lock(&mu);
-      if ((disk_full || spilled_reads > 0) && !stopping) {
+      if ((disk_full || spill_pending) && !stopping) {
         // Waiting for room: retry every full_retry_ms, or at once when a new
         // write arrives (it may go to the spill file).
         const size_t seen = queue.size();
@@ -117,7 +117,7 @@ void Store::Impl::WriterLoop() {
       }
       if (queue.empty()) {
         if (stopping) return;           // spilled reads wait for the next Open
-        if (spilled_reads == 0) continue;  // otherwise: time to try the import again
+        if (!spill_pending) continue;  // otherwise: time to try the import again
       }
       const size_t n = std::min(queue.size(), static_cast<size_t>(std::max(1, options.max_batch)));
       for (size_t i = 0; i < n; ++i) {
@@ -154,7 +154,7 @@ void Store::Impl::WriterLoop() {
       bool pending = false;
       {
         MutexLock lock(&mu);
-        pending = spilled_reads > 0;
+        pending = spill_pending;
       }
       if (!pending) SetDiskFull(false, "");
       RestoreReserveIfDue();
@@ -211,6 +211,7 @@ void Store::Impl::SpillTasks(std::vector<Task>* tasks) {
   {
     MutexLock lock(&mu);
     spilled_reads += reads;
+    spill_pending = true;
   }
   if (!spill_logged) {
     spdlog::warn("store {}: disk full: reads and hits are written to the spill file {} until there is room",
@@ -242,7 +243,8 @@ void Store::Impl::ImportSpill() {
   if (s.ok()) s = spill->Clear();
   {
     MutexLock lock(&mu);
-    spilled_reads = s.ok() ? 0 : std::max<int64_t>(pending, 1);
+    spilled_reads = s.ok() ? 0 : pending;
+    spill_pending = !s.ok();
   }
   if (s.ok()) {
     spdlog::info("store {}: {} reads from the spill file are now in the database", options.path, imported);
