@@ -28,6 +28,7 @@
 #include "vehicle/alerts/hit_pipeline.h"
 #include "vehicle/hotlists/matcher.h"
 #include "vehicle/store/retention.h"
+#include "vehicle/store/src/spill_file.h"
 #include "vehicle/store/store.h"
 
 namespace anpr {
@@ -394,6 +395,45 @@ TEST_F(DiskFullTest, AWaitingWriteGivesUpOnAFullDisk) {
   auto s = Store::Open(Options());
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(*(*s)->CountReads(), 100);
+}
+
+// The spill file's own promise (no mount needed): a record torn by a kill
+// mid-write (never acknowledged) is ignored, the ones before it count, the
+// next append replaces it, and cleared records stay cleared after a reopen.
+TEST(SpillFile, ATornRecordIsIgnoredAndClearedRecordsStayCleared) {
+  using store_internal::SpillFile;
+  TempDir dir;
+  const std::string path = dir.File("unit.db-spill");
+  const std::vector<unsigned char> a(1000, 'a'), b(2001, 'b'), c(3000, 'c'), d(500, 'd');
+  {
+    auto f = SpillFile::Open(path, 64 << 10);
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    ASSERT_TRUE((*f)->Append(a).ok());
+    ASSERT_TRUE((*f)->Append(b).ok());
+    ASSERT_TRUE((*f)->Append(c).ok());
+  }
+  {  // tear c: one byte of its payload never reached the disk
+    const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    const off_t c_payload = 64 + ((48 + 1000 + 7) & ~7) + ((48 + 2001 + 7) & ~7) + 48;
+    ASSERT_EQ(::pwrite(fd, "\0", 1, c_payload + 1500), 1);
+    ::close(fd);
+  }
+  {
+    auto f = SpillFile::Open(path, 64 << 10);
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    auto records = (*f)->Records();
+    ASSERT_TRUE(records.ok());
+    EXPECT_EQ(*records, (std::vector<std::vector<unsigned char>>{a, b}));
+    ASSERT_TRUE((*f)->Append(d).ok());
+    EXPECT_EQ(*(*f)->Records(), (std::vector<std::vector<unsigned char>>{a, b, d}));
+    ASSERT_TRUE((*f)->Clear().ok());
+  }
+  auto f = SpillFile::Open(path, 64 << 10);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ((*f)->record_count(), 0u);
+  EXPECT_TRUE((*f)->Records()->empty());
+  EXPECT_EQ((*f)->Append(std::vector<unsigned char>(70 << 10, 'x')).code(), StatusCode::kResourceExhausted);
 }
 
 }  // namespace
