@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <memory>
+
 #include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/audit_log.h"
 #include "vehicle/store/src/rows.h"
@@ -12,13 +14,15 @@ namespace anpr {
 using namespace store_internal;
 
 Status Store::CommitHits(const std::vector<Hit>& hits) {
-  return impl_->Run([&hits](sqlite3* db) {
-    for (const Hit& h : hits) {
-      Status s = InsertHit(db, h);
-      if (!s.ok()) return s;
-    }
-    return Status::Ok();
-  });
+  auto h = std::make_shared<const std::vector<Hit>>(hits);
+  return impl_->Run(Impl::Task{[h](sqlite3* db) {
+                                 for (const Hit& hit : *h) {
+                                   Status s = InsertHit(db, hit);
+                                   if (!s.ok()) return s;
+                                 }
+                                 return Status::Ok();
+                               },
+                               nullptr, nullptr, h});
 }
 
 Status Store::RecordRepeatHit(const std::string& hit_uuid, const std::string& read_uuid, int64_t at_utc_ms) {
