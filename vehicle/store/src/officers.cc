@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "vehicle/records/reason.h"
+
 namespace anpr {
 namespace {
 
@@ -204,9 +206,10 @@ Status Officers::Authorize(Session* session, Right right, const std::string& rea
     store_->Audit(session->officer, "access.denied", std::string(RightName(right)) + " as " + RoleName(session->role));
     return PermissionDenied(std::string("role ") + RoleName(session->role) + " may not " + RightName(right));
   }
-  if ((right == Right::kSearchReads || right == Right::kExportReads) &&
-      std::all_of(reason.begin(), reason.end(), [](char c) { return c == ' ' || c == '\t'; })) {
-    return InvalidArgument(std::string("a reason is required to ") + RightName(right));
+  if (right == Right::kSearchReads || right == Right::kExportReads) {
+    if (Status s = ValidateReason(reason); !s.ok()) {
+      return InvalidArgument(std::string("to ") + RightName(right) + ": " + s.message());
+    }
   }
   session->last_activity_utc_ms = now_utc_ms;
   return Status::Ok();
