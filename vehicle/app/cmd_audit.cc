@@ -23,7 +23,7 @@ struct AuditArgs {
 };
 
 int Run(AuditArgs& a) {
-  auto store = OpenStoreOrReport(a.db);
+  auto store = OpenExistingStoreOrReport(a.db);
   if (!store) return 1;
   if (a.verify->parsed()) {
     auto v = store->VerifyAudit();
