@@ -46,6 +46,7 @@
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/plate_tracker.h"
 #include "vehicle/recognition/recognizer.h"
+#include "vehicle/store/retention.h"
 #include "vehicle/store/store.h"
 
 namespace anpr::unit {
@@ -332,13 +333,12 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   // synced reads go after synced_image_retention_days. Unsynced reads inside
   // the cap are never touched. Each purge is audited by the store.
   void MaintenanceLoop() {
-    constexpr int64_t kDayMs = 24 * 3600 * 1000LL;
     std::unique_lock<std::mutex> lock(maintenance_mu);
     while (!stop) {
       lock.unlock();
       const int64_t now = NowUtcMs();
-      auto purged = store->Purge(now - int64_t{config.retention_max_days} * kDayMs,
-                                 now - int64_t{config.synced_image_retention_days} * kDayMs);
+      auto purged = ApplyRetention(store.get(), {config.retention_max_days * kDayMs,
+                                                 config.synced_image_retention_days * kDayMs}, now);
       lock.lock();
       if (!purged.ok()) {
         last_purge_error = purged.status().ToString();

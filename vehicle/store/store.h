@@ -83,6 +83,7 @@ struct PurgeCounts {
   int64_t unsynced_reads_deleted = 0;  // past the legal cap: deleted even though never synced
   int64_t hits_deleted = 0;
   int64_t images_deleted = 0;  // image pairs of synced reads removed early
+  int64_t future_dated_deleted = 0;  // of reads_deleted: stamped too far ahead of now (retention.h)
 };
 
 // Records waiting for the depot.
@@ -236,6 +237,10 @@ class Store {
   // synced or not, and images of synced reads captured before
   // images_before_utc_ms. Audited with the counts.
   Result<PurgeCounts> Purge(int64_t cap_before_utc_ms, int64_t images_before_utc_ms);
+  // Deletes reads (with images and hits) captured after
+  // captured_after_utc_ms, synced or not; audited with the counts. See
+  // retention.h for why and when (ApplyRetention calls it).
+  Result<PurgeCounts> PurgeFutureDated(int64_t captured_after_utc_ms);
 
   StoreState state() const;
   // Runs PRAGMA integrity_check; "ok" when healthy.
