@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "hmi/model.h"
 #include "sync/depot_server.h"
 #include "sync/depot_store.h"
 #include "tests/common/temp_dir.h"
@@ -39,6 +40,12 @@ TEST(Reason, TheRule) {
   EXPECT_TRUE(ValidateReason(kGoodReason).ok());
   EXPECT_TRUE(ValidateReason("stolen vehicle").ok());
   EXPECT_TRUE(ValidateReason("Überfall in München").ok());
+}
+
+// The HMI offers fixed "not actioned" reasons; each must pass the rule, or
+// the officer's tap would be refused at the roadside.
+TEST(Reason, TheHmisNotActionedChoicesMeetTheRule) {
+  for (const std::string& r : hmi::HmiConfig{}.not_actioned_reasons) EXPECT_TRUE(ValidateReason(r).ok()) << r;
 }
 
 class UnitReasons : public ::testing::Test {
