@@ -28,9 +28,11 @@ CommandResult RunAnpr(const std::string& args, const std::string& env = "") {
 TEST(CliAccess, ReadOnlyCommandsNeverCreateAStore) {
   TempDir dir;
   const std::string missing = dir.File("no/such/dir/anpr.db");
-  for (const std::string& cmd : std::vector<std::string>{"audit verify", "audit list", "reads list --officer 1 --reason 'incident 2026/123'",
-                                "reads export --officer 1 --reason 'incident 2026/123' --out " + dir.File("out"),
-                                "hotlist list", "hotlist check AB12CDE"}) {
+  const std::vector<std::string> commands = {
+      "audit verify", "audit list", "reads list --officer 1 --reason 'incident 2026/123'",
+      "reads export --officer 1 --reason 'incident 2026/123' --out " + dir.File("out"), "hotlist list",
+      "hotlist check AB12CDE"};
+  for (const std::string& cmd : commands) {
     CommandResult r = RunAnpr(cmd + " --db " + missing, "ANPR_PIN=1234");
     EXPECT_NE(r.exit_code, 0) << cmd << ": " << r.output;
     EXPECT_NE(r.output.find(missing), std::string::npos) << cmd << ": the error names the path: " << r.output;
