@@ -8,6 +8,15 @@
 // A missing, unknown, revoked or wrong-role credential, or a record naming
 // another vehicle, is refused (401/403), nothing is stored, and the refusal
 // is logged (security_events table and the log).
+//
+// Limits against clients that would hold the depot (sync/src/
+// guarded_http_server.h): a thread per connection up to max_connections,
+// where a new connection closes the longest-idle one when all are taken;
+// deadlines for the TLS handshake and for each request's headers; a body
+// only to the upload endpoints, refused on its headers (size, credential)
+// before any of it is read, and cut off at max_request_bytes while it is read
+// (chunked too). Such refusals are counted, reported as security events at
+// most every 10 s per kind, and shown in /health under "refused".
 #pragma once
 
 #include <atomic>
@@ -18,11 +27,10 @@
 #include "vehicle/records/status.h"
 #include "sync/depot_store.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace anpr::sync {
+
+class GuardedHttpServer;
+class SecurityTally;
 
 struct DepotServerOptions {
   std::string bind_address = "0.0.0.0";
@@ -32,7 +40,13 @@ struct DepotServerOptions {
   // Serve plain HTTP on 127.0.0.1 only (bind_address is ignored). Never in a
   // deployment: tokens would cross the wire in clear.
   bool insecure_loopback_dev = false;
-  int worker_threads = 16;
+  // Connections served at once (each on its own thread), 1-900.
+  int max_connections = 256;
+  int tls_handshake_deadline_ms = 5000;
+  // From the end of the handshake (or the first byte of a later request on
+  // the connection) to the end of the request's headers.
+  int header_deadline_ms = 10000;
+  int keep_alive_idle_ms = 5000;
   std::size_t max_request_bytes = kMaxRequestBytes;
 };
 
@@ -59,7 +73,8 @@ class DepotServer {
 
   DepotStore* store_;
   DepotServerOptions options_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<SecurityTally> tally_;
+  std::unique_ptr<GuardedHttpServer> http_;
   std::thread thread_;
   int port_ = 0;
 };

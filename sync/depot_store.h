@@ -82,14 +82,14 @@ class DepotStore {
   // Hits: a resend with a later outcome_at_utc_ms updates the outcome.
   virtual Result<IngestResult> IngestHits(const std::string& vehicle, const std::vector<Hit>& hits) = 0;
   virtual Result<IngestResult> IngestAudit(const std::string& vehicle,
-                                           const std::vector<AuditEntry>& entries) = 0;
+                                           const std::vector<WireAuditEntry>& entries) = 0;
   // Officer-entered wanted plates from the car (kept until they expire).
   virtual Result<IngestResult> IngestWanted(const std::string& vehicle,
                                             const std::vector<WantedEntry>& entries) = 0;
 
   // Publishes `entries` as the new whole content of `list`; returns its
   // version (a number above every earlier version of any list).
-  virtual Result<int64_t> PublishHotlist(const std::string& list, const std::vector<HotlistEntry>& entries,
+  virtual Result<int64_t> PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
                                          const std::string& publisher) = 0;
   // Every list changed after `since_version`, as deltas from what a car at
   // that version holds.

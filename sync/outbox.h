@@ -34,7 +34,7 @@ class Outbox {
   // depot gets the outcome.
   virtual Result<std::vector<Hit>> UnsyncedHits(std::size_t limit) = 0;
   virtual Result<std::vector<Read>> UnsyncedReads(std::size_t limit) = 0;
-  virtual Result<std::vector<AuditEntry>> UnsyncedAudit(std::size_t limit) = 0;
+  virtual Result<std::vector<WireAuditEntry>> UnsyncedAudit(std::size_t limit) = 0;
   // Officer-entered wanted plates, oldest first. An outbox that holds none
   // (a stand-alone file of reads) keeps this default.
   virtual Result<std::vector<WantedEntry>> UnsyncedWanted(std::size_t /*limit*/) {

@@ -5,16 +5,22 @@
 // per batch that `curl` can send, at a cost of 4/3 in size. All times are
 // milliseconds since the Unix epoch, UTC. Unknown numbers (no GPS) are null.
 //
-//   POST /api/v1/reads   {"reads":[Read...]}        -> {"acknowledged":[uuid...],"stored":N}
-//   POST /api/v1/hits    {"hits":[Hit...]}          -> same
-//   POST /api/v1/audit   {"audit":[AuditEntry...]}  -> same
-//   POST /api/v1/wanted  {"wanted":[WantedEntry...]} -> same
-//   GET  /api/v1/hotlists?since=N                   -> HotlistUpdate
-//   POST /api/v1/hotlists/NAME   (text/csv body)    -> {"list":NAME,"version":V,"entries":N}
+//   POST /api/v1/reads   {"reads":[Read...]}            -> {"acknowledged":[uuid...],"stored":N}
+//   POST /api/v1/hits    {"hits":[Hit...]}              -> same
+//   POST /api/v1/audit   {"audit":[WireAuditEntry...]}  -> same
+//   POST /api/v1/wanted  {"wanted":[WantedEntry...]}     -> same
+//   GET  /api/v1/hotlists?since=N                       -> HotlistUpdate
+//   POST /api/v1/hotlists/NAME   (text/csv body)        -> {"list":NAME,"version":V,"entries":N}
 //   GET  /api/v1/reads?vrm=V&reason=TEXT[&from_ms=&to_ms=&limit=&images=1] -> {"reads":[...]}
 //   GET  /api/v1/health                             -> {"status":"ok",...}
 //
 // Errors are {"error": "reason"} with a 4xx/5xx status.
+//
+// The codecs live in sync/src/<family>_codec.cc; base64 is in sync/base64.h
+// and the depot's month partitions in sync/depot_partitions.h. Reads and hits
+// travel as the records types; audit entries and hotlist entries have wire
+// types of their own, each with its one mapping (sync/wire_audit.h,
+// sync/wire_hotlist.h), because their wire form differs from the car's.
 #pragma once
 
 #include <cstddef>
@@ -24,8 +30,10 @@
 #include <string_view>
 #include <vector>
 
-#include "vehicle/records/status.h"
+#include "sync/wire_audit.h"
+#include "sync/wire_hotlist.h"
 #include "vehicle/records/read.h"
+#include "vehicle/records/status.h"
 
 namespace anpr::sync {
 
@@ -40,24 +48,6 @@ inline constexpr std::size_t kMaxImageBytes = 4u * 1024u * 1024u;
 
 // The default port of the depot's HTTPS listener.
 int DefaultDepotPort();
-
-// Month boundaries (UTC) around a time, for time partitioning and retention.
-int64_t MonthStartUtcMs(int64_t utc_ms);
-int64_t NextMonthStartUtcMs(int64_t utc_ms);
-// "2026_11" for the month holding utc_ms.
-std::string MonthTag(int64_t utc_ms);
-
-// An entry of the car's audit trail (log-ons, hit outcomes, exports ...),
-// synced like a read: idempotent by the uuid made in the car.
-struct AuditEntry {
-  std::string uuid;
-  int64_t at_utc_ms = 0;
-  std::string unit_id;  // the vehicle
-  std::string actor;    // officer number, or "system"
-  std::string action;   // short verb: "logon", "hit-outcome", ...
-  std::string detail;   // free text
-  std::optional<int64_t> synced_at_utc_ms;
-};
 
 // A "new wanted" plate an officer entered in the car (at most 100 days),
 // synced like a read: idempotent by the uuid made in the car.
@@ -76,18 +66,6 @@ struct WantedEntry {
   std::optional<int64_t> synced_at_utc_ms;
 };
 
-// One hotlist line as the depot distributes it.
-struct HotlistEntry {
-  std::string vrm;  // normalised A-Z 0-9
-  Priority priority = Priority::kLow;
-  std::string reason;
-  std::string warning_markers;
-  std::string information;
-  std::string make, model, colour;
-  std::string valid_until;  // empty, or an ISO-8601 date/time as published
-  bool operator==(const HotlistEntry&) const = default;
-};
-
 // How one named list changed between the version the car holds and the
 // newest one. `full` means the car had no version of this list: `added` is
 // the whole list. An entry in `added` replaces any entry with the same VRM.
@@ -96,7 +74,7 @@ struct HotlistDelta {
   int64_t from_version = 0;  // 0 when full
   int64_t to_version = 0;
   bool full = false;
-  std::vector<HotlistEntry> added;
+  std::vector<WireHotlistEntry> added;
   std::vector<std::string> removed_vrms;
 };
 
@@ -112,10 +90,6 @@ bool IsValidUuid(std::string_view s);
 // True for 1-16 characters of A-Z 0-9.
 bool IsNormalisedVrm(std::string_view s);
 
-std::string Base64Encode(const std::vector<uint8_t>& bytes);
-// False on any character outside the standard alphabet or bad padding.
-bool Base64Decode(std::string_view text, std::vector<uint8_t>* out);
-
 // Encoders never fail. Parsers accept exactly what the encoders produce and
 // refuse anything else with kInvalidArgument naming the record and field
 // ("reads[3].uuid: not a UUID"); they never throw.
@@ -126,8 +100,8 @@ std::string EncodeRead(const Read& read, bool with_images);
 Result<Read> ParseRead(std::string_view object_text);
 std::string EncodeHits(const std::vector<Hit>& hits);
 Result<std::vector<Hit>> ParseHits(std::string_view body);
-std::string EncodeAudit(const std::vector<AuditEntry>& entries);
-Result<std::vector<AuditEntry>> ParseAudit(std::string_view body);
+std::string EncodeAudit(const std::vector<WireAuditEntry>& entries);
+Result<std::vector<WireAuditEntry>> ParseAudit(std::string_view body);
 std::string EncodeWanted(const std::vector<WantedEntry>& entries);
 Result<std::vector<WantedEntry>> ParseWanted(std::string_view body);
 std::string EncodeHit(const Hit& hit);
@@ -146,7 +120,7 @@ Result<HotlistUpdate> ParseHotlistUpdate(std::string_view body);
 // be double-quoted ("" inside quotes is a quote). VRMs are normalised (upper
 // case, spaces removed). A duplicate VRM or a bad row is an error naming the
 // line; nothing is half-accepted.
-Result<std::vector<HotlistEntry>> ParseHotlistCsv(std::string_view csv);
+Result<std::vector<WireHotlistEntry>> ParseHotlistCsv(std::string_view csv);
 
 // The text of an {"error": ...} body, for clients showing a depot's refusal.
 std::string EncodeError(std::string_view reason);

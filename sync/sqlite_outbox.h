@@ -23,16 +23,16 @@ class SqliteOutbox final : public Outbox {
   // What recognition/matching/the officer would add in the car.
   Status AddRead(const Read& read);
   Status AddHit(const Hit& hit);
-  Status AddAudit(const AuditEntry& entry);
+  Status AddAudit(const WireAuditEntry& entry);
   // All of these in one transaction (one disk flush), as a car's store
   // would commit a burst of reads.
-  Status AddAll(const std::vector<Read>& reads, const std::vector<Hit>& hits, const std::vector<AuditEntry>& audit);
+  Status AddAll(const std::vector<Read>& reads, const std::vector<Hit>& hits, const std::vector<WireAuditEntry>& audit);
   // Records a new outcome for a hit: it becomes unsynced again.
   Status SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& by, int64_t at_utc_ms);
 
   Result<std::vector<Hit>> UnsyncedHits(std::size_t limit) override;
   Result<std::vector<Read>> UnsyncedReads(std::size_t limit) override;
-  Result<std::vector<AuditEntry>> UnsyncedAudit(std::size_t limit) override;
+  Result<std::vector<WireAuditEntry>> UnsyncedAudit(std::size_t limit) override;
   Result<UnsyncedCounts> CountUnsynced() override;
   Status MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) override;
   Result<int64_t> HotlistVersion() override;
@@ -41,7 +41,7 @@ class SqliteOutbox final : public Outbox {
   // For checks: the UUIDs of every record of `kind` marked synced, and the
   // entries of one hotlist as the car holds it.
   Result<std::vector<std::string>> SyncedUuids(RecordKind kind);
-  Result<std::vector<HotlistEntry>> Hotlist(const std::string& list);
+  Result<std::vector<WireHotlistEntry>> Hotlist(const std::string& list);
 
  private:
   SqliteOutbox(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}

@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   serve->add_option("--key", opts.key_file, "PEM private key of this depot");
   serve->add_option("--listen", opts.bind_address, "Address to bind (default 0.0.0.0)");
   serve->add_option("--port", opts.port, "Port (default 8443)");
-  serve->add_option("--threads", opts.worker_threads, "Request threads (default 16)");
+  serve->add_option("--max-connections", opts.max_connections, "Connections served at once (default 256)");
   serve->add_flag("--insecure-loopback-dev", opts.insecure_loopback_dev,
                   "Plain HTTP on 127.0.0.1 only, for development. Never in service.");
   serve->callback([&] {

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "sync/depot_url.h"
 #include "vehicle/records/backoff.h"
 
 namespace anpr::sync {
@@ -129,20 +130,9 @@ class SyncClient::Http {
 
 namespace {
 
-bool UrlAllowed(const std::string& url) {
-  if (url.rfind("https://", 0) == 0) return true;
-  for (const char* p : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
-    const std::string prefix = p;
-    if (url.rfind(prefix, 0) == 0 && (url.size() == prefix.size() || url[prefix.size()] == ':' ||
-                                      url[prefix.size()] == '/'))
-      return true;
-  }
-  return false;
-}
-
 std::string UuidOf(const Hit& h) { return h.uuid; }
 std::string UuidOf(const Read& r) { return r.uuid; }
-std::string UuidOf(const AuditEntry& a) { return a.uuid; }
+std::string UuidOf(const WireAuditEntry& a) { return a.uuid; }
 std::string UuidOf(const WantedEntry& w) { return w.uuid; }
 
 }  // namespace
@@ -202,8 +192,8 @@ Status SyncClient::SyncOnce() {
 }
 
 Status SyncClient::Pass(Http& http) {
-  if (!UrlAllowed(options_.depot_url))
-    return InvalidArgument("depot URL must be https:// (plain http only to localhost): " + options_.depot_url);
+  // The credential goes only where the one URL rule allows (sync/depot_url.h).
+  if (Status s = CheckDepotUrl(options_.depot_url); !s.ok()) return InvalidArgument("depot URL " + s.message());
   std::string answer;
   if (Status s = http.Call("/health", nullptr, &answer); !s.ok()) {
     Update([](SyncState& st) { st.depot_reachable = false; });
@@ -235,9 +225,9 @@ Status SyncClient::Pass(Http& http) {
           [](const std::vector<Read>& v) { return EncodeReads(v); });
       !s.ok())
     return s;
-  if (Status s = SendAll<AuditEntry>(
+  if (Status s = SendAll<WireAuditEntry>(
           http, RecordKind::kAudit, "/audit", [&](std::size_t n) { return outbox_->UnsyncedAudit(n); },
-          [](const std::vector<AuditEntry>& v) { return EncodeAudit(v); });
+          [](const std::vector<WireAuditEntry>& v) { return EncodeAudit(v); });
       !s.ok())
     return s;
 

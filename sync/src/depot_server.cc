@@ -3,8 +3,14 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstring>
+#include <regex>
+
 #include <nlohmann/json.hpp>
 
+#include "sync/src/guarded_http_server.h"
+#include "sync/src/security_tally.h"
 #include "vehicle/records/reason.h"
 
 namespace anpr::sync {
@@ -59,6 +65,32 @@ bool QueryInt(const httplib::Request& req, const char* key, int64_t* out) {
   return true;
 }
 
+// The endpoints that take a request body (all POST).
+bool IsUploadPath(const std::string& path) {
+  static const std::regex kUploads(R"(/api/v1/(reads|hits|audit|wanted|hotlists/[^/]+))");
+  return std::regex_match(path, kUploads);
+}
+
+bool EqualsNoCase(const std::string& a, const char* b) {
+  const std::size_t n = std::strlen(b);
+  if (a.size() != n) return false;
+  for (std::size_t i = 0; i < n; ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+// Content-Length as a number; false if it is not a plain decimal.
+bool ParseLength(const std::string& v, uint64_t* out) {
+  if (v.empty() || v.size() > 19) return false;
+  uint64_t n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  *out = n;
+  return true;
+}
+
 }  // namespace
 
 DepotServer::DepotServer(DepotStore* store, DepotServerOptions options)
@@ -69,20 +101,31 @@ DepotServer::~DepotServer() { Stop(); }
 Status DepotServer::Start() {
   if (http_) return Internal("depot server already started");
   std::string host = options_.bind_address;
+  SSL_CTX* tls_context = nullptr;
   if (options_.insecure_loopback_dev) {
     host = "127.0.0.1";
     spdlog::warn("depot: plain HTTP on 127.0.0.1 for development only; never deploy this");
-    http_ = std::make_unique<httplib::Server>();
   } else {
     if (options_.cert_file.empty() || options_.key_file.empty())
       return InvalidArgument("TLS is required: give a certificate and a key (or --insecure-loopback-dev)");
-    auto tls = std::make_unique<httplib::SSLServer>(options_.cert_file.c_str(), options_.key_file.c_str());
-    if (!tls->is_valid())
-      return InvalidArgument("cannot load TLS certificate " + options_.cert_file + " / key " + options_.key_file);
-    http_ = std::move(tls);
+    std::string error;
+    tls_context = NewTlsServerContext(options_.cert_file, options_.key_file, &error);
+    if (!tls_context) return InvalidArgument(error);
   }
-  const int threads = std::max(1, options_.worker_threads);
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  ConnectionLimits limits;
+  // httplib answers 500 on a descriptor select() cannot watch (>= FD_SETSIZE,
+  // 1024), so the cap stays well below that.
+  limits.max_connections = std::clamp(options_.max_connections, 1, 900);
+  limits.tls_handshake_deadline_ms = std::max(1, options_.tls_handshake_deadline_ms);
+  limits.header_deadline_ms = std::max(1, options_.header_deadline_ms);
+  limits.keep_alive_idle_ms = std::max(1, options_.keep_alive_idle_ms);
+  // Headers (httplib caps each line at 8 KiB) and chunk framing on top of the
+  // body limit the upload handlers enforce exactly.
+  limits.max_request_bytes = options_.max_request_bytes + options_.max_request_bytes / 8 + (1u << 20);
+  tally_ = std::make_unique<SecurityTally>([store = store_](const std::string& event, const std::string& remote) {
+    store->LogSecurityEvent(event, "", remote);
+  });
+  http_ = std::make_unique<GuardedHttpServer>(limits, tls_context, tally_.get());
   http_->set_payload_max_length(options_.max_request_bytes);
   http_->set_keep_alive_max_count(10000);
   http_->set_read_timeout(30, 0);
@@ -102,6 +145,7 @@ Status DepotServer::Start() {
     }
     port_ = options_.port;
   }
+  if (!http_->WidenBacklog()) spdlog::warn("depot: cannot widen the listen backlog; bursts may wait");
   thread_ = std::thread([this] { http_->listen_after_bind(); });
   spdlog::info("depot: serving {} on {}:{} ({} storage)", tls() ? "https" : "http", host, port_, store_->Kind());
   return Status::Ok();
@@ -112,6 +156,7 @@ void DepotServer::Stop() {
   http_->stop();
   if (thread_.joinable()) thread_.join();
   http_.reset();
+  tally_->Flush();
 }
 
 void DepotServer::Routes() {
@@ -153,13 +198,95 @@ void DepotServer::Routes() {
     return std::nullopt;
   };
 
-  // Uploads share one shape: parse, check every record names this vehicle,
-  // ingest in one transaction, answer the acknowledged UUIDs.
-  auto upload = [this, authorise](const char* kind, auto parse, auto unit_of, auto ingest) {
-    return [this, authorise, kind, parse, unit_of, ingest](const httplib::Request& req, httplib::Response& res) {
-      auto who = authorise(req, res, {Role::kVehicle});
+  // A request body is read only after its headers passed: an upload
+  // endpoint, a length the depot accepts (or chunked), and (in the handler)
+  // a credential allowed to send it. Until then not one body byte is read.
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    using HR = httplib::Server::HandlerResponse;
+    const bool has_length = req.has_header("Content-Length");
+    const bool has_encoding = req.has_header("Transfer-Encoding");
+    const std::string encoding = req.get_header_value("Transfer-Encoding");
+    uint64_t length = 0;
+    auto refuse = [&](Refusal kind, int status, const std::string& why) {
+      tally_->Count(kind, Remote(req), why + ": " + req.method + " " + req.path);
+      Refuse(res, status, why);
+      return HR::Handled;
+    };
+    if (has_encoding && !EqualsNoCase(encoding, "chunked"))
+      return refuse(Refusal::kBodyNotAccepted, 501, "Transfer-Encoding other than chunked");
+    if (has_encoding && has_length)
+      return refuse(Refusal::kBodyNotAccepted, 400, "both Content-Length and Transfer-Encoding");
+    if (has_length && !ParseLength(req.get_header_value("Content-Length"), &length))
+      return refuse(Refusal::kBodyNotAccepted, 400, "Content-Length is not a number");
+    if (length > options_.max_request_bytes)
+      return refuse(Refusal::kBodyTooLarge, 413,
+                    "request body of " + std::to_string(length) + " bytes is over the depot's limit of " +
+                        std::to_string(options_.max_request_bytes));
+    const bool upload = req.method == "POST" && IsUploadPath(req.path);
+    if (upload && !has_length && !has_encoding)
+      return refuse(Refusal::kBodyNotAccepted, 411, "an upload needs Content-Length or chunked encoding");
+    if (!upload && (length > 0 || has_encoding))
+      return refuse(Refusal::kBodyNotAccepted, 400, "only the upload endpoints take a request body");
+    if (!upload && req.method != "GET" && req.method != "HEAD")
+      return refuse(Refusal::kBodyNotAccepted, 405, "method not allowed");
+    return HR::Unhandled;
+  });
+
+  // Reads an upload's body into `body`, stopping at max_request_bytes as it
+  // reads (chunked bodies too); on failure answers the request.
+  auto read_body = [this](const httplib::Request& req, httplib::Response& res,
+                          const httplib::ContentReader& reader, std::string* body) {
+    const std::size_t max = options_.max_request_bytes;
+    uint64_t length = 0;
+    if (ParseLength(req.get_header_value("Content-Length"), &length) && length <= max)
+      body->reserve(static_cast<std::size_t>(length));
+    bool too_large = false;
+    const bool ok = reader([&](const char* data, std::size_t n) {
+      if (body->size() + n > max) {
+        too_large = true;
+        return false;
+      }
+      // Grow to at most the limit: doubling past it would touch twice the
+      // memory a limit-sized body needs.
+      if (body->size() + n > body->capacity()) body->reserve(std::min(max, std::max(2 * body->capacity(), body->size() + n)));
+      body->append(data, n);
+      return true;
+    });
+    if (too_large) {
+      tally_->Count(Refusal::kBodyTooLarge, Remote(req),
+                    "body over " + std::to_string(max) + " bytes cut off while reading: " + req.path);
+      Refuse(res, 413, "request larger than the depot accepts (" + std::to_string(max) + " bytes)");
+      return false;
+    }
+    if (!ok) {
+      Refuse(res, 400, "request body incomplete or malformed");
+      return false;
+    }
+    return true;
+  };
+
+  // An upload refused on its headers: counted, body never read.
+  auto authorise_upload = [this, authorise](const httplib::Request& req, httplib::Response& res,
+                                            std::initializer_list<Role> allowed) {
+    auto who = authorise(req, res, allowed);
+    if (!who)
+      tally_->Count(Refusal::kBodyWithoutCredential, Remote(req),
+                    "upload refused on its headers (HTTP " + std::to_string(res.status) + "), body unread: " + req.path);
+    return who;
+  };
+
+  // Uploads share one shape: authenticate on the headers, read the body
+  // within the limit, parse, check every record names this vehicle, ingest
+  // in one transaction, answer the acknowledged UUIDs.
+  auto upload = [this, authorise_upload, read_body](const char* kind, auto parse, auto unit_of, auto ingest) {
+    return [this, authorise_upload, read_body, kind, parse, unit_of, ingest](
+               const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+      auto who = authorise_upload(req, res, {Role::kVehicle});
       if (!who) return;
-      auto records = parse(req.body);
+      std::string body;
+      if (!read_body(req, res, reader, &body)) return;
+      auto records = parse(body);
+      body = std::string();
       if (!records.ok()) {
         Refuse(res, 400, records.status().message());
         return;
@@ -200,8 +327,8 @@ void DepotServer::Routes() {
                             }));
   s.Post(api + "/audit", upload(
                              "audit", [](const std::string& b) { return ParseAudit(b); },
-                             [](const AuditEntry& a) { return a.unit_id; },
-                             [this](const std::string& v, const std::vector<AuditEntry>& a) {
+                             [](const WireAuditEntry& a) { return a.unit_id; },
+                             [this](const std::string& v, const std::vector<WireAuditEntry>& a) {
                                return store_->IngestAudit(v, a);
                              }));
   s.Post(api + "/wanted", upload(
@@ -220,12 +347,16 @@ void DepotServer::Routes() {
     Reply(res, 200, EncodeHotlistUpdate(*u));
   });
 
-  s.Post(R"(/api/v1/hotlists/([^/]+))", [this, authorise](const httplib::Request& req, httplib::Response& res) {
-    auto who = authorise(req, res, {Role::kAdmin});
+  s.Post(R"(/api/v1/hotlists/([^/]+))", [this, authorise_upload, read_body](const httplib::Request& req,
+                                                                            httplib::Response& res,
+                                                                            const httplib::ContentReader& reader) {
+    auto who = authorise_upload(req, res, {Role::kAdmin});
     if (!who) return;
     const std::string list = req.matches[1];
     if (!ValidListName(list)) return Refuse(res, 400, "list name: 1-64 of A-Z a-z 0-9 - _ .");
-    auto entries = ParseHotlistCsv(req.body);
+    std::string body;
+    if (!read_body(req, res, reader, &body)) return;
+    auto entries = ParseHotlistCsv(body);
     if (!entries.ok()) return Refuse(res, 400, entries.status().message());
     auto v = store_->PublishHotlist(list, *entries, who->name);
     if (!v.ok()) return Refuse(res, HttpStatusFor(v.status()), v.status().message());
@@ -259,9 +390,16 @@ void DepotServer::Routes() {
   s.Get(api + "/health", [this](const httplib::Request&, httplib::Response& res) {
     auto v = store_->SchemaVersion();
     if (!v.ok()) return Refuse(res, 503, "storage unavailable: " + v.status().message());
+    nlohmann::json refused = nlohmann::json::object();
+    const auto totals = tally_->Totals();
+    for (std::size_t i = 0; i < totals.size(); ++i) refused[RefusalName(static_cast<Refusal>(i))] = totals[i];
     Reply(res, 200,
-          nlohmann::json{{"status", "ok"}, {"storage", store_->Kind()}, {"schema_version", *v},
-                         {"time_utc_ms", NowUtcMs()}}
+          nlohmann::json{{"status", "ok"},
+                         {"storage", store_->Kind()},
+                         {"schema_version", *v},
+                         {"time_utc_ms", NowUtcMs()},
+                         {"connections", http_->active_connections()},
+                         {"refused", refused}}
               .dump());
   });
 

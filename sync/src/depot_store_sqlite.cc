@@ -7,6 +7,7 @@
 #include <mutex>
 #include <set>
 
+#include "sync/depot_partitions.h"
 #include "sync/depot_store.h"
 #include "sync/src/hotlist_diff.h"
 #include "vehicle/records/sqlite_stmt.h"
@@ -198,7 +199,7 @@ class SqliteDepotStore final : public DepotStore {
     });
   }
 
-  Result<IngestResult> IngestAudit(const std::string& vehicle, const std::vector<AuditEntry>& entries) override {
+  Result<IngestResult> IngestAudit(const std::string& vehicle, const std::vector<WireAuditEntry>& entries) override {
     std::lock_guard lock(mu_);
     return InTransaction<IngestResult>([&]() -> Result<IngestResult> {
       Stmt ins(db_,
@@ -249,7 +250,7 @@ class SqliteDepotStore final : public DepotStore {
     });
   }
 
-  Result<int64_t> PublishHotlist(const std::string& list, const std::vector<HotlistEntry>& entries,
+  Result<int64_t> PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
                                  const std::string& publisher) override {
     std::lock_guard lock(mu_);
     return InTransaction<int64_t>([&]() -> Result<int64_t> {
@@ -288,12 +289,12 @@ class SqliteDepotStore final : public DepotStore {
     Stmt ents(db_,
               "SELECT vrm,priority,reason,warning_markers,information,make,model,colour,valid_until "
               "FROM hotlist_entries WHERE version=? ORDER BY vrm");
-    auto load = [&](int64_t version) -> Result<std::vector<HotlistEntry>> {
-      std::vector<HotlistEntry> out;
+    auto load = [&](int64_t version) -> Result<std::vector<WireHotlistEntry>> {
+      std::vector<WireHotlistEntry> out;
       ents.Reset();
       ents.Bind(1, version);
           while (ents.Step()) {
-        HotlistEntry h;
+        WireHotlistEntry h;
         h.vrm = ents.Text(0);
         ParsePriority(ents.Text(1), &h.priority);
         h.reason = ents.Text(2);
@@ -314,7 +315,7 @@ class SqliteDepotStore final : public DepotStore {
       const int64_t from = lists.Int(2);  // NULL -> 0: the car has none of this list
       auto newest = load(to);
       if (!newest.ok()) return newest.status();
-      std::vector<HotlistEntry> base;
+      std::vector<WireHotlistEntry> base;
       if (from > 0) {
         auto b = load(from);
         if (!b.ok()) return b.status();

@@ -6,13 +6,13 @@
 namespace anpr::sync {
 
 HotlistDelta DiffHotlist(const std::string& list, int64_t from, int64_t to,
-                         const std::vector<HotlistEntry>& base, const std::vector<HotlistEntry>& newest) {
+                         const std::vector<WireHotlistEntry>& base, const std::vector<WireHotlistEntry>& newest) {
   HotlistDelta d;
   d.list_name = list;
   d.from_version = from;
   d.to_version = to;
   d.full = from == 0;
-  std::unordered_map<std::string, const HotlistEntry*> old;
+  std::unordered_map<std::string, const WireHotlistEntry*> old;
   for (const auto& e : base) old.emplace(e.vrm, &e);
   std::unordered_set<std::string> present;
   for (const auto& e : newest) {

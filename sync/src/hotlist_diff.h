@@ -13,6 +13,6 @@ namespace anpr::sync {
 // `newest` the list at version `to`. Entries new or changed go to added,
 // VRMs gone to removed_vrms.
 HotlistDelta DiffHotlist(const std::string& list, int64_t from, int64_t to,
-                         const std::vector<HotlistEntry>& base, const std::vector<HotlistEntry>& newest);
+                         const std::vector<WireHotlistEntry>& base, const std::vector<WireHotlistEntry>& newest);
 
 }  // namespace anpr::sync

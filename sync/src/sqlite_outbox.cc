@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS hotlist_entries(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 )sql";
 
-std::string HotlistEntryJson(const HotlistEntry& e) {
+std::string HotlistEntryJson(const WireHotlistEntry& e) {
   HotlistUpdate u;
   u.lists.push_back(HotlistDelta{"x", 0, 0, true, {e}, {}});
   return EncodeHotlistUpdate(u);
@@ -74,7 +74,7 @@ Status SqliteOutbox::AddHit(const Hit& hit) {
   return Status::Ok();
 }
 
-Status SqliteOutbox::AddAudit(const AuditEntry& entry) {
+Status SqliteOutbox::AddAudit(const WireAuditEntry& entry) {
   std::lock_guard lock(mu_);
   Stmt st(db_, "INSERT INTO audit(uuid,at_utc_ms,record) VALUES(?,?,?)");
   if (!st.Bind(1, entry.uuid).Bind(2, entry.at_utc_ms).Bind(3, EncodeAudit({entry})).Run().ok())
@@ -83,7 +83,7 @@ Status SqliteOutbox::AddAudit(const AuditEntry& entry) {
 }
 
 Status SqliteOutbox::AddAll(const std::vector<Read>& reads, const std::vector<Hit>& hits,
-                            const std::vector<AuditEntry>& audit) {
+                            const std::vector<WireAuditEntry>& audit) {
   std::lock_guard lock(mu_);
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   Stmt r(db_, "INSERT INTO reads(uuid,captured_at_utc_ms,record,plate_jpeg,overview_jpeg) VALUES(?,?,?,?,?)");
@@ -159,11 +159,11 @@ Result<std::vector<Read>> SqliteOutbox::UnsyncedReads(std::size_t limit) {
   return out;
 }
 
-Result<std::vector<AuditEntry>> SqliteOutbox::UnsyncedAudit(std::size_t limit) {
+Result<std::vector<WireAuditEntry>> SqliteOutbox::UnsyncedAudit(std::size_t limit) {
   std::lock_guard lock(mu_);
   Stmt st(db_, "SELECT record FROM audit WHERE synced_at_utc_ms IS NULL ORDER BY at_utc_ms, uuid LIMIT ?");
   st.Bind(1, static_cast<int64_t>(limit));
-  std::vector<AuditEntry> out;
+  std::vector<WireAuditEntry> out;
   while (st.Step()) {
     auto a = ParseAudit(st.Text(0));
     if (!a.ok() || a->size() != 1) return Corruption(path_ + ": stored audit entry does not parse");
@@ -252,11 +252,11 @@ Result<std::vector<std::string>> SqliteOutbox::SyncedUuids(RecordKind kind) {
   return out;
 }
 
-Result<std::vector<HotlistEntry>> SqliteOutbox::Hotlist(const std::string& list) {
+Result<std::vector<WireHotlistEntry>> SqliteOutbox::Hotlist(const std::string& list) {
   std::lock_guard lock(mu_);
   Stmt st(db_, "SELECT record FROM hotlist_entries WHERE list_name=? ORDER BY vrm");
   st.Bind(1, list);
-  std::vector<HotlistEntry> out;
+  std::vector<WireHotlistEntry> out;
   while (st.Step()) {
     auto u = ParseHotlistUpdate(st.Text(0));
     if (!u.ok() || u->lists.size() != 1 || u->lists[0].added.size() != 1)

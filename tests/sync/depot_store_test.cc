@@ -129,7 +129,7 @@ TEST_P(DepotStoreTest, HitOutcomeUpdatesOnResendButHitStoredOnce) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->newly_stored, 0u);
   EXPECT_EQ(store_->Counts()->hits, 1);
-  AuditEntry a = MakeAudit("CAR1", 1);
+  WireAuditEntry a = MakeAudit("CAR1", 1);
   ASSERT_TRUE(store_->IngestAudit("CAR1", {a, a}).ok());
   EXPECT_EQ(store_->Counts()->audit, 1);
 }
@@ -151,9 +151,9 @@ TEST_P(DepotStoreTest, CredentialsAuthenticateUntilRevoked) {
 }
 
 TEST_P(DepotStoreTest, HotlistDeltasBetweenVersions) {
-  HotlistEntry a{"AB12CDE", Priority::kHigh, "stolen", "", "", "Ford", "Focus", "Blue", ""};
-  HotlistEntry b{"XY51ZZZ", Priority::kLow, "no insurance", "", "", "", "", "", ""};
-  HotlistEntry c{"LM99ABC", Priority::kMedium, "wanted", "violent", "", "", "", "", "2027-01-01"};
+  WireHotlistEntry a{"AB12CDE", Priority::kHigh, "stolen", "", "", "Ford", "Focus", "Blue", ""};
+  WireHotlistEntry b{"XY51ZZZ", Priority::kLow, "no insurance", "", "", "", "", "", ""};
+  WireHotlistEntry c{"LM99ABC", Priority::kMedium, "wanted", "violent", "", "", "", "", "2027-01-01"};
   auto v1 = store_->PublishHotlist("PNC", {a, b}, "admin");
   ASSERT_TRUE(v1.ok()) << v1.status().ToString();
   auto full = store_->HotlistSince(0);
@@ -163,7 +163,7 @@ TEST_P(DepotStoreTest, HotlistDeltasBetweenVersions) {
   EXPECT_TRUE(full->lists[0].full);
   EXPECT_EQ(full->lists[0].added.size(), 2u);
 
-  HotlistEntry a2 = a;
+  WireHotlistEntry a2 = a;
   a2.priority = Priority::kMedium;  // changed
   auto v2 = store_->PublishHotlist("PNC", {a2, c}, "admin");  // b removed, c added
   ASSERT_TRUE(v2.ok());

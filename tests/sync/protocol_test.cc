@@ -1,3 +1,5 @@
+#include "sync/base64.h"
+#include "sync/depot_partitions.h"
 #include "sync/protocol.h"
 
 #include <gtest/gtest.h>
@@ -129,6 +131,57 @@ TEST(Protocol, Base64RejectsGarbage) {
   EXPECT_TRUE(Base64Decode("/9g=", &out));
   EXPECT_EQ(out, (std::vector<uint8_t>{0xFF, 0xD8}));
   for (const char* bad : {"abc", "ab=c", "a===", "!!!!", "ab c"}) EXPECT_FALSE(Base64Decode(bad, &out)) << bad;
+}
+
+// The one mapping between the car's hotlist entry and the depot's: every
+// field carried, the expiry as ISO 8601 text one way and seconds the other.
+TEST(Protocol, HotlistEntryMapsToTheWireAndBack) {
+  anpr::HotlistEntry car{"AB12CDE", Priority::kHigh, "stolen", "armed", "stop", "Ford", "Focus", "Blue", 0};
+  ASSERT_TRUE(ParseIso8601Utc("2027-01-31", &car.valid_until_utc_s));
+  const WireHotlistEntry wire = ToWireHotlistEntry(car);
+  EXPECT_EQ(wire.valid_until, "2027-01-31T23:59:59Z");
+  EXPECT_EQ(wire.reason, "stolen");
+  EXPECT_EQ(wire.colour, "Blue");
+  auto back = FromWireHotlistEntry(wire);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->vrm, car.vrm);
+  EXPECT_EQ(back->priority, car.priority);
+  EXPECT_EQ(back->warning_markers, car.warning_markers);
+  EXPECT_EQ(back->information, car.information);
+  EXPECT_EQ(back->make + back->model + back->colour, car.make + car.model + car.colour);
+  EXPECT_EQ(back->valid_until_utc_s, car.valid_until_utc_s);
+
+  car.valid_until_utc_s = 0;  // no expiry travels as ""
+  EXPECT_EQ(ToWireHotlistEntry(car).valid_until, "");
+  EXPECT_EQ(FromWireHotlistEntry(ToWireHotlistEntry(car))->valid_until_utc_s, 0);
+
+  WireHotlistEntry garbled = wire;
+  garbled.valid_until = "next tuesday";
+  auto refused = FromWireHotlistEntry(garbled);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("valid_until 'next tuesday'"), std::string::npos);
+}
+
+// The car's chained audit entry on the wire: keyed by unit and hash, the
+// chain position kept in the detail.
+TEST(Protocol, AuditEntryMapsToTheWire) {
+  anpr::AuditEntry a;
+  a.seq = 7;
+  a.at_utc_ms = 1764547200000;
+  a.officer = "PC123";
+  a.action = "hit.outcome";
+  a.detail = "confirmed";
+  a.hash = std::string(64, 'c');
+  const WireAuditEntry w = ToWireAudit(a, "CAR1");
+  EXPECT_EQ(w.uuid, AuditUuid("CAR1", a.hash));
+  EXPECT_TRUE(IsValidUuid(w.uuid));
+  EXPECT_EQ(w.unit_id, "CAR1");
+  EXPECT_EQ(w.actor, "PC123");
+  EXPECT_EQ(w.action, "hit.outcome");
+  EXPECT_EQ(w.at_utc_ms, a.at_utc_ms);
+  EXPECT_EQ(w.detail, "confirmed [seq 7 hash " + a.hash + "]");
+  EXPECT_FALSE(w.synced_at_utc_ms.has_value());
 }
 
 TEST(Protocol, MonthBoundariesForPartitions) {

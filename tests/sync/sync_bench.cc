@@ -67,7 +67,7 @@ class TimingOutbox final : public Outbox {
     start_ = Clock::now();
     return inner_->UnsyncedReads(n);
   }
-  Result<std::vector<AuditEntry>> UnsyncedAudit(std::size_t n) override { return inner_->UnsyncedAudit(n); }
+  Result<std::vector<WireAuditEntry>> UnsyncedAudit(std::size_t n) override { return inner_->UnsyncedAudit(n); }
   Result<UnsyncedCounts> CountUnsynced() override { return inner_->CountUnsynced(); }
   Status MarkSynced(RecordKind k, const std::vector<std::string>& u, int64_t at) override {
     if (k == RecordKind::kRead) latencies_ms.push_back(Seconds(start_, Clock::now()) * 1000);
@@ -109,7 +109,7 @@ bool StartDepot(const std::string& backend, testing::TempDir& dir, Depot* d, int
   o.port = 0;
   o.cert_file = dir.File("cert.pem");
   o.key_file = dir.File("key.pem");
-  o.worker_threads = threads;
+  o.max_connections = threads;
   d->server = std::make_unique<DepotServer>(d->store.get(), o);
   return d->server->Start().ok();
 }

@@ -30,7 +30,7 @@ class RecordingOutbox final : public Outbox {
   explicit RecordingOutbox(Outbox* inner) : inner_(inner) {}
   Result<std::vector<Hit>> UnsyncedHits(std::size_t n) override { return inner_->UnsyncedHits(n); }
   Result<std::vector<Read>> UnsyncedReads(std::size_t n) override { return inner_->UnsyncedReads(n); }
-  Result<std::vector<AuditEntry>> UnsyncedAudit(std::size_t n) override { return inner_->UnsyncedAudit(n); }
+  Result<std::vector<WireAuditEntry>> UnsyncedAudit(std::size_t n) override { return inner_->UnsyncedAudit(n); }
   Result<UnsyncedCounts> CountUnsynced() override { return inner_->CountUnsynced(); }
   Status MarkSynced(RecordKind k, const std::vector<std::string>& u, int64_t at) override {
     marks.emplace_back(k, u);
@@ -101,7 +101,7 @@ class SyncE2E : public ::testing::Test {
   void Fill(int reads, int hits = 0, int audit = 0, std::size_t image_bytes = 2000, const std::string& unit = "CAR1") {
     std::vector<Read> rs;
     std::vector<Hit> hs;
-    std::vector<AuditEntry> as;
+    std::vector<WireAuditEntry> as;
     for (int i = 0; i < reads; ++i) {
       rs.push_back(MakeRead(unit, next_ + i, image_bytes));
       captured_[rs.back().uuid] = rs.back().captured_at_utc_ms;

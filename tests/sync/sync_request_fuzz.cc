@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "sync/base64.h"
 #include "sync/protocol.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -291,8 +291,8 @@ Hit MakeHit(const Read& read, int i) {
   return h;
 }
 
-AuditEntry MakeAudit(const std::string& unit, int i) {
-  AuditEntry a;
+WireAuditEntry MakeAudit(const std::string& unit, int i) {
+  WireAuditEntry a;
   a.uuid = NewUuid();
   a.at_utc_ms = 1763900000000 + int64_t{i} * 1000;
   a.unit_id = unit;

@@ -82,7 +82,7 @@ class TcpRelay {
 // fake images (`image_bytes` each, content varying with i).
 Read MakeRead(const std::string& unit, int i, std::size_t image_bytes = 2000);
 Hit MakeHit(const Read& read, int i);
-AuditEntry MakeAudit(const std::string& unit, int i);
+WireAuditEntry MakeAudit(const std::string& unit, int i);
 
 // The anpr-depot executable of this build, run as a child process.
 class DepotProcess {

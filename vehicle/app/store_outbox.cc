@@ -1,26 +1,8 @@
 #include "vehicle/app/store_outbox.h"
 
-#include <openssl/sha.h>
-
-#include <cstdio>
-
 #include "vehicle/records/hotlist.h"
 
 namespace anpr::sync {
-
-std::string AuditUuid(const std::string& unit_id, const std::string& entry_hash) {
-  const std::string input = "anpr-audit\n" + unit_id + "\n" + entry_hash;
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
-  digest[6] = static_cast<unsigned char>((digest[6] & 0x0f) | 0x80);  // version 8
-  digest[8] = static_cast<unsigned char>((digest[8] & 0x3f) | 0x80);  // RFC 9562 variant
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", digest[0], digest[1],
-                digest[2], digest[3], digest[4], digest[5], digest[6], digest[7], digest[8], digest[9],
-                digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]);
-  return out;
-}
 
 bool ToDepotListChange(const HotlistDelta& delta, DepotListChange* out, std::string* why) {
   out->name = delta.list_name;
@@ -29,21 +11,13 @@ bool ToDepotListChange(const HotlistDelta& delta, DepotListChange* out, std::str
   out->new_version = delta.to_version;
   out->adds.clear();
   out->removes = delta.removed_vrms;
-  for (const sync::HotlistEntry& w : delta.added) {
-    anpr::HotlistEntry e;
-    e.vrm = w.vrm;
-    e.priority = w.priority;
-    e.reason = w.reason;
-    e.warning_markers = w.warning_markers;
-    e.information = w.information;
-    e.make = w.make;
-    e.model = w.model;
-    e.colour = w.colour;
-    if (!w.valid_until.empty() && !ParseIso8601Utc(w.valid_until, &e.valid_until_utc_s)) {
-      *why = "list " + delta.list_name + ": " + w.vrm + ": valid_until '" + w.valid_until + "' is not ISO 8601";
+  for (const WireHotlistEntry& w : delta.added) {
+    auto e = FromWireHotlistEntry(w);
+    if (!e.ok()) {
+      *why = "list " + delta.list_name + ": " + e.status().message();
       return false;
     }
-    out->adds.push_back(std::move(e));
+    out->adds.push_back(std::move(e).value());
   }
   return true;
 }
@@ -61,22 +35,14 @@ Result<std::vector<Hit>> StoreOutbox::UnsyncedHits(std::size_t limit) {
 
 Result<std::vector<Read>> StoreOutbox::UnsyncedReads(std::size_t limit) { return store_->UnsyncedReads(limit); }
 
-Result<std::vector<AuditEntry>> StoreOutbox::UnsyncedAudit(std::size_t limit) {
+Result<std::vector<WireAuditEntry>> StoreOutbox::UnsyncedAudit(std::size_t limit) {
   auto stored = store_->UnsyncedAudit(limit);
   if (!stored.ok()) return stored.status();
-  std::vector<AuditEntry> out;
+  std::vector<WireAuditEntry> out;
   out.reserve(stored->size());
   std::lock_guard<std::mutex> lock(mu_);
   for (const anpr::AuditEntry& a : *stored) {
-    AuditEntry w;
-    w.uuid = AuditUuid(unit_id_, a.hash);
-    w.at_utc_ms = a.at_utc_ms;
-    w.unit_id = unit_id_;
-    w.actor = a.officer;
-    w.action = a.action;
-    // The chain position and hash travel with the entry so the depot's copy
-    // can be checked against the car's chain.
-    w.detail = a.detail + " [seq " + std::to_string(a.seq) + " hash " + a.hash + "]";
+    WireAuditEntry w = ToWireAudit(a, unit_id_);
     audit_seq_by_uuid_[w.uuid] = a.seq;
     out.push_back(std::move(w));
   }

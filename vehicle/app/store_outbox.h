@@ -30,7 +30,7 @@ class StoreOutbox final : public Outbox {
 
   Result<std::vector<Hit>> UnsyncedHits(std::size_t limit) override;
   Result<std::vector<Read>> UnsyncedReads(std::size_t limit) override;
-  Result<std::vector<AuditEntry>> UnsyncedAudit(std::size_t limit) override;
+  Result<std::vector<WireAuditEntry>> UnsyncedAudit(std::size_t limit) override;
   Result<std::vector<WantedEntry>> UnsyncedWanted(std::size_t limit) override;
   Result<UnsyncedCounts> CountUnsynced() override;
   Status MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) override;
@@ -47,10 +47,6 @@ class StoreOutbox final : public Outbox {
   std::map<std::string, int64_t> audit_seq_by_uuid_;
   std::map<std::string, int64_t> hit_outcome_at_by_uuid_;
 };
-
-// The wire UUID of the store's audit entry with chain hash `entry_hash` on
-// unit `unit_id` (a name-based UUID: version 8, RFC 9562 variant).
-std::string AuditUuid(const std::string& unit_id, const std::string& entry_hash);
 
 // The store's form of a depot list change; false (with *why) when an entry
 // cannot be taken (a malformed valid_until).

@@ -1,0 +1,105 @@
+// Private to sync/src: the PostgreSQL back end of the depot store. Its
+// definitions are split by concern: schema, credentials, partitions and the
+// pool in depot_store_pg.cc; uploads in depot_store_pg_ingest.cc; hotlists,
+// searches and counts in depot_store_pg_queries.cc.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sync/depot_store.h"
+#include "sync/src/pg_conn.h"
+
+namespace anpr::sync::pg {
+
+// One store over a pool of connections; thread-safe (each call borrows a
+// connection from the pool for its duration).
+class PgDepotStore final : public DepotStore {
+ public:
+  explicit PgDepotStore(std::vector<std::unique_ptr<Conn>> conns);
+
+  std::string Kind() const override { return "postgresql"; }
+
+  Status Migrate() override;
+
+  Result<int> SchemaVersion() override;
+
+  Status AddCredential(const Principal& p, const std::string& token_hash) override;
+
+  Status Revoke(const std::string& name) override;
+
+  Result<std::optional<Principal>> Authenticate(const std::string& token_hash) override;
+
+  Status LogSecurityEvent(const std::string& what, const std::string& principal,
+                          const std::string& remote) override;
+
+  Result<IngestResult> IngestReads(const std::string& vehicle, const std::vector<Read>& reads) override;
+
+  Result<IngestResult> IngestHits(const std::string& vehicle, const std::vector<Hit>& hits) override;
+
+  Result<IngestResult> IngestAudit(const std::string& vehicle, const std::vector<WireAuditEntry>& entries) override;
+
+  Result<IngestResult> IngestWanted(const std::string& vehicle, const std::vector<WantedEntry>& entries) override;
+
+  Result<int64_t> PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
+                                 const std::string& publisher) override;
+
+  Result<HotlistUpdate> HotlistSince(int64_t since_version) override;
+
+  Result<std::vector<Read>> SearchReads(const SearchQuery& q) override;
+
+  Result<DepotCounts> Counts() override;
+
+  Result<bool> Holds(const std::string& kind, const std::string& uuid) override;
+
+  Result<int> DropReadsBefore(int64_t cutoff_utc_ms) override;
+
+ private:
+  // Borrows a pooled connection for one call.
+  class Lease {
+   public:
+    explicit Lease(PgDepotStore* s) : s_(s) {
+      std::unique_lock lock(s_->mu_);
+      s_->cv_.wait(lock, [&] { return !s_->idle_.empty(); });
+      c_ = s_->idle_.front();
+      s_->idle_.pop_front();
+      lock.unlock();
+      c_->HealIfBroken();
+    }
+    ~Lease() {
+      std::lock_guard lock(s_->mu_);
+      s_->idle_.push_back(c_);
+      s_->cv_.notify_one();
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Conn* operator->() { return c_; }
+    Conn& operator*() { return *c_; }
+
+   private:
+    PgDepotStore* s_;
+    Conn* c_;
+  };
+
+  static Status InTx(Conn& c, const std::function<Status()>& body);
+
+  // Creates the month partition holding `utc_ms` unless this process has
+  // seen it. The advisory lock serialises creators across depot servers.
+  Status EnsurePartition(Conn& c, int64_t utc_ms);
+
+  std::mutex mu_;  // guards idle_ and known_partitions_
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Conn>> all_;
+  std::deque<Conn*> idle_;
+  std::set<int64_t> known_partitions_;
+};
+
+}  // namespace anpr::sync::pg

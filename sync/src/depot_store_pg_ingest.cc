@@ -1,0 +1,179 @@
+// The PostgreSQL depot store's uploads from the cars: reads, hits, audit
+// and wanted plates, each batch one transaction, idempotent by UUID.
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "sync/src/depot_store_pg.h"
+
+namespace anpr::sync::pg {
+
+Result<IngestResult> PgDepotStore::IngestReads(const std::string& vehicle, const std::vector<Read>& reads) {
+  Lease c(this);
+  for (const auto& r : reads)
+    if (auto s = EnsurePartition(*c, r.captured_at_utc_ms); !s.ok()) return s;
+  IngestResult out;
+  Status s = InTx(*c, [&]() -> Status {
+    const int64_t now = NowUtcMs();
+    // Many rows per INSERT (one round trip and one plan per chunk, not per
+    // read); RETURNING names the rows that were new. The rest were held
+    // already and must belong to this vehicle.
+    constexpr std::size_t kRowsPerInsert = 250;  // 2000 parameters
+    std::map<std::pair<std::string, int64_t>, int> inserted;  // (uuid, captured) -> rows new
+    for (std::size_t first = 0; first < reads.size(); first += kRowsPerInsert) {
+      const std::size_t last = std::min(reads.size(), first + kRowsPerInsert);
+      std::string sql =
+          "INSERT INTO reads(uuid,unit_id,vrm,captured_at_utc_ms,received_at_utc_ms,record,plate_jpeg,"
+          "overview_jpeg) VALUES";
+      std::vector<Param> params;
+      params.reserve((last - first) * 8);
+      for (std::size_t i = first; i < last; ++i) {
+        const Read& r = reads[i];
+        const std::size_t b = params.size();
+        sql += i == first ? "(" : ",(";
+        for (std::size_t k = 1; k <= 8; ++k) {
+          if (k > 1) sql += ',';
+          sql += '$';
+          sql += std::to_string(b + k);
+        }
+        sql += ')';
+        params.emplace_back(r.uuid);
+        params.emplace_back(vehicle);
+        params.emplace_back(r.vrm);
+        params.emplace_back(r.captured_at_utc_ms);
+        params.emplace_back(now);
+        params.emplace_back(EncodeRead(r, false));
+        params.push_back(Param::Bytes(r.plate_jpeg));
+        params.push_back(Param::Bytes(r.overview_jpeg));
+      }
+      sql += " ON CONFLICT DO NOTHING RETURNING uuid::text, captured_at_utc_ms";
+      auto ins = c->Query(sql.c_str(), params);
+      if (!ins.ok()) return ins.status();
+      for (int row = 0; row < PQntuples(ins->get()); ++row) ++inserted[{Col(*ins, row, 0), ColInt(*ins, row, 1)}];
+    }
+    std::vector<const Read*> held;
+    for (const auto& r : reads) {
+      auto it = inserted.find({LowerUuid(r.uuid), r.captured_at_utc_ms});
+      if (it != inserted.end() && it->second > 0) {
+        --it->second;
+        ++out.newly_stored;
+      } else {
+        held.push_back(&r);
+      }
+    }
+    if (!held.empty()) {
+      std::string arr = "{";
+      for (const Read* r : held) {
+        if (arr.size() > 1) arr += ',';
+        arr += r->uuid;
+      }
+      arr += '}';
+      auto o = c->Query("SELECT uuid::text, captured_at_utc_ms, unit_id FROM reads WHERE uuid = ANY($1::uuid[])",
+                        {arr});
+      if (!o.ok()) return o.status();
+      std::map<std::pair<std::string, int64_t>, std::string> owners;
+      for (int row = 0; row < PQntuples(o->get()); ++row)
+        owners[{Col(*o, row, 0), ColInt(*o, row, 1)}] = Col(*o, row, 2);
+      for (const Read* r : held) {
+        auto it = owners.find({LowerUuid(r->uuid), r->captured_at_utc_ms});
+        if (it == owners.end() || it->second != vehicle)
+          return PermissionDenied("read " + r->uuid + " belongs to another vehicle");
+      }
+    }
+    for (const auto& r : reads) out.acknowledged.push_back(r.uuid);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<IngestResult> PgDepotStore::IngestHits(const std::string& vehicle, const std::vector<Hit>& hits) {
+  Lease c(this);
+  IngestResult out;
+  Status s = InTx(*c, [&]() -> Status {
+    const int64_t now = NowUtcMs();
+    for (const auto& h : hits) {
+      const std::string rec = EncodeHit(h);
+      auto ins = c->Query(
+          "INSERT INTO hits(uuid,unit_id,read_uuid,list_name,entry_vrm,priority,raised_at_utc_ms,outcome,"
+          "outcome_at_utc_ms,received_at_utc_ms,record) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) "
+          "ON CONFLICT DO NOTHING",
+          {h.uuid, vehicle, h.read_uuid, h.list_name, h.entry_vrm, PriorityName(h.priority), h.raised_at_utc_ms,
+           HitOutcomeName(h.outcome), h.outcome_at_utc_ms, now, rec});
+      if (!ins.ok()) return ins.status();
+      if (std::string(PQcmdTuples(ins->get())) == "1") {
+        ++out.newly_stored;
+      } else {
+        auto o = c->Query("SELECT unit_id FROM hits WHERE uuid=$1", {h.uuid});
+        if (!o.ok()) return o.status();
+        if (PQntuples(o->get()) != 1 || Col(*o, 0, 0) != vehicle)
+          return PermissionDenied("hit " + h.uuid + " belongs to another vehicle");
+        auto u = c->Query(
+            "UPDATE hits SET outcome=$1, outcome_at_utc_ms=$2, record=$3 WHERE uuid=$4 AND outcome_at_utc_ms<$2",
+            {HitOutcomeName(h.outcome), h.outcome_at_utc_ms, rec, h.uuid});
+        if (!u.ok()) return u.status();
+      }
+      out.acknowledged.push_back(h.uuid);
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<IngestResult> PgDepotStore::IngestAudit(const std::string& vehicle, const std::vector<WireAuditEntry>& entries) {
+  Lease c(this);
+  IngestResult out;
+  Status s = InTx(*c, [&]() -> Status {
+    const int64_t now = NowUtcMs();
+    for (const auto& a : entries) {
+      auto ins = c->Query(
+          "INSERT INTO audit(uuid,unit_id,at_utc_ms,actor,action,detail,received_at_utc_ms) "
+          "VALUES($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
+          {a.uuid, vehicle, a.at_utc_ms, a.actor, a.action, a.detail, now});
+      if (!ins.ok()) return ins.status();
+      if (std::string(PQcmdTuples(ins->get())) == "1") {
+        ++out.newly_stored;
+      } else {
+        auto o = c->Query("SELECT unit_id FROM audit WHERE uuid=$1", {a.uuid});
+        if (!o.ok()) return o.status();
+        if (PQntuples(o->get()) != 1 || Col(*o, 0, 0) != vehicle)
+          return PermissionDenied("audit entry " + a.uuid + " belongs to another vehicle");
+      }
+      out.acknowledged.push_back(a.uuid);
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<IngestResult> PgDepotStore::IngestWanted(const std::string& vehicle, const std::vector<WantedEntry>& entries) {
+  Lease c(this);
+  IngestResult out;
+  Status s = InTx(*c, [&]() -> Status {
+    const int64_t now = NowUtcMs();
+    for (const auto& x : entries) {
+      auto ins = c->Query(
+          "INSERT INTO wanted(uuid,unit_id,vrm,priority,reason,valid_until_utc_ms,entered_by,entered_at_utc_ms,"
+          "received_at_utc_ms,record) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT DO NOTHING",
+          {x.uuid, vehicle, x.vrm, std::string(PriorityName(x.priority)), x.reason, x.valid_until_utc_ms,
+           x.entered_by, x.entered_at_utc_ms, now, EncodeWanted({x})});
+      if (!ins.ok()) return ins.status();
+      if (std::string(PQcmdTuples(ins->get())) == "1") {
+        ++out.newly_stored;
+      } else {
+        auto o = c->Query("SELECT unit_id FROM wanted WHERE uuid=$1", {x.uuid});
+        if (!o.ok()) return o.status();
+        if (PQntuples(o->get()) != 1 || Col(*o, 0, 0) != vehicle)
+          return PermissionDenied("wanted entry " + x.uuid + " belongs to another vehicle");
+      }
+      out.acknowledged.push_back(x.uuid);
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace anpr::sync::pg
