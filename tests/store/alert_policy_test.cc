@@ -127,17 +127,17 @@ TEST_F(AlertPolicyTest, NewVersionRaisesLateHitsOnRecentReads) {
 
 TEST_F(AlertPolicyTest, OfficerEnteredPlateIsCheckedSyncedAndMatchesBack) {
   Read r = Committed("XY51ABC", kT0 - 10 * 60 * 1000);
-  EXPECT_EQ(policy_->EnterWanted("4711", "XY51ABC", Priority::kHigh, "robbery", kT0 + 101LL * 86'400'000, kT0)
+  EXPECT_EQ(policy_->EnterWanted("4711", "XY51ABC", Priority::kHigh, "armed robbery", kT0 + 101LL * 86'400'000, kT0)
                 .status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(policy_->EnterWanted("4711", "XY51ABC", Priority::kHigh, "", kT0 + 1000, kT0).status().code(),
             StatusCode::kInvalidArgument);
-  auto late = policy_->EnterWanted("4711", "xy51 abc", Priority::kHigh, "robbery", kT0 + 2 * 86'400'000, kT0);
+  auto late = policy_->EnterWanted("4711", "xy51 abc", Priority::kHigh, "armed robbery", kT0 + 2 * 86'400'000, kT0);
   ASSERT_TRUE(late.ok()) << late.status().ToString();
   ASSERT_EQ(late->size(), 1u);
   EXPECT_TRUE((*late)[0].hit.late);
   EXPECT_EQ((*late)[0].hit.list_name, kOfficerListName);
-  EXPECT_EQ((*late)[0].hit.reason, "robbery");
+  EXPECT_EQ((*late)[0].hit.reason, "armed robbery");
   auto outbox = store_->UnsyncedOfficerEntries(10);
   ASSERT_EQ(outbox->size(), 1u);
   EXPECT_EQ((*outbox)[0].entry.vrm, "XY51ABC");

@@ -54,6 +54,7 @@
 #include "vehicle/recognition/plate_tracker.h"
 #include "vehicle/recognition/read_builder.h"
 #include "vehicle/recognition/recognizer.h"
+#include "vehicle/store/retention.h"
 #include "vehicle/store/store.h"
 
 namespace anpr::unit {

@@ -2,11 +2,16 @@
 
 #include <toml++/toml.h>
 
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "sync/depot_url.h"
 
@@ -93,12 +98,16 @@ const std::map<std::string, Setting>& Settings() {
          const auto colon = v.rfind(':');
          if (colon == std::string::npos || colon == 0) return std::string("'" + v + "' is not HOST:PORT");
          c.gpsd_host = v.substr(0, colon);
-         try {
-           c.gpsd_port = std::stoi(v.substr(colon + 1));
-         } catch (...) {
+         // The whole port, digits only: "12ab", "+12", " 12" and "" are refused
+         // (std::stoi would take "12ab" as 12).
+         const std::string port = v.substr(colon + 1);
+         int value = 0;
+         const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+         if (port.empty() || port[0] < '0' || port[0] > '9' || ec != std::errc() || end != port.data() + port.size()) {
            return std::string("'" + v + "' has no numeric port");
          }
-         if (c.gpsd_port < 1 || c.gpsd_port > 65535) return std::string("port out of range 1-65535");
+         if (value < 1 || value > 65535) return std::string("port out of range 1-65535");
+         c.gpsd_port = value;
          return std::string();
        }}},
       {"gps.stale_after_ms", {[](N n, C c) { return Int(n, c.gps_stale_after_ms, 100, 600000); }}},
@@ -177,10 +186,22 @@ Result<UnitConfig> ParseUnitConfig(const std::string& toml_text, const std::stri
 }
 
 Result<UnitConfig> LoadUnitConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return NotFound(path + ": cannot open the configuration file");
+  // A directory opens as an empty stream on Linux, and an empty file parses
+  // as all defaults: both would run the unit on the built-in settings.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::not_found) {
+    return NotFound(path + ": cannot open the configuration file: no such file");
+  }
+  if (ec) return InvalidArgument(path + ": cannot read the configuration file: " + ec.message());
+  if (status.type() != std::filesystem::file_type::regular) {
+    return InvalidArgument(path + ": the configuration is not a regular file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument(path + ": cannot read the configuration file: " + std::strerror(errno));
   std::stringstream buf;
   buf << in.rdbuf();
+  if (in.bad()) return InvalidArgument(path + ": cannot read the configuration file");
   return ParseUnitConfig(buf.str(), path);
 }
 

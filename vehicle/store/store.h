@@ -90,6 +90,13 @@ struct OfficerRecord {
   bool active = true;
 };
 
+// One PIN attempt as admitted by Store::AdmitPinAttempt.
+struct PinAttempt {
+  std::optional<OfficerRecord> officer;  // after the update; nullopt: unknown number
+  bool admitted = false;                 // false: locked out, the PIN must not be checked
+  bool locks_now = false;                // this attempt used the last one allowed
+};
+
 // A wanted plate an officer entered in the car; synced to the depot.
 struct OfficerEntry {
   std::string uuid;
@@ -106,6 +113,7 @@ struct PurgeCounts {
   int64_t unsynced_reads_deleted = 0;  // past the legal cap: deleted even though never synced
   int64_t hits_deleted = 0;
   int64_t images_deleted = 0;  // image pairs of synced reads removed early
+  int64_t future_dated_deleted = 0;  // of reads_deleted: stamped too far ahead of now (retention.h)
 };
 
 // Records waiting for the depot.
@@ -236,6 +244,18 @@ class Store {
   // --- officers and sessions ------------------------------------------------
   Status PutOfficer(const OfficerRecord& officer);
   Result<std::optional<OfficerRecord>> GetOfficer(const std::string& number);
+  // Admits one PIN attempt for `number` before the PIN is compared, in one
+  // write transaction (BEGIN IMMEDIATE, so atomic across every connection to
+  // the file): an expired lock is cleared; while locked the attempt is
+  // refused (admitted = false); otherwise failed_attempts is incremented and,
+  // when it reaches max_failed_attempts, the officer is locked until
+  // now + lockout_ms at once, so no later attempt is admitted whatever the
+  // admitted ones turn out to be. Returns the record after the update
+  // (nullopt for an unknown number). A right PIN then calls ClearPinFailures.
+  Result<PinAttempt> AdmitPinAttempt(const std::string& number, int max_failed_attempts, int64_t lockout_ms,
+                                     int64_t now_utc_ms);
+  // After a right PIN: failed_attempts = 0 and no lock.
+  Status ClearPinFailures(const std::string& number);
   Result<int64_t> CountOfficers();
   Result<int64_t> OpenSession(const std::string& officer, int64_t at_utc_ms);
   Status CloseSession(int64_t session_id, const std::string& reason, int64_t at_utc_ms);
@@ -251,6 +271,10 @@ class Store {
   // synced or not, and images of synced reads captured before
   // images_before_utc_ms. Audited with the counts.
   Result<PurgeCounts> Purge(int64_t cap_before_utc_ms, int64_t images_before_utc_ms);
+  // Deletes reads (with images and hits) captured after
+  // captured_after_utc_ms, synced or not; audited with the counts. See
+  // retention.h for why and when (ApplyRetention calls it).
+  Result<PurgeCounts> PurgeFutureDated(int64_t captured_after_utc_ms);
 
   StoreState state() const;
   // Runs PRAGMA integrity_check; "ok" when healthy.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "vehicle/records/reason.h"
 #include "vehicle/records/vrm.h"
 
 namespace anpr {
@@ -139,7 +140,7 @@ Result<std::vector<Alert>> AlertPolicy::EnterWanted(const std::string& officer, 
   if (oe.entry.vrm.empty() || oe.entry.vrm.size() > kMaxHotlistVrmLength) {
     return InvalidArgument("'" + vrm + "' is not a VRM");
   }
-  if (reason.empty()) return InvalidArgument("a wanted plate needs a reason");
+  if (Status s = ValidateReason(reason); !s.ok()) return InvalidArgument("a wanted plate: " + s.message());
   if (expires_at_utc_ms <= now_utc_ms) return InvalidArgument("the expiry must be in the future");
   if (expires_at_utc_ms - now_utc_ms > kMaxOfficerEntryMs) {
     return InvalidArgument("an officer-entered plate expires within 100 days at most");

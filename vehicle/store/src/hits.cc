@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "vehicle/records/reason.h"
 #include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/audit_log.h"
 #include "vehicle/store/src/rows.h"
@@ -39,8 +40,8 @@ Status Store::RecordRepeatHit(const std::string& hit_uuid, const std::string& re
 Status Store::SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& officer,
                             const std::string& note, int64_t at_utc_ms) {
   if (outcome == HitOutcome::kPending) return InvalidArgument("an outcome cannot be set back to pending");
-  if (outcome == HitOutcome::kNotActioned && note.empty()) {
-    return InvalidArgument("'not actioned' needs a reason");
+  if (outcome == HitOutcome::kNotActioned) {
+    if (Status s = ValidateReason(note); !s.ok()) return InvalidArgument("'not actioned': " + s.message());
   }
   if (officer.empty()) return Unauthenticated("an outcome needs the officer's number");
   return impl_->Run([&](sqlite3* db) {
