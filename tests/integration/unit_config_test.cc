@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "vehicle/app/unit.h"
+
 namespace anpr::unit {
 namespace {
 
@@ -68,6 +72,23 @@ TEST(UnitConfig, MissingFileIsNotFound) {
   auto r = LoadUnitConfig("/nonexistent/anpr.toml");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+}
+
+// Late alerts (re-matched older reads) are counted and timed apart from the
+// live capture-to-alert figure, which they would otherwise swamp.
+TEST(UnitSummary, LateAlertsAreReportedApartFromLiveOnes) {
+  UnitSummary s;
+  s.alerts = 3;
+  s.capture_to_alert_p50_ms = 400;
+  s.capture_to_alert_p95_ms = 520;
+  s.late_alerts = 1;
+  s.late_capture_to_alert_p50_ms = 100'740;
+  s.late_capture_to_alert_p95_ms = 100'740;
+  const auto j = nlohmann::json::parse(s.ToJson());
+  EXPECT_EQ(j["capture_to_alert_ms"]["p95"].get<double>(), 520);
+  ASSERT_TRUE(j.contains("late_alerts")) << j.dump();
+  EXPECT_EQ(j["late_alerts"]["count"].get<int>(), 1);
+  EXPECT_EQ(j["late_alerts"]["capture_to_alert_ms"]["p95"].get<double>(), 100'740);
 }
 
 }  // namespace

@@ -119,6 +119,8 @@ std::string UnitSummary::ToJson() const {
   j["hits"] = {{"high", hits_high}, {"medium", hits_medium}, {"low", hits_low}};
   j["alerts"] = alerts;
   j["capture_to_alert_ms"] = {{"p50", capture_to_alert_p50_ms}, {"p95", capture_to_alert_p95_ms}};
+  j["late_alerts"] = {{"count", late_alerts},
+                      {"capture_to_alert_ms", {{"p50", late_capture_to_alert_p50_ms}, {"p95", late_capture_to_alert_p95_ms}}}};
   j["read_latency_ms"] = {{"p50", read_latency_p50_ms}, {"p95", read_latency_p95_ms}};
   j["queues"] = {{"frames", frame_queue_depth}, {"store", store_queue_depth}};
   j["headless"] = headless;
@@ -172,6 +174,8 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     samples->push_back(ms);
   }
   std::vector<double> capture_to_alert_ms;
+  std::vector<double> late_capture_to_alert_ms;  // late (re-matched) alerts, apart from live ones
+  std::atomic<uint64_t> late_alerts{0};
   std::vector<double> read_latency_ms;
   // Recent reads by uuid, for the alert screen's images (HitPipeline hands
   // alerts over with the hit only). Bounded: the oldest go first.
@@ -560,7 +564,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
       if (auto it = read_trigger_utc_ms.find(hit.read_uuid); it != read_trigger_utc_ms.end()) {
         trigger_utc_ms = it->second;
       }
-      if (hmi) {
+      if (hit.late) {
+        // Not timed with live alerts (kept apart below, once the read is known).
+      } else if (hmi) {
         alerts_to_draw.push_back(trigger_utc_ms);
       } else {
         AddSample(&capture_to_alert_ms, static_cast<double>(NowUtcMs() - trigger_utc_ms));
@@ -570,6 +576,11 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
       // Late hit on an older read: fetch it (with images) from the store.
       auto stored = store->GetRead(hit.read_uuid, true);
       if (stored.ok() && stored->has_value()) read = **stored;
+    }
+    if (hit.late) {
+      ++late_alerts;
+      std::lock_guard<std::mutex> lock(mu);
+      if (!read.uuid.empty()) AddSample(&late_capture_to_alert_ms, static_cast<double>(NowUtcMs() - read.captured_at_utc_ms));
     }
     if (hmi) hmi->PostHit(hit, read);
     if (headless || !hmi) {
@@ -730,6 +741,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     std::lock_guard<std::mutex> lock(mu);
     s.capture_to_alert_p50_ms = Percentile(capture_to_alert_ms, 50);
     s.capture_to_alert_p95_ms = Percentile(capture_to_alert_ms, 95);
+    s.late_alerts = late_alerts;
+    s.late_capture_to_alert_p50_ms = Percentile(late_capture_to_alert_ms, 50);
+    s.late_capture_to_alert_p95_ms = Percentile(late_capture_to_alert_ms, 95);
     s.read_latency_p50_ms = Percentile(read_latency_ms, 50);
     s.read_latency_p95_ms = Percentile(read_latency_ms, 95);
     return s;
