@@ -582,7 +582,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
       std::lock_guard<std::mutex> lock(mu);
       if (!read.uuid.empty()) AddSample(&late_capture_to_alert_ms, static_cast<double>(NowUtcMs() - read.captured_at_utc_ms));
     }
-    if (hmi) hmi->PostHit(hit, read);
+    if (hmi) hmi->PostHit(hit, read, {alert.list_colour, alert.list_sound});
     if (headless || !hmi) {
       std::printf("HIT   %-6s %-8s %s (%s, list %s): %s%s\n", PriorityName(hit.priority),
                   hit.entry_vrm.c_str(), MatchKindName(hit.match),
