@@ -188,10 +188,8 @@ void HmiModel::UpdateDriving() {
   if (speed_unknown_since_utc_ms_ >= 0 && now_utc_ms_ - speed_unknown_since_utc_ms_ > kSpeedUnknownMovingMs)
     driving_ = true;
   if (config_.operator_present) driving_ = false;
-  if (was != driving_) {
-    if (!driving_) stop_note_.clear();
-    dirty_ = true;
-  }
+  if (!driving_) stop_note_.clear();  // stationary: the controls answer again
+  if (was != driving_) dirty_ = true;
 }
 
 void HmiModel::Tick(int64_t now_utc_ms) {

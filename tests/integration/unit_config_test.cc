@@ -17,6 +17,15 @@ TEST(UnitConfig, TheShippedExampleIsValidAndMatchesTheDefaults) {
   EXPECT_EQ(loaded->camera_width_px, defaults.camera_width_px);
   EXPECT_EQ(loaded->gpsd_port, 2947);
   EXPECT_EQ(loaded->retention_max_days, 730);
+  EXPECT_EQ(loaded->hmi_operator_present, defaults.hmi_operator_present);
+  EXPECT_EQ(loaded->alert_realert_s, 60);
+}
+
+TEST(UnitConfig, OperatorPresentIsOffUnlessSet) {
+  EXPECT_FALSE(UnitConfig{}.hmi_operator_present);
+  auto c = ParseUnitConfig("[hmi]\noperator_present = true\n", "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->hmi_operator_present);
 }
 
 TEST(UnitConfig, ReadsValues) {

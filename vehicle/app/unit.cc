@@ -211,6 +211,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
 
     AlertPolicyOptions po;
     po.cooldown_ms = int64_t{config.alert_cooldown_s} * 1000;
+    po.realert_after_ms = int64_t{config.alert_realert_s} * 1000;
     po.rematch_window_ms = int64_t{config.rematch_hours} * 3600 * 1000;
     policy = std::make_unique<AlertPolicy>(store.get(), &matcher, po);
     if (config.mute_low) (void)policy->SetMuted(Priority::kLow, true);
@@ -416,6 +417,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     ho.view.fullscreen = config.fullscreen && !headless;
     ho.config.driving_speed_mps = config.driving_speed_mps;
     ho.config.idle_lock_ms = int64_t{config.idle_lock_s} * 1000;
+    ho.config.operator_present = config.hmi_operator_present;
     ho.config.settings.volume_percent = config.volume_percent;
     ho.config.settings.night = config.night_mode;
     ho.config.settings.mute_low = config.mute_low;
