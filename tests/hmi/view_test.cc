@@ -388,6 +388,7 @@ TEST_F(ViewTest, AFingerHeldAcrossANewHitAnswersNothing) {
   m.AddHit(high, high_read);  // the high hit takes the screen under the finger
   m.Tick(now += 981);
   Scene s = m.BuildScene();
+  ASSERT_NE(m.current_hit(), nullptr);
   EXPECT_EQ(m.current_hit()->uuid, high.uuid);
   EXPECT_FALSE(s.FindAction("hit.confirmed")->pressed) << "not drawn pressed on a hit never touched";
   view->Draw(s);
@@ -410,10 +411,12 @@ TEST_F(ViewTest, AFingerHeldAcrossANewHitAnswersNothing) {
   PushFingerTap(confirmed.cx(), confirmed.cy(), 800, 480);
   ASSERT_TRUE(view->PumpEvents(&m));
   ASSERT_TRUE(m.undo_pending());  // the high hit answered, held for UNDO
+  ASSERT_NE(m.current_hit(), nullptr);
   EXPECT_EQ(m.current_hit()->uuid, next.uuid);
   m.Tick(now += 400);
   PushFingerTap(confirmed.cx(), confirmed.cy(), 800, 480);  // a double tap
   ASSERT_TRUE(view->PumpEvents(&m));
+  ASSERT_NE(m.current_hit(), nullptr);
   EXPECT_EQ(m.current_hit()->uuid, next.uuid) << "the second tap of a double tap answered the next hit";
 
   // UNDO by finger brings the high hit back; nothing was recorded for it.
@@ -425,6 +428,7 @@ TEST_F(ViewTest, AFingerHeldAcrossANewHitAnswersNothing) {
   PushFingerTap(undo->rect.cx(), undo->rect.cy(), 800, 480);
   ASSERT_TRUE(view->PumpEvents(&m));
   EXPECT_FALSE(m.undo_pending());
+  ASSERT_NE(m.current_hit(), nullptr);
   EXPECT_EQ(m.current_hit()->uuid, high.uuid);
   m.Tick(now += kUndoMs + 1000);
   EXPECT_TRUE(actions.outcomes.empty());
