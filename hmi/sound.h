@@ -14,13 +14,13 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <SDL.h>
 
+#include "vehicle/records/mutex.h"
 #include "vehicle/records/read.h"
 
 namespace anpr::hmi {
@@ -76,16 +76,18 @@ class AlertPlayer final : public SoundSink {
 
  private:
   static int Rank(Sound s);
-  void Start(Sound s);      // requires mu_
-  void StartWaiting();      // requires mu_: the most urgent waiting sound, if any
-  mutable std::mutex mu_;  // guards everything below
-  bool waiting_[4] = {false, false, false, false};  // by Sound: asked for during a more urgent one
-  bool playing_ = false;
-  Sound current_ = Sound::kLowAlert;
-  size_t step_ = 0;
-  int64_t sample_in_step_ = 0;
-  double phase_ = 0;
-  int volume_percent_ = 80;
+  void Start(Sound s) ANPR_REQUIRES(mu_);
+  // Plays the most urgent waiting sound, if any; else goes quiet.
+  void StartWaiting() ANPR_REQUIRES(mu_);
+  mutable Mutex mu_;  // guards everything below
+  // By Sound: asked for during a more urgent one, to play after it.
+  bool waiting_[4] ANPR_GUARDED_BY(mu_) = {false, false, false, false};
+  bool playing_ ANPR_GUARDED_BY(mu_) = false;
+  Sound current_ ANPR_GUARDED_BY(mu_) = Sound::kLowAlert;
+  size_t step_ ANPR_GUARDED_BY(mu_) = 0;
+  int64_t sample_in_step_ ANPR_GUARDED_BY(mu_) = 0;
+  double phase_ ANPR_GUARDED_BY(mu_) = 0;
+  int volume_percent_ ANPR_GUARDED_BY(mu_) = 80;
 };
 
 // The real audio device: an SDL audio device whose callback pulls from an

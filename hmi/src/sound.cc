@@ -76,7 +76,7 @@ int AlertPlayer::Rank(Sound s) {
 }
 
 void AlertPlayer::Play(Sound s) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   // A less urgent sound never cuts off a more urgent one: it waits and plays
   // after it. The same sound restarts from its beginning.
   if (playing_ && Rank(s) < Rank(current_)) {
@@ -109,23 +109,23 @@ void AlertPlayer::StartWaiting() {
 }
 
 void AlertPlayer::Stop(Sound s) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   waiting_[static_cast<int>(s)] = false;
   if (playing_ && current_ == s) StartWaiting();
 }
 
 void AlertPlayer::SetVolume(int percent) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   volume_percent_ = std::clamp(percent, 0, 100);
 }
 
 bool AlertPlayer::Playing() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return playing_;
 }
 
 void AlertPlayer::Render(int16_t* out, int count) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   constexpr int kRampSamples = kSampleRateHz * 5 / 1000;  // 5 ms: no clicks
   for (int i = 0; i < count; ++i) {
     if (!playing_) {

@@ -25,10 +25,10 @@
 
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "vehicle/records/mutex.h"
 #include "vehicle/records/status.h"
 #include "vehicle/hotlists/matcher.h"
 #include "vehicle/records/read.h"
@@ -104,12 +104,12 @@ class AlertPolicy {
   };
   // Whether `v`'s latest hit, answered NOT SEEN / NOT ACTIONED, is due to
   // alert again for a read captured at `captured_utc_ms`.
-  Result<bool> DueAgain(const Vehicle& v, int64_t captured_utc_ms);
+  Result<bool> DueAgain(const Vehicle& v, int64_t captured_utc_ms) ANPR_REQUIRES(mu_);
 
-  mutable std::mutex mu_;  // guards the members below and serialises Decide
-  std::map<std::string, Vehicle> recent_;  // key: list \n entry \n read vrm
-  uint64_t rematch_ = 0;                   // re-matches so far (RematchRecent)
-  bool muted_[4] = {false, false, false, false};
+  mutable Mutex mu_;  // guards the members below and serialises Decide
+  std::map<std::string, Vehicle> recent_ ANPR_GUARDED_BY(mu_);  // key: list \n entry \n read vrm
+  uint64_t rematch_ ANPR_GUARDED_BY(mu_) = 0;                   // re-matches so far (RematchRecent)
+  bool muted_[4] ANPR_GUARDED_BY(mu_) = {false, false, false, false};
 };
 
 }  // namespace anpr

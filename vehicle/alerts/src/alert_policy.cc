@@ -13,13 +13,13 @@ Status AlertPolicy::SetMuted(Priority priority, bool muted) {
   if (priority == Priority::kHigh && muted) {
     return PermissionDenied("high priority alerts cannot be muted");
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   muted_[static_cast<int>(priority)] = muted;
   return Status::Ok();
 }
 
 bool AlertPolicy::IsMuted(Priority priority) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return muted_[static_cast<int>(priority)];
 }
 
@@ -48,7 +48,7 @@ Result<std::vector<Alert>> AlertPolicy::Decide(const Read& read, const std::vect
   std::vector<Alert> alerts;
   if (matches.empty()) return alerts;
   const bool late = rematch != 0;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::vector<Hit> fresh;
   std::vector<std::string> fresh_keys;
   for (const MatchResult& m : matches) {
@@ -124,7 +124,7 @@ Result<std::vector<Alert>> AlertPolicy::RematchRecent(const std::string& list_na
   if (!reads.ok()) return reads.status();
   uint64_t rematch = 0;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     rematch = ++rematch_;
   }
   std::vector<Alert> alerts;
