@@ -177,8 +177,8 @@ const CommandRegistration kHotlist{
       a->import->add_option("FILE", a->file, "CSV file (header row: vrm,priority,reason[,...])")->required();
       a->import->add_option("--list", a->list, "List name")->required();
       a->import->add_option("--source", a->source, "pnc, dvla, mib, local or officer");
-      a->import->add_option("--colour", a->colour, "Colour the HMI shows hits in, e.g. #ff0000");
-      a->import->add_option("--sound", a->sound, "Sound the HMI plays");
+      a->import->add_option("--colour", a->colour, "Colour the HMI shows hits in, #rrggbb (default: the priority's)");
+      a->import->add_option("--sound", a->sound, "Sound the HMI plays: high, medium or low (default: the priority's)");
       a->covert_opt = a->import->add_option("--covert", a->covert, "true: record and sync hits, never alert");
       a->import->add_option("--max-substitutions", a->max_substitutions, "OCR-equivalent substitutions for a similar hit (0-2, default 1)")
           ->check(CLI::Range(0, 2));

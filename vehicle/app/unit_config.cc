@@ -116,6 +116,7 @@ const std::map<std::string, Setting>& Settings() {
       {"hotlists.dir", {[](N n, C c) { return Str(n, c.hotlist_dir); }}},
       {"hotlists.rematch_hours", {[](N n, C c) { return Int(n, c.rematch_hours, 0, 72); }}},
       {"hotlists.cooldown_s", {[](N n, C c) { return Int(n, c.alert_cooldown_s, 0, 3600); }}},
+      {"hotlists.realert_s", {[](N n, C c) { return Int(n, c.alert_realert_s, 0, 3600); }}},
       // Two years is the legal ceiling for keeping reads; shorter is allowed.
       {"retention.max_days", {[](N n, C c) { return Int(n, c.retention_max_days, 1, 730); }}},
       {"retention.synced_image_days", {[](N n, C c) { return Int(n, c.synced_image_retention_days, 0, 730); }}},
@@ -136,6 +137,7 @@ const std::map<std::string, Setting>& Settings() {
       {"hmi.night", {[](N n, C c) { return Bool(n, c.night_mode); }}},
       {"hmi.driving_speed_mps", {[](N n, C c) { return Real(n, c.driving_speed_mps, 0, 20); }}},
       {"hmi.idle_lock_s", {[](N n, C c) { return Int(n, c.idle_lock_s, 10, 3600); }}},
+      {"hmi.operator_present", {[](N n, C c) { return Bool(n, c.hmi_operator_present); }}},
       {"sounds.volume", {[](N n, C c) { return Int(n, c.volume_percent, 0, 100); }}},
       {"sounds.mute_low", {[](N n, C c) { return Bool(n, c.mute_low); }}},
       {"sounds.mute_medium", {[](N n, C c) { return Bool(n, c.mute_medium); }}},
