@@ -284,7 +284,7 @@ class V4l2Camera::Impl {
     if (XIoctl(dev_, fd_, VIDIOC_QBUF, &buf) != 0) {
       // Lost while we held the buffer; the decoded frame is still good.
       const std::string why = ErrText(options_.device, "VIDIOC_QBUF", errno);
-      Lost(why);
+      Lost(why).IgnoreError();  // recorded in health_; this frame is still delivered
     }
     if (!decoded.ok()) {
       ++health_.frames_dropped;

@@ -16,6 +16,15 @@
 namespace anpr::sync {
 namespace {
 
+// A security event that cannot be stored is still logged; the refusal that
+// raised it stands either way.
+void RecordSecurityEvent(DepotStore* store, const std::string& event, const std::string& who,
+                         const std::string& remote) {
+  if (Status s = store->LogSecurityEvent(event, who, remote); !s.ok()) {
+    spdlog::error("security event not stored ({}): {} from {}", s.ToString(), event, remote);
+  }
+}
+
 constexpr const char* kJson = "application/json";
 
 void Reply(httplib::Response& res, int status, const std::string& body) {
@@ -123,7 +132,7 @@ Status DepotServer::Start() {
   // body limit the upload handlers enforce exactly.
   limits.max_request_bytes = options_.max_request_bytes + options_.max_request_bytes / 8 + (1u << 20);
   tally_ = std::make_unique<SecurityTally>([store = store_](const std::string& event, const std::string& remote) {
-    store->LogSecurityEvent(event, "", remote);
+    RecordSecurityEvent(store, event, "", remote);
   });
   http_ = std::make_unique<GuardedHttpServer>(limits, tls_context, tally_.get());
   http_->set_payload_max_length(options_.max_request_bytes);
@@ -172,7 +181,7 @@ void DepotServer::Routes() {
     const std::string prefix = "Bearer ";
     if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) {
       spdlog::warn("depot: refused {} from {}: no credential", what, Remote(req));
-      store_->LogSecurityEvent("no credential: " + what, "", Remote(req));
+      RecordSecurityEvent(store_, "no credential: " + what, "", Remote(req));
       Refuse(res, 401, "authentication required (Authorization: Bearer TOKEN)");
       return std::nullopt;
     }
@@ -183,7 +192,7 @@ void DepotServer::Routes() {
     }
     if (!p->has_value()) {
       spdlog::warn("depot: refused {} from {}: unknown or revoked credential", what, Remote(req));
-      store_->LogSecurityEvent("unknown or revoked credential: " + what, "", Remote(req));
+      RecordSecurityEvent(store_, "unknown or revoked credential: " + what, "", Remote(req));
       Refuse(res, 401, "unknown or revoked credential");
       return std::nullopt;
     }
@@ -192,7 +201,7 @@ void DepotServer::Routes() {
       if (r == who.role) return who;
     spdlog::warn("depot: refused {} from {} ({}): role {} not allowed", what, Remote(req), who.name,
                  RoleName(who.role));
-    store_->LogSecurityEvent(std::string("role ") + RoleName(who.role) + " not allowed: " + what, who.name,
+    RecordSecurityEvent(store_, std::string("role ") + RoleName(who.role) + " not allowed: " + what, who.name,
                              Remote(req));
     Refuse(res, 403, std::string("a ") + RoleName(who.role) + " credential may not do this");
     return std::nullopt;
@@ -296,7 +305,7 @@ void DepotServer::Routes() {
         if (!unit.empty() && unit != who->name) {
           spdlog::warn("depot: refused {} batch from {} ({}): record names vehicle {}", kind, Remote(req), who->name,
                        unit);
-          store_->LogSecurityEvent(std::string(kind) + " for another vehicle (" + unit + ")", who->name, Remote(req));
+          RecordSecurityEvent(store_, std::string(kind) + " for another vehicle (" + unit + ")", who->name, Remote(req));
           Refuse(res, 403, "a vehicle may only upload its own records (record names " + unit + ")");
           return;
         }
@@ -304,7 +313,7 @@ void DepotServer::Routes() {
       auto result = ingest(who->name, *records);
       if (!result.ok()) {
         if (result.status().code() == StatusCode::kPermissionDenied)
-          store_->LogSecurityEvent(result.status().message(), who->name, Remote(req));
+          RecordSecurityEvent(store_, result.status().message(), who->name, Remote(req));
         spdlog::warn("depot: {} batch from {} not stored: {}", kind, who->name, result.status().ToString());
         Refuse(res, HttpStatusFor(result.status()), result.status().message());
         return;

@@ -167,11 +167,11 @@ Status PgDepotStore::InTx(Conn& c, const std::function<Status()>& body) {
   if (auto s = c.Exec("BEGIN"); !s.ok()) return s;
   Status s = body();
   if (!s.ok()) {
-    c.Exec("ROLLBACK");
+    c.Exec("ROLLBACK").IgnoreError();  // the failure is returned
     return s;
   }
   if (auto cs = c.Exec("COMMIT"); !cs.ok()) {
-    c.Exec("ROLLBACK");
+    c.Exec("ROLLBACK").IgnoreError();  // the failure is returned
     return cs;
   }
   return Status::Ok();

@@ -90,7 +90,7 @@ class SqliteDepotStore final : public DepotStore {
         if (!st.Bind(1, v).Bind(2, NowUtcMs()).Run().ok()) s = Err("record migration");
       }
       if (!s.ok()) {
-        Exec("ROLLBACK");
+        Exec("ROLLBACK").IgnoreError();  // the failure is returned
         return Internal("migration " + std::to_string(v) + " of " + path_ + ": " + s.message());
       }
       if (auto c = Exec("COMMIT"); !c.ok()) return c;
@@ -436,11 +436,11 @@ class SqliteDepotStore final : public DepotStore {
     if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
     Result<T> r = body();
     if (!r.ok()) {
-      Exec("ROLLBACK");
+      Exec("ROLLBACK").IgnoreError();  // the failure is returned
       return r;
     }
     if (auto s = Exec("COMMIT"); !s.ok()) {
-      Exec("ROLLBACK");
+      Exec("ROLLBACK").IgnoreError();  // the failure is returned
       return s;
     }
     return r;

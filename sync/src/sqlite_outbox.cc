@@ -105,7 +105,7 @@ Status SqliteOutbox::AddAll(const std::vector<Read>& reads, const std::vector<Hi
   }
   if (!ok) {
     Status e = Err("add records");
-    Exec("ROLLBACK");
+    Exec("ROLLBACK").IgnoreError();  // the failure is returned
     return e;
   }
   return Exec("COMMIT");
@@ -195,7 +195,7 @@ Status SqliteOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>&
     st.Reset();
     if (!st.Bind(1, synced_at_utc_ms).Bind(2, u).Run().ok()) {
       Status e = Err("mark synced");
-      Exec("ROLLBACK");
+      Exec("ROLLBACK").IgnoreError();  // the failure is returned
       return e;
     }
   }
@@ -214,7 +214,7 @@ Status SqliteOutbox::ApplyHotlistUpdate(const HotlistUpdate& update) {
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   auto fail = [&](const std::string& what) {
     Status e = Err(what);
-    Exec("ROLLBACK");
+    Exec("ROLLBACK").IgnoreError();  // the failure is returned
     return e;
   };
   Stmt clear(db_, "DELETE FROM hotlist_entries WHERE list_name=?");

@@ -154,7 +154,7 @@ void Ingest(const Args& a, const std::string& backend) {
   Depot d;
   if (!StartDepot(backend, dir, &d, a.uploaders + 4)) return;
   const std::string token = NewToken();
-  d.store->AddCredential({"CAR1", Role::kVehicle}, TokenHash(token));
+  if (!d.store->AddCredential({"CAR1", Role::kVehicle}, TokenHash(token)).ok()) return;
   // Encode every batch before the clock starts.
   std::vector<std::string> bodies;
   for (int i = 0; i < a.reads; i += a.batch) {
@@ -212,11 +212,11 @@ void Fleet(const Args& a, const std::string& backend) {
     Car& car = cars[static_cast<std::size_t>(v)];
     const std::string unit = "CAR" + std::to_string(v);
     car.token = NewToken();
-    d.store->AddCredential({unit, Role::kVehicle}, TokenHash(car.token));
+    if (!d.store->AddCredential({unit, Role::kVehicle}, TokenHash(car.token)).ok()) return;
     car.box = std::move(SqliteOutbox::Open(dir.File(unit + ".db")).value());
     std::vector<Read> reads;
     for (int i = 0; i < a.per_vehicle; ++i) reads.push_back(testing::MakeRead(unit, i, a.fleet_image_bytes));
-    car.box->AddAll(reads, {}, {});
+    if (!car.box->AddAll(reads, {}, {}).ok()) return;
     car.timing = std::make_unique<TimingOutbox>(car.box.get());
   }
   const auto t0 = Clock::now();

@@ -90,13 +90,17 @@ int RunGps(const GpsArgs& args) {
   g_interrupted = 0;
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  client.Start([&](const anpr::GpsFix& f) {
+  const anpr::Status started = client.Start([&](const anpr::GpsFix& f) {
     {
       std::lock_guard<std::mutex> lock(mu);
       queue.push_back(f);
     }
     cv.notify_one();
   });
+  if (!started.ok()) {
+    std::cerr << "anpr gps: " << started.ToString() << "\n";
+    return 1;
+  }
 
   const int64_t start_ms = anpr::MonotonicNowMs();
   int printed = 0;

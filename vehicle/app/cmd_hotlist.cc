@@ -100,8 +100,13 @@ int RunCheck(HotlistArgs& a) {
       std::cerr << "anpr: " << auth.message() << "\n";
       return 3;
     }
+    // Audited before covert lists are shown: no audit entry, no covert lists.
+    if (Status s = store->Audit(session->officer, "hotlist.check", "vrm " + a.vrm + ", covert lists shown");
+        !s.ok()) {
+      std::cerr << "anpr: covert lists not shown, the audit log cannot be written: " << s.ToString() << "\n";
+      return 1;
+    }
     show_covert = true;
-    (void)store->Audit(session->officer, "hotlist.check", "vrm " + a.vrm + ", covert lists shown");
   }
   std::vector<MatchResult> matches;
   for (MatchResult& m : matcher.MatchVrm(a.vrm, a.candidates, NowUtcMs())) {

@@ -85,6 +85,12 @@ std::vector<synth::PlateSpec> DemoPlates() {
 
 namespace {
 
+// An audit write the officer's action does not wait on (a setting, a
+// logout): its failure is logged; the store's state shows it too.
+void LogIfFailed(const Status& s, const char* what) {
+  if (!s.ok()) spdlog::error("{}: {}", what, s.ToString());
+}
+
 // gpsd through a running GpsClient.
 class GpsClientFixSource : public FixSource {
  public:
@@ -230,8 +236,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     po.realert_after_ms = int64_t{config.alert_realert_s} * 1000;
     po.rematch_window_ms = int64_t{config.rematch_hours} * 3600 * 1000;
     policy = std::make_unique<AlertPolicy>(store.get(), &matcher, po);
-    if (config.mute_low) (void)policy->SetMuted(Priority::kLow, true);
-    if (config.mute_medium) (void)policy->SetMuted(Priority::kMedium, true);
+    // Only high refuses to be muted.
+    if (config.mute_low) policy->SetMuted(Priority::kLow, true).IgnoreError();
+    if (config.mute_medium) policy->SetMuted(Priority::kMedium, true).IgnoreError();
     officers = std::make_unique<Officers>(store.get());
 
     if (Status s = ImportHotlists(); !s.ok()) return s;
@@ -732,7 +739,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     return Status::Ok();
   }
   void Logout(const std::string&, bool) override {
-    if (session) (void)officers->Logout(&*session, Now());
+    if (session) LogIfFailed(officers->Logout(&*session, Now()), "logout not audited");
     session.reset();
     SetOfficerOnDuty("");
   }
@@ -777,14 +784,15 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     return Status::Ok();
   }
   void SettingsChanged(const hmi::HmiSettings& s) override {
-    (void)policy->SetMuted(Priority::kLow, s.mute_low);
-    (void)policy->SetMuted(Priority::kMedium, s.mute_medium);
+    policy->SetMuted(Priority::kLow, s.mute_low).IgnoreError();  // only high refuses
+    policy->SetMuted(Priority::kMedium, s.mute_medium).IgnoreError();
     if (session) {
       const int64_t now = Now();
-      (void)officers->ChangeSetting(&*session, "volume_percent", std::to_string(s.volume_percent), now);
-      (void)officers->ChangeSetting(&*session, "night", s.night ? "on" : "off", now);
-      (void)officers->ChangeSetting(&*session, "mute_low", s.mute_low ? "on" : "off", now);
-      (void)officers->ChangeSetting(&*session, "mute_medium", s.mute_medium ? "on" : "off", now);
+      const char* what = "setting change not audited";
+      LogIfFailed(officers->ChangeSetting(&*session, "volume_percent", std::to_string(s.volume_percent), now), what);
+      LogIfFailed(officers->ChangeSetting(&*session, "night", s.night ? "on" : "off", now), what);
+      LogIfFailed(officers->ChangeSetting(&*session, "mute_low", s.mute_low ? "on" : "off", now), what);
+      LogIfFailed(officers->ChangeSetting(&*session, "mute_medium", s.mute_medium ? "on" : "off", now), what);
     }
   }
 };

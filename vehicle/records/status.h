@@ -28,7 +28,7 @@ enum class StatusCode {
 
 // A value type: ok, or a code with a human-readable message that names the
 // thing that failed (a file and line, a device, a host).
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -39,6 +39,11 @@ class Status {
   const std::string& message() const { return message_; }
   // "invalid-argument: hotlist.csv:12: priority 'urgent' is not high/medium/low"
   std::string ToString() const;
+  // Marks a status deliberately not acted on. Only for clean-up whose
+  // failure cannot change the outcome already decided (a ROLLBACK after a
+  // failed statement, closing a reader's transaction); never for evidence,
+  // hits or audit writes, whose failures are handled or reported.
+  void IgnoreError() const {}
 
  private:
   StatusCode code_ = StatusCode::kOk;
@@ -59,7 +64,7 @@ inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move
 // Either a T or a non-ok Status. Accessing value() of an error is a bug
 // (asserted in debug builds).
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT

@@ -88,7 +88,9 @@ Result<AuditVerdict> Store::VerifyAudit() {
       }
       if (!s.status().ok()) st = s.status();
     }
-    SqliteExec(db, "COMMIT");
+    // A read-only transaction: its end cannot fail the verdict, but say so
+    // when it does not close.
+    if (Status end = SqliteExec(db, "COMMIT"); !end.ok() && st.ok()) st = end;
     if (!st.ok()) return st;
     return v;
   });

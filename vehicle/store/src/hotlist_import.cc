@@ -73,7 +73,7 @@ Result<HotlistImportResult> ImportHotlistFile(Store* store, const std::string& p
     return s;
   }
   // Lost: the next start imports the same file again; no harm but time.
-  (void)store->SetUnitValue(key, fingerprint);
+  store->SetUnitValue(key, fingerprint).IgnoreError();
   const std::optional<HotlistMeta> now = FindList(store, list);
   r.meta = now.value_or(meta);
   r.version = now ? now->version : 0;

@@ -6,10 +6,21 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "vehicle/records/reason.h"
 
 namespace anpr {
 namespace {
+
+// Refusals and locks are audited; when the audit write itself fails the
+// refusal still stands (it is the safe outcome) and the failure goes to the
+// log, where the health line's store error also shows it.
+void AuditRefusal(Store* store, const std::string& officer, const std::string& action, const std::string& detail) {
+  if (Status s = store->Audit(officer, action, detail); !s.ok()) {
+    spdlog::error("audit entry not written ({}): {} {} {}", s.ToString(), officer, action, detail);
+  }
+}
 
 std::string Hex(const unsigned char* p, size_t n) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -133,12 +144,12 @@ Status Officers::CheckPinAttempt(const std::string& number, const std::string& p
   auto attempt = store_->AdmitPinAttempt(number, options_.max_failed_attempts, options_.lockout_ms, now_utc_ms);
   if (!attempt.ok()) return attempt.status();
   if (!attempt->officer) {
-    store_->Audit(number, what + ".failed", "unknown officer number");
+    AuditRefusal(store_, number, what + ".failed", "unknown officer number");
     return kBadCredentials;
   }
   const OfficerRecord& rec = *attempt->officer;
   if (!attempt->admitted) {
-    store_->Audit(number, what + ".refused", "locked out");
+    AuditRefusal(store_, number, what + ".refused", "locked out");
     return PermissionDenied("officer " + number + " is locked out for another " +
                             std::to_string((rec.locked_until_utc_ms - now_utc_ms + 59999) / 60000) +
                             " min after repeated wrong PINs");
@@ -146,7 +157,7 @@ Status Officers::CheckPinAttempt(const std::string& number, const std::string& p
   if (!CheckPin(rec, pin).ok()) {
     std::string detail = "wrong PIN (" + std::to_string(rec.failed_attempts) + " in a row)";
     if (attempt->locks_now) detail += "; locked out for " + std::to_string(options_.lockout_ms / 1000) + " s";
-    store_->Audit(number, what + ".failed", detail);
+    AuditRefusal(store_, number, what + ".failed", detail);
     return kBadCredentials;
   }
   return store_->ClearPinFailures(number);
@@ -156,7 +167,7 @@ Result<Session> Officers::Login(const std::string& number, const std::string& pi
   auto found = store_->GetOfficer(number);
   if (!found.ok()) return found.status();
   if (!found->has_value() || !(*found)->active) {
-    store_->Audit(number, "login.failed", "unknown or inactive officer number");
+    AuditRefusal(store_, number, "login.failed", "unknown or inactive officer number");
     return kBadCredentials;
   }
   Status s = CheckPinAttempt(number, pin, now_utc_ms, "login");
@@ -186,7 +197,7 @@ Status Officers::Logout(Session* session, int64_t now_utc_ms) {
 bool Officers::CheckIdle(Session* session, int64_t now_utc_ms) {
   if (!session->locked && now_utc_ms - session->last_activity_utc_ms >= options_.idle_lock_ms) {
     session->locked = true;
-    store_->Audit(session->officer, "session.idle-lock", "session " + std::to_string(session->id));
+    AuditRefusal(store_, session->officer, "session.idle-lock", "session " + std::to_string(session->id));
   }
   return session->locked;
 }
@@ -203,7 +214,7 @@ Status Officers::Authorize(Session* session, Right right, const std::string& rea
   if (session == nullptr || session->officer.empty()) return Unauthenticated("no officer logged in");
   if (CheckIdle(session, now_utc_ms)) return Unauthenticated("session locked: enter the PIN to unlock");
   if (!RoleHasRight(session->role, right)) {
-    store_->Audit(session->officer, "access.denied", std::string(RightName(right)) + " as " + RoleName(session->role));
+    AuditRefusal(store_, session->officer, "access.denied", std::string(RightName(right)) + " as " + RoleName(session->role));
     return PermissionDenied(std::string("role ") + RoleName(session->role) + " may not " + RightName(right));
   }
   if (right == Right::kSearchReads || right == Right::kExportReads) {

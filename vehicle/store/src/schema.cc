@@ -164,7 +164,7 @@ Status MigrateSchema(sqlite3* db, const std::string& path) {
     if (s.ok()) s = SqliteExec(db, set.c_str());
     if (s.ok()) s = SqliteExec(db, "COMMIT");
     if (!s.ok()) {
-      if (!sqlite3_get_autocommit(db)) SqliteExec(db, "ROLLBACK");
+      if (!sqlite3_get_autocommit(db)) SqliteExec(db, "ROLLBACK").IgnoreError();
       return Status(s.code(), path + ": migration to schema " + std::to_string(v + 1) + ": " + s.message());
     }
   }

@@ -111,8 +111,8 @@ Status ImportSpillImage(sqlite3* db, const std::vector<unsigned char>& image, in
                         " hits written to the spill file while the disk was full");
   }
   if (s.ok()) s = SqliteExec(db, "COMMIT");
-  if (!s.ok() && !sqlite3_get_autocommit(db)) SqliteExec(db, "ROLLBACK");
-  SqliteExec(db, "DETACH DATABASE spill");
+  if (!s.ok() && !sqlite3_get_autocommit(db)) SqliteExec(db, "ROLLBACK").IgnoreError();  // s is returned
+  if (Status d = SqliteExec(db, "DETACH DATABASE spill"); !d.ok() && s.ok()) s = d;
   if (reads_out) *reads_out = reads;
   return s;
 }

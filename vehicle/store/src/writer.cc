@@ -289,7 +289,7 @@ void Store::Impl::RestoreReserveIfDue() {
 }
 
 void Store::Impl::Rollback() {
-  if (!sqlite3_get_autocommit(wdb)) SqliteExec(wdb, "ROLLBACK");
+  if (!sqlite3_get_autocommit(wdb)) SqliteExec(wdb, "ROLLBACK").IgnoreError();  // the failure is already reported
 }
 
 int Store::Impl::OnWalCommit(void* arg, sqlite3*, const char*, int frames) {
@@ -320,17 +320,22 @@ bool Store::Impl::RunBatch(std::vector<Task>* batch) {
     bool full = false;
     Status st = SqliteExec(wdb, "BEGIN IMMEDIATE");
     if (st.ok()) {
-      for (size_t i = 0; i < batch->size() && !full; ++i) {
-        Stmt(wdb, &wstmts.savepoint, "SAVEPOINT task").Run();
+      // A savepoint that cannot be made, undone or released leaves the
+      // transaction in a state nobody can vouch for: the whole batch is
+      // rolled back and every task told (st), rather than commit a failed
+      // task's partial writes.
+      for (size_t i = 0; i < batch->size() && !full && st.ok(); ++i) {
+        st = Stmt(wdb, &wstmts.savepoint, "SAVEPOINT task").Run();
+        if (!st.ok()) break;
         results[i] = (*batch)[i].work(wdb);
         if (results[i].code() == StatusCode::kResourceExhausted) {
           full = true;
         } else if (!results[i].ok()) {
-          Stmt(wdb, &wstmts.rollback_to, "ROLLBACK TO task").Run();
+          st = Stmt(wdb, &wstmts.rollback_to, "ROLLBACK TO task").Run();
         }
-        if (!full) Stmt(wdb, &wstmts.release, "RELEASE task").Run();
+        if (!full && st.ok()) st = Stmt(wdb, &wstmts.release, "RELEASE task").Run();
       }
-      if (!full) {
+      if (!full && st.ok()) {
         st = SqliteExec(wdb, "COMMIT");
         if (st.code() == StatusCode::kResourceExhausted) full = true;
       }
