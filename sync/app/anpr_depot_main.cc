@@ -12,6 +12,7 @@
 
 #include "sync/depot_server.h"
 #include "sync/depot_store.h"
+#include "vehicle/records/field_limits.h"
 
 namespace {
 
@@ -157,6 +158,11 @@ int main(int argc, char** argv) {
   publish->add_option("--list", list_name, "List name, e.g. PNC or LOCAL")->required();
   publish->add_option("--by", publisher, "Administrator publishing (default: $USER)");
   publish->callback([&] {
+    if (anpr::Status named = anpr::limits::ValidateListName(list_name); !named.ok()) {
+      std::cerr << "anpr-depot: --list: " << named.message() << " (nothing published)\n";
+      rc = 1;
+      return;
+    }
     std::ifstream in(csv_path, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
