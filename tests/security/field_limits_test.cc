@@ -11,7 +11,9 @@
 
 #include "tests/integration/run_command.h"
 #include "tests/common/temp_dir.h"
+#include "vehicle/alerts/alert_policy.h"
 #include "vehicle/app/unit_config.h"
+#include "vehicle/hotlists/matcher.h"
 #include "vehicle/records/field_limits.h"
 #include "vehicle/store/store.h"
 
@@ -118,6 +120,41 @@ TEST(FieldLimits, OfficerNumbersAndSearchReasonsTheDepotRefusesAreRefusedAtEntry
   EXPECT_NE(r.output.find("reason: longer than 1000 bytes"), std::string::npos) << r.output.substr(0, 300);
   r = RunCommand(kAnpr + " audit list" + db);
   EXPECT_EQ(r.output.find("rrrrrrrrrr"), std::string::npos) << "the refused search reached the audit log";
+}
+
+TEST(FieldLimits, OutcomeNotesAndWantedReasonsTheDepotRefusesAreRefusedAtEntry) {
+  TempDir dir;
+  StoreOptions o;
+  o.path = dir.File("unit.db");
+  auto store = Store::Open(o);
+  ASSERT_TRUE(store.ok());
+  Read r;
+  r.uuid = NewUuid();
+  r.vrm = "AB12CDE";
+  r.unit_id = "car-1";
+  r.captured_at_utc_ms = 1'800'000'000'000;
+  ASSERT_TRUE((*store)->CommitRead(r).ok());
+  Hit h;
+  h.uuid = NewUuid();
+  h.read_uuid = r.uuid;
+  h.list_name = "pnc";
+  h.entry_vrm = "AB12CDE";
+  ASSERT_TRUE((*store)->CommitHits({h}).ok());
+  const std::string long_text(5000, 'n');
+  Status s = (*store)->SetHitOutcome(h.uuid, HitOutcome::kNotActioned, "4711", long_text, r.captured_at_utc_ms);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.message();
+  s = (*store)->SetHitOutcome(h.uuid, HitOutcome::kNotActioned, "4711", "note \xFF\xFE", r.captured_at_utc_ms);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.message();
+  auto unsynced = (*store)->UnsyncedHits(10);
+  ASSERT_TRUE(unsynced.ok());
+  ASSERT_EQ(unsynced->size(), 1u);
+  EXPECT_TRUE((*unsynced)[0].outcome_note.empty());
+
+  Matcher matcher;
+  AlertPolicy policy(store->get(), &matcher);
+  auto wanted = policy.EnterWanted("4711", "XY51ABC", Priority::kHigh, long_text, r.captured_at_utc_ms + 86'400'000,
+                                   r.captured_at_utc_ms);
+  EXPECT_EQ(wanted.status().code(), StatusCode::kInvalidArgument) << wanted.status().message();
 }
 
 TEST(FieldLimits, UnitAndCameraIdsTheDepotRefusesAreRefusedInTheConfig) {

@@ -21,9 +21,10 @@ inline constexpr std::size_t kMaxShortTextBytes = 64;
 inline constexpr std::size_t kMaxIdBytes = 64;
 // A hotlist's name: 1-64 of A-Z a-z 0-9 . _ -
 inline constexpr std::size_t kMaxListNameBytes = 64;
-// The reason stated for a search or an export of reads (it goes into an
-// audit detail with the query, within kMaxTextBytes).
-inline constexpr std::size_t kMaxSearchReasonBytes = 1000;
+// A reason or note an officer types: for a search or an export of reads, a
+// hit's outcome note, a wanted plate's reason. It goes into an audit detail
+// with its context, within kMaxTextBytes.
+inline constexpr std::size_t kMaxReasonBytes = 1000;
 
 // True when s is strict UTF-8: no overlong forms, no surrogates, nothing
 // above U+10FFFF (what PostgreSQL and the depot's JSON parser accept).

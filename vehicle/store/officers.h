@@ -90,7 +90,7 @@ class Officers {
 
   // Searches / exports stored reads: authorised and audited with the reason
   // and the query. Export includes the images. A reason over
-  // limits::kMaxSearchReasonBytes or not valid UTF-8 is InvalidArgument.
+  // limits::kMaxReasonBytes or not valid UTF-8 is InvalidArgument.
   Result<std::vector<Read>> SearchReads(Session* session, const ReadQuery& query, const std::string& reason,
                                         int64_t now_utc_ms);
   Result<std::vector<Read>> ExportReads(Session* session, ReadQuery query, const std::string& reason,

@@ -224,7 +224,7 @@ std::string DescribeQuery(const ReadQuery& q) {
 
 Result<std::vector<Read>> Officers::SearchReads(Session* session, const ReadQuery& query, const std::string& reason,
                                                 int64_t now_utc_ms) {
-  if (Status r = limits::ValidateText("reason", reason, limits::kMaxSearchReasonBytes); !r.ok()) return r;
+  if (Status r = limits::ValidateText("reason", reason, limits::kMaxReasonBytes); !r.ok()) return r;
   Status s = Authorize(session, Right::kSearchReads, reason, now_utc_ms);
   if (!s.ok()) return s;
   // Audited before the data is shown: a failed audit write means no search.
@@ -235,7 +235,7 @@ Result<std::vector<Read>> Officers::SearchReads(Session* session, const ReadQuer
 
 Result<std::vector<Read>> Officers::ExportReads(Session* session, ReadQuery query, const std::string& reason,
                                                 int64_t now_utc_ms) {
-  if (Status r = limits::ValidateText("reason", reason, limits::kMaxSearchReasonBytes); !r.ok()) return r;
+  if (Status r = limits::ValidateText("reason", reason, limits::kMaxReasonBytes); !r.ok()) return r;
   Status s = Authorize(session, Right::kExportReads, reason, now_utc_ms);
   if (!s.ok()) return s;
   query.with_images = true;
