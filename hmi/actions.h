@@ -73,7 +73,7 @@ struct UnitStatus {
 
   FixMode gps_fix = FixMode::kNone;
   bool gps_stale = false;
-  double speed_mps = 0;  // NaN or negative = unknown (treated as stationary)
+  double speed_mps = 0;  // NaN or negative = unknown (moving once unknown for kSpeedUnknownMovingMs)
 
   ClockSource clock_source = ClockSource::kFreeRunning;
   bool clock_ok = true;  // false: free-running too long or offset too large

@@ -4,7 +4,7 @@
 //   InitSdlVideo(&err);                               // hmi/sdl_env.h
 //   auto hmi = Hmi::Create(options, &my_actions);     // window, fonts, audio
 //   // pipeline threads, any time:
-//   hmi->PostRead(read); hmi->PostHit(hit, read); hmi->PostStatus(status);
+//   hmi->PostRead(read); hmi->PostHit(hit, read, style); hmi->PostStatus(status);
 //   hmi->PostFrame(frame, boxes);
 //   // main thread:
 //   while (hmi->RunFrame(NowUtcMs())) { /* ~60 Hz */ }
@@ -44,7 +44,7 @@ class Hmi {
 
   // ---- any thread ----
   void PostRead(Read read);
-  void PostHit(Hit hit, Read read);
+  void PostHit(Hit hit, Read read, HitStyle style = {});
   void PostStatus(UnitStatus status);
   void PostFrame(std::shared_ptr<const cv::Mat> frame_bgr, std::vector<LiveBox> boxes);
 
@@ -57,6 +57,7 @@ class Hmi {
   SdlView& view() { return *view_; }
   AlertPlayer& player() { return player_; }
   const std::string& audio_error() const { return audio_error_; }
+  // An outcome still held for UNDO is recorded when the Hmi goes.
   // Frames drawn so far (a render skipped because nothing changed is not counted).
   int64_t frames_drawn() const { return frames_drawn_; }
 
@@ -72,7 +73,12 @@ class Hmi {
 
   std::mutex mu_;  // guards the inbox below
   std::vector<Read> reads_in_;
-  std::vector<std::pair<Hit, Read>> hits_in_;
+  struct PostedHit {
+    Hit hit;
+    Read read;
+    HitStyle style;
+  };
+  std::vector<PostedHit> hits_in_;
   std::vector<UnitStatus> status_in_;
   bool frame_posted_ = false;
   std::shared_ptr<const cv::Mat> frame_in_;

@@ -9,9 +9,19 @@
 // VRM, see hotlist entries; ADD WANTED enters the typed VRM as the officer's
 // own "new wanted" plate: priority, reason and 1 / 7 / 30 / 100 days, then
 // SAVE), Settings. The status bar is on every screen.
-// Driving mode (GPS speed above the threshold): hits show only priority
-// symbol and colour, VRM and make / model / colour; other screens are hidden
-// and typing is disabled until the car is stationary.
+// Driving mode (GPS speed above the threshold, or speed unknown for more than
+// kSpeedUnknownMovingMs): hits show only priority symbol and colour, VRM and
+// make / model / colour; other screens are hidden and typing is disabled
+// until the car is stationary; a tap on a control that is disabled while
+// moving shows "Stop to answer". With operator_present the full screen stays
+// up while moving (a second officer works it).
+//
+// Touch safety: a press applies to the screen shown when the finger went
+// down: if the hit on screen (or the screen) changed while it was held, the
+// release does nothing. For kHitSettleMs after a hit comes on screen (from
+// another screen, replacing another hit, the next after an answer) touches are
+// ignored. An outcome is held for kUndoMs with an UNDO bar before it is
+// recorded (HmiActions::RecordOutcome); UNDO brings the hit back.
 #pragma once
 
 #include <cstdint>
@@ -34,13 +44,32 @@ enum class Screen { kLogin, kLive, kHit, kReads, kCheck, kSettings };
 const char* ScreenName(Screen s);  // "login", "live", "hit", "reads", "check", "settings"
 bool ParseScreen(std::string_view text, Screen* out);
 
+// A hit on screen is untouchable for this long after it appears.
+inline constexpr int64_t kHitSettleMs = 1000;
+// An outcome can be undone for this long; it is recorded when it ends.
+inline constexpr int64_t kUndoMs = 5000;
+// Speed unknown (GPS lost) for longer than this counts as moving.
+inline constexpr int64_t kSpeedUnknownMovingMs = 10 * 1000;
+// No failure tone for a GPS that has had no fix yet, this long after start.
+inline constexpr int64_t kGpsStartGraceMs = 2 * 60 * 1000;
+
+// How a hit's list wants it shown: its colour ("#rrggbb") and sound (a
+// SoundName: "high", "medium", "low"). Empty or not understood: the
+// priority's. A high hit always sounds the repeating high alarm.
+struct HitStyle {
+  std::string list_colour;
+  std::string list_sound;
+};
+
 struct HmiConfig {
   int width_px = 800;
   int height_px = 480;
   // Driving mode starts above this GPS speed (2.2 m/s ~ 5 mph) and ends below
   // half of it, so a car creeping in traffic does not flicker between modes.
   double driving_speed_mps = 2.2;
-  int64_t idle_lock_ms = 10 * 60 * 1000;  // lock after this long untouched
+  int64_t idle_lock_ms = 10 * 60 * 1000;  // lock after this long untouched (never while the alarm sounds)
+  // A second officer works the screen: the full screen stays up while moving.
+  bool operator_present = false;
   // Choices offered for "Not actioned" (the reason is required).
   std::vector<std::string> not_actioned_reasons = {
       "Attending higher priority call", "Unsafe to stop", "Vehicle lost from view",
@@ -68,14 +97,19 @@ class HmiModel {
   // max_read_images reads.
   void AddRead(const Read& read);
   // A hit to alert, with the read that raised it (for its images, time and
-  // place). Covert hits are refused (never alerted in the car; returns false).
-  // A hit whose uuid is already waiting updates it without a new sound.
-  bool AddHit(const Hit& hit, const Read& read);
+  // place) and its list's colour and sound. Covert hits are refused (never
+  // alerted in the car; returns false). A hit whose uuid is already waiting
+  // updates it without a new sound. A new hit restarts the idle timer.
+  bool AddHit(const Hit& hit, const Read& read, const HitStyle& style = {});
   // The unit's health; a status item going from ok to fault sounds the failure
-  // tone once. Also drives driving mode from speed_mps (NaN keeps the mode).
+  // tone once (a GPS without a first fix is quiet for kGpsStartGraceMs after
+  // the first Tick). Also drives driving mode from speed_mps.
   void SetStatus(const UnitStatus& status);
-  // The clock (UTC ms): shown in the status bar, and drives the idle lock.
+  // The clock (UTC ms): shown in the status bar; drives the idle lock, the
+  // undo window and unknown speed. The first call is the start.
   void Tick(int64_t now_utc_ms);
+  // Records an outcome still held for UNDO now (at shutdown).
+  void FlushOutcome();
   void Resize(int width_px, int height_px);
   // False when the audio device could not be opened: the status bar says so.
   void SetAudioAvailable(bool ok) { audio_ok_ = ok; dirty_ = true; }
@@ -102,6 +136,10 @@ class HmiModel {
   const Hit* current_hit() const { return hits_.empty() ? nullptr : &hits_.front().hit; }
   bool choosing_reason() const { return choosing_reason_; }
   const std::string& message() const { return message_; }
+  // An outcome given less than kUndoMs ago, not yet recorded.
+  bool undo_pending() const { return undo_.active; }
+  // "Stop to answer" after a tap on a control disabled while moving; else empty.
+  const std::string& stop_note() const { return stop_note_; }
   const std::string& check_text() const { return check_text_; }
   const std::vector<Hit>& check_results() const { return check_results_; }
   int reads_scroll_px() const { return reads_scroll_px_; }
@@ -128,6 +166,16 @@ class HmiModel {
     GeoTag position;
     std::shared_ptr<const cv::Mat> plate, overview;
     bool acknowledged = false;
+    Sound sound = Sound::kLowAlert;  // the priority's or the list's
+    std::optional<Colour> list_colour;  // the list's, when set
+  };
+  // An answered hit held for UNDO.
+  struct HeldOutcome {
+    bool active = false;
+    PendingHit hit;
+    HitOutcome outcome = HitOutcome::kPending;
+    std::string note;
+    int64_t until_utc_ms = 0;
   };
   struct ReadRow {
     std::string uuid, vrm;
@@ -142,6 +190,12 @@ class HmiModel {
   int Px(double design_px) const;  // design units (800x480) to window pixels
   Rect ContentRect() const;        // between the status bar and the nav bar
   bool TypingAllowed() const { return !driving_; }
+  // The hit's background and text colours: its list's when set.
+  Colour HitColour(const PendingHit& h) const;
+  Colour HitTextColour(const PendingHit& h) const;
+  // The uuid of the hit on screen; empty when none is shown.
+  std::string ShownHitUuid() const;
+  bool AlarmSounding() const;
 
   void BuildStatusBar(Scene* s) const;
   void BuildNavBar(Scene* s) const;
@@ -155,6 +209,8 @@ class HmiModel {
   void BuildWantedEntry(Scene* s) const;
   void BuildCheckKeyboard(Scene* s) const;
   void BuildSettings(Scene* s) const;
+  void BuildUndoBar(Scene* s) const;
+  void AddWaitingHits(Scene* s, int right_px, int y_px) const;
   void AddPlateText(Scene* s, Rect r, const std::string& vrm, int font_px, const std::string& id) const;
   void AddButton(Scene* s, Rect r, const std::string& label, const std::string& action,
                  bool enabled = true, int font_px = 0) const;
@@ -163,6 +219,11 @@ class HmiModel {
   void Acknowledge();
   void UpdateAlarm();
   void RecordOutcome(HitOutcome outcome, const std::string& note);
+  void CommitOutcome();
+  void Undo();
+  void RequeueFront(PendingHit h);
+  void NoteShownHit();
+  void UpdateDriving();
   void Lock(bool idle);
   void TryLogin();
   void SettingsChanged();
@@ -178,6 +239,7 @@ class HmiModel {
   int width_px_, height_px_;
   int64_t now_utc_ms_ = 0;
   int64_t last_input_utc_ms_ = 0;
+  int64_t start_utc_ms_ = 0;  // the first Tick
   mutable bool dirty_ = true;
 
   Screen screen_ = Screen::kLogin;
@@ -191,6 +253,10 @@ class HmiModel {
 
   std::deque<PendingHit> hits_;  // highest priority first, then oldest first
   bool choosing_reason_ = false;
+  HeldOutcome undo_;
+  std::string shown_hit_uuid_;   // what NoteShownHit last saw on screen
+  int64_t hit_shown_at_utc_ms_ = 0;
+  std::string stop_note_;
 
   std::shared_ptr<const cv::Mat> live_frame_;
   std::vector<LiveBox> live_boxes_;
@@ -214,6 +280,9 @@ class HmiModel {
 
   UnitStatus status_;
   bool have_status_ = false;
+  std::vector<bool> faults_;      // status items announced as failed
+  bool gps_ever_fixed_ = false;
+  int64_t speed_unknown_since_utc_ms_ = -1;  // -1: speed known
   bool driving_ = false;
   bool audio_ok_ = true;
 
@@ -221,6 +290,10 @@ class HmiModel {
   std::string pressed_action_;
   int down_x_ = 0, down_y_ = 0, down_scroll_px_ = 0;
   bool pointer_down_ = false, dragging_ = false;
+  // What was on screen when the finger went down.
+  Screen down_screen_ = Screen::kLogin;
+  std::string down_hit_uuid_;
+  bool down_driving_ = false;
   int reads_scroll_px_ = 0;
 };
 

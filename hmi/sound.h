@@ -2,25 +2,35 @@
 //   high    - fast alternating two-tone (1400 / 950 Hz, 125 ms each, four
 //             pairs, 250 ms pause), repeating until the hit is acknowledged;
 //   medium  - three 880 Hz beeps (120 ms on, 100 ms off), once;
-//   low     - one soft 660 Hz chime fading over 400 ms, once;
+//   low     - a two-note 660 / 880 Hz chime, each note fading over 350 ms,
+//             once; within 6 dB of the medium alert (RMS) so it is heard
+//             over road noise;
 //   failure - a falling 520 -> 330 Hz pair (200 ms each), once, when a
-//             status-bar item fails.
+//             status-bar item fails; no louder than the low chime.
 // AlertPlayer mixes nothing: one sound plays at a time and a more urgent one
-// replaces a less urgent one. It renders mono signed 16-bit samples on demand,
+// replaces a less urgent one; a less urgent one asked for meanwhile waits and
+// plays after it (once per sound). It renders mono signed 16-bit samples on demand,
 // so the same code feeds the SDL audio device and the tests.
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <SDL.h>
+
+#include "vehicle/records/mutex.h"
+#include "vehicle/records/read.h"
 
 namespace anpr::hmi {
 
 enum class Sound { kHighAlert, kMediumAlert, kLowAlert, kStatusFailure };
 const char* SoundName(Sound s);  // "high", "medium", "low", "failure"
+// The names above, any case; false for anything else.
+bool ParseSound(std::string_view text, Sound* out);
+// The alert sound of a priority.
+Sound PrioritySound(Priority p);
 
 // Where the model sends sound requests. The model applies the mute settings;
 // an implementation must still refuse to silence kHighAlert by volume 0
@@ -43,7 +53,7 @@ struct ToneStep {
   double hz;
   int duration_ms;
   double level;  // 0-1 before volume
-  bool decay;    // exponential fade over the step (chime)
+  bool decay;    // exponential fade over the step, to e^-1.5 (22%) at its end (chime)
 };
 // The steps of one pass of a sound's pattern.
 const std::vector<ToneStep>& SoundPattern(Sound s);
@@ -66,13 +76,18 @@ class AlertPlayer final : public SoundSink {
 
  private:
   static int Rank(Sound s);
-  mutable std::mutex mu_;  // guards everything below
-  bool playing_ = false;
-  Sound current_ = Sound::kLowAlert;
-  size_t step_ = 0;
-  int64_t sample_in_step_ = 0;
-  double phase_ = 0;
-  int volume_percent_ = 80;
+  void Start(Sound s) ANPR_REQUIRES(mu_);
+  // Plays the most urgent waiting sound, if any; else goes quiet.
+  void StartWaiting() ANPR_REQUIRES(mu_);
+  mutable Mutex mu_;  // guards everything below
+  // By Sound: asked for during a more urgent one, to play after it.
+  bool waiting_[4] ANPR_GUARDED_BY(mu_) = {false, false, false, false};
+  bool playing_ ANPR_GUARDED_BY(mu_) = false;
+  Sound current_ ANPR_GUARDED_BY(mu_) = Sound::kLowAlert;
+  size_t step_ ANPR_GUARDED_BY(mu_) = 0;
+  int64_t sample_in_step_ ANPR_GUARDED_BY(mu_) = 0;
+  double phase_ ANPR_GUARDED_BY(mu_) = 0;
+  int volume_percent_ ANPR_GUARDED_BY(mu_) = 80;
 };
 
 // The real audio device: an SDL audio device whose callback pulls from an

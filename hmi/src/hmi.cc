@@ -22,6 +22,7 @@ Result<std::unique_ptr<Hmi>> Hmi::Create(const HmiOptions& options, HmiActions* 
 }
 
 Hmi::~Hmi() {
+  if (model_) model_->FlushOutcome();  // an answer held for UNDO is not lost
   audio_.reset();  // stop the callback before the player goes
 }
 
@@ -30,9 +31,9 @@ void Hmi::PostRead(Read read) {
   reads_in_.push_back(std::move(read));
 }
 
-void Hmi::PostHit(Hit hit, Read read) {
+void Hmi::PostHit(Hit hit, Read read, HitStyle style) {
   std::lock_guard lock(mu_);
-  hits_in_.emplace_back(std::move(hit), std::move(read));
+  hits_in_.push_back({std::move(hit), std::move(read), std::move(style)});
 }
 
 void Hmi::PostStatus(UnitStatus status) {
@@ -49,7 +50,7 @@ void Hmi::PostFrame(std::shared_ptr<const cv::Mat> frame_bgr, std::vector<LiveBo
 
 bool Hmi::RunFrame(int64_t now_utc_ms) {
   std::vector<Read> reads;
-  std::vector<std::pair<Hit, Read>> hits;
+  std::vector<PostedHit> hits;
   std::vector<UnitStatus> statuses;
   std::shared_ptr<const cv::Mat> frame;
   std::vector<LiveBox> boxes;
@@ -69,7 +70,7 @@ bool Hmi::RunFrame(int64_t now_utc_ms) {
   model_->Tick(now_utc_ms);
   for (const auto& s : statuses) model_->SetStatus(s);
   for (const auto& r : reads) model_->AddRead(r);
-  for (const auto& [hit, read] : hits) model_->AddHit(hit, read);
+  for (const PostedHit& h : hits) model_->AddHit(h.hit, h.read, h.style);
   if (have_frame) model_->SetLiveFrame(std::move(frame), std::move(boxes));
   const bool running = view_->PumpEvents(model_.get());
   if (model_->dirty()) {

@@ -98,7 +98,7 @@ void HmiModel::AddRead(const Read& read) {
   dirty_ = true;
 }
 
-bool HmiModel::AddHit(const Hit& hit, const Read& read) {
+bool HmiModel::AddHit(const Hit& hit, const Read& read, const HitStyle& style) {
   if (hit.covert) return false;
   for (auto& p : hits_) {
     if (p.hit.uuid == hit.uuid) {  // a repeat within the cool-down: update, no new alert
@@ -115,65 +115,135 @@ bool HmiModel::AddHit(const Hit& hit, const Read& read) {
   p.position = read.position;
   p.plate = Decode(read.plate_jpeg, 0);
   p.overview = Decode(read.overview_jpeg, 960);
+  p.list_colour = internal::ParseHexColour(style.list_colour);
+  p.sound = PrioritySound(hit.priority);
+  Sound listed;
+  if (hit.priority != Priority::kHigh && ParseSound(style.list_sound, &listed) && listed != Sound::kStatusFailure)
+    p.sound = listed;
   // Highest priority first, then in order of arrival. The hit on screen stays
   // on screen unless a more urgent one arrives.
   auto pos = std::find_if(hits_.begin(), hits_.end(), [&](const PendingHit& h) {
     return static_cast<int>(h.hit.priority) < static_cast<int>(hit.priority);
   });
   if (pos == hits_.begin() && !hits_.empty()) choosing_reason_ = false;
+  const Sound sound = p.sound;
   hits_.insert(pos, std::move(p));
 
-  if (sound_) {
-    switch (hit.priority) {
-      case Priority::kHigh: break;  // UpdateAlarm starts the repeating alarm
-      case Priority::kMedium:
-        if (!settings_.mute_medium) sound_->Play(Sound::kMediumAlert);
-        break;
-      case Priority::kLow:
-        if (!settings_.mute_low) sound_->Play(Sound::kLowAlert);
-        break;
-    }
+  const bool muted = (hit.priority == Priority::kMedium && settings_.mute_medium) ||
+                     (hit.priority == Priority::kLow && settings_.mute_low);
+  // The repeating alarm is started by UpdateAlarm; a once-sound that arrives
+  // during it is played after it (AlertPlayer queues it).
+  if (sound_ && sound != Sound::kHighAlert && !muted) sound_->Play(sound);
+  if (muted) {
+    for (auto& h : hits_) if (h.hit.uuid == hit.uuid) h.acknowledged = true;  // no alarm for a muted hit
   }
   UpdateAlarm();
+  // Something new to look at: the idle lock starts counting again.
+  last_input_utc_ms_ = now_utc_ms_;
   if (logged_in() && screen_ != Screen::kHit) {
     back_screen_ = screen_;
     screen_ = Screen::kHit;
   }
+  NoteShownHit();
   dirty_ = true;
   return true;
 }
 
 void HmiModel::SetStatus(const UnitStatus& status) {
-  auto faults = [](const UnitStatus& s) {
-    return std::vector<bool>{!s.camera_ok, s.gps_fix == FixMode::kNone || s.gps_stale, !s.clock_ok,
-                             !s.sync_ok,   !s.storage_ok, !s.hotlist_ok};
-  };
-  const std::vector<bool> before = have_status_ ? faults(status_) : std::vector<bool>(6, false);
-  const std::vector<bool> after = faults(status);
+  if (status.gps_fix != FixMode::kNone && !status.gps_stale) gps_ever_fixed_ = true;
+  // A GPS still looking for its first fix just after start is not a fault
+  // worth a tone (it is still shown in the status bar).
+  const bool gps_starting = !gps_ever_fixed_ && (start_utc_ms_ == 0 || now_utc_ms_ - start_utc_ms_ < kGpsStartGraceMs);
+  const std::vector<bool> after = {!status.camera_ok,
+                                   (status.gps_fix == FixMode::kNone || status.gps_stale) && !gps_starting,
+                                   !status.clock_ok,
+                                   !status.sync_ok,
+                                   !status.storage_ok,
+                                   !status.hotlist_ok};
+  if (faults_.size() != after.size()) faults_.assign(after.size(), false);
   bool newly_failed = false;
-  for (size_t i = 0; i < after.size(); ++i) newly_failed |= after[i] && !before[i];
+  for (size_t i = 0; i < after.size(); ++i) newly_failed |= after[i] && !faults_[i];
   if (newly_failed && sound_) sound_->Play(Sound::kStatusFailure);
+  faults_ = after;
 
   status_ = status;
   have_status_ = true;
   const double v = status.speed_mps;
-  if (std::isfinite(v)) {
-    const bool was = driving_;
+  if (std::isfinite(v) && v >= 0) {
+    speed_unknown_since_utc_ms_ = -1;
     if (!driving_ && v > config_.driving_speed_mps) driving_ = true;
     if (driving_ && v < config_.driving_speed_mps / 2) driving_ = false;
-    if (was != driving_) pointer_down_ = false, pressed_action_.clear();
+  } else if (speed_unknown_since_utc_ms_ < 0) {
+    speed_unknown_since_utc_ms_ = now_utc_ms_;
   }
+  UpdateDriving();
   dirty_ = true;
+}
+
+// Speed unknown for long enough counts as moving: a GPS lost while parked
+// must not leave the full screen up for the drive. A second officer keeps
+// the full screen.
+void HmiModel::UpdateDriving() {
+  const bool was = driving_;
+  if (speed_unknown_since_utc_ms_ >= 0 && now_utc_ms_ - speed_unknown_since_utc_ms_ > kSpeedUnknownMovingMs)
+    driving_ = true;
+  if (config_.operator_present) driving_ = false;
+  if (!driving_) stop_note_.clear();  // stationary: the controls answer again
+  if (was != driving_) dirty_ = true;
 }
 
 void HmiModel::Tick(int64_t now_utc_ms) {
   if (now_utc_ms / 1000 != now_utc_ms_ / 1000) dirty_ = true;  // the clock shows seconds
   now_utc_ms_ = now_utc_ms;
+  if (start_utc_ms_ == 0) start_utc_ms_ = now_utc_ms;
   if (last_input_utc_ms_ == 0) last_input_utc_ms_ = now_utc_ms;
+  UpdateDriving();
+  if (undo_.active && now_utc_ms >= undo_.until_utc_ms) CommitOutcome();
   // Never lock while driving: the officer is in the car and could not log in
-  // again until stopped, which would hide hits from them.
-  if (logged_in() && !driving_ && now_utc_ms - last_input_utc_ms_ > config_.idle_lock_ms)
+  // again until stopped, which would hide hits from them. Never while the
+  // alarm sounds: the officer must see what it is for.
+  if (logged_in() && !driving_ && !AlarmSounding() && now_utc_ms - last_input_utc_ms_ > config_.idle_lock_ms)
     Lock(/*idle=*/true);
+}
+
+void HmiModel::FlushOutcome() {
+  if (undo_.active) CommitOutcome();
+}
+
+std::string HmiModel::ShownHitUuid() const {
+  if (!logged_in() || screen_ != Screen::kHit || hits_.empty()) return "";
+  return hits_.front().hit.uuid;
+}
+
+// Called after anything that may change the hit on screen: a new one starts
+// the settle time, and a press begun on what was there no longer counts.
+void HmiModel::NoteShownHit() {
+  const std::string shown = ShownHitUuid();
+  if (shown == shown_hit_uuid_) return;
+  shown_hit_uuid_ = shown;
+  hit_shown_at_utc_ms_ = now_utc_ms_;
+  pressed_action_.clear();
+  stop_note_.clear();
+  choosing_reason_ = false;
+  dirty_ = true;
+}
+
+Colour HmiModel::HitColour(const PendingHit& h) const {
+  if (!h.list_colour) return PriorityColour(theme(), h.hit.priority);
+  Colour c = *h.list_colour;
+  if (settings_.night) {  // dimmed like the night theme's priority colours
+    c.r = static_cast<uint8_t>(c.r * 5 / 6);
+    c.g = static_cast<uint8_t>(c.g * 5 / 6);
+    c.b = static_cast<uint8_t>(c.b * 5 / 6);
+  }
+  return c;
+}
+
+Colour HmiModel::HitTextColour(const PendingHit& h) const {
+  if (!h.list_colour) return PriorityTextColour(theme(), h.hit.priority);
+  const Colour c = HitColour(h);
+  const int luma = (299 * c.r + 587 * c.g + 114 * c.b) / 1000;
+  return luma > 140 ? Colour{0, 0, 0, 255} : Colour{255, 255, 255, 255};
 }
 
 void HmiModel::Resize(int width_px, int height_px) {
@@ -207,6 +277,7 @@ Scene HmiModel::BuildScene() const {
     }
     BuildNavBar(&s);
   }
+  if (logged_in()) BuildUndoBar(&s);
   BuildStatusBar(&s);
   dirty_ = false;
   return s;

@@ -34,6 +34,27 @@ void HmiModel::AddButton(Scene* s, Rect r, const std::string& label, const std::
   s->elements.push_back(std::move(e));
 }
 
+// The hits waiting behind the one on screen, each as a square in its colour
+// with its priority's symbol, right to left from `right_px` (at most three;
+// the count says how many in all).
+void HmiModel::AddWaitingHits(Scene* s, int right_px, int y_px) const {
+  const int size = Px(46), gap = Px(6);
+  int x = right_px - size;
+  for (size_t i = 1; i < hits_.size() && i <= 3; ++i, x -= size + gap) {
+    const PendingHit& h = hits_[i];
+    Element e;
+    e.rect = {x, y_px, size, size};
+    e.fill = HitColour(h);
+    e.border = {0, 0, 0, 255};
+    e.border_px = std::max(1, Px(2));
+    e.symbol = PrioritySymbol(h.hit.priority);
+    e.symbol_colour = HitTextColour(h);
+    e.id = "hit.waiting." + std::to_string(i);
+    e.text = PriorityName(h.hit.priority);  // for tests and screen readers; not drawn (no font size)
+    s->elements.push_back(std::move(e));
+  }
+}
+
 void HmiModel::AddPlateText(Scene* s, Rect r, const std::string& vrm, int font_px,
                             const std::string& id) const {
   const Theme& t = theme();

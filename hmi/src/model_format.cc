@@ -18,6 +18,24 @@ std::string Upper(std::string s) {
   return s;
 }
 
+std::optional<Colour> ParseHexColour(const std::string& text) {
+  std::string hex = text;
+  if (!hex.empty() && hex[0] == '#') hex.erase(0, 1);
+  if (hex.size() != 6) return std::nullopt;
+  uint8_t v[3];
+  for (int i = 0; i < 3; ++i) {
+    int byte = 0;
+    for (int j = 0; j < 2; ++j) {
+      const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(hex[size_t(2 * i + j)])));
+      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (d < 0) return std::nullopt;
+      byte = byte * 16 + d;
+    }
+    v[i] = static_cast<uint8_t>(byte);
+  }
+  return Colour{v[0], v[1], v[2], 255};
+}
+
 std::string DaysText(int days) { return std::to_string(days) + (days == 1 ? " day" : " days"); }
 
 std::shared_ptr<const cv::Mat> Decode(const std::vector<uint8_t>& jpeg, int max_width_px) {

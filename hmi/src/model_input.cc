@@ -26,11 +26,20 @@ constexpr size_t kMaxWantedReasonChars = 60;
 
 void HmiModel::PointerDown(int x, int y) {
   last_input_utc_ms_ = now_utc_ms_;
+  pointer_down_ = false;
+  pressed_action_.clear();
+  // A hit just come on screen cannot be touched yet: a tap aimed at what was
+  // there before must not answer (or silence) a hit the officer has not seen.
+  const std::string shown = ShownHitUuid();
+  if (!shown.empty() && now_utc_ms_ - hit_shown_at_utc_ms_ < kHitSettleMs) return;
   pointer_down_ = true;
   dragging_ = false;
   down_x_ = x;
   down_y_ = y;
   down_scroll_px_ = reads_scroll_px_;
+  down_screen_ = screen_;
+  down_hit_uuid_ = shown;
+  down_driving_ = driving_;
   // Any touch on a hit acknowledges it: the repeating alarm stops at once.
   if (screen_ == Screen::kHit) Acknowledge();
   const Scene scene = BuildScene();
@@ -61,6 +70,16 @@ void HmiModel::PointerUp(int x, int y) {
   pressed_action_.clear();
   dirty_ = true;
   if (pressed.empty()) return;
+  // The press belongs to the screen it began on: if another screen or hit
+  // came up while the finger was down, the release does nothing.
+  if (screen_ != down_screen_ || ShownHitUuid() != down_hit_uuid_)
+    return;
+  if (driving_ != down_driving_) {
+    // The car moved off under the finger: say why nothing happened.
+    if (driving_ && pressed != "hit.ack" && pressed != "login.silence" && pressed != "undo")
+      stop_note_ = "Stop to answer";
+    return;
+  }
   // Fire on release over the same target (a finger slid off cancels), and not
   // at the end of a scroll.
   if (dragging_ && pressed == "reads.area") return;
@@ -98,11 +117,17 @@ void HmiModel::Activate(const std::string& action) {
     return;
   }
   if (!logged_in()) return;
+  if (action == "undo") return Undo();
 
   if (starts("hit.")) {
     if (hits_.empty() || screen_ != Screen::kHit) return;
+    if (driving_) {
+      // Outcomes are given when stationary; a tap says so instead of vanishing.
+      stop_note_ = "Stop to answer";
+      if (action == "hit.ack") Acknowledge();
+      return;
+    }
     if (action == "hit.ack") return Acknowledge();
-    if (driving_) return;  // outcomes are given when stationary
     if (action == "hit.confirmed") return RecordOutcome(HitOutcome::kConfirmed, "");
     if (action == "hit.misread") return RecordOutcome(HitOutcome::kMisread, "");
     if (action == "hit.notseen") return RecordOutcome(HitOutcome::kNotSeen, "");
@@ -262,6 +287,7 @@ void HmiModel::ShowScreen(Screen s) {
   } else if (screen_ != Screen::kHit) {
     Navigate(s);
   }
+  NoteShownHit();
   dirty_ = true;
 }
 
@@ -286,10 +312,12 @@ void HmiModel::TryLogin() {
   last_input_utc_ms_ = now_utc_ms_;
   screen_ = hits_.empty() ? Screen::kLive : Screen::kHit;
   back_screen_ = Screen::kLive;
+  NoteShownHit();
 }
 
 void HmiModel::Lock(bool idle) {
   if (!logged_in()) return;
+  FlushOutcome();  // recorded under the officer who gave it
   actions_->Logout(officer_, idle);
   officer_.clear();
   login_officer_.clear();
@@ -303,6 +331,7 @@ void HmiModel::Lock(bool idle) {
   wanted_ = WantedEntry{};  // the next officer starts afresh
   message_ = idle ? "Locked after inactivity" : "";
   screen_ = Screen::kLogin;
+  NoteShownHit();
   dirty_ = true;
 }
 
@@ -317,27 +346,72 @@ void HmiModel::Acknowledge() {
   dirty_ = true;
 }
 
+bool HmiModel::AlarmSounding() const {
+  return std::any_of(hits_.begin(), hits_.end(), [](const PendingHit& h) {
+    return h.sound == Sound::kHighAlert && !h.acknowledged;
+  });
+}
+
 void HmiModel::UpdateAlarm() {
   if (!sound_) return;
-  const bool unacked_high = std::any_of(hits_.begin(), hits_.end(), [](const PendingHit& h) {
-    return h.hit.priority == Priority::kHigh && !h.acknowledged;
-  });
-  if (unacked_high) sound_->Play(Sound::kHighAlert);
+  if (AlarmSounding()) sound_->Play(Sound::kHighAlert);
   else sound_->Stop(Sound::kHighAlert);
 }
 
+// The outcome is held for kUndoMs (the UNDO bar) and recorded when that ends,
+// when another outcome is given, at lock or at shutdown.
 void HmiModel::RecordOutcome(HitOutcome outcome, const std::string& note) {
-  const Status st = actions_->RecordOutcome(hits_.front().hit.uuid, outcome, note);
-  if (!st.ok()) {
-    // The hit stays on screen: the officer tries again; nothing is lost.
-    message_ = "Not saved: " + st.message();
-    return;
-  }
+  if (hits_.empty()) return;
+  const std::string uuid = hits_.front().hit.uuid;
+  FlushOutcome();
+  // The held outcome failed and its hit is back on screen: that one first.
+  if (hits_.front().hit.uuid != uuid) return;
   message_.clear();
   choosing_reason_ = false;
+  undo_.active = true;
+  undo_.hit = std::move(hits_.front());
+  undo_.outcome = outcome;
+  undo_.note = note;
+  undo_.until_utc_ms = now_utc_ms_ + kUndoMs;
   hits_.pop_front();
   UpdateAlarm();
   if (hits_.empty()) screen_ = back_screen_;
+  NoteShownHit();
+  dirty_ = true;
+}
+
+void HmiModel::CommitOutcome() {
+  if (!undo_.active) return;
+  undo_.active = false;
+  const Status st = actions_->RecordOutcome(undo_.hit.hit.uuid, undo_.outcome, undo_.note);
+  dirty_ = true;
+  if (st.ok()) return;
+  // Not saved: the hit comes back on screen, the officer tries again;
+  // nothing is lost.
+  RequeueFront(std::move(undo_.hit));
+  message_ = "Not saved: " + st.message();
+}
+
+void HmiModel::Undo() {
+  if (!undo_.active) return;
+  undo_.active = false;
+  RequeueFront(std::move(undo_.hit));
+}
+
+// Puts an answered hit back: ahead of the others of its priority (a more
+// urgent one that came meanwhile stays ahead), on screen when logged in.
+void HmiModel::RequeueFront(PendingHit h) {
+  h.acknowledged = true;  // it was answered once: no alarm again
+  auto pos = std::find_if(hits_.begin(), hits_.end(), [&](const PendingHit& o) {
+    return static_cast<int>(o.hit.priority) <= static_cast<int>(h.hit.priority);
+  });
+  hits_.insert(pos, std::move(h));
+  if (logged_in() && screen_ != Screen::kHit) {
+    back_screen_ = screen_;
+    screen_ = Screen::kHit;
+  }
+  NoteShownHit();
+  dirty_ = true;
 }
 
 }  // namespace anpr::hmi

@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
 
+#include "hmi/scene.h"
 #include "vehicle/records/read.h"
 
 namespace anpr::hmi::internal {
@@ -20,6 +22,9 @@ inline constexpr int kWantedDays[] = {1, 7, 30, 100};
 
 // `s` in upper case (ASCII).
 std::string Upper(std::string s);
+
+// A list's colour "#rrggbb" (or "rrggbb"), opaque; nullopt for anything else.
+std::optional<Colour> ParseHexColour(const std::string& text);
 
 // "1 day", "7 days".
 std::string DaysText(int days);

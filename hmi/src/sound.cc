@@ -1,6 +1,7 @@
 #include "hmi/sound.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <numbers>
 
@@ -16,6 +17,29 @@ const char* SoundName(Sound s) {
   return "?";
 }
 
+bool ParseSound(std::string_view text, Sound* out) {
+  for (Sound s : {Sound::kHighAlert, Sound::kMediumAlert, Sound::kLowAlert, Sound::kStatusFailure}) {
+    const std::string_view name = SoundName(s);
+    if (text.size() == name.size() &&
+        std::equal(text.begin(), text.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == b;
+        })) {
+      *out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+Sound PrioritySound(Priority p) {
+  switch (p) {
+    case Priority::kHigh: return Sound::kHighAlert;
+    case Priority::kMedium: return Sound::kMediumAlert;
+    case Priority::kLow: return Sound::kLowAlert;
+  }
+  return Sound::kLowAlert;
+}
+
 const std::vector<ToneStep>& SoundPattern(Sound s) {
   // Two-tone "hi-lo" like an emergency vehicle but faster, so it cannot be
   // mistaken for the car's own siren: 4 pairs then a short breath.
@@ -26,8 +50,10 @@ const std::vector<ToneStep>& SoundPattern(Sound s) {
   static const std::vector<ToneStep> kMedium = {
       {880, 120, 0.8, false}, {0, 100, 0, false}, {880, 120, 0.8, false},
       {0, 100, 0, false},     {880, 120, 0.8, false}};
-  static const std::vector<ToneStep> kLow = {{660, 400, 0.5, true}};
-  static const std::vector<ToneStep> kFailure = {{520, 200, 0.7, false}, {330, 200, 0.7, false}};
+  // Soft in character (falling away) but not in level: a chime 20 dB down
+  // was lost under road noise and quieter than the failure tone.
+  static const std::vector<ToneStep> kLow = {{660, 350, 1.0, true}, {880, 350, 1.0, true}};
+  static const std::vector<ToneStep> kFailure = {{520, 200, 0.5, false}, {330, 200, 0.5, false}};
   switch (s) {
     case Sound::kHighAlert: return kHigh;
     case Sound::kMediumAlert: return kMedium;
@@ -50,11 +76,21 @@ int AlertPlayer::Rank(Sound s) {
 }
 
 void AlertPlayer::Play(Sound s) {
-  std::lock_guard lock(mu_);
-  // A less urgent sound never cuts off a more urgent one; the same sound
-  // restarts from its beginning.
-  if (playing_ && Rank(s) < Rank(current_)) return;
+  MutexLock lock(&mu_);
+  // A less urgent sound never cuts off a more urgent one: it waits and plays
+  // after it. The same sound restarts from its beginning.
+  if (playing_ && Rank(s) < Rank(current_)) {
+    waiting_[static_cast<int>(s)] = true;
+    return;
+  }
   if (playing_ && s == current_ && SoundRepeats(s)) return;  // already repeating
+  // A once-sound cut off by a more urgent one plays again after it.
+  if (playing_ && s != current_ && !SoundRepeats(current_)) waiting_[static_cast<int>(current_)] = true;
+  Start(s);
+}
+
+void AlertPlayer::Start(Sound s) {
+  waiting_[static_cast<int>(s)] = false;
   playing_ = true;
   current_ = s;
   step_ = 0;
@@ -62,23 +98,34 @@ void AlertPlayer::Play(Sound s) {
   phase_ = 0;
 }
 
+void AlertPlayer::StartWaiting() {
+  playing_ = false;
+  int best = -1;
+  for (Sound s : {Sound::kHighAlert, Sound::kMediumAlert, Sound::kLowAlert, Sound::kStatusFailure}) {
+    if (waiting_[static_cast<int>(s)] && (best < 0 || Rank(s) > Rank(static_cast<Sound>(best))))
+      best = static_cast<int>(s);
+  }
+  if (best >= 0) Start(static_cast<Sound>(best));
+}
+
 void AlertPlayer::Stop(Sound s) {
-  std::lock_guard lock(mu_);
-  if (playing_ && current_ == s) playing_ = false;
+  MutexLock lock(&mu_);
+  waiting_[static_cast<int>(s)] = false;
+  if (playing_ && current_ == s) StartWaiting();
 }
 
 void AlertPlayer::SetVolume(int percent) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   volume_percent_ = std::clamp(percent, 0, 100);
 }
 
 bool AlertPlayer::Playing() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return playing_;
 }
 
 void AlertPlayer::Render(int16_t* out, int count) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   constexpr int kRampSamples = kSampleRateHz * 5 / 1000;  // 5 ms: no clicks
   for (int i = 0; i < count; ++i) {
     if (!playing_) {
@@ -96,7 +143,7 @@ void AlertPlayer::Render(int16_t* out, int count) {
       const int64_t from_end = step_samples - sample_in_step_;
       if (sample_in_step_ < kRampSamples) env = double(sample_in_step_) / kRampSamples;
       if (from_end < kRampSamples) env = std::min(env, double(from_end) / kRampSamples);
-      if (step.decay) env *= std::exp(-4.0 * double(sample_in_step_) / double(step_samples));
+      if (step.decay) env *= std::exp(-1.5 * double(sample_in_step_) / double(step_samples));
       v = std::sin(phase_) * step.level * env * volume / 100.0;
       phase_ += 2 * std::numbers::pi * step.hz / kSampleRateHz;
       if (phase_ > 2 * std::numbers::pi) phase_ -= 2 * std::numbers::pi;
@@ -107,7 +154,7 @@ void AlertPlayer::Render(int16_t* out, int count) {
       phase_ = 0;
       if (++step_ >= pattern.size()) {
         step_ = 0;
-        if (!SoundRepeats(current_)) playing_ = false;
+        if (!SoundRepeats(current_)) StartWaiting();
       }
     }
   }

@@ -13,6 +13,7 @@
 #include "sync/depot_server.h"
 #include "sync/depot_store.h"
 #include "vehicle/records/field_limits.h"
+#include "vehicle/records/reason.h"
 
 namespace {
 
@@ -200,8 +201,10 @@ int main(int argc, char** argv) {
     for (char c : q.vrm)
       if (c != ' ') vrm.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
     q.vrm = vrm;
-    if (!anpr::sync::IsNormalisedVrm(q.vrm) || q.reason.size() < 3) {
-      std::cerr << "anpr-depot: give a VRM and a reason of 3 characters or more\n";
+    const anpr::Status reason_ok = anpr::ValidateReason(q.reason);
+    if (!anpr::sync::IsNormalisedVrm(q.vrm) || !reason_ok.ok()) {
+      std::cerr << "anpr-depot: give a VRM and a reason"
+                << (reason_ok.ok() ? std::string() : " (" + reason_ok.message() + ")") << "\n";
       rc = 2;
       return;
     }

@@ -12,6 +12,7 @@
 #include "sync/src/guarded_http_server.h"
 #include "sync/src/security_tally.h"
 #include "vehicle/records/field_limits.h"
+#include "vehicle/records/reason.h"
 
 namespace anpr::sync {
 namespace {
@@ -366,7 +367,8 @@ void DepotServer::Routes() {
     q.reason = req.get_param_value("reason");
     q.investigator = who->name;
     if (!IsNormalisedVrm(q.vrm)) return Refuse(res, 400, "vrm: give a normalised VRM (A-Z 0-9)");
-    if (q.reason.size() < 3 || q.reason.size() > 1000) return Refuse(res, 400, "reason: required (3-1000 characters)");
+    if (Status r = ValidateReason(q.reason); !r.ok() || q.reason.size() > 1000)
+      return Refuse(res, 400, "reason: " + (r.ok() ? std::string("at most 1000 bytes") : r.message()));
     int64_t limit = static_cast<int64_t>(q.limit);
     if (!QueryInt(req, "from_ms", &q.from_utc_ms) || !QueryInt(req, "to_ms", &q.to_utc_ms) ||
         !QueryInt(req, "limit", &limit) || limit < 1 || limit > 10000)

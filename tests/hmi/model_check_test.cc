@@ -245,6 +245,7 @@ TEST_F(ModelTest, WantedEntryNeedsALoginAndSurvivesAHit) {
   EXPECT_EQ(model.screen(), Screen::kHit);
   model.Activate("wanted.save");
   EXPECT_EQ(actions.wanted_calls, 0) << "the hit is modal";
+  Settle();
   Tap(model, "hit.confirmed");
   EXPECT_EQ(model.screen(), Screen::kCheck);
   EXPECT_TRUE(model.entering_wanted());

@@ -35,9 +35,11 @@ TEST_F(ModelTest, EachPriorityShowsItsColourSymbolAndSound) {
     EXPECT_EQ(sound.Count(c.sound), 1) << PriorityName(c.p);
     for (const char* a : {"hit.confirmed", "hit.misread", "hit.notseen", "hit.notactioned"})
       EXPECT_NE(s.FindAction(a), nullptr) << a;
+    Settle();
     Tap(model, "hit.confirmed");
     EXPECT_EQ(model.screen(), Screen::kLive);
   }
+  PastUndo();
   EXPECT_EQ(actions.outcomes.size(), 3u);
 }
 
@@ -65,6 +67,7 @@ TEST_F(ModelTest, HighRepeatsUntilAcknowledgedByAnyTouch) {
   model.AddHit(MakeHit(r, Priority::kHigh), r);
   EXPECT_EQ(sound.log.back(), "play:high");
   EXPECT_EQ(sound.Count("stop:high"), 0);
+  Settle();
   // A touch on an empty part of the hit screen acknowledges.
   const Scene scene_vrm = model.BuildScene();
   const Element* vrm = scene_vrm.FindId("hit.vrm");
@@ -110,9 +113,11 @@ TEST_F(ModelTest, WaitingHitsQueueHighestFirstWithCount) {
   EXPECT_EQ(model.BuildScene().FindId("hit.count")->text, "1 of 4 waiting");
   std::vector<std::string> shown;
   while (model.pending_hits() > 0) {
+    Settle();
     shown.push_back(model.BuildScene().FindId("hit.vrm")->text);
     Tap(model, "hit.notseen");
   }
+  PastUndo();
   EXPECT_EQ(shown, (std::vector<std::string>{"HIG3CCC", "HIG4DDD", "MED2BBB", "LOW1AAA"}));
   ASSERT_EQ(actions.outcomes.size(), 4u);
   for (const auto& o : actions.outcomes) EXPECT_EQ(o.outcome, HitOutcome::kNotSeen);
@@ -123,11 +128,13 @@ TEST_F(ModelTest, EachOutcomeIsRecordedAndNotActionedNeedsAReason) {
   for (const char* a : {"hit.confirmed", "hit.misread", "hit.notseen"}) {
     const Read r = MakeRead("AB12CDE");
     model.AddHit(MakeHit(r, Priority::kMedium), r);
+    Settle();
     Tap(model, a);
   }
   const Read r = MakeRead("AB12CDE");
   const Hit h = MakeHit(r, Priority::kMedium);
   model.AddHit(h, r);
+  Settle();
   Tap(model, "hit.notactioned");
   EXPECT_TRUE(model.choosing_reason());
   EXPECT_EQ(model.pending_hits(), 1u) << "no outcome without a reason";
@@ -136,6 +143,7 @@ TEST_F(ModelTest, EachOutcomeIsRecordedAndNotActionedNeedsAReason) {
   EXPECT_FALSE(model.choosing_reason());
   Tap(model, "hit.notactioned");
   Tap(model, "hit.reason.1");
+  PastUndo();
   ASSERT_EQ(actions.outcomes.size(), 4u);
   EXPECT_EQ(actions.outcomes[0].outcome, HitOutcome::kConfirmed);
   EXPECT_EQ(actions.outcomes[1].outcome, HitOutcome::kMisread);
@@ -151,13 +159,19 @@ TEST_F(ModelTest, AFailedSaveKeepsTheHitOnScreen) {
   actions.fail_outcomes = true;
   const Read r = MakeRead("AB12CDE");
   model.AddHit(MakeHit(r, Priority::kHigh), r);
+  Settle();
   Tap(model, "hit.confirmed");
+  PastUndo();  // recorded (and refused) when the UNDO window ends
   EXPECT_EQ(model.pending_hits(), 1u);
   EXPECT_EQ(model.screen(), Screen::kHit);
+  ASSERT_NE(model.BuildScene().FindId("hit.message"), nullptr);
   EXPECT_EQ(model.BuildScene().FindId("hit.message")->text, "Not saved: store unavailable");
   actions.fail_outcomes = false;
+  Settle();
   Tap(model, "hit.confirmed");
+  PastUndo();
   EXPECT_EQ(model.pending_hits(), 0u);
+  EXPECT_EQ(actions.outcomes.size(), 1u);
 }
 
 TEST_F(ModelTest, CovertHitsNeverAlertAndRepeatsDoNotSoundTwice) {

@@ -24,6 +24,7 @@ TEST_F(ModelTest, DrivingModeShowsOnlyTheEssentials) {
   LogIn(model);
   const Read r = MakeRead("AB12CDE");
   model.AddHit(MakeHit(r, Priority::kHigh), r);
+  Settle();
   Drive(13.4);  // 30 mph
   EXPECT_TRUE(model.driving());
   Scene s = model.BuildScene();
@@ -158,6 +159,7 @@ TEST(ModelTargets, AllTargetsAtLeast48PxAtBothSizes) {
     scenes.push_back(m.BuildScene());  // login with a waiting hit
     LogIn(m);
     scenes.push_back(m.BuildScene());  // hit
+    m.Tick(kT0 + kHitSettleMs);
     Tap(m, "hit.notactioned");
     scenes.push_back(m.BuildScene());  // reason picker
     Tap(m, "hit.reason.0");

@@ -17,7 +17,17 @@ struct ModelTest : ::testing::Test {
   FakeActions actions;
   RecordingSound sound;
   HmiModel model{HmiConfig{}, &actions, &sound};
+  int64_t now = kT0;
   void SetUp() override { model.Tick(kT0); }
+  // Lets the model's clock run on by `ms`.
+  void Wait(int64_t ms) {
+    now += ms;
+    model.Tick(now);
+  }
+  // Past the time a hit just shown ignores touches.
+  void Settle() { Wait(kHitSettleMs); }
+  // Past the UNDO window: the held outcome is recorded.
+  void PastUndo() { Wait(kUndoMs); }
   void Drive(double mps) {
     UnitStatus s;
     s.gps_fix = FixMode::k3D;

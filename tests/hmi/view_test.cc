@@ -232,7 +232,9 @@ TEST_F(ViewTest, FingerAndMouseWalkLoginHitsOutcomesCheckAndDriving) {
   FakeActions actions;
   RecordingSound sound;
   HmiModel m(HmiConfig{}, &actions, &sound);
-  m.Tick(kT0);
+  int64_t now = kT0;
+  m.Tick(now);
+  auto wait = [&](int64_t ms) { m.Tick(now += ms); };
 
   // Login by finger.
   for (char c : std::string("1234")) TapVia(*view, m, std::string("login.key.") + c, true);
@@ -253,14 +255,17 @@ TEST_F(ViewTest, FingerAndMouseWalkLoginHitsOutcomesCheckAndDriving) {
     const cv::Mat shot = view->ReadPixels();
     view->Present();
     EXPECT_GT(ColourFraction(shot, PriorityColour(DayTheme(), p)), 0.12);
+    wait(kHitSettleMs);
     TapVia(*view, m, action, finger);
     finger = !finger;
   }
   const Read r = MakeRead("XY99ZZZ");
   const Hit h = MakeHit(r, Priority::kHigh);
   m.AddHit(h, r);
+  wait(kHitSettleMs);
   TapVia(*view, m, "hit.notactioned", true);
   TapVia(*view, m, "hit.reason.2", true);
+  wait(kUndoMs);
   ASSERT_EQ(actions.outcomes.size(), 4u);
   EXPECT_EQ(actions.outcomes[0].outcome, HitOutcome::kConfirmed);
   EXPECT_EQ(actions.outcomes[1].outcome, HitOutcome::kMisread);
@@ -297,6 +302,7 @@ TEST_F(ViewTest, FingerAndMouseWalkLoginHitsOutcomesCheckAndDriving) {
   m.AddHit(MakeHit(r2, Priority::kHigh), r2);
   s = m.BuildScene();
   EXPECT_EQ(s.FindAction("hit.confirmed"), nullptr);
+  wait(kHitSettleMs);
   PushFingerTap(400, 300, 800, 480);
   ASSERT_TRUE(view->PumpEvents(&m));
   EXPECT_EQ(sound.log.back(), "stop:high");
@@ -343,6 +349,95 @@ TEST_F(ViewTest, WantedEntryByFinger) {
   EXPECT_GT(TextMatch(*view, shot, *s.FindId("check.notice")), 0.8);
   EXPECT_GT(TextMatch(*view, shot, *s.FindId("check.result")), 0.8);
   EXPECT_GT(ColourFraction(shot, DayTheme().high), 0.02) << "the new entry in its priority colour";
+}
+
+void PushFinger(Uint32 type, int x, int y, int w, int h) {
+  SDL_Event e{};
+  e.type = type;
+  e.tfinger.touchId = 1;
+  e.tfinger.fingerId = 1;
+  e.tfinger.x = (x + 0.5f) / float(w);
+  e.tfinger.y = (y + 0.5f) / float(h);
+  e.tfinger.pressure = 1;
+  ASSERT_EQ(SDL_PushEvent(&e), 1) << SDL_GetError();
+}
+
+// Issue 13: CONFIRMED pressed on a low hit and held; a high hit takes the
+// screen; the release must not answer the high hit, and the button must not
+// be drawn pressed on it. Taps in its first second do nothing; an answer can
+// be undone for 5 s.
+TEST_F(ViewTest, AFingerHeldAcrossANewHitAnswersNothing) {
+  auto view = Open(800, 480);
+  ASSERT_NE(view, nullptr);
+  FakeActions actions;
+  RecordingSound sound;
+  HmiModel m(HmiConfig{}, &actions, &sound);
+  int64_t now = kT0;
+  m.Tick(now);
+  for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
+                        "login.key.6", "login.key.7", "login.key.8", "login.ok"})
+    m.Activate(a);
+  const Read low_read = MakeRead("LOW1AAA"), high_read = MakeRead("HIG3CCC");
+  const Hit low = MakeHit(low_read, Priority::kLow), high = MakeHit(high_read, Priority::kHigh);
+  m.AddHit(low, low_read);
+  m.Tick(now += 3000);
+  const Rect confirmed = m.BuildScene().FindAction("hit.confirmed")->rect;
+  PushFinger(SDL_FINGERDOWN, confirmed.cx(), confirmed.cy(), 800, 480);
+  ASSERT_TRUE(view->PumpEvents(&m));
+  EXPECT_TRUE(m.BuildScene().FindAction("hit.confirmed")->pressed);
+  m.AddHit(high, high_read);  // the high hit takes the screen under the finger
+  m.Tick(now += 981);
+  Scene s = m.BuildScene();
+  ASSERT_NE(m.current_hit(), nullptr);
+  EXPECT_EQ(m.current_hit()->uuid, high.uuid);
+  EXPECT_FALSE(s.FindAction("hit.confirmed")->pressed) << "not drawn pressed on a hit never touched";
+  view->Draw(s);
+  const cv::Mat shot = view->ReadPixels();
+  view->Present();
+  EXPECT_EQ(shot.at<cv::Vec3b>(confirmed.cy(), confirmed.x + 4), Bgr(DayTheme().button));
+  PushFinger(SDL_FINGERUP, confirmed.cx(), confirmed.cy(), 800, 480);
+  ASSERT_TRUE(view->PumpEvents(&m));
+  m.Tick(now += kUndoMs);
+  EXPECT_TRUE(actions.outcomes.empty()) << "the release answered a hit the officer never saw";
+  EXPECT_FALSE(m.undo_pending());
+  EXPECT_EQ(m.pending_hits(), 2u);
+
+  // A fresh tap within a second of a hit replacing another does nothing.
+  const Read next_read = MakeRead("HIG4DDD");
+  const Hit next = MakeHit(next_read, Priority::kHigh);
+  m.AddHit(next, next_read);  // same priority: waits behind
+  m.Activate("hit.ack");
+  m.Tick(now += 20'000);
+  PushFingerTap(confirmed.cx(), confirmed.cy(), 800, 480);
+  ASSERT_TRUE(view->PumpEvents(&m));
+  ASSERT_TRUE(m.undo_pending());  // the high hit answered, held for UNDO
+  ASSERT_NE(m.current_hit(), nullptr);
+  EXPECT_EQ(m.current_hit()->uuid, next.uuid);
+  m.Tick(now += 400);
+  PushFingerTap(confirmed.cx(), confirmed.cy(), 800, 480);  // a double tap
+  ASSERT_TRUE(view->PumpEvents(&m));
+  ASSERT_NE(m.current_hit(), nullptr);
+  EXPECT_EQ(m.current_hit()->uuid, next.uuid) << "the second tap of a double tap answered the next hit";
+
+  // UNDO by finger brings the high hit back; nothing was recorded for it.
+  m.Tick(now += 1000);
+  const Scene with_undo = m.BuildScene();
+  const Element* undo = with_undo.FindAction("undo");
+  ASSERT_NE(undo, nullptr);
+  EXPECT_NE(undo->text.find("CONFIRMED: HIG3CCC"), std::string::npos) << undo->text;
+  PushFingerTap(undo->rect.cx(), undo->rect.cy(), 800, 480);
+  ASSERT_TRUE(view->PumpEvents(&m));
+  EXPECT_FALSE(m.undo_pending());
+  ASSERT_NE(m.current_hit(), nullptr);
+  EXPECT_EQ(m.current_hit()->uuid, high.uuid);
+  m.Tick(now += kUndoMs + 1000);
+  EXPECT_TRUE(actions.outcomes.empty());
+  PushFingerTap(confirmed.cx(), confirmed.cy(), 800, 480);
+  ASSERT_TRUE(view->PumpEvents(&m));
+  m.Tick(now += kUndoMs);
+  ASSERT_EQ(actions.outcomes.size(), 1u);
+  EXPECT_EQ(actions.outcomes[0].uuid, high.uuid);
+  EXPECT_EQ(actions.outcomes[0].outcome, HitOutcome::kConfirmed);
 }
 
 TEST_F(ViewTest, MouseEventsSynthesisedFromTouchAreNotCountedTwice) {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "vehicle/app/unit.h"
+
 namespace anpr::unit {
 namespace {
 
@@ -13,6 +17,15 @@ TEST(UnitConfig, TheShippedExampleIsValidAndMatchesTheDefaults) {
   EXPECT_EQ(loaded->camera_width_px, defaults.camera_width_px);
   EXPECT_EQ(loaded->gpsd_port, 2947);
   EXPECT_EQ(loaded->retention_max_days, 730);
+  EXPECT_EQ(loaded->hmi_operator_present, defaults.hmi_operator_present);
+  EXPECT_EQ(loaded->alert_realert_s, 60);
+}
+
+TEST(UnitConfig, OperatorPresentIsOffUnlessSet) {
+  EXPECT_FALSE(UnitConfig{}.hmi_operator_present);
+  auto c = ParseUnitConfig("[hmi]\noperator_present = true\n", "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->hmi_operator_present);
 }
 
 TEST(UnitConfig, ReadsValues) {
@@ -68,6 +81,23 @@ TEST(UnitConfig, MissingFileIsNotFound) {
   auto r = LoadUnitConfig("/nonexistent/anpr.toml");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+}
+
+// Late alerts (re-matched older reads) are counted and timed apart from the
+// live capture-to-alert figure, which they would otherwise swamp.
+TEST(UnitSummary, LateAlertsAreReportedApartFromLiveOnes) {
+  UnitSummary s;
+  s.alerts = 3;
+  s.capture_to_alert_p50_ms = 400;
+  s.capture_to_alert_p95_ms = 520;
+  s.late_alerts = 1;
+  s.late_capture_to_alert_p50_ms = 100'740;
+  s.late_capture_to_alert_p95_ms = 100'740;
+  const auto j = nlohmann::json::parse(s.ToJson());
+  EXPECT_EQ(j["capture_to_alert_ms"]["p95"].get<double>(), 520);
+  ASSERT_TRUE(j.contains("late_alerts")) << j.dump();
+  EXPECT_EQ(j["late_alerts"]["count"].get<int>(), 1);
+  EXPECT_EQ(j["late_alerts"]["capture_to_alert_ms"]["p95"].get<double>(), 100'740);
 }
 
 }  // namespace

@@ -86,6 +86,70 @@ TEST_F(AlertPolicyTest, RepeatWithinCooldownUpdatesTheFirstHit) {
   EXPECT_EQ(store_->RecentHits(10)->size(), 2u);
 }
 
+TEST_F(AlertPolicyTest, CooldownRunsFromTheAlertNotFromTheLastSighting) {
+  // Followed for six minutes, read every two: the sightings do not keep
+  // pushing the cool-down on; six minutes after the alert it alerts again.
+  ASSERT_EQ(policy_->OnCommittedRead(Committed("AB12CDE", kT0), kT0)->size(), 1u);
+  for (int minute : {2, 4}) {
+    const int64_t at = kT0 + minute * 60'000;
+    EXPECT_TRUE(policy_->OnCommittedRead(Committed("AB12CDE", at), at)->empty()) << minute;
+  }
+  const int64_t at = kT0 + 6 * 60'000;
+  EXPECT_EQ(policy_->OnCommittedRead(Committed("AB12CDE", at), at)->size(), 1u);
+}
+
+TEST_F(AlertPolicyTest, HighAnsweredNotSeenAlertsAgainAtTheNextSightingAfterTheInterval) {
+  for (HitOutcome answer : {HitOutcome::kNotSeen, HitOutcome::kNotActioned}) {
+    const int64_t t0 = kT0 + (answer == HitOutcome::kNotSeen ? 0 : 3'600'000);
+    auto first = policy_->OnCommittedRead(Committed("AB12CDE", t0), t0);
+    ASSERT_EQ(first->size(), 1u);
+    ASSERT_TRUE(store_->SetHitOutcome((*first)[0].hit.uuid, answer, "4711", "Unsafe to stop", t0 + 10'000).ok());
+    // Within the interval after the answer: a repeat, no alert.
+    EXPECT_TRUE(policy_->OnCommittedRead(Committed("AB12CDE", t0 + 50'000), t0 + 50'000)->empty());
+    // The next sighting after it alerts, long before the cool-down ends.
+    auto again = policy_->OnCommittedRead(Committed("AB12CDE", t0 + 75'000), t0 + 75'000);
+    ASSERT_EQ(again->size(), 1u) << HitOutcomeName(answer);
+    EXPECT_EQ((*again)[0].hit.priority, Priority::kHigh);
+    EXPECT_FALSE((*again)[0].hit.late);
+  }
+  // Low priority answered NOT SEEN waits for the cool-down as before.
+  auto low = policy_->OnCommittedRead(Committed("LOW1", kT0), kT0);
+  ASSERT_EQ(low->size(), 1u);
+  ASSERT_TRUE(store_->SetHitOutcome((*low)[0].hit.uuid, HitOutcome::kNotSeen, "4711", "", kT0 + 1000).ok());
+  EXPECT_TRUE(policy_->OnCommittedRead(Committed("LOW1", kT0 + 120'000), kT0 + 120'000)->empty());
+}
+
+TEST_F(AlertPolicyTest, ReAlertIntervalIsConfigurable) {
+  AlertPolicyOptions o;
+  o.realert_after_ms = 5'000;
+  AlertPolicy policy(store_.get(), &matcher_, o);
+  auto first = policy.OnCommittedRead(Committed("AB12CDE", kT0), kT0);
+  ASSERT_EQ(first->size(), 1u);
+  ASSERT_TRUE(store_->SetHitOutcome((*first)[0].hit.uuid, HitOutcome::kNotSeen, "4711", "", kT0 + 1000).ok());
+  EXPECT_EQ(policy.OnCommittedRead(Committed("AB12CDE", kT0 + 7000), kT0 + 7000)->size(), 1u);
+}
+
+TEST_F(AlertPolicyTest, RematchDoesNotRaiseAVehicleAlreadyAnsweredThisShift) {
+  // An officer enters a high plate; its reads of the last half hour (one
+  // pass, a repeat two minutes later, another pass ten minutes after that)
+  // come back as one late alert.
+  Read pass1 = Committed("XY51ABC", kT0 - 30 * 60'000);
+  Committed("XY51ABC", kT0 - 28 * 60'000);
+  Committed("XY51ABC", kT0 - 20 * 60'000);
+  auto late = policy_->EnterWanted("4711", "XY51ABC", Priority::kHigh, "abduction", kT0 + 86'400'000, kT0);
+  ASSERT_TRUE(late.ok()) << late.status().ToString();
+  ASSERT_EQ(late->size(), 1u);
+  EXPECT_EQ((*late)[0].hit.read_uuid, pass1.uuid);
+  ASSERT_TRUE(store_->SetHitOutcome((*late)[0].hit.uuid, HitOutcome::kConfirmed, "4711", "", kT0 + 5000).ok());
+  // Saving an unrelated low plate re-matches the officer's list: the
+  // confirmed vehicle is not raised again.
+  auto other = policy_->EnterWanted("4711", "LOW9ZZZ", Priority::kLow, "no insurance", kT0 + 86'400'000,
+                                    kT0 + 60'000);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_TRUE(other->empty()) << (other->empty() ? "" : (*other)[0].hit.entry_vrm);
+  EXPECT_EQ(store_->RecentHits(10)->size(), 1u);
+}
+
 TEST_F(AlertPolicyTest, CovertHitsAreRecordedButNeverAlerted) {
   Read r = Committed("SPY1", kT0);
   auto alerts = policy_->OnCommittedRead(r, kT0);
@@ -127,17 +191,17 @@ TEST_F(AlertPolicyTest, NewVersionRaisesLateHitsOnRecentReads) {
 
 TEST_F(AlertPolicyTest, OfficerEnteredPlateIsCheckedSyncedAndMatchesBack) {
   Read r = Committed("XY51ABC", kT0 - 10 * 60 * 1000);
-  EXPECT_EQ(policy_->EnterWanted("4711", "XY51ABC", Priority::kHigh, "robbery", kT0 + 101LL * 86'400'000, kT0)
+  EXPECT_EQ(policy_->EnterWanted("4711", "XY51ABC", Priority::kHigh, "armed robbery", kT0 + 101LL * 86'400'000, kT0)
                 .status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(policy_->EnterWanted("4711", "XY51ABC", Priority::kHigh, "", kT0 + 1000, kT0).status().code(),
             StatusCode::kInvalidArgument);
-  auto late = policy_->EnterWanted("4711", "xy51 abc", Priority::kHigh, "robbery", kT0 + 2 * 86'400'000, kT0);
+  auto late = policy_->EnterWanted("4711", "xy51 abc", Priority::kHigh, "armed robbery", kT0 + 2 * 86'400'000, kT0);
   ASSERT_TRUE(late.ok()) << late.status().ToString();
   ASSERT_EQ(late->size(), 1u);
   EXPECT_TRUE((*late)[0].hit.late);
   EXPECT_EQ((*late)[0].hit.list_name, kOfficerListName);
-  EXPECT_EQ((*late)[0].hit.reason, "robbery");
+  EXPECT_EQ((*late)[0].hit.reason, "armed robbery");
   auto outbox = store_->UnsyncedOfficerEntries(10);
   ASSERT_EQ(outbox->size(), 1u);
   EXPECT_EQ((*outbox)[0].entry.vrm, "XY51ABC");

@@ -116,10 +116,10 @@ TEST(Cli, ReadsNeedARoleAndAReason) {
   r = RunAnpr("reads list --officer 200" + db, "ANPR_PIN=5555");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("--reason"), std::string::npos) << r.output;
-  r = RunAnpr("reads list --officer 200 --reason 'incident 9' --vrm AB12CDE" + db, "ANPR_PIN=5555");
+  r = RunAnpr("reads list --officer 200 --reason 'incident 9 on the A41' --vrm AB12CDE" + db, "ANPR_PIN=5555");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("AB12CDE"), std::string::npos) << r.output;
-  r = RunAnpr("reads export --officer 200 --reason 'court 1' --out " + dir.File("out") + db, "ANPR_PIN=5555");
+  r = RunAnpr("reads export --officer 200 --reason 'court bundle 1' --out " + dir.File("out") + db, "ANPR_PIN=5555");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   std::ifstream json(dir.File("out") + "/reads.json");
   std::string text((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());

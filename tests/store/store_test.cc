@@ -285,7 +285,16 @@ TEST(Store, FullDiskQueuesReadsFreesSyncedImagesAndKeepsUnsyncedReads) {
   std::vector<std::string> committed;
   std::vector<Read> submitted;
   {
-    auto store = OpenOrDie(dir.File("unit.db"), /*max_pages=*/160);
+    // Without a spill file (tests/security/disk_full_test.cc has the one the
+    // unit uses): reads wait in memory, so the queue shows.
+    StoreOptions o;
+    o.path = dir.File("unit.db");
+    o.max_page_count = 160;
+    o.full_retry_ms = 20;
+    o.spill_bytes = 0;
+    auto opened = Store::Open(o);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    auto store = std::move(opened).value();
     for (int i = 0; i < 150; ++i) {
       Read r = MakeRead("FD" + std::to_string(i), kT0 + i, 3000);
       submitted.push_back(r);

@@ -2,23 +2,33 @@
 //
 // - Each priority has its response text (what the officer should do).
 // - A repeat hit on the same vehicle (read VRM) and entry within the
-//   cool-down of its last sighting updates the first hit (repeat count, last
-//   read) instead of alerting again.
+//   cool-down of its alert (the capture time of the read that raised it, not
+//   the last sighting: following a vehicle does not silence it for good)
+//   updates that hit (repeat count, last read) instead of alerting again.
+// - A high hit the officer answered NOT SEEN or NOT ACTIONED alerts again at
+//   the first sighting captured realert_after_ms or more after the answer,
+//   cool-down or not.
 // - Covert lists: the hit is recorded (and synced) but never alerted.
 // - Low and medium alerts can be muted (no sound; still shown); high cannot.
 // - A new hotlist version, delta or officer-entered wanted plate re-matches
 //   the reads of the last rematch_window_ms against that list; new hits are
-//   marked late.
+//   marked late. Re-matching never raises a vehicle (read VRM and entry) that
+//   already has a hit in this shift: one answered CONFIRMED or MISREAD stays
+//   answered, one still waiting is not doubled, and a re-match raises one
+//   late alert per vehicle (its older reads within the cool-down are repeats).
+// - The shift is the policy's lifetime: the unit's run, from start to stop
+//   (one AlertPolicy per run). What it remembers of earlier hits is kept in
+//   memory; the answers are read back from the store.
 // - Hits are durable before AlertPolicy returns them, and are only ever
 //   raised for reads already committed (HitPipeline, hit_pipeline.h, orders this).
 #pragma once
 
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "vehicle/records/mutex.h"
 #include "vehicle/records/status.h"
 #include "vehicle/hotlists/matcher.h"
 #include "vehicle/records/read.h"
@@ -27,7 +37,10 @@
 namespace anpr {
 
 struct AlertPolicyOptions {
-  int64_t cooldown_ms = 5 * 60 * 1000;
+  int64_t cooldown_ms = 5 * 60 * 1000;  // from the alert, on capture times
+  // A high hit answered NOT SEEN / NOT ACTIONED alerts again at a sighting
+  // captured this long after the answer.
+  int64_t realert_after_ms = 60 * 1000;
   int64_t rematch_window_ms = 4 * 60 * 60 * 1000;  // late matching looks back this far
   std::map<Priority, std::string> response_text = {
       {Priority::kHigh, "HIGH: life at risk. Stop only when safe, call for support at once, follow the action text."},
@@ -76,19 +89,28 @@ class AlertPolicy {
   const std::string& ResponseText(Priority priority) const;
 
  private:
-  Result<std::vector<Alert>> Decide(const Read& read, const std::vector<MatchResult>& matches, bool late,
-                                    int64_t now_utc_ms);
+  // `rematch`: 0 for a live read, else the re-match (1, 2 ...) it is part of.
+  Result<std::vector<Alert>> Decide(const Read& read, const std::vector<MatchResult>& matches,
+                                    uint64_t rematch, int64_t now_utc_ms);
   Store* store_;
   Matcher* matcher_;
   AlertPolicyOptions options_;
 
-  mutable std::mutex mu_;  // guards the members below and serialises Decide
-  struct Recent {
-    std::string hit_uuid;
-    int64_t last_seen_utc_ms = 0;
+  // What this shift knows of one vehicle on one entry.
+  struct Vehicle {
+    std::string hit_uuid;               // the hit of the latest alert
+    Priority priority = Priority::kLow;
+    int64_t alert_captured_utc_ms = 0;  // capture time of the read that raised it
+    uint64_t rematch = 0;  // the re-match that first raised it; 0: a live read
   };
-  std::map<std::string, Recent> recent_;  // key: list \n entry \n read vrm
-  bool muted_[4] = {false, false, false, false};
+  // Whether `v`'s latest hit, answered NOT SEEN / NOT ACTIONED, is due to
+  // alert again for a read captured at `captured_utc_ms`.
+  Result<bool> DueAgain(const Vehicle& v, int64_t captured_utc_ms) ANPR_REQUIRES(mu_);
+
+  mutable Mutex mu_;  // guards the members below and serialises Decide
+  std::map<std::string, Vehicle> recent_ ANPR_GUARDED_BY(mu_);  // key: list \n entry \n read vrm
+  uint64_t rematch_ ANPR_GUARDED_BY(mu_) = 0;                   // re-matches so far (RematchRecent)
+  bool muted_[4] ANPR_GUARDED_BY(mu_) = {false, false, false, false};
 };
 
 }  // namespace anpr

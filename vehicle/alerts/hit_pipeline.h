@@ -3,13 +3,13 @@
 // durable before its alert reaches the sink (the HMI).
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
-#include <mutex>
+#include <memory>
 #include <thread>
 
 #include "vehicle/alerts/alert_policy.h"
+#include "vehicle/records/mutex.h"
 #include "vehicle/records/read.h"
 #include "vehicle/store/store.h"
 
@@ -29,26 +29,41 @@ class AlertSink {
 // failure shows in Store::state().
 class HitPipeline {
  public:
+  // How long Stop() waits for reads the store has not reported on yet.
+  static constexpr int kDefaultStopWaitMs = 5000;
+
   HitPipeline(Store* store, AlertPolicy* policy, AlertSink* sink);
   ~HitPipeline();  // Stop()
   void Start();
-  // Finishes reads already committed, then stops the thread.
-  void Stop();
+  // Waits up to stop_wait_ms for reads still being written (on a full disk
+  // they go to the store's spill file, so this is normally short), matches
+  // the ones committed, then stops the thread. Reads the store has still not
+  // reported on stay with the store, which writes or spills them when it is
+  // destroyed (see Store::SubmitRead): they are not matched in this run,
+  // and the count is logged. Bounded: returns within stop_wait_ms plus the
+  // matching of committed reads.
+  void Stop(int stop_wait_ms = kDefaultStopWaitMs);
   void OnRead(Read read);
   // Reads handed in whose alerts have not been decided yet.
   size_t pending() const;
 
  private:
+  // Shared with the store's callbacks, which may run after Stop() and after
+  // this pipeline is gone (a read still queued when the store closes).
+  struct Shared {
+    mutable Mutex mu;
+    CondVar cv;
+    std::deque<Read> committed ANPR_GUARDED_BY(mu);
+    size_t in_flight ANPR_GUARDED_BY(mu) = 0;  // submitted, not yet committed
+    bool stopping ANPR_GUARDED_BY(mu) = false;
+  };
+
   void Loop();
   Store* store_;
   AlertPolicy* policy_;
   AlertSink* sink_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Read> committed_;  // guarded by mu_
-  size_t in_flight_ = 0;        // submitted, not yet committed; guarded by mu_
-  bool stopping_ = false;
-  std::thread thread_;
+  std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
+  std::thread thread_;  // started and joined by the owner's thread
 };
 
 }  // namespace anpr

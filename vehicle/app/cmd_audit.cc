@@ -23,7 +23,7 @@ struct AuditArgs {
 };
 
 int Run(AuditArgs& a) {
-  auto store = OpenStoreOrReport(a.db);
+  auto store = OpenExistingStoreOrReport(a.db);
   if (!store) return 1;
   if (a.verify->parsed()) {
     auto v = store->VerifyAudit();
@@ -48,7 +48,7 @@ int Run(AuditArgs& a) {
     Officers officers(store.get());
     auto session = LoginOrReport(officers, a.officer);
     if (!session) return 1;
-    Status s = officers.Authorize(&*session, Right::kSearchReads, "audit list", NowUtcMs());
+    Status s = officers.Authorize(&*session, Right::kSearchReads, "listing the audit log", NowUtcMs());
     if (!s.ok()) {
       std::cerr << "anpr: " << s.message() << "\n";
       return 3;

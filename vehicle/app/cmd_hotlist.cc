@@ -4,7 +4,8 @@
 //   a read of VRM would raise, highest priority first. Covert lists are left
 //   out (as on the car's screen) unless a supervisor logs in with --officer;
 //   the output then says how many covert hits it shows.
-// `anpr hotlist list`: the lists in force.
+// `anpr hotlist list [--officer N]`: the lists in force; covert lists (names
+//   and sizes) only when a supervisor logs in with --officer.
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -81,7 +82,7 @@ int RunImport(HotlistArgs& a) {
 }
 
 int RunCheck(HotlistArgs& a) {
-  auto store = OpenStoreOrReport(a.db);
+  auto store = OpenExistingStoreOrReport(a.db);
   if (!store) return 1;
   Matcher matcher;
   Status s = store->LoadMatcher(&matcher);
@@ -133,15 +134,34 @@ int RunCheck(HotlistArgs& a) {
   return 0;
 }
 
+// Covert lists (their names and sizes included) only after a supervisor's
+// login, as for `check`; listing them is audited.
 int RunList(HotlistArgs& a) {
-  auto store = OpenStoreOrReport(a.db);
+  auto store = OpenExistingStoreOrReport(a.db);
   if (!store) return 1;
+  bool show_covert = false;
+  if (!a.officer.empty()) {
+    Officers officers(store.get());
+    auto session = LoginOrReport(officers, a.officer);
+    if (!session) return 1;
+    Status auth = officers.Authorize(&*session, Right::kManageHotlists, "", NowUtcMs());
+    if (!auth.ok()) {
+      std::cerr << "anpr: " << auth.message() << "\n";
+      return 3;
+    }
+    if (Status s = store->Audit(session->officer, "hotlist.list", "covert lists shown"); !s.ok()) {
+      std::cerr << "anpr: cannot audit the listing, nothing shown: " << s.ToString() << "\n";
+      return 1;
+    }
+    show_covert = true;
+  }
   auto lists = store->Hotlists();
   if (!lists.ok()) {
     std::cerr << "anpr: " << lists.status().ToString() << "\n";
     return 1;
   }
   for (const HotlistMeta& m : *lists) {
+    if (m.covert && !show_covert) continue;
     std::cout << m.name << "\tsource=" << ListSourceName(m.source) << "\tversion=" << m.version
               << "\tentries=" << m.entry_count << "\tcolour=" << m.colour << "\tsound=" << m.sound
               << "\tcovert=" << (m.covert ? "yes" : "no") << "\tmax_substitutions=" << m.max_substitutions << "\n";
@@ -158,8 +178,8 @@ const CommandRegistration kHotlist{
       a->import->add_option("FILE", a->file, "CSV file (header row: vrm,priority,reason[,...])")->required();
       a->import->add_option("--list", a->list, "List name")->required();
       a->import->add_option("--source", a->source, "pnc, dvla, mib, local or officer");
-      a->import->add_option("--colour", a->colour, "Colour the HMI shows hits in, e.g. #ff0000");
-      a->import->add_option("--sound", a->sound, "Sound the HMI plays");
+      a->import->add_option("--colour", a->colour, "Colour the HMI shows hits in, #rrggbb (default: the priority's)");
+      a->import->add_option("--sound", a->sound, "Sound the HMI plays: high, medium or low (default: the priority's)");
       a->covert_opt = a->import->add_option("--covert", a->covert, "true: record and sync hits, never alert");
       a->import->add_option("--max-substitutions", a->max_substitutions, "OCR-equivalent substitutions for a similar hit (0-2, default 1)")
           ->check(CLI::Range(0, 2));
@@ -171,7 +191,8 @@ const CommandRegistration kHotlist{
       a->check->add_flag("--json", a->json, "JSON output");
       a->check->add_option("--officer", a->officer, "Supervisor's number: also show covert lists' hits");
       AddDbOption(*a->check, &a->db);
-      a->list_cmd = sub.add_subcommand("list", "List the hotlists in force");
+      a->list_cmd = sub.add_subcommand("list", "List the hotlists in force (covert ones only for a supervisor)");
+      a->list_cmd->add_option("--officer", a->officer, "Supervisor's number: also list covert lists");
       AddDbOption(*a->list_cmd, &a->db);
       return [a]() {
         if (a->import->parsed()) return RunImport(*a);

@@ -75,7 +75,7 @@ int Run(ReadsArgs& a) {
     return 2;
   }
   const bool exporting = a.export_cmd->parsed();
-  auto store = OpenStoreOrReport(a.db);
+  auto store = OpenExistingStoreOrReport(a.db);
   if (!store) return 1;
   Officers officers(store.get());
   auto session = LoginOrReport(officers, a.officer);

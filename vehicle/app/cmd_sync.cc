@@ -66,7 +66,7 @@ const anpr::cli::CommandRegistration kSync{
           }
           box = std::move(opened.value());
         } else {
-          store = anpr::cli::OpenStoreOrReport(a->db);
+          store = anpr::cli::OpenExistingStoreOrReport(a->db);
           if (!store) return 1;
           if (anpr::Status s = store->LoadMatcher(&matcher); !s.ok()) {
             std::cerr << "anpr sync: " << s.ToString() << "\n";

@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -35,7 +36,8 @@ inline void AddDbOption(CLI::App& sub, std::string* db) {
   sub.add_option("--db", *db, "Store file (default: $ANPR_DB or /var/lib/anpr/anpr.db)");
 }
 
-// Opens the store or prints why not. nullptr on failure.
+// Opens the store, creating it when missing (for commands that write: import,
+// officers add, sync), or prints why not. nullptr on failure.
 inline std::unique_ptr<Store> OpenStoreOrReport(const std::string& flag) {
   StoreOptions o;
   o.path = DbPath(flag);
@@ -45,6 +47,22 @@ inline std::unique_ptr<Store> OpenStoreOrReport(const std::string& flag) {
     return nullptr;
   }
   return std::move(s).value();
+}
+
+// Opens a store that must already exist (for commands that only read or
+// verify: they must never leave an empty store behind, nor report on one as
+// if it were the unit's). Prints why not and returns nullptr when the path is
+// missing or not a regular file.
+inline std::unique_ptr<Store> OpenExistingStoreOrReport(const std::string& flag) {
+  const std::string path = DbPath(flag);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    std::cerr << "anpr: no store at " << path
+              << (std::filesystem::exists(path, ec) ? " (not a regular file)" : " (no such file)")
+              << "; nothing was created. Give the unit's store with --db or $ANPR_DB\n";
+    return nullptr;
+  }
+  return OpenStoreOrReport(flag);
 }
 
 // A PIN from `env_name`, else the next line of standard input.

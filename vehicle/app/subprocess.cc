@@ -3,14 +3,16 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -18,30 +20,123 @@ extern char** environ;
 
 namespace anpr::unit {
 
+namespace {
+
+// argv[0] as execvp would find it, resolved before fork (no allocation after
+// it). Empty when not found.
+std::string ResolveProgram(const std::string& name) {
+  if (name.find('/') != std::string::npos) return access(name.c_str(), X_OK) == 0 ? name : std::string();
+  const char* path = std::getenv("PATH");
+  std::string dirs = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const std::string dir = end > start ? dirs.substr(start, end - start) : std::string(".");
+    const std::string candidate = dir + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return std::string();
+}
+
+constexpr int kGuardStopSignals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+// The guard's parent-death signal: also sent when only the unit's thread
+// that started it exits (Linux ties PDEATHSIG to the thread), so the guard
+// checks getppid() before acting on it.
+constexpr int kParentDied = SIGUSR1;
+
+// The guard: the child of the unit that owns the program's process group.
+// Runs between fork and _exit in a child of a multi-threaded process, so it
+// makes only async-signal-safe calls (no allocation, no locks).
+[[noreturn]] void RunGuard(pid_t unit_pid, const char* path, char* const argv[], int out_fd, int in_fd,
+                           int grace_ms) {
+  // Every signal is blocked (the parent blocked them around fork): reset the
+  // unit's handlers before anything can be delivered here.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, nullptr);
+  }
+  setpgid(0, 0);
+  prctl(PR_SET_PDEATHSIG, kParentDied);
+  if (getppid() != unit_pid) _exit(0);  // the unit died before the line above
+  const pid_t guard = getpid();
+  const pid_t child = fork();
+  if (child == 0) {
+    // The program: killed (SIGTERM: gpsfake then stops its gpsd) if the guard goes.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != guard) _exit(127);
+    dup2(out_fd, 1);
+    dup2(out_fd, 2);
+    dup2(in_fd, 0);
+    close_range(3, ~0U, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    execve(path, argv, environ);
+    _exit(127);
+  }
+  close_range(3, ~0U, 0);  // the unit's files and sockets are not the guard's to hold
+  if (child < 0) _exit(127);
+  sigset_t wanted;
+  sigemptyset(&wanted);
+  for (int sig : kGuardStopSignals) sigaddset(&wanted, sig);
+  sigaddset(&wanted, kParentDied);
+  sigaddset(&wanted, SIGCHLD);
+  const timespec tick{0, 100 * 1000 * 1000};
+  int status = 0;
+  for (;;) {  // until the program exits or the unit goes
+    const int sig = sigtimedwait(&wanted, nullptr, &tick);
+    if (waitpid(child, &status, WNOHANG) == child) {
+      kill(-guard, SIGKILL);  // what the program left in the group (gpsd), and the guard
+      _exit(127);
+    }
+    if (sig < 0 || sig == SIGCHLD) continue;
+    if (sig == kParentDied && getppid() == unit_pid) continue;  // only a thread of the unit exited
+    break;
+  }
+  kill(child, SIGTERM);
+  for (int waited_ms = 0; waited_ms < grace_ms; waited_ms += 100) {
+    if (waitpid(child, &status, WNOHANG) == child) break;
+    sigtimedwait(&wanted, nullptr, &tick);
+  }
+  kill(-guard, SIGKILL);
+  _exit(127);
+}
+
+}  // namespace
+
 Status Subprocess::Start(const std::vector<std::string>& argv, const std::string& log_path) {
   if (argv.empty()) return InvalidArgument("no program to start");
   Stop();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
+  const std::string path = ResolveProgram(argv[0]);
+  if (path.empty()) return Unavailable("cannot start " + argv[0] + ": " + std::strerror(ENOENT));
   const char* out = log_path.empty() ? "/dev/null" : log_path.c_str();
-  posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  // Own process group, so Stop() also reaches the gpsd that gpsfake starts.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
+  const int out_fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out_fd < 0) return Unavailable("cannot start " + argv[0] + ": " + out + ": " + std::strerror(errno));
+  const int in_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (in_fd < 0) {
+    close(out_fd);
+    return Unavailable("cannot start " + argv[0] + ": /dev/null: " + std::strerror(errno));
+  }
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  const int rc = posix_spawnp(&pid_, args[0], &actions, &attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
-    pid_ = -1;
-    return Unavailable("cannot start " + argv[0] + ": " + std::strerror(rc));
-  }
+  const pid_t unit_pid = getpid();
+  // Blocked across fork: no signal may run the unit's handlers in the guard.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  const pid_t pid = fork();
+  if (pid == 0) RunGuard(unit_pid, path.c_str(), args.data(), out_fd, in_fd, kGuardGraceMs);
+  const int fork_errno = errno;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  close(out_fd);
+  close(in_fd);
+  if (pid < 0) return Unavailable("cannot start " + argv[0] + ": " + std::strerror(fork_errno));
+  setpgid(pid, pid);  // also done by the guard; whichever runs first
+  pid_ = pid;
   return Status::Ok();
 }
 

@@ -54,6 +54,7 @@
 #include "vehicle/recognition/plate_tracker.h"
 #include "vehicle/recognition/read_builder.h"
 #include "vehicle/recognition/recognizer.h"
+#include "vehicle/store/retention.h"
 #include "vehicle/store/store.h"
 
 namespace anpr::unit {
@@ -113,6 +114,8 @@ std::string UnitSummary::ToJson() const {
   j["hits"] = {{"high", hits_high}, {"medium", hits_medium}, {"low", hits_low}};
   j["alerts"] = alerts;
   j["capture_to_alert_ms"] = {{"p50", capture_to_alert_p50_ms}, {"p95", capture_to_alert_p95_ms}};
+  j["late_alerts"] = {{"count", late_alerts},
+                      {"capture_to_alert_ms", {{"p50", late_capture_to_alert_p50_ms}, {"p95", late_capture_to_alert_p95_ms}}}};
   j["read_latency_ms"] = {{"p50", read_latency_p50_ms}, {"p95", read_latency_p95_ms}};
   j["queues"] = {{"frames", frame_queue_depth}, {"store", store_queue_depth}};
   j["headless"] = headless;
@@ -171,6 +174,8 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     samples->push_back(ms);
   }
   std::vector<double> capture_to_alert_ms;
+  std::vector<double> late_capture_to_alert_ms;  // late (re-matched) alerts, apart from live ones
+  std::atomic<uint64_t> late_alerts{0};
   std::vector<double> read_latency_ms;
   // Recent reads by uuid, for the alert screen's images (HitPipeline hands
   // alerts over with the hit only). Bounded: the oldest go first.
@@ -222,6 +227,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
 
     AlertPolicyOptions po;
     po.cooldown_ms = int64_t{config.alert_cooldown_s} * 1000;
+    po.realert_after_ms = int64_t{config.alert_realert_s} * 1000;
     po.rematch_window_ms = int64_t{config.rematch_hours} * 3600 * 1000;
     policy = std::make_unique<AlertPolicy>(store.get(), &matcher, po);
     if (config.mute_low) (void)policy->SetMuted(Priority::kLow, true);
@@ -416,6 +422,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     ho.view.fullscreen = config.fullscreen && !headless;
     ho.config.driving_speed_mps = config.driving_speed_mps;
     ho.config.idle_lock_ms = int64_t{config.idle_lock_s} * 1000;
+    ho.config.operator_present = config.hmi_operator_present;
     ho.config.settings.volume_percent = config.volume_percent;
     ho.config.settings.night = config.night_mode;
     ho.config.settings.mute_low = config.mute_low;
@@ -558,7 +565,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
       if (auto it = read_trigger_utc_ms.find(hit.read_uuid); it != read_trigger_utc_ms.end()) {
         trigger_utc_ms = it->second;
       }
-      if (hmi) {
+      if (hit.late) {
+        // Not timed with live alerts (kept apart below, once the read is known).
+      } else if (hmi) {
         alerts_to_draw.push_back(trigger_utc_ms);
       } else {
         AddSample(&capture_to_alert_ms, static_cast<double>(Now() - trigger_utc_ms));
@@ -569,7 +578,12 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
       auto stored = store->GetRead(hit.read_uuid, true);
       if (stored.ok() && stored->has_value()) read = **stored;
     }
-    if (hmi) hmi->PostHit(hit, read);
+    if (hit.late) {
+      ++late_alerts;
+      std::lock_guard<std::mutex> lock(mu);
+      if (!read.uuid.empty()) AddSample(&late_capture_to_alert_ms, static_cast<double>(NowUtcMs() - read.captured_at_utc_ms));
+    }
+    if (hmi) hmi->PostHit(hit, read, {alert.list_colour, alert.list_sound});
     if (headless || !hmi) {
       std::printf("HIT   %-6s %-8s %s (%s, list %s): %s%s\n", PriorityName(hit.priority),
                   hit.entry_vrm.c_str(), MatchKindName(hit.match),
@@ -701,6 +715,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     std::lock_guard<std::mutex> lock(mu);
     s.capture_to_alert_p50_ms = Percentile(capture_to_alert_ms, 50);
     s.capture_to_alert_p95_ms = Percentile(capture_to_alert_ms, 95);
+    s.late_alerts = late_alerts;
+    s.late_capture_to_alert_p50_ms = Percentile(late_capture_to_alert_ms, 50);
+    s.late_capture_to_alert_p95_ms = Percentile(late_capture_to_alert_ms, 95);
     s.read_latency_p50_ms = Percentile(read_latency_ms, 50);
     s.read_latency_p95_ms = Percentile(read_latency_ms, 95);
     return s;

@@ -83,7 +83,12 @@ struct UnitSummary {
   uint64_t hits_high = 0, hits_medium = 0, hits_low = 0;
   uint64_t alerts = 0;            // hits shown and sounded (not covert, not repeats)
   double capture_to_alert_p50_ms = 0;
-  double capture_to_alert_p95_ms = 0;
+  double capture_to_alert_p95_ms = 0;  // live alerts only
+  // Alerts raised late, by re-matching older reads after a hotlist change,
+  // and their capture-to-alert time, kept apart from the live figure above.
+  uint64_t late_alerts = 0;
+  double late_capture_to_alert_p50_ms = 0;
+  double late_capture_to_alert_p95_ms = 0;
   double read_latency_p50_ms = 0;  // frame capture to read committed
   double read_latency_p95_ms = 0;
   size_t frame_queue_depth = 0;

@@ -2,11 +2,16 @@
 
 #include <toml++/toml.h>
 
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "sync/depot_url.h"
 #include "vehicle/records/field_limits.h"
@@ -101,12 +106,16 @@ const std::map<std::string, Setting>& Settings() {
          const auto colon = v.rfind(':');
          if (colon == std::string::npos || colon == 0) return std::string("'" + v + "' is not HOST:PORT");
          c.gpsd_host = v.substr(0, colon);
-         try {
-           c.gpsd_port = std::stoi(v.substr(colon + 1));
-         } catch (...) {
+         // The whole port, digits only: "12ab", "+12", " 12" and "" are refused
+         // (std::stoi would take "12ab" as 12).
+         const std::string port = v.substr(colon + 1);
+         int value = 0;
+         const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+         if (port.empty() || port[0] < '0' || port[0] > '9' || ec != std::errc() || end != port.data() + port.size()) {
            return std::string("'" + v + "' has no numeric port");
          }
-         if (c.gpsd_port < 1 || c.gpsd_port > 65535) return std::string("port out of range 1-65535");
+         if (value < 1 || value > 65535) return std::string("port out of range 1-65535");
+         c.gpsd_port = value;
          return std::string();
        }}},
       {"gps.stale_after_ms", {[](N n, C c) { return Int(n, c.gps_stale_after_ms, 100, 600000); }}},
@@ -115,6 +124,7 @@ const std::map<std::string, Setting>& Settings() {
       {"hotlists.dir", {[](N n, C c) { return Str(n, c.hotlist_dir); }}},
       {"hotlists.rematch_hours", {[](N n, C c) { return Int(n, c.rematch_hours, 0, 72); }}},
       {"hotlists.cooldown_s", {[](N n, C c) { return Int(n, c.alert_cooldown_s, 0, 3600); }}},
+      {"hotlists.realert_s", {[](N n, C c) { return Int(n, c.alert_realert_s, 0, 3600); }}},
       // Two years is the legal ceiling for keeping reads; shorter is allowed.
       {"retention.max_days", {[](N n, C c) { return Int(n, c.retention_max_days, 1, 730); }}},
       {"retention.synced_image_days", {[](N n, C c) { return Int(n, c.synced_image_retention_days, 0, 730); }}},
@@ -135,6 +145,7 @@ const std::map<std::string, Setting>& Settings() {
       {"hmi.night", {[](N n, C c) { return Bool(n, c.night_mode); }}},
       {"hmi.driving_speed_mps", {[](N n, C c) { return Real(n, c.driving_speed_mps, 0, 20); }}},
       {"hmi.idle_lock_s", {[](N n, C c) { return Int(n, c.idle_lock_s, 10, 3600); }}},
+      {"hmi.operator_present", {[](N n, C c) { return Bool(n, c.hmi_operator_present); }}},
       {"sounds.volume", {[](N n, C c) { return Int(n, c.volume_percent, 0, 100); }}},
       {"sounds.mute_low", {[](N n, C c) { return Bool(n, c.mute_low); }}},
       {"sounds.mute_medium", {[](N n, C c) { return Bool(n, c.mute_medium); }}},
@@ -185,10 +196,22 @@ Result<UnitConfig> ParseUnitConfig(const std::string& toml_text, const std::stri
 }
 
 Result<UnitConfig> LoadUnitConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return NotFound(path + ": cannot open the configuration file");
+  // A directory opens as an empty stream on Linux, and an empty file parses
+  // as all defaults: both would run the unit on the built-in settings.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::not_found) {
+    return NotFound(path + ": cannot open the configuration file: no such file");
+  }
+  if (ec) return InvalidArgument(path + ": cannot read the configuration file: " + ec.message());
+  if (status.type() != std::filesystem::file_type::regular) {
+    return InvalidArgument(path + ": the configuration is not a regular file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument(path + ": cannot read the configuration file: " + std::strerror(errno));
   std::stringstream buf;
   buf << in.rdbuf();
+  if (in.bad()) return InvalidArgument(path + ": cannot read the configuration file");
   return ParseUnitConfig(buf.str(), path);
 }
 

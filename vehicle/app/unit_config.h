@@ -41,7 +41,8 @@ struct UnitConfig {
   // [hotlists]
   std::string hotlist_dir;        // CSV files imported at start (name = list name)
   int rematch_hours = 4;          // reads re-matched when a list changes
-  int alert_cooldown_s = 300;     // repeat hit on the same vehicle and entry
+  int alert_cooldown_s = 300;     // repeat hit on the same vehicle and entry, from its alert
+  int alert_realert_s = 60;       // a high hit answered not seen / not actioned alerts again after this
 
   // [retention]
   int retention_max_days = 730;       // hard cap: two years at most
@@ -61,6 +62,10 @@ struct UnitConfig {
   bool night_mode = false;
   double driving_speed_mps = 4.5;  // above this the driver sees the reduced hit screen
   int idle_lock_s = 300;
+  // A second officer works the screen: the full screen (outcomes, typing)
+  // stays up while moving. False: the driver alone, reduced screen above
+  // driving_speed_mps.
+  bool hmi_operator_present = false;
 
   // [sounds]
   int volume_percent = 80;

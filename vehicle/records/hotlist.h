@@ -22,8 +22,10 @@ bool ParseListSource(std::string_view text, ListSource* out);  // any case
 struct HotlistMeta {
   std::string name;  // unique on the unit, e.g. "pnc-stolen"
   ListSource source = ListSource::kLocal;
-  std::string colour = "#ff0000";  // how the HMI paints its hits
-  std::string sound = "alert";     // sound name the HMI plays
+  // How the HMI paints and sounds its hits: "#rrggbb" and an alert sound
+  // name ("high", "medium", "low"). Empty: the priority's colour and sound.
+  std::string colour;
+  std::string sound;
   bool covert = false;             // hits recorded and synced, never alerted in the car
   // OCR-equivalent substitutions allowed for a "similar" hit: 0..2 (default 1).
   int max_substitutions = 1;

@@ -76,11 +76,17 @@ class Officers {
   // Checks the PIN. Wrong PIN or unknown officer: kUnauthenticated (the same
   // message, so numbers cannot be probed); after max_failed_attempts the
   // officer is locked out for lockout_ms (kPermissionDenied while locked).
+  // Each attempt is counted before its PIN is compared, atomically across
+  // every Store on the same file, so parallel guesses (threads, the HMI and
+  // the CLI at once) get max_failed_attempts comparisons between lock-outs.
+  // Thread-safe when each thread has its own Officers (or serialises).
   Result<Session> Login(const std::string& number, const std::string& pin, int64_t now_utc_ms);
   Status Logout(Session* session, int64_t now_utc_ms);
 
   // Locks the session if idle for idle_lock_ms; returns whether it is locked.
   bool CheckIdle(Session* session, int64_t now_utc_ms);
+  // The PIN unlocks an idle-locked session; wrong PINs count towards the
+  // officer's lock-out as Login's do.
   Status Unlock(Session* session, const std::string& pin, int64_t now_utc_ms);
 
   // Checks an action: the session must be unlocked and not idle, its role
@@ -104,6 +110,10 @@ class Officers {
 
  private:
   Status CheckPin(const OfficerRecord& record, const std::string& pin) const;
+  // Admits the attempt (Store::AdmitPinAttempt), then compares the PIN;
+  // audits "<what>.failed" / "<what>.refused". Ok clears the failures.
+  Status CheckPinAttempt(const std::string& number, const std::string& pin, int64_t now_utc_ms,
+                         const std::string& what);
   Store* store_;
   OfficersOptions options_;
 };

@@ -9,10 +9,25 @@
 // reader connection. All public methods are thread-safe.
 //
 // Full disk (SQLITE_FULL, or the configured page quota): the writer first
-// frees images of reads the depot already acknowledged (oldest first), then
-// retries; if nothing can be freed, writes stay queued in memory, state()
-// reports disk_full for the officer, and the writer retries every
-// full_retry_ms. An unsynced read is never deleted to make room.
+// makes room (checkpoints the WAL, deleting the reserve file `<path>-reserve`
+// if the checkpoint needs it, and frees images of reads the depot already
+// acknowledged, oldest first), then retries. If still full, reads and hits
+// go to the spill file `<path>-spill` (allocated at Open, so writing to it
+// needs no new disk space), synced; other writes stay queued in memory. The
+// writer retries every full_retry_ms; once the database takes writes again
+// it imports the spilled reads (also done at the next Open, after a kill)
+// and allocates the reserve again when the disk has room for it twice over.
+// state() reports disk_full (the officer's status bar shows storage red)
+// until then; the change is logged once each way. An unsynced read is never
+// deleted to make room.
+//
+// When a read is accepted: a read handed to SubmitRead is accepted, and
+// survives a kill or power cut, once its `on_committed` ran with Ok: it is
+// then in the database, or in the spill file. Before that it is only in
+// memory (normally for milliseconds; on a full disk with a full spill file
+// until there is room). The destructor never waits for room: it writes what
+// it can, spills what it may, and fails the rest with kResourceExhausted
+// (their callbacks run with that error, and the reads are named in the log).
 #pragma once
 
 #include <cstdint>
@@ -37,13 +52,28 @@ struct StoreOptions {
   // the evidence partition, and how tests simulate a full disk.
   int64_t max_page_count = 0;
   int full_retry_ms = 500;  // how often a full store retries queued writes
+  // The spill file: room for reads and hits while the database cannot grow
+  // (about 45 KB per read with its images). 0: none, they stay in memory.
+  int64_t spill_bytes = 8 << 20;
+  // The reserve file: space deleted to let clean-up (and opening) run on a
+  // full disk. The writer checkpoints the WAL before it holds more than
+  // this, so a checkpoint never needs more room than the reserve gives.
+  // 0: none.
+  int64_t reserve_bytes = 4 << 20;
+  // How long a waiting write (Commit*, Mark*, Purge, SetHitOutcome ...)
+  // waits on a full disk before it fails with kResourceExhausted; it is then
+  // not applied, ever. Reads and hits normally go to the spill file first.
+  int full_wait_ms = 10000;
   int max_batch = 256;      // writes grouped into one transaction
 };
 
 // What the HMI shows about the store.
 struct StoreState {
-  bool disk_full = false;       // writes are queued in memory, not yet durable
-  size_t queued_writes = 0;     // waiting for the writer
+  // The database cannot take writes, or reads or hits written to the spill
+  // file are not back in it yet: the storage indicator is red.
+  bool disk_full = false;
+  size_t queued_writes = 0;     // waiting for the writer (in memory only)
+  int64_t spilled_reads = 0;    // durable in the spill file, not yet in the database
   int64_t images_freed = 0;     // images of synced reads removed to make room (since open)
   std::string last_error;       // the last write failure, empty when none
 };
@@ -58,6 +88,13 @@ struct OfficerRecord {
   int failed_attempts = 0;
   int64_t locked_until_utc_ms = 0;
   bool active = true;
+};
+
+// One PIN attempt as admitted by Store::AdmitPinAttempt.
+struct PinAttempt {
+  std::optional<OfficerRecord> officer;  // after the update; nullopt: unknown number
+  bool admitted = false;                 // false: locked out, the PIN must not be checked
+  bool locks_now = false;                // this attempt used the last one allowed
 };
 
 // A wanted plate an officer entered in the car; synced to the depot.
@@ -76,6 +113,7 @@ struct PurgeCounts {
   int64_t unsynced_reads_deleted = 0;  // past the legal cap: deleted even though never synced
   int64_t hits_deleted = 0;
   int64_t images_deleted = 0;  // image pairs of synced reads removed early
+  int64_t future_dated_deleted = 0;  // of reads_deleted: stamped too far ahead of now (retention.h)
 };
 
 // Records waiting for the depot.
@@ -106,7 +144,8 @@ class Store {
  public:
   // Opens (creating or migrating) the store and starts its writer thread.
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
-  // Drains queued writes (unless the disk stays full), then stops the writer.
+  // Drains queued writes, then stops the writer. On a full disk it does not
+  // wait for room: reads and hits go to the spill file, the rest fail.
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -119,11 +158,14 @@ class Store {
   // --- reads and hits ----------------------------------------------------
   // Enqueues a read (and hits raised by it, in the same transaction); returns
   // at once. `on_committed` runs on the writer thread once the read is
-  // durable, or with the error; keep it short. A read whose uuid is already
+  // durable (in the database or the spill file: the read is then accepted,
+  // see above), or with the error; keep it short. It may run after a long
+  // wait on a full disk, at the latest when the store is destroyed. A read whose uuid is already
   // stored is kept as first written (a resend is the same read).
   void SubmitRead(Read read, std::vector<Hit> hits, Done on_committed);
   // As SubmitRead, waiting until durable.
   Status CommitRead(const Read& read, const std::vector<Hit>& hits = {});
+  // Stores hits, waiting until durable (on a full disk: in the spill file).
   Status CommitHits(const std::vector<Hit>& hits);
   // A repeat hit within the cool-down: the first hit records the repeat.
   Status RecordRepeatHit(const std::string& hit_uuid, const std::string& read_uuid, int64_t at_utc_ms);
@@ -203,6 +245,18 @@ class Store {
   // --- officers and sessions ------------------------------------------------
   Status PutOfficer(const OfficerRecord& officer);
   Result<std::optional<OfficerRecord>> GetOfficer(const std::string& number);
+  // Admits one PIN attempt for `number` before the PIN is compared, in one
+  // write transaction (BEGIN IMMEDIATE, so atomic across every connection to
+  // the file): an expired lock is cleared; while locked the attempt is
+  // refused (admitted = false); otherwise failed_attempts is incremented and,
+  // when it reaches max_failed_attempts, the officer is locked until
+  // now + lockout_ms at once, so no later attempt is admitted whatever the
+  // admitted ones turn out to be. Returns the record after the update
+  // (nullopt for an unknown number). A right PIN then calls ClearPinFailures.
+  Result<PinAttempt> AdmitPinAttempt(const std::string& number, int max_failed_attempts, int64_t lockout_ms,
+                                     int64_t now_utc_ms);
+  // After a right PIN: failed_attempts = 0 and no lock.
+  Status ClearPinFailures(const std::string& number);
   Result<int64_t> CountOfficers();
   Result<int64_t> OpenSession(const std::string& officer, int64_t at_utc_ms);
   Status CloseSession(int64_t session_id, const std::string& reason, int64_t at_utc_ms);
@@ -218,6 +272,10 @@ class Store {
   // synced or not, and images of synced reads captured before
   // images_before_utc_ms. Audited with the counts.
   Result<PurgeCounts> Purge(int64_t cap_before_utc_ms, int64_t images_before_utc_ms);
+  // Deletes reads (with images and hits) captured after
+  // captured_after_utc_ms, synced or not; audited with the counts. See
+  // retention.h for why and when (ApplyRetention calls it).
+  Result<PurgeCounts> PurgeFutureDated(int64_t captured_after_utc_ms);
 
   StoreState state() const;
   // Runs PRAGMA integrity_check; "ok" when healthy.

@@ -26,6 +26,7 @@ void HmiModel::BuildDriving(Scene* s) const {
   text(Px(210), Px(50), speed, Px(40), true, t.text, "driving.speed");
   text(Px(280), Px(40), std::to_string(reads_.size()) + " reads this shift", Px(26), false, t.muted_text,
        "driving.reads");
+  if (!stop_note_.empty()) text(Px(330), Px(44), stop_note_, Px(32), true, t.fault, "driving.stop_note");
 }
 
 }  // namespace anpr::hmi

@@ -19,7 +19,7 @@ void HmiModel::BuildHit(Scene* s) const {
   const Theme& t = theme();
   const PendingHit& ph = hits_.front();
   const Hit& h = ph.hit;
-  const Colour pc = PriorityColour(t, h.priority), ptc = PriorityTextColour(t, h.priority);
+  const Colour pc = HitColour(ph), ptc = HitTextColour(ph);
   s->background = pc;
   const int top = Px(40), gap = Px(10);
 
@@ -31,7 +31,8 @@ void HmiModel::BuildHit(Scene* s) const {
   sym.id = "hit.symbol";
   s->elements.push_back(sym);
   Element title;
-  title.rect = {Px(80), top + Px(6), width_px_ / 2, Px(58)};
+  // Room for the waiting hits' squares left of the count.
+  title.rect = {Px(80), top + Px(6), std::min(width_px_ / 2, width_px_ - Px(250) - Px(160) - Px(80)), Px(58)};
   std::string pname = PriorityName(h.priority);
   for (char& ch : pname) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   title.text = pname + " PRIORITY" + (h.late ? "  (LATE)" : "");
@@ -51,6 +52,7 @@ void HmiModel::BuildHit(Scene* s) const {
     count.bold = true;
     count.id = "hit.count";
     s->elements.push_back(count);
+    AddWaitingHits(s, count.rect.x - Px(8), top + Px(12));
   }
 
   const int buttons_h = Px(72);

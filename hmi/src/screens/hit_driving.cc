@@ -7,11 +7,10 @@
 namespace anpr::hmi {
 
 void HmiModel::BuildHitDriving(Scene* s) const {
-  const Theme& t = theme();
   const PendingHit& ph = hits_.front();
   const Hit& h = ph.hit;
-  const Colour ptc = PriorityTextColour(t, h.priority);
-  s->background = PriorityColour(t, h.priority);
+  const Colour ptc = HitTextColour(ph);
+  s->background = HitColour(ph);
   const int top = Px(40);
   // The whole screen is one target: a touch silences the alarm.
   Element all;
@@ -59,6 +58,18 @@ void HmiModel::BuildHitDriving(Scene* s) const {
     count.bold = true;
     count.id = "hit.count";
     s->elements.push_back(count);
+    AddWaitingHits(s, count.rect.x - Px(8), top + Px(10));
+  }
+  if (!stop_note_.empty()) {
+    Element note;
+    note.rect = {Px(30), height_px_ - Px(70), width_px_ - Px(60), Px(56)};
+    note.fill = {0, 0, 0, 255};
+    note.text = stop_note_;
+    note.text_colour = {255, 255, 255, 255};
+    note.font_px = Px(32);
+    note.bold = true;
+    note.id = "hit.stop_note";
+    s->elements.push_back(note);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "vehicle/records/field_limits.h"
+#include "vehicle/records/reason.h"
 #include "vehicle/records/vrm.h"
 
 namespace anpr {
@@ -14,13 +15,13 @@ Status AlertPolicy::SetMuted(Priority priority, bool muted) {
   if (priority == Priority::kHigh && muted) {
     return PermissionDenied("high priority alerts cannot be muted");
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   muted_[static_cast<int>(priority)] = muted;
   return Status::Ok();
 }
 
 bool AlertPolicy::IsMuted(Priority priority) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return muted_[static_cast<int>(priority)];
 }
 
@@ -31,27 +32,50 @@ const std::string& AlertPolicy::ResponseText(Priority priority) const {
 }
 
 Result<std::vector<Alert>> AlertPolicy::OnCommittedRead(const Read& read, int64_t now_utc_ms) {
-  return Decide(read, matcher_->Match(read, now_utc_ms), /*late=*/false, now_utc_ms);
+  return Decide(read, matcher_->Match(read, now_utc_ms), /*rematch=*/0, now_utc_ms);
+}
+
+Result<bool> AlertPolicy::DueAgain(const Vehicle& v, int64_t captured_utc_ms) {
+  if (v.priority != Priority::kHigh) return false;
+  auto hit = store_->GetHit(v.hit_uuid);
+  if (!hit.ok()) return hit.status();
+  if (!hit->has_value()) return false;
+  const Hit& h = **hit;
+  if (h.outcome != HitOutcome::kNotSeen && h.outcome != HitOutcome::kNotActioned) return false;
+  return captured_utc_ms - h.outcome_at_utc_ms >= options_.realert_after_ms;
 }
 
 Result<std::vector<Alert>> AlertPolicy::Decide(const Read& read, const std::vector<MatchResult>& matches,
-                                               bool late, int64_t now_utc_ms) {
+                                               uint64_t rematch, int64_t now_utc_ms) {
   std::vector<Alert> alerts;
   if (matches.empty()) return alerts;
-  std::lock_guard<std::mutex> lock(mu_);
+  const bool late = rematch != 0;
+  MutexLock lock(&mu_);
   std::vector<Hit> fresh;
   std::vector<std::string> fresh_keys;
   for (const MatchResult& m : matches) {
     const std::string key = m.list_name + "\n" + m.entry_vrm + "\n" + read.vrm;
-    // Cool-down measured on capture times, so late matching of old reads
-    // groups the same way as live ones.
     auto it = recent_.find(key);
-    if (it != recent_.end() && read.captured_at_utc_ms >= it->second.last_seen_utc_ms &&
-        read.captured_at_utc_ms - it->second.last_seen_utc_ms <= options_.cooldown_ms) {
-      Status s = store_->RecordRepeatHit(it->second.hit_uuid, read.uuid, now_utc_ms);
-      if (!s.ok()) return s;
-      it->second.last_seen_utc_ms = read.captured_at_utc_ms;
-      continue;
+    if (it != recent_.end()) {
+      Vehicle& v = it->second;
+      // Re-matching leaves alone a vehicle this shift already raised, unless
+      // this very re-match raised it (its older reads group as repeats).
+      if (late && v.rematch != rematch) continue;
+      // Cool-down from the alert, on capture times, so late matching of old
+      // reads groups the same way as live ones.
+      const int64_t since_alert_ms = read.captured_at_utc_ms - v.alert_captured_utc_ms;
+      bool repeat = since_alert_ms >= -options_.cooldown_ms && since_alert_ms <= options_.cooldown_ms;
+      if (repeat && !late) {
+        auto due = DueAgain(v, read.captured_at_utc_ms);
+        if (!due.ok()) return due.status();
+        repeat = !*due;
+      }
+      if (repeat) {
+        Status s = store_->RecordRepeatHit(v.hit_uuid, read.uuid, now_utc_ms);
+        if (!s.ok()) return s;
+        continue;
+      }
+      if (late) continue;  // older reads past the cool-down: one late alert per vehicle
     }
     Hit h;
     h.uuid = NewUuid();
@@ -81,7 +105,7 @@ Result<std::vector<Alert>> AlertPolicy::Decide(const Read& read, const std::vect
   Status s = store_->CommitHits(fresh);  // durable before anyone is told
   if (!s.ok()) return s;
   for (size_t i = 0; i < fresh.size(); ++i) {
-    recent_[fresh_keys[i]] = {fresh[i].uuid, read.captured_at_utc_ms};
+    recent_[fresh_keys[i]] = {fresh[i].uuid, fresh[i].priority, read.captured_at_utc_ms, rematch};
     if (fresh[i].covert) continue;  // recorded and synced, never shown in the car
     Alert a;
     a.hit = fresh[i];
@@ -100,6 +124,11 @@ Result<std::vector<Alert>> AlertPolicy::Decide(const Read& read, const std::vect
 Result<std::vector<Alert>> AlertPolicy::RematchRecent(const std::string& list_name, int64_t now_utc_ms) {
   auto reads = store_->ReadsSince(now_utc_ms - options_.rematch_window_ms);
   if (!reads.ok()) return reads.status();
+  uint64_t rematch = 0;
+  {
+    MutexLock lock(&mu_);
+    rematch = ++rematch_;
+  }
   std::vector<Alert> alerts;
   for (const Read& read : *reads) {
     std::vector<std::string> candidates;
@@ -116,7 +145,7 @@ Result<std::vector<Alert>> AlertPolicy::RematchRecent(const std::string& list_na
                                    });
                                  }),
                   matches.end());
-    auto decided = Decide(read, matches, /*late=*/true, now_utc_ms);
+    auto decided = Decide(read, matches, rematch, now_utc_ms);
     if (!decided.ok()) return decided.status();
     for (Alert& a : *decided) alerts.push_back(std::move(a));
   }
@@ -141,7 +170,7 @@ Result<std::vector<Alert>> AlertPolicy::EnterWanted(const std::string& officer, 
   if (oe.entry.vrm.empty() || oe.entry.vrm.size() > kMaxHotlistVrmLength) {
     return InvalidArgument("'" + vrm + "' is not a VRM");
   }
-  if (reason.empty()) return InvalidArgument("a wanted plate needs a reason");
+  if (Status s = ValidateReason(reason); !s.ok()) return InvalidArgument("a wanted plate: " + s.message());
   if (expires_at_utc_ms <= now_utc_ms) return InvalidArgument("the expiry must be in the future");
   if (expires_at_utc_ms - now_utc_ms > kMaxOfficerEntryMs) {
     return InvalidArgument("an officer-entered plate expires within 100 days at most");

@@ -1,5 +1,8 @@
 #include "vehicle/alerts/hit_pipeline.h"
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
 #include <utility>
 
 namespace anpr {
@@ -10,63 +13,74 @@ HitPipeline::HitPipeline(Store* store, AlertPolicy* policy, AlertSink* sink)
 HitPipeline::~HitPipeline() { Stop(); }
 
 void HitPipeline::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
   if (thread_.joinable()) return;
-  stopping_ = false;
+  {
+    MutexLock lock(&shared_->mu);
+    shared_->stopping = false;
+  }
   thread_ = std::thread([this] { Loop(); });
 }
 
-void HitPipeline::Stop() {
+void HitPipeline::Stop(int stop_wait_ms) {
+  if (!thread_.joinable()) return;
+  Shared* sh = shared_.get();
   {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (!thread_.joinable()) return;
-    // Wait for reads still being written, so none is left unmatched.
-    cv_.wait(lock, [&] { return in_flight_ == 0; });
-    stopping_ = true;
+    MutexLock lock(&sh->mu);
+    // Wait, for a while, for reads still being written, so none is left
+    // unmatched. Never for ever: a full disk must not hold up the stop.
+    const bool written = sh->cv.WaitFor(&sh->mu, std::chrono::milliseconds(stop_wait_ms),
+                                        [sh]() ANPR_REQUIRES(sh->mu) { return sh->in_flight == 0; });
+    if (!written) {
+      spdlog::error("hit pipeline: stopping with {} reads not yet reported by the store after {} ms; "
+                    "the store keeps them (written or spilled when it closes), they are not matched now",
+                    sh->in_flight, stop_wait_ms);
+    }
+    sh->stopping = true;
   }
-  cv_.notify_all();
+  sh->cv.NotifyAll();
   thread_.join();
 }
 
 size_t HitPipeline::pending() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return in_flight_ + committed_.size();
+  MutexLock lock(&shared_->mu);
+  return shared_->in_flight + shared_->committed.size();
 }
 
 void HitPipeline::OnRead(Read read) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++in_flight_;
+    MutexLock lock(&shared_->mu);
+    ++shared_->in_flight;
   }
   // Only what matching needs travels on (no images).
   Read light = read;
   light.plate_jpeg.clear();
   light.overview_jpeg.clear();
-  store_->SubmitRead(std::move(read), {}, [this, light = std::move(light)](const Status&) mutable {
+  store_->SubmitRead(std::move(read), {}, [sh = shared_, light = std::move(light)](const Status&) mutable {
     {
-      std::lock_guard<std::mutex> lock(mu_);
-      --in_flight_;
-      committed_.push_back(std::move(light));
+      MutexLock lock(&sh->mu);
+      --sh->in_flight;
+      if (!sh->stopping) sh->committed.push_back(std::move(light));
     }
-    cv_.notify_all();
+    sh->cv.NotifyAll();
   });
 }
 
 void HitPipeline::Loop() {
+  Shared* sh = shared_.get();
   for (;;) {
     Read read;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !committed_.empty(); });
-      if (committed_.empty()) return;
-      read = std::move(committed_.front());
-      committed_.pop_front();
+      MutexLock lock(&sh->mu);
+      sh->cv.Wait(&sh->mu, [sh]() ANPR_REQUIRES(sh->mu) { return sh->stopping || !sh->committed.empty(); });
+      if (sh->committed.empty()) return;
+      read = std::move(sh->committed.front());
+      sh->committed.pop_front();
     }
     auto alerts = policy_->OnCommittedRead(read, NowUtcMs());
     if (alerts.ok() && sink_) {
       for (const Alert& a : *alerts) sink_->OnAlert(a);
     }
-    cv_.notify_all();
+    sh->cv.NotifyAll();
   }
 }
 

@@ -3,7 +3,10 @@
 
 #include <sqlite3.h>
 
+#include <memory>
+
 #include "vehicle/records/field_limits.h"
+#include "vehicle/records/reason.h"
 #include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/audit_log.h"
 #include "vehicle/store/src/rows.h"
@@ -13,13 +16,15 @@ namespace anpr {
 using namespace store_internal;
 
 Status Store::CommitHits(const std::vector<Hit>& hits) {
-  return impl_->Run([&hits](sqlite3* db) {
-    for (const Hit& h : hits) {
-      Status s = InsertHit(db, h);
-      if (!s.ok()) return s;
-    }
-    return Status::Ok();
-  });
+  auto h = std::make_shared<const std::vector<Hit>>(hits);
+  return impl_->Run(Impl::Task{[h](sqlite3* db) {
+                                 for (const Hit& hit : *h) {
+                                   Status s = InsertHit(db, hit);
+                                   if (!s.ok()) return s;
+                                 }
+                                 return Status::Ok();
+                               },
+                               nullptr, nullptr, h});
 }
 
 Status Store::RecordRepeatHit(const std::string& hit_uuid, const std::string& read_uuid, int64_t at_utc_ms) {
@@ -38,8 +43,8 @@ Status Store::SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, con
   if (Status n = limits::ValidateText("outcome note", note, limits::kMaxReasonBytes); !n.ok()) return n;
 
   if (outcome == HitOutcome::kPending) return InvalidArgument("an outcome cannot be set back to pending");
-  if (outcome == HitOutcome::kNotActioned && note.empty()) {
-    return InvalidArgument("'not actioned' needs a reason");
+  if (outcome == HitOutcome::kNotActioned) {
+    if (Status s = ValidateReason(note); !s.ok()) return InvalidArgument("'not actioned': " + s.message());
   }
   if (officer.empty()) return Unauthenticated("an outcome needs the officer's number");
   return impl_->Run([&](sqlite3* db) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "vehicle/records/field_limits.h"
+#include "vehicle/records/reason.h"
 
 namespace anpr {
 namespace {
@@ -125,6 +126,33 @@ Status Officers::CheckPin(const OfficerRecord& record, const std::string& pin) c
   return Status::Ok();
 }
 
+// The attempt is admitted (counted, and the lock set when it is the last one
+// allowed) before the PIN is compared, in one transaction: parallel guesses
+// from any number of connections get max_failed_attempts comparisons in all.
+Status Officers::CheckPinAttempt(const std::string& number, const std::string& pin, int64_t now_utc_ms,
+                                 const std::string& what) {
+  auto attempt = store_->AdmitPinAttempt(number, options_.max_failed_attempts, options_.lockout_ms, now_utc_ms);
+  if (!attempt.ok()) return attempt.status();
+  if (!attempt->officer) {
+    store_->Audit(number, what + ".failed", "unknown officer number");
+    return kBadCredentials;
+  }
+  const OfficerRecord& rec = *attempt->officer;
+  if (!attempt->admitted) {
+    store_->Audit(number, what + ".refused", "locked out");
+    return PermissionDenied("officer " + number + " is locked out for another " +
+                            std::to_string((rec.locked_until_utc_ms - now_utc_ms + 59999) / 60000) +
+                            " min after repeated wrong PINs");
+  }
+  if (!CheckPin(rec, pin).ok()) {
+    std::string detail = "wrong PIN (" + std::to_string(rec.failed_attempts) + " in a row)";
+    if (attempt->locks_now) detail += "; locked out for " + std::to_string(options_.lockout_ms / 1000) + " s";
+    store_->Audit(number, what + ".failed", detail);
+    return kBadCredentials;
+  }
+  return store_->ClearPinFailures(number);
+}
+
 Result<Session> Officers::Login(const std::string& number, const std::string& pin, int64_t now_utc_ms) {
   auto found = store_->GetOfficer(number);
   if (!found.ok()) return found.status();
@@ -132,36 +160,14 @@ Result<Session> Officers::Login(const std::string& number, const std::string& pi
     store_->Audit(number, "login.failed", "unknown or inactive officer number");
     return kBadCredentials;
   }
+  Status s = CheckPinAttempt(number, pin, now_utc_ms, "login");
+  if (!s.ok()) return s;
   OfficerRecord rec = **found;
-  if (rec.locked_until_utc_ms > now_utc_ms) {
-    store_->Audit(number, "login.refused", "locked out");
-    return PermissionDenied("officer " + number + " is locked out for another " +
-                            std::to_string((rec.locked_until_utc_ms - now_utc_ms + 59999) / 60000) +
-                            " min after repeated wrong PINs");
-  }
-  if (!CheckPin(rec, pin).ok()) {
-    ++rec.failed_attempts;
-    std::string detail = "wrong PIN (" + std::to_string(rec.failed_attempts) + " in a row)";
-    if (rec.failed_attempts >= options_.max_failed_attempts) {
-      rec.locked_until_utc_ms = now_utc_ms + options_.lockout_ms;
-      rec.failed_attempts = 0;
-      detail += "; locked out for " + std::to_string(options_.lockout_ms / 1000) + " s";
-    }
-    Status s = store_->PutOfficer(rec);
-    if (!s.ok()) return s;
-    store_->Audit(number, "login.failed", detail);
-    return kBadCredentials;
-  }
   Role role = Role::kOfficer;
   ParseRole(rec.role, &role);
-  if (rec.failed_attempts != 0) {
-    rec.failed_attempts = 0;
-    Status s = store_->PutOfficer(rec);
-    if (!s.ok()) return s;
-  }
   auto id = store_->OpenSession(number, now_utc_ms);
   if (!id.ok()) return id.status();
-  Status s = store_->Audit(number, "login", std::string("session ") + std::to_string(*id) + " as " + RoleName(role));
+  s = store_->Audit(number, "login", std::string("session ") + std::to_string(*id) + " as " + RoleName(role));
   if (!s.ok()) return s;
   Session session;
   session.id = *id;
@@ -187,14 +193,8 @@ bool Officers::CheckIdle(Session* session, int64_t now_utc_ms) {
 }
 
 Status Officers::Unlock(Session* session, const std::string& pin, int64_t now_utc_ms) {
-  auto found = store_->GetOfficer(session->officer);
-  if (!found.ok()) return found.status();
-  if (!found->has_value()) return kBadCredentials;
-  Status s = CheckPin(**found, pin);
-  if (!s.ok()) {
-    store_->Audit(session->officer, "unlock.failed", "wrong PIN");
-    return s;
-  }
+  Status s = CheckPinAttempt(session->officer, pin, now_utc_ms, "unlock");
+  if (!s.ok()) return s;
   session->locked = false;
   session->last_activity_utc_ms = now_utc_ms;
   return Status::Ok();
@@ -207,9 +207,10 @@ Status Officers::Authorize(Session* session, Right right, const std::string& rea
     store_->Audit(session->officer, "access.denied", std::string(RightName(right)) + " as " + RoleName(session->role));
     return PermissionDenied(std::string("role ") + RoleName(session->role) + " may not " + RightName(right));
   }
-  if ((right == Right::kSearchReads || right == Right::kExportReads) &&
-      std::all_of(reason.begin(), reason.end(), [](char c) { return c == ' ' || c == '\t'; })) {
-    return InvalidArgument(std::string("a reason is required to ") + RightName(right));
+  if (right == Right::kSearchReads || right == Right::kExportReads) {
+    if (Status s = ValidateReason(reason); !s.ok()) {
+      return InvalidArgument(std::string("to ") + RightName(right) + ": " + s.message());
+    }
   }
   session->last_activity_utc_ms = now_utc_ms;
   return Status::Ok();

@@ -18,16 +18,16 @@ void Store::SubmitRead(Read read, std::vector<Hit> hits, Done on_committed) {
   auto r = std::make_shared<Read>(std::move(read));
   auto h = std::make_shared<std::vector<Hit>>(std::move(hits));
   WriterStatements* cache = &impl_->wstmts;  // the work runs on the writer thread only
-  impl_->Submit(
-      [r, h, cache](sqlite3* db) {
-        Status s = InsertRead(db, *r, cache);
-        for (const Hit& hit : *h) {
-          if (!s.ok()) break;
-          s = InsertHit(db, hit, cache);
-        }
-        return s;
-      },
-      std::move(on_committed));
+  Impl::Task task{[r, h, cache](sqlite3* db) {
+                    Status s = InsertRead(db, *r, cache);
+                    for (const Hit& hit : *h) {
+                      if (!s.ok()) break;
+                      s = InsertHit(db, hit, cache);
+                    }
+                    return s;
+                  },
+                  std::move(on_committed), r, h};
+  impl_->Submit(std::move(task));
 }
 
 Status Store::CommitRead(const Read& read, const std::vector<Hit>& hits) {

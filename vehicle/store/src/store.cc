@@ -6,12 +6,16 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "vehicle/records/sqlite_stmt.h"
+#include "vehicle/store/src/disk_reserve.h"
 #include "vehicle/store/src/schema.h"
 #include "vehicle/store/src/store_impl.h"
 
@@ -41,6 +45,54 @@ Status ConfigureConnection(sqlite3* db, int64_t max_page_count) {
 // synced at every commit (synchronous=FULL).
 constexpr const char* kWriterCacheSql = "PRAGMA cache_size=-32768";
 
+// What opening needs on a full disk: the WAL index (32 KB) and the WAL's
+// first frames, with a margin.
+constexpr int64_t kOpenRoomBytes = 256 << 10;
+
+// Opens (or, after a failed try, opens again) the writer connection, the
+// schema and the reader connection.
+Status OpenConnections(Store::Impl* impl) {
+  sqlite3_close_v2(impl->rdb);
+  sqlite3_close_v2(impl->wdb);
+  impl->rdb = impl->wdb = nullptr;
+  const std::string& path = impl->options.path;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &impl->wdb, flags, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(impl->wdb, rc, "open " + path);
+  Status s = ConfigureConnection(impl->wdb, impl->options.max_page_count);
+  if (s.ok()) s = SqliteExec(impl->wdb, kWriterCacheSql);
+  if (!s.ok()) return Status(s.code(), path + ": " + s.message());
+  s = MigrateSchema(impl->wdb, path);
+  if (!s.ok()) return s;
+  rc = sqlite3_open_v2(path.c_str(), &impl->rdb, flags, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(impl->rdb, rc, "open " + path);
+  sqlite3_busy_timeout(impl->rdb, 10000);
+  return Status::Ok();
+}
+
+// The spill file (reads spilled before a kill or stop go back into the
+// database now, if it has room) and the reserve file. Neither failing stops
+// the store from opening: the store then works as without them, and says so.
+void OpenDiskRoom(Store::Impl* impl) {
+  const StoreOptions& o = impl->options;
+  if (o.reserve_bytes > 0) {
+    impl->reserve_path = o.path + "-reserve";
+    Status s = CreateReserve(impl->reserve_path, o.reserve_bytes);
+    if (!s.ok()) spdlog::warn("store {}: no reserve file: {}", o.path, s.ToString());
+  }
+  if (o.spill_bytes > 0) {
+    auto spill = SpillFile::Open(o.path + "-spill", o.spill_bytes);
+    if (spill.ok()) {
+      impl->spill = std::move(spill).value();
+      impl->ImportSpill();
+    } else {
+      spdlog::error("store {}: no spill file, reads stay in memory while the disk is full: {}", o.path,
+                    spill.status().ToString());
+      impl->NoteError(spill.status());
+    }
+  }
+}
+
 }  // namespace
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -55,17 +107,18 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(options.path.c_str(), &impl->wdb, flags, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(impl->wdb, rc, "open " + options.path);
-  Status s = ConfigureConnection(impl->wdb, options.max_page_count);
-  if (s.ok()) s = SqliteExec(impl->wdb, kWriterCacheSql);
-  if (!s.ok()) return Status(s.code(), options.path + ": " + s.message());
-  s = MigrateSchema(impl->wdb, options.path);
+  Status s = OpenConnections(impl.get());
+  // Opening needs a little disk too (the WAL and its index, after a clean
+  // close removed them): on a full disk part of the reserve file gives it,
+  // the rest stays for making room later.
+  if (!s.ok() && options.reserve_bytes > 0 &&
+      ShrinkReserve(options.path + "-reserve", std::min<int64_t>(options.reserve_bytes, kOpenRoomBytes))) {
+    spdlog::warn("store {}: gave {} bytes of the reserve file to open the store ({})", options.path,
+                 std::min<int64_t>(options.reserve_bytes, kOpenRoomBytes), s.ToString());
+    s = OpenConnections(impl.get());
+  }
   if (!s.ok()) return s;
-  rc = sqlite3_open_v2(options.path.c_str(), &impl->rdb, flags, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(impl->rdb, rc, "open " + options.path);
-  sqlite3_busy_timeout(impl->rdb, 10000);
+  OpenDiskRoom(impl.get());
   Impl* raw = impl.get();
   sqlite3_wal_hook(impl->wdb, &Impl::OnWalCommit, raw);  // replaces the auto-checkpoint
   impl->writer = std::thread([raw] { raw->WriterLoop(); });
@@ -75,8 +128,14 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
 const std::string& Store::path() const { return impl_->options.path; }
 
 StoreState Store::state() const {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  return {impl_->disk_full, impl_->queue.size(), impl_->images_freed, impl_->last_error};
+  MutexLock lock(&impl_->mu);
+  StoreState st;
+  st.disk_full = impl_->disk_full || impl_->spill_pending;
+  st.queued_writes = impl_->queue.size();
+  st.spilled_reads = impl_->spilled_reads;
+  st.images_freed = impl_->images_freed;
+  st.last_error = impl_->last_error;
+  return st;
 }
 
 Result<std::string> Store::IntegrityCheck() {

@@ -94,7 +94,7 @@ Status Store::MarkReadsSynced(const std::vector<std::string>& uuids, int64_t at_
   return impl_->Run([&, impl](sqlite3* db) {
     bool full = false;
     {
-      std::lock_guard<std::mutex> lock(impl->mu);
+      MutexLock lock(&impl->mu);
       full = impl->disk_full;
     }
     // A full store cannot take even the marks (SQLite then rolls the whole
@@ -123,7 +123,7 @@ Status Store::MarkReadsSynced(const std::vector<std::string>& uuids, int64_t at_
                              " reads as the depot acknowledged them (reads kept)");
       }
       if (st.ok()) {
-        std::lock_guard<std::mutex> lock(impl->mu);
+        MutexLock lock(&impl->mu);
         impl->images_freed += freed;
       }
     }
