@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "sync/depot_store.h"
 #include "tests/integration/run_command.h"
 #include "tests/common/temp_dir.h"
 #include "vehicle/alerts/alert_policy.h"
@@ -182,6 +183,28 @@ TEST(FieldLimits, DepotPublishRefusesBadListNames) {
   }
   const auto r = RunCommand(kDepot + db + " hotlist publish " + dir.File("f.csv") + " --list pnc-stolen --by admin");
   EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+TEST(FieldLimits, DepotWithdrawEmptiesAPublishedList) {
+  TempDir dir;
+  const std::string db = " --db sqlite:" + dir.File("depot.db");
+  Write(dir.File("f.csv"), "vrm,priority,reason\nAB12CDE,high,Stolen\n");
+  auto r = RunCommand(kDepot + db + " hotlist publish " + dir.File("f.csv") + " --list pnc --by admin");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const std::string& bad : {std::string("nosuchlist"), std::string(), std::string("pnc\nx")}) {
+    r = RunCommand(kDepot + db + " hotlist withdraw " + Quote(bad) + " --by admin");
+    EXPECT_EQ(r.exit_code, 1) << bad << ": " << r.output;
+    EXPECT_NE(r.output.find("nothing withdrawn"), std::string::npos) << r.output;
+  }
+  r = RunCommand(kDepot + db + " hotlist withdraw pnc --by admin");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("withdrew pnc"), std::string::npos) << r.output;
+  auto store = sync::OpenSqliteDepotStore(dir.File("depot.db"));
+  ASSERT_TRUE(store.ok());
+  auto update = (*store)->HotlistSince(0);
+  ASSERT_TRUE(update.ok());
+  ASSERT_EQ(update->lists.size(), 1u);
+  EXPECT_TRUE(update->lists[0].added.empty());
 }
 
 TEST(FieldLimits, ReadJsonOnAFileNameWithByteFFDoesNotAbort) {
