@@ -89,6 +89,8 @@ class DepotStore {
 
   // Publishes `entries` as the new whole content of `list`; returns its
   // version (a number above every earlier version of any list).
+  // InvalidArgument when `list` breaks limits::ValidateListName
+  // (vehicle/records/field_limits.h).
   virtual Result<int64_t> PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
                                          const std::string& publisher) = 0;
   // Every list changed after `since_version`, as deltas from what a car at

@@ -12,6 +12,7 @@
 
 #include "sync/depot_server.h"
 #include "sync/depot_store.h"
+#include "vehicle/records/field_limits.h"
 #include "vehicle/records/reason.h"
 
 namespace {
@@ -158,6 +159,11 @@ int main(int argc, char** argv) {
   publish->add_option("--list", list_name, "List name, e.g. PNC or LOCAL")->required();
   publish->add_option("--by", publisher, "Administrator publishing (default: $USER)");
   publish->callback([&] {
+    if (anpr::Status named = anpr::limits::ValidateListName(list_name); !named.ok()) {
+      std::cerr << "anpr-depot: --list: " << named.message() << " (nothing published)\n";
+      rc = 1;
+      return;
+    }
     std::ifstream in(csv_path, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
@@ -176,6 +182,41 @@ int main(int argc, char** argv) {
     }
     std::cout << "published " << list_name << " version " << *v << " (" << entries->size() << " entries)"
               << std::endl;
+  });
+
+  // hotlist withdraw: a published list's next version is empty, so every car
+  // drops its entries at its next sync (the list name stays, with no entries).
+  auto* withdraw = hotlist->add_subcommand("withdraw", "Withdraw a published list: its next version has no entries");
+  std::string withdraw_name, withdrawer = DefaultUser();
+  withdraw->add_option("NAME", withdraw_name, "List name")->required();
+  withdraw->add_option("--by", withdrawer, "Administrator withdrawing (default: $USER)");
+  withdraw->callback([&] {
+    if (anpr::Status named = anpr::limits::ValidateListName(withdraw_name); !named.ok()) {
+      std::cerr << "anpr-depot: " << named.message() << " (nothing withdrawn)\n";
+      rc = 1;
+      return;
+    }
+    auto store = OpenOrDie(db);
+    auto published = store->HotlistSince(0);
+    if (!published.ok()) {
+      std::cerr << "anpr-depot: " << published.status().ToString() << "\n";
+      rc = 1;
+      return;
+    }
+    bool known = false;
+    for (const auto& l : published->lists) known |= l.list_name == withdraw_name;
+    if (!known) {
+      std::cerr << "anpr-depot: no published list " << withdraw_name << " (nothing withdrawn)\n";
+      rc = 1;
+      return;
+    }
+    auto v = store->PublishHotlist(withdraw_name, {}, withdrawer);
+    if (!v.ok()) {
+      std::cerr << "anpr-depot: " << v.status().ToString() << "\n";
+      rc = 1;
+      return;
+    }
+    std::cout << "withdrew " << withdraw_name << " version " << *v << " (0 entries)" << std::endl;
   });
 
   // reads search

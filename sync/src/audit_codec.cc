@@ -14,9 +14,9 @@ WireAuditEntry AuditFromJson(const json& e, const std::string& w) {
   WireAuditEntry a;
   a.uuid = Uuid(e, "uuid", w);
   a.at_utc_ms = Int(e, "at_utc_ms", w, true);
-  a.unit_id = Str(e, "unit_id", w, false, 64);
-  a.actor = Str(e, "actor", w, true, 64);
-  a.action = Str(e, "action", w, true, 64);
+  a.unit_id = Str(e, "unit_id", w, false, kMaxId);
+  a.actor = Str(e, "actor", w, true, kMaxId);
+  a.action = Str(e, "action", w, true, kMaxId);
   a.detail = Str(e, "detail", w, false);
   return a;
 }

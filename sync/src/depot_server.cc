@@ -11,6 +11,7 @@
 
 #include "sync/src/guarded_http_server.h"
 #include "sync/src/security_tally.h"
+#include "vehicle/records/field_limits.h"
 #include "vehicle/records/reason.h"
 
 namespace anpr::sync {
@@ -51,13 +52,6 @@ int HttpStatusFor(const Status& s) {
 
 std::string Remote(const httplib::Request& req) {
   return req.remote_addr + ":" + std::to_string(req.remote_port);
-}
-
-bool ValidListName(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
-  return true;
 }
 
 // Parses a non-negative decimal query parameter; false if present and bad.
@@ -362,7 +356,7 @@ void DepotServer::Routes() {
     auto who = authorise_upload(req, res, {Role::kAdmin});
     if (!who) return;
     const std::string list = req.matches[1];
-    if (!ValidListName(list)) return Refuse(res, 400, "list name: 1-64 of A-Z a-z 0-9 - _ .");
+    if (Status named = limits::ValidateListName(list); !named.ok()) return Refuse(res, 400, named.message());
     std::string body;
     if (!read_body(req, res, reader, &body)) return;
     auto entries = ParseHotlistCsv(body);

@@ -6,11 +6,13 @@
 
 #include "sync/src/depot_store_pg.h"
 #include "sync/src/hotlist_diff.h"
+#include "vehicle/records/field_limits.h"
 
 namespace anpr::sync::pg {
 
 Result<int64_t> PgDepotStore::PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
                                              const std::string& publisher) {
+  if (Status named = limits::ValidateListName(list); !named.ok()) return named;
   Lease c(this);
   int64_t version = 0;
   Status s = InTx(*c, [&]() -> Status {

@@ -10,6 +10,7 @@
 #include "sync/depot_partitions.h"
 #include "sync/depot_store.h"
 #include "sync/src/hotlist_diff.h"
+#include "vehicle/records/field_limits.h"
 #include "vehicle/records/sqlite_stmt.h"
 
 namespace anpr::sync {
@@ -252,6 +253,7 @@ class SqliteDepotStore final : public DepotStore {
 
   Result<int64_t> PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
                                  const std::string& publisher) override {
+    if (Status named = limits::ValidateListName(list); !named.ok()) return named;
     std::lock_guard lock(mu_);
     return InTransaction<int64_t>([&]() -> Result<int64_t> {
       Stmt v(db_,

@@ -15,7 +15,7 @@ Hit HitFromJson(const json& e, const std::string& w) {
   Hit h;
   h.uuid = Uuid(e, "uuid", w);
   h.read_uuid = Uuid(e, "read_uuid", w);
-  h.list_name = Str(e, "list_name", w, true, 128);
+  h.list_name = Str(e, "list_name", w, true, kMaxWireListName);
   h.entry_vrm = Str(e, "entry_vrm", w, true, 16);
   Priority p;
   if (!ParsePriority(Str(e, "priority", w, true, 16), &p)) Fail(w + ".priority", "not high/medium/low");
@@ -29,9 +29,9 @@ Hit HitFromJson(const json& e, const std::string& w) {
   h.reason = Str(e, "reason", w, false);
   h.warning_markers = Str(e, "warning_markers", w, false);
   h.information = Str(e, "information", w, false);
-  h.make = Str(e, "make", w, false, 64);
-  h.model = Str(e, "model", w, false, 64);
-  h.colour = Str(e, "colour", w, false, 64);
+  h.make = Str(e, "make", w, false, kMaxShortText);
+  h.model = Str(e, "model", w, false, kMaxShortText);
+  h.colour = Str(e, "colour", w, false, kMaxShortText);
   h.raised_at_utc_ms = Int(e, "raised_at_utc_ms", w, true);
   std::string o = Str(e, "outcome", w, false, 16);
   static const std::array<HitOutcome, 5> kAll = {HitOutcome::kPending, HitOutcome::kConfirmed,
@@ -45,7 +45,7 @@ Hit HitFromJson(const json& e, const std::string& w) {
     }
   }
   if (!found) Fail(w + ".outcome", "unknown outcome");
-  h.outcome_by = Str(e, "outcome_by", w, false, 64);
+  h.outcome_by = Str(e, "outcome_by", w, false, kMaxId);
   h.outcome_at_utc_ms = Int(e, "outcome_at_utc_ms", w, false, 0);
   h.outcome_note = Str(e, "outcome_note", w, false);
   return h;

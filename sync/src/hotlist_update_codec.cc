@@ -31,10 +31,10 @@ WireHotlistEntry HotlistEntryFromJson(const json& e, const std::string& w) {
   h.reason = Str(e, "reason", w, true);
   h.warning_markers = Str(e, "warning_markers", w, false);
   h.information = Str(e, "information", w, false);
-  h.make = Str(e, "make", w, false, 64);
-  h.model = Str(e, "model", w, false, 64);
-  h.colour = Str(e, "colour", w, false, 64);
-  h.valid_until = Str(e, "valid_until", w, false, 64);
+  h.make = Str(e, "make", w, false, kMaxShortText);
+  h.model = Str(e, "model", w, false, kMaxShortText);
+  h.colour = Str(e, "colour", w, false, kMaxShortText);
+  h.valid_until = Str(e, "valid_until", w, false, kMaxShortText);
   return h;
 }
 
@@ -68,7 +68,7 @@ Result<HotlistUpdate> ParseHotlistUpdate(std::string_view body) {
       std::string w = "lists[" + std::to_string(i) + "]";
       if (!l.is_object()) Fail(w, "not an object");
       HotlistDelta d;
-      d.list_name = Str(l, "list", w, true, 128);
+      d.list_name = Str(l, "list", w, true, kMaxWireListName);
       d.from_version = Int(l, "from_version", w, true);
       d.to_version = Int(l, "to_version", w, true);
       d.full = Bool(l, "full", w);

@@ -13,14 +13,24 @@
 #include <vector>
 
 #include "sync/protocol.h"
+#include "vehicle/records/field_limits.h"
 #include "vehicle/records/status.h"
 
 namespace anpr::sync::detail {
 
 using nlohmann::json;
 
-// The longest free-text field the depot accepts (bytes).
-inline constexpr std::size_t kMaxTextField = 4096;
+// The longest free-text field the depot accepts (bytes): the shared limit
+// the unit also enforces at entry (vehicle/records/field_limits.h).
+inline constexpr std::size_t kMaxTextField = limits::kMaxTextBytes;
+// Ids (unit, camera, officer, audit actor and action) and short fields
+// (make, model, colour, valid_until), as the unit limits them.
+inline constexpr std::size_t kMaxId = limits::kMaxIdBytes;
+inline constexpr std::size_t kMaxShortText = limits::kMaxShortTextBytes;
+// A list name on a hit, a wanted entry or a hotlist update. Wider than
+// limits::kMaxListNameBytes so hits on lists a unit named before that rule
+// still upload.
+inline constexpr std::size_t kMaxWireListName = 128;
 
 // Thrown inside the codecs only; every public parser catches it and returns a
 // Status, so no exception leaves the library.

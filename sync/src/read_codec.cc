@@ -46,10 +46,10 @@ Read ReadFromJson(const json& e, const std::string& w) {
   if (cs != 0 && cs != 1 && cs != 2) Fail(w + ".clock_source", "not 0, 1 or 2");
   r.clock_source = static_cast<ClockSource>(cs);
   r.clock_offset_ms = Int(e, "clock_offset_ms", w, false, 0);
-  r.camera_id = Str(e, "camera_id", w, false, 64);
-  r.unit_id = Str(e, "unit_id", w, true, 64);
+  r.camera_id = Str(e, "camera_id", w, false, kMaxId);
+  r.unit_id = Str(e, "unit_id", w, true, kMaxId);
   if (r.unit_id.empty()) Fail(w + ".unit_id", "empty");
-  r.officer_id = Str(e, "officer_id", w, false, 64);
+  r.officer_id = Str(e, "officer_id", w, false, kMaxId);
   if (auto it = e.find("position"); it != e.end() && !it->is_null()) {
     if (!it->is_object()) Fail(w + ".position", "not an object");
     std::string pw = w + ".position";

@@ -13,8 +13,8 @@ namespace {
 WantedEntry WantedFromJson(const json& e, const std::string& w) {
   WantedEntry x;
   x.uuid = Uuid(e, "uuid", w);
-  x.unit_id = Str(e, "unit_id", w, false, 64);
-  x.list_name = Str(e, "list_name", w, true, 128);
+  x.unit_id = Str(e, "unit_id", w, false, kMaxId);
+  x.list_name = Str(e, "list_name", w, true, kMaxWireListName);
   x.vrm = Str(e, "vrm", w, true, 16);
   if (!IsNormalisedVrm(x.vrm)) Fail(w + ".vrm", "not a normalised VRM");
   if (!ParsePriority(Str(e, "priority", w, true, 16), &x.priority)) Fail(w + ".priority", "not high/medium/low");
@@ -23,7 +23,7 @@ WantedEntry WantedFromJson(const json& e, const std::string& w) {
   x.warning_markers = Str(e, "warning_markers", w, false);
   x.information = Str(e, "information", w, false);
   x.valid_until_utc_ms = Int(e, "valid_until_utc_ms", w, true);
-  x.entered_by = Str(e, "entered_by", w, true, 64);
+  x.entered_by = Str(e, "entered_by", w, true, kMaxId);
   x.entered_at_utc_ms = Int(e, "entered_at_utc_ms", w, true);
   // The law caps an officer's entry at 100 days; the depot holds it to that.
   constexpr int64_t kMaxWantedMs = 100LL * 24 * 3600 * 1000;

@@ -76,8 +76,9 @@ class AlertPolicy {
   Result<std::vector<Alert>> RematchRecent(const std::string& list_name, int64_t now_utc_ms);
 
   // An officer-entered "new wanted" plate: expiry at most 100 days ahead,
-  // a reason is required. Stored, queued for the depot, then recent reads
-  // are re-matched; returns the late alerts.
+  // a reason is required (at most limits::kMaxReasonBytes of UTF-8). Stored,
+  // queued for the depot, then recent reads are re-matched; returns the
+  // late alerts.
   Result<std::vector<Alert>> EnterWanted(const std::string& officer, const std::string& vrm, Priority priority,
                                          const std::string& reason, int64_t expires_at_utc_ms,
                                          int64_t now_utc_ms);

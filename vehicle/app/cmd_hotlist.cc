@@ -131,7 +131,8 @@ int RunCheck(HotlistArgs& a) {
     }
   }
   if (a.json) {
-    std::cout << out.dump(2) << "\n";
+    // Invalid UTF-8 stored before the import refused it is shown as U+FFFD, not thrown.
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else if (matches.empty()) {
     std::cout << "no hits for " << a.vrm << "\n";
   }

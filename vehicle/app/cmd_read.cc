@@ -28,12 +28,18 @@ double MsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// One JSON line. A path is bytes, not always UTF-8: invalid sequences are
+// written as U+FFFD instead of throwing (which aborted the program).
+std::string Dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 double Round1(double v) { return std::round(v * 10.0) / 10.0; }
 
 void PrintError(bool json, const std::string& path, const std::string& message) {
   if (json) {
     nlohmann::json j = {{"image", path}, {"error", message}, {"results", nlohmann::json::array()}};
-    std::cout << j.dump() << "\n";
+    std::cout << Dump(j) << "\n";
   }
   std::cerr << "anpr read: " << path << ": " << message << "\n";
 }
@@ -59,7 +65,7 @@ int ReadImage(anpr::Recognizer& rec, const std::string& path, bool json) {
     nlohmann::json results = nlohmann::json::array();
     for (const auto& o : obs) results.push_back(anpr::ResultJson(o));
     nlohmann::json j = {{"image", path}, {"processing_time_ms", Round1(ms)}, {"results", results}};
-    std::cout << j.dump() << "\n";
+    std::cout << Dump(j) << "\n";
   } else if (obs.empty()) {
     PrintTableRow(path, "-", 0, "-", {}, "");
   } else {
@@ -89,7 +95,7 @@ int ReadVideo(anpr::Recognizer& rec, const std::string& path, bool json) {
                             {"last_seen_ms", r.last_seen_ms},
                             {"frames", r.frames},
                             {"results", nlohmann::json::array({anpr::ResultJson(r)})}};
-        std::cout << j.dump() << "\n";
+        std::cout << Dump(j) << "\n";
       } else {
         std::string extra = "  t=" + std::to_string(r.first_seen_ms) + "-" +
                             std::to_string(r.last_seen_ms) + "ms frames=" + std::to_string(r.frames) +

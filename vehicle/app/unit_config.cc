@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "sync/depot_url.h"
+#include "vehicle/records/field_limits.h"
 
 namespace anpr::unit {
 namespace {
@@ -37,6 +38,16 @@ std::string Str(const toml::node& n, std::string& out, std::initializer_list<con
     }
     if (!ok) return "'" + *v + "' is not one of " + list;
   }
+  out = *v;
+  return "";
+}
+
+// An id the depot stores with every record (unit.id, camera.id): the shared
+// rule of limits::ValidateId, so no record is refused on upload for it.
+std::string Id(const toml::node& n, std::string& out) {
+  auto v = n.value<std::string>();
+  if (!v) return "must be a string";
+  if (Status s = limits::ValidateId("id", *v); !s.ok()) return s.message();
   out = *v;
   return "";
 }
@@ -74,13 +85,10 @@ const std::map<std::string, Setting>& Settings() {
   using N = const toml::node&;
   using C = UnitConfig&;
   static const std::map<std::string, Setting> settings = {
-      {"unit.id", {[](N n, C c) {
-         auto e = Str(n, c.unit_id);
-         return e.empty() && c.unit_id.empty() ? "must not be empty" : e;
-       }}},
+      {"unit.id", {[](N n, C c) { return Id(n, c.unit_id); }}},
       {"unit.data_dir", {[](N n, C c) { return Str(n, c.data_dir); }}},
       {"unit.region", {[](N n, C c) { return Str(n, c.region, {"gb", "eu"}); }}},
-      {"camera.id", {[](N n, C c) { return Str(n, c.camera_id); }}},
+      {"camera.id", {[](N n, C c) { return Id(n, c.camera_id); }}},
       {"camera.source", {[](N n, C c) {
          return Str(n, c.camera_source, {"v4l2", "video", "folder", "synthetic"});
        }}},

@@ -64,8 +64,12 @@ struct HotlistDelta {
 // are an error. Blank lines are skipped. The VRM is normalised; a VRM that
 // is empty after normalising or longer than kMaxHotlistVrmLength, a priority
 // other than high/medium/low, an empty reason, a bad valid_until or a VRM
-// listed twice is an error. On any error the whole file is refused: the
-// Status message reads "<file_label>:<line>: <problem>".
+// listed twice is an error, and so is a field that is not valid UTF-8 or is
+// longer than its limit in field_limits.h (reason, warning_markers,
+// information: kMaxTextBytes; make, model, colour, valid_until:
+// kMaxShortTextBytes), so the unit never holds what the depot refuses. On
+// any error the whole file is refused: the Status message reads
+// "<file_label>:<line>: <problem>".
 Result<std::vector<HotlistEntry>> ParseHotlistCsv(std::string_view text,
                                                   std::string_view file_label);
 

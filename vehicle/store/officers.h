@@ -95,7 +95,8 @@ class Officers {
   Status Authorize(Session* session, Right right, const std::string& reason, int64_t now_utc_ms);
 
   // Searches / exports stored reads: authorised and audited with the reason
-  // and the query. Export includes the images.
+  // and the query. Export includes the images. A reason over
+  // limits::kMaxReasonBytes or not valid UTF-8 is InvalidArgument.
   Result<std::vector<Read>> SearchReads(Session* session, const ReadQuery& query, const std::string& reason,
                                         int64_t now_utc_ms);
   Result<std::vector<Read>> ExportReads(Session* session, ReadQuery query, const std::string& reason,

@@ -170,7 +170,8 @@ class Store {
   // A repeat hit within the cool-down: the first hit records the repeat.
   Status RecordRepeatHit(const std::string& hit_uuid, const std::string& read_uuid, int64_t at_utc_ms);
   // Records what the officer did with a hit (audited in the same transaction).
-  // kNotActioned requires a note. The hit is synced again afterwards.
+  // kNotActioned requires a note; a note over limits::kMaxReasonBytes or not
+  // valid UTF-8 is InvalidArgument. The hit is synced again afterwards.
   Status SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& officer,
                        const std::string& note, int64_t at_utc_ms);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "vehicle/records/field_limits.h"
 #include "vehicle/records/reason.h"
 #include "vehicle/records/vrm.h"
 
@@ -157,6 +158,7 @@ Result<std::vector<Alert>> AlertPolicy::EnterWanted(const std::string& officer, 
                                                     Priority priority, const std::string& reason,
                                                     int64_t expires_at_utc_ms, int64_t now_utc_ms) {
   if (officer.empty()) return Unauthenticated("entering a wanted plate needs a logged-in officer");
+  if (Status r = limits::ValidateText("reason", reason, limits::kMaxReasonBytes); !r.ok()) return r;
   OfficerEntry oe;
   oe.uuid = NewUuid();
   oe.list_name = kOfficerListName;

@@ -11,6 +11,7 @@
 #include <deque>
 #include <utility>
 
+#include "vehicle/records/field_limits.h"
 #include "vehicle/records/vrm.h"
 
 namespace anpr {
@@ -195,6 +196,15 @@ class CsvReader {
   std::deque<std::string> copies_;  // unescaped quoted fields (stable addresses)
 };
 
+// The first field of a record that is not valid UTF-8 (its 1-based column),
+// or 0 when all are.
+size_t FirstNonUtf8Field(const std::vector<std::string_view>& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (!limits::IsValidUtf8(fields[i])) return i + 1;
+  }
+  return 0;
+}
+
 bool IsBlank(const std::vector<std::string_view>& fields) {
   return fields.size() == 1 && Trim(fields[0]).empty();
 }
@@ -278,6 +288,9 @@ Result<std::vector<HotlistEntry>> ParseHotlistCsv(std::string_view text,
     if (reader.AtEnd()) return fail(reader.line(), "empty file: no header row");
     if (!reader.Next(&fields, &error)) return fail(reader.record_line(), error);
   } while (IsBlank(fields));
+  if (const size_t bad = FirstNonUtf8Field(fields); bad != 0) {
+    return fail(reader.record_line(), "field " + std::to_string(bad) + " is not valid UTF-8");
+  }
   std::array<int, kColumnCount> index;
   index.fill(-1);
   for (size_t i = 0; i < fields.size(); ++i) {
@@ -328,6 +341,10 @@ Result<std::vector<HotlistEntry>> ParseHotlistCsv(std::string_view text,
       record_error(line, std::to_string(fields.size()) + " fields, the header has " + std::to_string(columns));
       break;
     }
+    if (const size_t bad = FirstNonUtf8Field(fields); bad != 0) {
+      record_error(line, "field " + std::to_string(bad) + " is not valid UTF-8");
+      break;
+    }
     HotlistEntry e;
     e.vrm = NormaliseVrm(field(kVrm));
     if (e.vrm.empty()) {
@@ -353,6 +370,20 @@ Result<std::vector<HotlistEntry>> ParseHotlistCsv(std::string_view text,
     e.make.assign(field(kMake));
     e.model.assign(field(kModel));
     e.colour.assign(field(kColour));
+    std::string too_long;  // the first column over its limit
+    for (Column c : {kReason, kMarkers, kInfo, kMake, kModel, kColour, kValidUntil}) {
+      const size_t max_bytes = c == kReason || c == kMarkers || c == kInfo ? limits::kMaxTextBytes
+                                                                           : limits::kMaxShortTextBytes;
+      if (field(c).size() > max_bytes) {
+        too_long = std::string(kColumnNames[static_cast<size_t>(c)]) + " is longer than " +
+                   std::to_string(max_bytes) + " bytes";
+        break;
+      }
+    }
+    if (!too_long.empty()) {
+      record_error(line, too_long);
+      break;
+    }
     const std::string_view until = field(kValidUntil);
     if (!until.empty() && !ParseIso8601Utc(until, &e.valid_until_utc_s)) {
       record_error(line, "valid_until '" + std::string(until) +

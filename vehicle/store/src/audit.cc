@@ -1,6 +1,7 @@
 // The audit log: appending (inside other writes' transactions), reading and
 // verifying the hash chain.
 #include "vehicle/records/audit.h"
+#include "vehicle/records/field_limits.h"
 #include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/audit_log.h"
 #include "vehicle/store/src/schema.h"
@@ -11,6 +12,13 @@ namespace store_internal {
 
 Status AppendAudit(sqlite3* db, const std::string& officer, const std::string& action,
                    const std::string& detail) {
+  // What the depot would refuse is refused here, before it enters the chain
+  // (a refused entry would block the audit upload for good).
+  for (Status s : {limits::ValidateText("audit officer", officer, limits::kMaxIdBytes),
+                   limits::ValidateText("audit action", action, limits::kMaxIdBytes),
+                   limits::ValidateText("audit detail", detail, limits::kMaxTextBytes)}) {
+    if (!s.ok()) return s;
+  }
   Stmt last(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
   int64_t seq = 1;
   std::string prev = kAuditGenesisHash;

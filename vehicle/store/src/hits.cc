@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "vehicle/records/field_limits.h"
 #include "vehicle/records/reason.h"
 #include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/audit_log.h"
@@ -39,6 +40,8 @@ Status Store::RecordRepeatHit(const std::string& hit_uuid, const std::string& re
 
 Status Store::SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& officer,
                             const std::string& note, int64_t at_utc_ms) {
+  if (Status n = limits::ValidateText("outcome note", note, limits::kMaxReasonBytes); !n.ok()) return n;
+
   if (outcome == HitOutcome::kPending) return InvalidArgument("an outcome cannot be set back to pending");
   if (outcome == HitOutcome::kNotActioned) {
     if (Status s = ValidateReason(note); !s.ok()) return InvalidArgument("'not actioned': " + s.message());

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "vehicle/hotlists/matcher.h"
+#include "vehicle/records/field_limits.h"
 #include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/records/vrm.h"
 #include "vehicle/store/src/audit_log.h"
@@ -153,7 +154,7 @@ Result<std::vector<HotlistEntry>> LoadEntries(sqlite3* db, int64_t list_id) {
 
 Status Store::ApplyHotlistVersion(const HotlistMeta& meta, std::vector<HotlistEntry> entries,
                                   const std::string& actor, Matcher* matcher) {
-  if (meta.name.empty()) return InvalidArgument("hotlist name is empty");
+  if (Status named = limits::ValidateListName(meta.name); !named.ok()) return named;
   if (meta.max_substitutions < 0 || meta.max_substitutions > 2) {
     return InvalidArgument("max_substitutions must be 0, 1 or 2");
   }

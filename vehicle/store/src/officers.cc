@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "vehicle/records/field_limits.h"
 #include "vehicle/records/reason.h"
 
 namespace anpr {
@@ -97,7 +98,7 @@ Officers::Officers(Store* store, OfficersOptions options) : store_(store), optio
 
 Status Officers::AddOfficer(const Session* by, const std::string& number, Role role, const std::string& pin,
                             int64_t now_utc_ms) {
-  if (number.empty()) return InvalidArgument("officer number is empty");
+  if (Status valid = limits::ValidateOfficerNumber(number); !valid.ok()) return valid;
   if (pin.size() < options_.min_pin_length ||
       !std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return InvalidArgument("a PIN is at least " + std::to_string(options_.min_pin_length) + " digits");
@@ -235,6 +236,7 @@ std::string DescribeQuery(const ReadQuery& q) {
 
 Result<std::vector<Read>> Officers::SearchReads(Session* session, const ReadQuery& query, const std::string& reason,
                                                 int64_t now_utc_ms) {
+  if (Status r = limits::ValidateText("reason", reason, limits::kMaxReasonBytes); !r.ok()) return r;
   Status s = Authorize(session, Right::kSearchReads, reason, now_utc_ms);
   if (!s.ok()) return s;
   // Audited before the data is shown: a failed audit write means no search.
@@ -245,6 +247,7 @@ Result<std::vector<Read>> Officers::SearchReads(Session* session, const ReadQuer
 
 Result<std::vector<Read>> Officers::ExportReads(Session* session, ReadQuery query, const std::string& reason,
                                                 int64_t now_utc_ms) {
+  if (Status r = limits::ValidateText("reason", reason, limits::kMaxReasonBytes); !r.ok()) return r;
   Status s = Authorize(session, Right::kExportReads, reason, now_utc_ms);
   if (!s.ok()) return s;
   query.with_images = true;
