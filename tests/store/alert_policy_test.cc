@@ -136,7 +136,7 @@ TEST_F(AlertPolicyTest, RematchDoesNotRaiseAVehicleAlreadyAnsweredThisShift) {
   Read pass1 = Committed("XY51ABC", kT0 - 30 * 60'000);
   Committed("XY51ABC", kT0 - 28 * 60'000);
   Committed("XY51ABC", kT0 - 20 * 60'000);
-  auto late = policy_->EnterWanted("4711", "XY51ABC", Priority::kHigh, "abduction", kT0 + 86'400'000, kT0);
+  auto late = policy_->EnterWanted("4711", "XY51ABC", Priority::kHigh, "abduction of a child", kT0 + 86'400'000, kT0);
   ASSERT_TRUE(late.ok()) << late.status().ToString();
   ASSERT_EQ(late->size(), 1u);
   EXPECT_EQ((*late)[0].hit.read_uuid, pass1.uuid);
