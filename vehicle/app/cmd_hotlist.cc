@@ -101,9 +101,9 @@ int RunCheck(HotlistArgs& a) {
       return 3;
     }
     // Audited before covert lists are shown: no audit entry, no covert lists.
-    if (Status s = store->Audit(session->officer, "hotlist.check", "vrm " + a.vrm + ", covert lists shown");
-        !s.ok()) {
-      std::cerr << "anpr: covert lists not shown, the audit log cannot be written: " << s.ToString() << "\n";
+    if (Status audited = store->Audit(session->officer, "hotlist.check", "vrm " + a.vrm + ", covert lists shown");
+        !audited.ok()) {
+      std::cerr << "anpr: covert lists not shown, the audit log cannot be written: " << audited.ToString() << "\n";
       return 1;
     }
     show_covert = true;
