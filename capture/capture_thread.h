@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "capture/frame_source.h"
+#include "vehicle/records/mutex.h"
 
 namespace anpr {
 
@@ -52,11 +53,11 @@ class CaptureThread {
   std::thread thread_;
   std::atomic<bool> stop_{false};
 
-  mutable std::mutex mu_;  // guards the members below
-  std::condition_variable cv_;
-  std::deque<Frame> queue_;
-  Stats stats_;
-  bool ended_ = false;
+  mutable Mutex mu_;  // guards the members below
+  CondVar cv_;
+  std::deque<Frame> queue_ ANPR_GUARDED_BY(mu_);
+  Stats stats_ ANPR_GUARDED_BY(mu_);
+  bool ended_ ANPR_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace anpr

@@ -18,6 +18,7 @@
 
 #include "vehicle/records/read.h"  // FixMode
 #include "vehicle/records/status.h"
+#include "vehicle/records/mutex.h"
 
 namespace anpr {
 
@@ -133,22 +134,22 @@ class GpsClient {
   std::thread thread_;
   std::atomic<bool> stop_{false};
 
-  mutable std::mutex mu_;  // guards everything below
-  mutable std::condition_variable cv_;
-  bool connected_ = false;
-  std::string message_;
-  int connects_ = 0;
-  int outages_ = 0;
-  int64_t lost_at_mono_ms_ = 0;
-  int64_t last_outage_ms_ = 0;
-  int64_t fixes_received_ = 0;
-  int64_t last_report_mono_ms_ = 0;  // any TPV
-  int64_t last_nofix_emit_mono_ms_ = 0;
-  FixMode last_report_mode_ = FixMode::kNone;
-  std::deque<GpsFix> history_;
-  std::optional<GpsFix> pending_;    // the fix time still being filled
-  std::optional<GpsFix> last_fix_;   // newest with a position
-  std::deque<int64_t> offsets_ms_;   // time - received_utc of recent fixes
+  mutable Mutex mu_;  // guards everything below
+  mutable CondVar cv_;
+  bool connected_ ANPR_GUARDED_BY(mu_) = false;
+  std::string message_ ANPR_GUARDED_BY(mu_);
+  int connects_ ANPR_GUARDED_BY(mu_) = 0;
+  int outages_ ANPR_GUARDED_BY(mu_) = 0;
+  int64_t lost_at_mono_ms_ ANPR_GUARDED_BY(mu_) = 0;
+  int64_t last_outage_ms_ ANPR_GUARDED_BY(mu_) = 0;
+  int64_t fixes_received_ ANPR_GUARDED_BY(mu_) = 0;
+  int64_t last_report_mono_ms_ ANPR_GUARDED_BY(mu_) = 0;  // any TPV
+  int64_t last_nofix_emit_mono_ms_ ANPR_GUARDED_BY(mu_) = 0;
+  FixMode last_report_mode_ ANPR_GUARDED_BY(mu_) = FixMode::kNone;
+  std::deque<GpsFix> history_ ANPR_GUARDED_BY(mu_);
+  std::optional<GpsFix> pending_ ANPR_GUARDED_BY(mu_);    // the fix time still being filled
+  std::optional<GpsFix> last_fix_ ANPR_GUARDED_BY(mu_);   // newest with a position
+  std::deque<int64_t> offsets_ms_ ANPR_GUARDED_BY(mu_);   // time - received_utc of recent fixes
 };
 
 }  // namespace anpr

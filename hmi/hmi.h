@@ -25,6 +25,7 @@
 #include "hmi/model.h"
 #include "hmi/sound.h"
 #include "hmi/view.h"
+#include "vehicle/records/mutex.h"
 
 namespace anpr::hmi {
 
@@ -71,18 +72,18 @@ class Hmi {
   std::unique_ptr<HmiModel> model_;
   int64_t frames_drawn_ = 0;
 
-  std::mutex mu_;  // guards the inbox below
-  std::vector<Read> reads_in_;
+  Mutex mu_;  // guards the inbox below
+  std::vector<Read> reads_in_ ANPR_GUARDED_BY(mu_);
   struct PostedHit {
     Hit hit;
     Read read;
     HitStyle style;
   };
-  std::vector<PostedHit> hits_in_;
-  std::vector<UnitStatus> status_in_;
-  bool frame_posted_ = false;
-  std::shared_ptr<const cv::Mat> frame_in_;
-  std::vector<LiveBox> boxes_in_;
+  std::vector<PostedHit> hits_in_ ANPR_GUARDED_BY(mu_);
+  std::vector<UnitStatus> status_in_ ANPR_GUARDED_BY(mu_);
+  bool frame_posted_ ANPR_GUARDED_BY(mu_) = false;
+  std::shared_ptr<const cv::Mat> frame_in_ ANPR_GUARDED_BY(mu_);
+  std::vector<LiveBox> boxes_in_ ANPR_GUARDED_BY(mu_);
 };
 
 }  // namespace anpr::hmi

@@ -26,6 +26,7 @@
 
 #include "vehicle/records/status.h"
 #include "sync/outbox.h"
+#include "vehicle/records/mutex.h"
 
 namespace anpr::sync {
 
@@ -95,11 +96,11 @@ class SyncClient {
 
   Outbox* outbox_;
   SyncClientOptions options_;
-  mutable std::mutex mu_;  // guards state_, listener_, kick_
-  SyncState state_;
-  std::function<void(const SyncState&)> listener_;
-  std::condition_variable cv_;
-  bool kick_ = false;
+  mutable Mutex mu_;  // guards state_, listener_, kick_
+  SyncState state_ ANPR_GUARDED_BY(mu_);
+  std::function<void(const SyncState&)> listener_ ANPR_GUARDED_BY(mu_);
+  CondVar cv_;
+  bool kick_ ANPR_GUARDED_BY(mu_) = false;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -16,7 +16,7 @@ Status CaptureThread::Start() {
   if (thread_.joinable()) return Status(StatusCode::kAlreadyExists, source_->name() + ": capture already running");
   const Status s = source_->Open();
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stats_.source = source_->health();
   }
   if (!s.ok()) return s;
@@ -29,9 +29,9 @@ void CaptureThread::Stop() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
   if (source_) source_->Close();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   stats_.source = source_->health();
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 void CaptureThread::Run() {
@@ -39,7 +39,7 @@ void CaptureThread::Run() {
   while (!stop_) {
     Result<Frame> r = source_->Read(200);
     const SourceHealth health = source_->health();
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stats_.source = health;
     if (r.ok()) {
       if (queue_.size() >= capacity_) {
@@ -47,14 +47,14 @@ void CaptureThread::Run() {
         ++stats_.dropped_queue_full;
       }
       queue_.push_back(std::move(r).value());
-      cv_.notify_one();
+      cv_.NotifyOne();
       last_error.clear();
       continue;
     }
     if (health.state == SourceState::kEnded || health.state == SourceState::kFault) {
       ended_ = true;
       if (health.state == SourceState::kFault) spdlog::error("{}: {}", source_->name(), r.status().message());
-      cv_.notify_all();
+      cv_.NotifyAll();
       return;
     }
     // Timeouts, reconnects and garbled frames: the source recovers by itself
@@ -69,9 +69,9 @@ void CaptureThread::Run() {
 }
 
 std::optional<Frame> CaptureThread::Pop(int64_t timeout_ms) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(0, timeout_ms)),
-               [this] { return !queue_.empty() || ended_ || stop_; });
+  MutexLock lock(&mu_);
+  cv_.WaitFor(&mu_, std::chrono::milliseconds(std::max<int64_t>(0, timeout_ms)),
+              [this]() ANPR_REQUIRES(mu_) { return !queue_.empty() || ended_ || stop_; });
   if (queue_.empty()) return std::nullopt;
   Frame f = std::move(queue_.front());
   queue_.pop_front();
@@ -79,12 +79,12 @@ std::optional<Frame> CaptureThread::Pop(int64_t timeout_ms) {
 }
 
 CaptureThread::Stats CaptureThread::stats() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return stats_;
 }
 
 bool CaptureThread::ended() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return ended_ && queue_.empty();
 }
 

@@ -145,7 +145,7 @@ Status GpsClient::Start(FixListener listener) {
   listener_ = std::move(listener);
   stop_ = false;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     message_ = "gpsd at " + options_.host + ":" + options_.port + ": connecting";
   }
   thread_ = std::thread([this] { Run(); });
@@ -154,12 +154,12 @@ Status GpsClient::Start(FixListener listener) {
 
 void GpsClient::Stop() {
   stop_ = true;
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (thread_.joinable()) thread_.join();
 }
 
 void GpsClient::SetDisconnected(const std::string& why) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (connected_) {
     ++outages_;
     lost_at_mono_ms_ = MonotonicNowMs();
@@ -176,19 +176,19 @@ void GpsClient::Run() {
     gps_data_t data{};
     if (gps_open(options_.host.c_str(), options_.port.c_str(), &data) != 0) {
       SetDisconnected(where + ": " + gps_errstr(errno));
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_for(lock, std::chrono::milliseconds(backoff.NextDelayMs()), [this] { return stop_.load(); });
+      MutexLock lock(&mu_);
+      cv_.WaitFor(&mu_, std::chrono::milliseconds(backoff.NextDelayMs()), [this] { return stop_.load(); });
       continue;
     }
     if (gps_stream(&data, WATCH_ENABLE | WATCH_JSON, nullptr) != 0) {
       SetDisconnected(where + ": could not start the watch: " + gps_errstr(errno));
       gps_close(&data);
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait_for(lock, std::chrono::milliseconds(backoff.NextDelayMs()), [this] { return stop_.load(); });
+      MutexLock lock(&mu_);
+      cv_.WaitFor(&mu_, std::chrono::milliseconds(backoff.NextDelayMs()), [this] { return stop_.load(); });
       continue;
     }
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       connected_ = true;
       ++connects_;
       if (lost_at_mono_ms_ != 0) {
@@ -226,7 +226,7 @@ void GpsClient::Run() {
     gps_close(&data);
   }
   FlushPending(true);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   connected_ = false;
   message_ = where + ": stopped";
 }
@@ -235,7 +235,7 @@ void GpsClient::OnReport(const GpsFix& fix) {
   std::optional<GpsFix> completed;
   std::optional<GpsFix> untimed;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     last_report_mono_ms_ = fix.received_mono_ms;
     last_report_mode_ = fix.mode;
     if (!fix.time_utc_ms) {
@@ -267,7 +267,7 @@ void GpsClient::OnReport(const GpsFix& fix) {
     }
     if (pending_ && pending_->has_position()) last_fix_ = pending_;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (listener_) {
     if (completed) listener_(*completed);
     if (untimed) listener_(*untimed);
@@ -277,19 +277,19 @@ void GpsClient::OnReport(const GpsFix& fix) {
 void GpsClient::FlushPending(bool force) {
   std::optional<GpsFix> completed;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (!pending_) return;
     if (!force && MonotonicNowMs() - last_report_mono_ms_ < options_.fix_settle_ms) return;
     completed = pending_;
     pending_.reset();
     ++fixes_received_;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (listener_) listener_(*completed);
 }
 
 GpsStatus GpsClient::status() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   GpsStatus s;
   const int64_t now = MonotonicNowMs();
   s.message = message_;
@@ -326,20 +326,20 @@ GpsStatus GpsClient::status() const {
 }
 
 std::optional<GpsFix> GpsClient::LastFix() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return last_fix_;
 }
 
 std::vector<GpsFix> GpsClient::History() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return {history_.begin(), history_.end()};
 }
 
 std::optional<int64_t> GpsClient::ClockOffsetMs() const { return status().gps_minus_system_ms; }
 
 int64_t GpsClient::WaitForFixes(int64_t after, int64_t timeout_ms) const {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return fixes_received_ > after; });
+  MutexLock lock(&mu_);
+  cv_.WaitFor(&mu_, std::chrono::milliseconds(timeout_ms), [&]() ANPR_REQUIRES(mu_) { return fixes_received_ > after; });
   return fixes_received_;
 }
 

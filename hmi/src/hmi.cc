@@ -27,22 +27,22 @@ Hmi::~Hmi() {
 }
 
 void Hmi::PostRead(Read read) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   reads_in_.push_back(std::move(read));
 }
 
 void Hmi::PostHit(Hit hit, Read read, HitStyle style) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   hits_in_.push_back({std::move(hit), std::move(read), std::move(style)});
 }
 
 void Hmi::PostStatus(UnitStatus status) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   status_in_.push_back(std::move(status));
 }
 
 void Hmi::PostFrame(std::shared_ptr<const cv::Mat> frame_bgr, std::vector<LiveBox> boxes) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   frame_in_ = std::move(frame_bgr);
   boxes_in_ = std::move(boxes);
   frame_posted_ = true;
@@ -56,7 +56,7 @@ bool Hmi::RunFrame(int64_t now_utc_ms) {
   std::vector<LiveBox> boxes;
   bool have_frame = false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     reads.swap(reads_in_);
     hits.swap(hits_in_);
     statuses.swap(status_in_);

@@ -145,12 +145,12 @@ SyncClient::SyncClient(Outbox* outbox, SyncClientOptions options)
 SyncClient::~SyncClient() { Stop(); }
 
 SyncState SyncClient::state() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return state_;
 }
 
 void SyncClient::SetStateListener(std::function<void(const SyncState&)> listener) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   listener_ = std::move(listener);
 }
 
@@ -158,7 +158,7 @@ void SyncClient::Update(const std::function<void(SyncState&)>& change) {
   std::function<void(const SyncState&)> listener;
   SyncState copy;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     change(state_);
     copy = state_;
     listener = listener_;
@@ -288,19 +288,19 @@ void SyncClient::Start() {
 
 void SyncClient::Stop() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (thread_.joinable()) thread_.join();
 }
 
 void SyncClient::Kick() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     kick_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
 }
 
 void SyncClient::Run() {
@@ -313,8 +313,8 @@ void SyncClient::Run() {
     } else {
       wait_ms = backoff.NextDelayMs();
     }
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stop_.load() || kick_; });
+    MutexLock lock(&mu_);
+    cv_.WaitFor(&mu_, std::chrono::milliseconds(wait_ms), [&]() ANPR_REQUIRES(mu_) { return stop_.load() || kick_; });
     kick_ = false;
   }
 }

@@ -28,7 +28,7 @@ StoreOutbox::StoreOutbox(Store* store, Matcher* matcher, std::string unit_id)
 Result<std::vector<Hit>> StoreOutbox::UnsyncedHits(std::size_t limit) {
   auto hits = store_->UnsyncedHits(limit);
   if (!hits.ok()) return hits;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (const Hit& h : *hits) hit_outcome_at_by_uuid_[h.uuid] = h.outcome_at_utc_ms;
   return hits;
 }
@@ -40,7 +40,7 @@ Result<std::vector<WireAuditEntry>> StoreOutbox::UnsyncedAudit(std::size_t limit
   if (!stored.ok()) return stored.status();
   std::vector<WireAuditEntry> out;
   out.reserve(stored->size());
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (const anpr::AuditEntry& a : *stored) {
     WireAuditEntry w = ToWireAudit(a, unit_id_);
     audit_seq_by_uuid_[w.uuid] = a.seq;
@@ -83,7 +83,7 @@ Status StoreOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& 
       // Marked only with the outcome that was sent; a newer one goes next pass.
       std::vector<Store::SentHit> sent;
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(&mu_);
         for (const std::string& u : uuids) {
           auto it = hit_outcome_at_by_uuid_.find(u);
           if (it != hit_outcome_at_by_uuid_.end()) sent.push_back({u, it->second});
@@ -91,7 +91,7 @@ Status StoreOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& 
       }
       Status s = store_->MarkHitsSyncedIfUnchanged(sent, synced_at_utc_ms);
       if (s.ok()) {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(&mu_);
         for (const std::string& u : uuids) hit_outcome_at_by_uuid_.erase(u);
       }
       return s;
@@ -101,7 +101,7 @@ Status StoreOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& 
     case RecordKind::kAudit: {
       std::vector<int64_t> seqs;
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(&mu_);
         for (const std::string& u : uuids) {
           auto it = audit_seq_by_uuid_.find(u);
           if (it == audit_seq_by_uuid_.end()) continue;  // not ours: ignored, as the contract says
@@ -110,7 +110,7 @@ Status StoreOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& 
       }
       Status s = store_->MarkAuditSynced(seqs, synced_at_utc_ms);
       if (s.ok()) {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(&mu_);
         for (const std::string& u : uuids) audit_seq_by_uuid_.erase(u);
       }
       return s;

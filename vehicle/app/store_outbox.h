@@ -19,6 +19,7 @@
 #include "sync/outbox.h"
 #include "vehicle/hotlists/matcher.h"
 #include "vehicle/store/store.h"
+#include "vehicle/records/mutex.h"
 
 namespace anpr::sync {
 
@@ -43,9 +44,9 @@ class StoreOutbox final : public Outbox {
   std::string unit_id_;
   // UUIDs handed out by UnsyncedAudit -> the store's seq, and by
   // UnsyncedHits -> the outcome time sent, for MarkSynced.
-  std::mutex mu_;
-  std::map<std::string, int64_t> audit_seq_by_uuid_;
-  std::map<std::string, int64_t> hit_outcome_at_by_uuid_;
+  Mutex mu_;
+  std::map<std::string, int64_t> audit_seq_by_uuid_ ANPR_GUARDED_BY(mu_);
+  std::map<std::string, int64_t> hit_outcome_at_by_uuid_ ANPR_GUARDED_BY(mu_);
 };
 
 // The store's form of a depot list change; false (with *why) when an entry

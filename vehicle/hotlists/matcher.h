@@ -20,6 +20,7 @@
 
 #include "vehicle/records/hotlist.h"
 #include "vehicle/records/read.h"
+#include "vehicle/records/mutex.h"
 
 namespace anpr {
 
@@ -106,8 +107,8 @@ class Matcher {
                                     int64_t now_utc_ms, const std::string& only_list = "") const;
 
  private:
-  mutable std::mutex mu_;  // guards lists_ (the pointers, not the lists)
-  std::vector<std::shared_ptr<const ListIndex>> lists_;
+  mutable Mutex mu_;  // guards lists_ (the pointers, not the lists)
+  std::vector<std::shared_ptr<const ListIndex>> lists_ ANPR_GUARDED_BY(mu_);
 };
 
 }  // namespace anpr

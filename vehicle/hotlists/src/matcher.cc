@@ -224,7 +224,7 @@ void ListIndex::Lookup(std::string_view vrm, int64_t now_utc_s, std::vector<Foun
 }
 
 void Matcher::SetList(std::shared_ptr<const ListIndex> list) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (auto& l : lists_) {
     if (l->meta().name == list->meta().name) {
       l = std::move(list);
@@ -235,14 +235,14 @@ void Matcher::SetList(std::shared_ptr<const ListIndex> list) {
 }
 
 void Matcher::RemoveList(const std::string& name) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   lists_.erase(std::remove_if(lists_.begin(), lists_.end(),
                               [&](const auto& l) { return l->meta().name == name; }),
                lists_.end());
 }
 
 std::shared_ptr<const ListIndex> Matcher::List(const std::string& name) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (const auto& l : lists_) {
     if (l->meta().name == name) return l;
   }
@@ -250,7 +250,7 @@ std::shared_ptr<const ListIndex> Matcher::List(const std::string& name) const {
 }
 
 std::vector<std::shared_ptr<const ListIndex>> Matcher::Lists() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return lists_;
 }
 
