@@ -31,6 +31,21 @@ TEST(UnitConfigStrict, GpsdPortIsDigitsOnly) {
   EXPECT_EQ(good->gpsd_port, 2947);
 }
 
+// Found by fuzz_unit_config: "\n" or "\u0000" in a path was taken as part of
+// it; a NUL would silently cut the path short where the system opens it.
+TEST(UnitConfigStrict, PathsWithControlCharactersAreRefused) {
+  for (const char* bad : {"/var/lib/anpr\\n", "/var/lib/anpr\\u0000/x", "/var/lib/\\tanpr", "/var/lib/anpr\\u007f"}) {
+    auto r = ParseUnitConfig(std::string("[unit]\ndata_dir = \"") + bad + "\"\n", "t.toml");
+    EXPECT_FALSE(r.ok()) << bad << " was taken as " << (r.ok() ? r->data_dir : "");
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find("unit.data_dir"), std::string::npos) << r.status().message();
+    }
+  }
+  auto good = ParseUnitConfig("[unit]\ndata_dir = \"/var/lib/anpr \u00e9t\u00e9\"\n", "t.toml");
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_EQ(good->data_dir, "/var/lib/anpr \u00e9t\u00e9");
+}
+
 TEST(UnitConfigStrict, ADirectoryIsNotAConfiguration) {
   TempDir dir;
   auto r = LoadUnitConfig(dir.path());

@@ -29,6 +29,12 @@ struct Setting {
 std::string Str(const toml::node& n, std::string& out, std::initializer_list<const char*> allowed = {}) {
   auto v = n.value<std::string>();
   if (!v) return "must be a string";
+  // Paths and names are used as written: a control character is a mistake
+  // (a "\n" meant as part of a Windows-style path), and a NUL would cut a
+  // path short when it reaches the operating system.
+  for (unsigned char c : *v) {
+    if (c < 0x20 || c == 0x7f) return "contains a control character (an escape such as \\n?)";
+  }
   if (allowed.size()) {
     bool ok = false;
     std::string list;
