@@ -33,7 +33,10 @@ struct PlateObservation {
   std::string syntax;      // "gb-current", ..., "eu", or "none"
   cv::Rect box;            // in frame pixels
   std::array<cv::Point2f, 4> corners{};  // TL, TR, BR, BL
-  cv::Mat patch;           // the rectified plate, BGR, owned copy
+  cv::Mat patch;           // the rectified plate with a margin round it, BGR, owned copy
+  // The plate reaches the frame's edge, so part of it may be outside the
+  // picture: such an observation is evidence only when no other is.
+  bool at_frame_edge = false;
   // A wider view of the vehicle around the plate, BGR, owned copy (filled by
   // the pipeline for the evidence overview image; may be empty).
   cv::Mat overview;

@@ -31,8 +31,10 @@ struct PassRead {
   int64_t read_at_ms = 0;     // stream time at which the read was made
   int frames = 0;             // observations voted
   bool early = false;         // read before the plate left view
-  // The best single observation (highest confidence): its box, corners and
-  // plate patch are the evidence picture.
+  // The evidence observation: its box, corners, plate patch and overview.
+  // Chosen among the pass's observations: inside the frame before at its
+  // edge, then the reading closest to `vrm`, then the most confident; so the
+  // picture shows what was read.
   cv::Rect box;
   std::array<cv::Point2f, 4> corners{};
   cv::Mat patch;
@@ -83,8 +85,12 @@ class PlateTracker {
     std::string last_text;
     bool read = false;
     std::string read_vrm;  // what the early read said
-    PlateObservation best;  // highest confidence observation
+    // Evidence candidates: the most confident observation of each distinct
+    // reading, inside the frame and at its edge apart, at most kMaxEvidenceReadings of them (the least confident
+    // gives way).
+    std::vector<PlateObservation> evidence;
   };
+  static constexpr size_t kMaxEvidenceReadings = 6;
 
   bool Matches(const Track& t, const PlateObservation& o, int64_t t_ms) const;
   void Add(Track& t, const PlateObservation& o, int64_t t_ms);

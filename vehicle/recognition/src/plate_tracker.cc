@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/recognizer.h"
@@ -72,8 +73,35 @@ void PlateTracker::Add(Track& t, const PlateObservation& o, int64_t t_ms) {
     }
   }
   ++t.frames_by_length[o.text.size()];
-  if (t.frames == 1 || o.confidence > t.best.confidence) t.best = o;
+  auto same = std::find_if(t.evidence.begin(), t.evidence.end(),
+                           [&](const PlateObservation& e) {
+                             return e.text == o.text && e.at_frame_edge == o.at_frame_edge;
+                           });
+  if (same != t.evidence.end()) {
+    if (o.confidence > same->confidence) *same = o;
+  } else if (t.evidence.size() < kMaxEvidenceReadings) {
+    t.evidence.push_back(o);
+  } else {
+    auto weakest = std::min_element(t.evidence.begin(), t.evidence.end(),
+                                    [](const PlateObservation& a, const PlateObservation& b) {
+                                      return a.confidence < b.confidence;
+                                    });
+    if (o.confidence > weakest->confidence) *weakest = o;
+  }
 }
+
+namespace {
+
+// The observation whose picture best shows `vrm`: one wholly inside the
+// frame, then the reading nearest `vrm` (edit distance), then the most
+// confident. `evidence` is not empty.
+const PlateObservation& EvidenceFor(const std::vector<PlateObservation>& evidence, const std::string& vrm) {
+  auto rank = [&](const PlateObservation& o) { return std::make_tuple(o.at_frame_edge, EditDistance(o.text, vrm), -o.confidence); };
+  return *std::min_element(evidence.begin(), evidence.end(),
+                           [&](const PlateObservation& a, const PlateObservation& b) { return rank(a) < rank(b); });
+}
+
+}  // namespace
 
 PassRead PlateTracker::Vote(const Track& t, int64_t now_ms) const {
   PassRead r;
@@ -111,10 +139,11 @@ PassRead PlateTracker::Vote(const Track& t, int64_t now_ms) const {
   r.last_seen_ms = t.last_ms;
   r.read_at_ms = now_ms;
   r.frames = t.frames;
-  r.box = t.best.box;
-  r.corners = t.best.corners;
-  r.patch = t.best.patch;
-  r.overview = t.best.overview;
+  const PlateObservation& shown = EvidenceFor(t.evidence, r.vrm);
+  r.box = shown.box;
+  r.corners = shown.corners;
+  r.patch = shown.patch;
+  r.overview = shown.overview;
   return r;
 }
 

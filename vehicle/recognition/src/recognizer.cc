@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "vehicle/recognition/char_classifier.h"
+#include "vehicle/recognition/evidence_patch.h"
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/src/plateness.h"
 
@@ -20,6 +21,10 @@ namespace {
 // No registration (GB or European, one or two lines) has more characters;
 // a longer reading is other text (a sign, a van's livery).
 constexpr size_t kMaxPlateChars = 10;
+
+// A region corner this close to the frame's border (pixels) may have part of
+// the plate outside the picture.
+constexpr float kFrameEdgePx = 2.0f;
 
 }  // namespace
 
@@ -119,15 +124,11 @@ bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const Pla
   out->candidates.assign(cands.begin() + 1, cands.end());
   out->corners = region.corners;
   out->box = region.box;
-  if (options_.keep_patch) {
-    float w = float(cv::norm(region.corners[1] - region.corners[0]));
-    float h = float(cv::norm(region.corners[3] - region.corners[0]));
-    int pw = std::max(8, int(w)), ph = std::max(8, int(h));
-    std::array<cv::Point2f, 4> dst = {cv::Point2f(0, 0), cv::Point2f(float(pw), 0),
-                                      cv::Point2f(float(pw), float(ph)), cv::Point2f(0, float(ph))};
-    cv::Mat m = cv::getPerspectiveTransform(region.corners.data(), dst.data());
-    cv::warpPerspective(frame, out->patch, m, cv::Size(pw, ph), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-  }
+  out->at_frame_edge = std::any_of(region.corners.begin(), region.corners.end(), [&](const cv::Point2f& c) {
+    return c.x < kFrameEdgePx || c.y < kFrameEdgePx || c.x > float(frame.cols) - kFrameEdgePx ||
+           c.y > float(frame.rows) - kFrameEdgePx;
+  });
+  if (options_.keep_patch) out->patch = EvidencePatch(frame, region.corners);
   return true;
 }
 
