@@ -13,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <mutex>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -309,10 +308,10 @@ Status Unit::Impl::Start() {
 
 void Unit::Impl::Shutdown() {
   {
-    std::lock_guard<std::mutex> lock(maintenance_mu);
+    MutexLock lock(&maintenance_mu);
     stop = true;
   }
-  maintenance_cv.notify_all();
+  maintenance_cv.NotifyAll();
   if (maintenance_thread.joinable()) maintenance_thread.join();
   if (recognition_thread.joinable()) recognition_thread.join();
   if (capture) capture->Stop();
@@ -347,13 +346,13 @@ Status Unit::Impl::RunLoop() {
     if (hmi) {
       std::vector<int64_t> drawing;
       {
-        std::lock_guard<std::mutex> lock(mu);
+        MutexLock lock(&mu);
         drawing.swap(alerts_to_draw);
       }
       if (!hmi->RunFrame(Now())) break;  // window closed
       // The hits posted before this frame are now on screen, sound started.
       const int64_t now = Now();
-      std::lock_guard<std::mutex> lock(mu);
+      MutexLock lock(&mu);
       for (int64_t t : drawing) AddSample(&capture_to_alert_ms, static_cast<double>(now - t));
       // ~60 Hz; SDL's software renderer does not wait for vsync.
       std::this_thread::sleep_for(std::chrono::milliseconds(headless ? 16 : 8));

@@ -9,12 +9,10 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -32,6 +30,7 @@
 #include "vehicle/app/subprocess.h"
 #include "vehicle/app/unit.h"
 #include "vehicle/hotlists/matcher.h"
+#include "vehicle/records/mutex.h"
 #include "vehicle/recognition/plate_tracker.h"
 #include "vehicle/store/officers.h"
 #include "vehicle/store/store.h"
@@ -63,11 +62,12 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   std::unique_ptr<sync::StoreOutbox> outbox;
   std::unique_ptr<sync::SyncClient> sync_client;
   // Retention: purges on its own thread (a purge of a big store takes a
-  // while and must not hold the screen). Guarded by maintenance_mu.
+  // while and must not hold the screen). `stop` is set under maintenance_mu
+  // so that the loop's wait cannot miss it.
   std::thread maintenance_thread;
-  mutable std::mutex maintenance_mu;
-  std::condition_variable maintenance_cv;
-  std::string last_purge_error;  // guarded by maintenance_mu
+  mutable Mutex maintenance_mu;
+  CondVar maintenance_cv;
+  std::string last_purge_error ANPR_GUARDED_BY(maintenance_mu);
 
   std::thread recognition_thread;
   std::atomic<bool> stop{false};
@@ -78,7 +78,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   std::atomic<uint64_t> reads{0};
   std::atomic<uint64_t> hits_by_priority[4] = {0, 0, 0, 0};
   std::atomic<uint64_t> alerts{0};
-  mutable std::mutex mu;
+  mutable Mutex mu;
   // Latency samples (guarded by mu), the newest kMaxLatencySamples at
   // most: the percentiles are of the recent past, and a shift of reads does
   // not grow them without end.
@@ -89,32 +89,34 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     }
     samples->push_back(ms);
   }
-  std::vector<double> capture_to_alert_ms;
-  std::vector<double> late_capture_to_alert_ms;  // late (re-matched) alerts, apart from live ones
+  std::vector<double> capture_to_alert_ms ANPR_GUARDED_BY(mu);
+  // Late (re-matched) alerts, apart from live ones.
+  std::vector<double> late_capture_to_alert_ms ANPR_GUARDED_BY(mu);
   std::atomic<uint64_t> late_alerts{0};
-  std::vector<double> read_latency_ms;
+  std::vector<double> read_latency_ms ANPR_GUARDED_BY(mu);
   // Recent reads by uuid, for the alert screen's images (HitPipeline hands
   // alerts over with the hit only). Bounded: the oldest go first.
-  std::map<std::string, Read> recent_reads;
-  std::deque<std::string> recent_order;
-  std::map<std::string, int64_t> read_trigger_utc_ms;  // uuid -> capture time of the frame that completed it
+  std::map<std::string, Read> recent_reads ANPR_GUARDED_BY(mu);
+  std::deque<std::string> recent_order ANPR_GUARDED_BY(mu);
+  // uuid -> capture time of the frame that completed it.
+  std::map<std::string, int64_t> read_trigger_utc_ms ANPR_GUARDED_BY(mu);
   // Alerts posted to the HMI and not yet drawn: capture time of their read.
-  std::vector<int64_t> alerts_to_draw;
+  std::vector<int64_t> alerts_to_draw ANPR_GUARDED_BY(mu);
 
   // Officer session: used and changed on the HMI thread only.
   std::optional<Session> session;
   // The number of the officer logged in ("" when nobody is), for every read
   // the recognition thread makes. Written on the HMI thread when the session
-  // changes; guarded by on_duty_mu.
-  mutable std::mutex on_duty_mu;
-  std::string on_duty_officer;
+  // changes.
+  mutable Mutex on_duty_mu;
+  std::string on_duty_officer ANPR_GUARDED_BY(on_duty_mu);
 
   std::string OfficerOnDuty() const {
-    std::lock_guard<std::mutex> lock(on_duty_mu);
+    MutexLock lock(&on_duty_mu);
     return on_duty_officer;
   }
   void SetOfficerOnDuty(std::string officer) {
-    std::lock_guard<std::mutex> lock(on_duty_mu);
+    MutexLock lock(&on_duty_mu);
     on_duty_officer = std::move(officer);
   }
 

@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <mutex>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -48,11 +47,11 @@ void Unit::Impl::MaintenanceLoop() {
   RetentionConfig retention;
   retention.max_age_ms = int64_t{config.retention_max_days} * kDayMs;
   retention.synced_images_max_age_ms = int64_t{config.synced_image_retention_days} * kDayMs;
-  std::unique_lock<std::mutex> lock(maintenance_mu);
+  MutexLock lock(&maintenance_mu);
   while (!stop) {
-    lock.unlock();
+    lock.Unlock();  // a purge takes a while: BuildStatus must not wait on it
     auto purged = ApplyRetention(store.get(), retention, Now());
-    lock.lock();
+    lock.Lock();
     if (!purged.ok()) {
       last_purge_error = purged.status().ToString();
       spdlog::error("retention purge failed: {}", last_purge_error);
@@ -63,7 +62,7 @@ void Unit::Impl::MaintenanceLoop() {
                      purged->unsynced_reads_deleted, purged->images_deleted);
       }
     }
-    maintenance_cv.wait_for(lock, std::chrono::hours(1), [this] { return stop.load(); });
+    maintenance_cv.WaitFor(&maintenance_mu, std::chrono::hours(1), [this] { return stop.load(); });
   }
 }
 
@@ -76,7 +75,7 @@ hmi::UnitStatus Unit::Impl::BuildStatus() const {
   if (sync_client) in.sync = sync_client->state();
   in.data_dir = data_dir;
   {
-    std::lock_guard<std::mutex> lock(maintenance_mu);
+    MutexLock lock(&maintenance_mu);
     in.last_purge_error = last_purge_error;
   }
   {
@@ -142,7 +141,7 @@ UnitSummary Unit::Impl::MakeSummary() const {
   s.frame_queue_depth = s.frames_in - std::min(s.frames_in, s.frames_processed + s.frames_dropped);
   s.store_queue_depth = store ? store->state().queued_writes : 0;
   s.headless = headless;
-  std::lock_guard<std::mutex> lock(mu);
+  MutexLock lock(&mu);
   s.capture_to_alert_p50_ms = Percentile(capture_to_alert_ms, 50);
   s.capture_to_alert_p95_ms = Percentile(capture_to_alert_ms, 95);
   s.late_alerts = late_alerts;

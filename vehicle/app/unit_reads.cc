@@ -4,7 +4,6 @@
 // HitPipeline; its alerts go to the screen or the console.
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -76,7 +75,7 @@ void Unit::Impl::EmitRead(PassRead pass, int64_t utc_minus_mono_ms, int64_t trig
   Read read = BuildRead(pass, TagFromFixes(captured_at_utc_ms), ReadIdentity{config.camera_id, config.unit_id, OfficerOnDuty()});
   ++reads;
   {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(&mu);
     AddSample(&read_latency_ms, static_cast<double>(Now() - trigger_frame_utc_ms));
     recent_reads[read.uuid] = read;
     read_trigger_utc_ms[read.uuid] = trigger_frame_utc_ms;
@@ -106,7 +105,7 @@ void Unit::Impl::OnAlert(const Alert& alert) {
   Read read;
   int64_t trigger_utc_ms = Now();
   {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(&mu);
     if (auto it = recent_reads.find(hit.read_uuid); it != recent_reads.end()) read = it->second;
     if (auto it = read_trigger_utc_ms.find(hit.read_uuid); it != read_trigger_utc_ms.end()) {
       trigger_utc_ms = it->second;
@@ -126,7 +125,7 @@ void Unit::Impl::OnAlert(const Alert& alert) {
   }
   if (hit.late) {
     ++late_alerts;
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(&mu);
     if (!read.uuid.empty()) AddSample(&late_capture_to_alert_ms, static_cast<double>(NowUtcMs() - read.captured_at_utc_ms));
   }
   if (hmi) hmi->PostHit(hit, read, {alert.list_colour, alert.list_sound});
