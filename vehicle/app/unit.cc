@@ -352,9 +352,12 @@ Status Unit::Impl::RunLoop() {
       if (!hmi->RunFrame(Now())) break;  // window closed
       // The hits posted before this frame are now on screen, sound started.
       const int64_t now = Now();
-      MutexLock lock(&mu);
-      for (int64_t t : drawing) AddSample(&capture_to_alert_ms, static_cast<double>(now - t));
-      // ~60 Hz; SDL's software renderer does not wait for vsync.
+      {
+        MutexLock lock(&mu);
+        for (int64_t t : drawing) AddSample(&capture_to_alert_ms, static_cast<double>(now - t));
+      }
+      // ~60 Hz; SDL's software renderer does not wait for vsync. Without
+      // the lock: reads and alerts take it.
       std::this_thread::sleep_for(std::chrono::milliseconds(headless ? 16 : 8));
     } else {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
