@@ -4,21 +4,21 @@
 // "speed_mps": F, "track_deg": F, "age_ms": N}, null for unknown fields;
 // age_ms is how long ago the fix's first report reached this program. GPS
 // state changes ("no gpsd", "no fix", ...) go to stderr.
+#include <chrono>
 #include <csignal>
 #include <cmath>
-#include <condition_variable>
 #include <cstring>
 #include <ctime>
 #include <deque>
 #include <iostream>
 #include <memory>
-#include <mutex>
 
 #include <nlohmann/json.hpp>
 
 #include "capture/frame_source.h"
 #include "capture/gps.h"
 #include "vehicle/app/command.h"
+#include "vehicle/records/mutex.h"
 
 namespace {
 
@@ -43,6 +43,32 @@ std::string IsoUtc(int64_t utc_ms) {
   std::snprintf(out, sizeof(out), "%s.%03dZ", buf, ms);
   return out;
 }
+
+// Fixes handed over from the GpsClient's thread to the printing loop.
+class FixQueue {
+ public:
+  void Push(const anpr::GpsFix& f) {
+    {
+      anpr::MutexLock lock(&mu_);
+      fixes_.push_back(f);
+    }
+    cv_.NotifyOne();
+  }
+  // The fixes queued so far, oldest first, after waiting up to `timeout`
+  // for one if there were none.
+  std::deque<anpr::GpsFix> Take(std::chrono::milliseconds timeout) {
+    std::deque<anpr::GpsFix> out;
+    anpr::MutexLock lock(&mu_);
+    cv_.WaitFor(&mu_, timeout, [this]() ANPR_REQUIRES(mu_) { return !fixes_.empty(); });
+    out.swap(fixes_);
+    return out;
+  }
+
+ private:
+  anpr::Mutex mu_;
+  anpr::CondVar cv_;
+  std::deque<anpr::GpsFix> fixes_ ANPR_GUARDED_BY(mu_);
+};
 
 nlohmann::ordered_json Number(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nullptr; }
 
@@ -83,20 +109,12 @@ int RunGps(const GpsArgs& args) {
     std::cerr << "anpr gps: " << options.status().message() << "\n";
     return 2;
   }
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<anpr::GpsFix> queue;
+  FixQueue queue;
   anpr::GpsClient client(*options);
   g_interrupted = 0;
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  const anpr::Status started = client.Start([&](const anpr::GpsFix& f) {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      queue.push_back(f);
-    }
-    cv.notify_one();
-  });
+  const anpr::Status started = client.Start([&](const anpr::GpsFix& f) { queue.Push(f); });
   if (!started.ok()) {
     std::cerr << "anpr gps: " << started.ToString() << "\n";
     return 1;
@@ -107,12 +125,7 @@ int RunGps(const GpsArgs& args) {
   std::string last_state;
   int exit_code = 0;
   while (!g_interrupted && (args.count <= 0 || printed < args.count)) {
-    std::deque<anpr::GpsFix> batch;
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return !queue.empty(); });
-      batch.swap(queue);
-    }
+    const std::deque<anpr::GpsFix> batch = queue.Take(std::chrono::milliseconds(200));
     const anpr::GpsStatus status = client.status();
     const std::string state = std::string(anpr::GpsStateName(status.state)) + ": " + status.message;
     if (status.state != anpr::GpsState::kOk && state != last_state) std::cerr << "gps: " << state << "\n";

@@ -1,0 +1,155 @@
+// Unit::Impl's maintenance: retention on its own thread (by the one rule,
+// ApplyRetention), the health the status bar shows and the log records once
+// a minute, and the figures of the summary.
+#include <malloc.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include "vehicle/app/unit_impl.h"
+#include "vehicle/app/unit_status.h"
+#include "vehicle/records/percentile.h"
+#include "vehicle/store/retention.h"
+
+namespace anpr::unit {
+
+std::string UnitSummary::ToJson() const {
+  nlohmann::json j;
+  j["frames"] = frames_in;
+  j["frames_processed"] = frames_processed;
+  j["frames_dropped"] = frames_dropped;
+  j["reads"] = reads;
+  j["hits"] = {{"high", hits_high}, {"medium", hits_medium}, {"low", hits_low}};
+  j["alerts"] = alerts;
+  j["capture_to_alert_ms"] = {{"p50", capture_to_alert_p50_ms}, {"p95", capture_to_alert_p95_ms}};
+  j["late_alerts"] = {{"count", late_alerts},
+                      {"capture_to_alert_ms", {{"p50", late_capture_to_alert_p50_ms}, {"p95", late_capture_to_alert_p95_ms}}}};
+  j["read_latency_ms"] = {{"p50", read_latency_p50_ms}, {"p95", read_latency_p95_ms}};
+  j["queues"] = {{"frames", frame_queue_depth}, {"store", store_queue_depth}};
+  j["headless"] = headless;
+  return j.dump();
+}
+
+// Retention, at start and then hourly, by the one rule of
+// vehicle/store/retention.h (ApplyRetention): every read past the hard cap
+// goes, synced or not (the law says so); images of synced reads go after
+// synced_image_retention_days (0: kept until the cap). Unsynced reads
+// inside the cap are never touched. Each purge is audited by the store.
+void Unit::Impl::MaintenanceLoop() {
+  RetentionConfig retention;
+  retention.max_age_ms = int64_t{config.retention_max_days} * kDayMs;
+  retention.synced_images_max_age_ms = int64_t{config.synced_image_retention_days} * kDayMs;
+  MutexLock lock(&maintenance_mu);
+  while (!stop) {
+    lock.Unlock();  // a purge takes a while: BuildStatus must not wait on it
+    auto purged = ApplyRetention(store.get(), retention, Now());
+    lock.Lock();
+    if (!purged.ok()) {
+      last_purge_error = purged.status().ToString();
+      spdlog::error("retention purge failed: {}", last_purge_error);
+    } else {
+      last_purge_error.clear();
+      if (purged->reads_deleted > 0 || purged->images_deleted > 0) {
+        spdlog::info("retention: {} reads ({} never synced) and {} image pairs removed", purged->reads_deleted,
+                     purged->unsynced_reads_deleted, purged->images_deleted);
+      }
+    }
+    maintenance_cv.WaitFor(&maintenance_mu, std::chrono::hours(1), [this] { return stop.load(); });
+  }
+}
+
+hmi::UnitStatus Unit::Impl::BuildStatus() const {
+  UnitStatusInputs in;
+  in.camera = capture->stats().source;
+  in.gps = fixes->status();
+  in.last_fix = fixes->LastFix();
+  in.kernel_clock_synchronised = clock->KernelSynchronised();
+  if (sync_client) in.sync = sync_client->state();
+  in.data_dir = data_dir;
+  {
+    MutexLock lock(&maintenance_mu);
+    in.last_purge_error = last_purge_error;
+  }
+  {
+    const UnitSummary u = MakeSummary();
+    char line[160];
+    std::snprintf(line, sizeof line, "Frames %llu in, %llu read, %llu dropped; queue %llu; store queue %llu",
+                  static_cast<unsigned long long>(u.frames_in), static_cast<unsigned long long>(u.frames_processed),
+                  static_cast<unsigned long long>(u.frames_dropped),
+                  static_cast<unsigned long long>(u.frame_queue_depth),
+                  static_cast<unsigned long long>(u.store_queue_depth));
+    in.health_lines.push_back(line);
+    std::snprintf(line, sizeof line, "Reads %llu, hits %llu/%llu/%llu; read latency p50 %.0f ms, p95 %.0f ms; sync %s",
+                  static_cast<unsigned long long>(u.reads), static_cast<unsigned long long>(u.hits_high),
+                  static_cast<unsigned long long>(u.hits_medium), static_cast<unsigned long long>(u.hits_low),
+                  u.read_latency_p50_ms, u.read_latency_p95_ms,
+                  sync_client ? sync::DescribeSyncState(sync_client->state()).c_str() : "off");
+    in.health_lines.push_back(line);
+  }
+  return BuildUnitStatus(in, store.get());
+}
+
+// This process's resident memory (VmRSS), MB; 0 where /proc is not there.
+double Unit::Impl::ResidentMb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
+  }
+  return 0;
+}
+
+void Unit::Impl::LogHealth() const {
+  const UnitSummary u = MakeSummary();
+  // The allocator's view (all arenas): what is in use against what it
+  // holds from the system, to tell growth of the unit's own data from
+  // fragmentation.
+  const struct mallinfo2 heap = mallinfo2();
+  constexpr double kMiB = 1024.0 * 1024.0;
+  const SourceHealth cam = capture->stats().source;
+  std::string sync_text = "off";
+  if (sync_client) sync_text = sync::DescribeSyncState(sync_client->state());
+  spdlog::info(
+      "health: frames in {} processed {} dropped {} queued {}; reads {}; hits high {} medium {} low {}; "
+      "store queue {}; read latency p50 {:.0f} ms p95 {:.0f} ms; camera {}; gps {}; sync {}; "
+      "memory {:.1f} MB (heap in use {:.1f} MB of {:.1f} MB held; SQLite {:.1f} MB)",
+      u.frames_in, u.frames_processed, u.frames_dropped, u.frame_queue_depth, u.reads, u.hits_high, u.hits_medium,
+      u.hits_low, u.store_queue_depth, u.read_latency_p50_ms, u.read_latency_p95_ms, SourceStateName(cam.state),
+      GpsStateName(fixes->status().state), sync_text, ResidentMb(), double(heap.uordblks + heap.hblkhd) / kMiB,
+      double(heap.arena + heap.hblkhd) / kMiB, double(sqlite3_memory_used()) / kMiB);
+}
+
+UnitSummary Unit::Impl::MakeSummary() const {
+  UnitSummary s;
+  const CaptureThread::Stats cs = capture ? capture->stats() : CaptureThread::Stats{};
+  s.frames_in = cs.source.frames_delivered;
+  s.frames_processed = frames_processed;
+  s.frames_dropped = cs.dropped_queue_full;
+  s.reads = reads;
+  s.hits_high = hits_by_priority[static_cast<int>(Priority::kHigh)];
+  s.hits_medium = hits_by_priority[static_cast<int>(Priority::kMedium)];
+  s.hits_low = hits_by_priority[static_cast<int>(Priority::kLow)];
+  s.alerts = alerts;
+  s.frame_queue_depth = s.frames_in - std::min(s.frames_in, s.frames_processed + s.frames_dropped);
+  s.store_queue_depth = store ? store->state().queued_writes : 0;
+  s.headless = headless;
+  MutexLock lock(&mu);
+  s.capture_to_alert_p50_ms = Percentile(capture_to_alert_ms, 50);
+  s.capture_to_alert_p95_ms = Percentile(capture_to_alert_ms, 95);
+  s.late_alerts = late_alerts;
+  s.late_capture_to_alert_p50_ms = Percentile(late_capture_to_alert_ms, 50);
+  s.late_capture_to_alert_p95_ms = Percentile(late_capture_to_alert_ms, 95);
+  s.read_latency_p50_ms = Percentile(read_latency_ms, 50);
+  s.read_latency_p95_ms = Percentile(read_latency_ms, 95);
+  return s;
+}
+
+}  // namespace anpr::unit
