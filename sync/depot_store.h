@@ -79,7 +79,9 @@ class DepotStore {
   // is acknowledged when the depot holds it for this vehicle. A UUID held
   // for another vehicle is refused (kPermissionDenied, nothing stored).
   virtual Result<IngestResult> IngestReads(const std::string& vehicle, const std::vector<Read>& reads) = 0;
-  // Hits: a resend with a later outcome_at_utc_ms updates the outcome.
+  // Hits: a resend with a later outcome_at_utc_ms updates the outcome. A hit
+  // whose read is held for another vehicle is refused (kPermissionDenied,
+  // nothing stored); a hit whose read has not arrived yet is taken.
   virtual Result<IngestResult> IngestHits(const std::string& vehicle, const std::vector<Hit>& hits) = 0;
   virtual Result<IngestResult> IngestAudit(const std::string& vehicle,
                                            const std::vector<WireAuditEntry>& entries) = 0;

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "sync/src/depot_rules.h"
 #include "sync/src/depot_store_pg.h"
 
 namespace anpr::sync::pg {
@@ -91,6 +92,24 @@ Result<IngestResult> PgDepotStore::IngestHits(const std::string& vehicle, const 
   Lease c(this);
   IngestResult out;
   Status s = InTx(*c, [&]() -> Status {
+    // A hit's read, once held, must be this vehicle's (it may still be on
+    // its way: hits travel before reads).
+    if (!hits.empty()) {
+      std::string arr = "{";
+      for (const Hit& h : hits) {
+        if (arr.size() > 1) arr += ',';
+        arr += h.read_uuid;
+      }
+      arr += '}';
+      auto o = c->Query("SELECT uuid::text, unit_id FROM reads WHERE uuid = ANY($1::uuid[])", {arr});
+      if (!o.ok()) return o.status();
+      std::map<std::string, std::string> read_owner;
+      for (int row = 0; row < PQntuples(o->get()); ++row) read_owner[Col(*o, row, 0)] = Col(*o, row, 1);
+      for (const Hit& h : hits) {
+        auto it = read_owner.find(LowerUuid(h.read_uuid));
+        if (it != read_owner.end() && it->second != vehicle) return HitOnForeignRead(h);
+      }
+    }
     const int64_t now = NowUtcMs();
     for (const auto& h : hits) {
       const std::string rec = EncodeHit(h);

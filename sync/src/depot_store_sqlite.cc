@@ -9,6 +9,7 @@
 
 #include "sync/depot_partitions.h"
 #include "sync/depot_store.h"
+#include "sync/src/depot_rules.h"
 #include "sync/src/hotlist_diff.h"
 #include "vehicle/records/field_limits.h"
 #include "vehicle/records/sqlite_stmt.h"
@@ -176,9 +177,16 @@ class SqliteDepotStore final : public DepotStore {
                "UPDATE hits SET outcome=?, outcome_at_utc_ms=?, record=? WHERE uuid=? AND unit_id=? "
                "AND outcome_at_utc_ms < ?");
       Stmt owner(db_, "SELECT unit_id FROM hits WHERE uuid=?");
+      Stmt read_owner(db_, "SELECT unit_id FROM reads WHERE uuid=?");
       const int64_t now = NowUtcMs();
       IngestResult out;
       for (const auto& h : hits) {
+        // A hit's read, once held, must be this vehicle's (it may still be
+        // on its way: hits travel before reads).
+        read_owner.Reset();
+        read_owner.Bind(1, h.read_uuid);
+        if (read_owner.Step() && read_owner.Text(0) != vehicle) return HitOnForeignRead(h);
+        if (!read_owner.status().ok()) return Err("owner of read " + h.read_uuid);
         const std::string rec = EncodeHit(h);
         ins.Reset();
         ins.Bind(1, h.uuid).Bind(2, vehicle).Bind(3, h.read_uuid).Bind(4, h.list_name).Bind(5, h.entry_vrm);
