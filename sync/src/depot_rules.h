@@ -17,4 +17,19 @@ inline Status HitOnForeignRead(const Hit& h) {
   return PermissionDenied("hit " + h.uuid + " points at read " + h.read_uuid + " of another vehicle");
 }
 
+// A read uuid names one read: a second read under a held uuid is refused.
+// From another vehicle: kPermissionDenied (403, a security event). From the
+// same vehicle with another capture time: kInvalidArgument (400), as a
+// genuine resend carries the same capture time; the car keeps that read
+// aside (quarantine) instead of believing it synced.
+inline Status ReadOnHeldUuid(const Read& r, const std::string& held_unit, int64_t held_captured_at_utc_ms,
+                             const std::string& vehicle) {
+  if (held_unit != vehicle) return PermissionDenied("read " + r.uuid + " belongs to another vehicle");
+  if (held_captured_at_utc_ms != r.captured_at_utc_ms)
+    return InvalidArgument("read " + r.uuid + " is held with capture time " +
+                           std::to_string(held_captured_at_utc_ms) + ", not " +
+                           std::to_string(r.captured_at_utc_ms) + ": a uuid names one read");
+  return Status::Ok();
+}
+
 }  // namespace anpr::sync

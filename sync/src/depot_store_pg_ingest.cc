@@ -2,12 +2,29 @@
 // and wanted plates, each batch one transaction, idempotent by UUID.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 
 #include "sync/src/depot_rules.h"
 #include "sync/src/depot_store_pg.h"
 
 namespace anpr::sync::pg {
+
+namespace {
+
+// "$1,$2,...": the placeholders of one row of `columns` values, the first
+// numbered first + 1.
+std::string RowPlaceholders(std::size_t first, std::size_t columns) {
+  std::string row = "(";
+  for (std::size_t k = 1; k <= columns; ++k) {
+    if (k > 1) row += ',';
+    row += '$';
+    row += std::to_string(first + k);
+  }
+  return row + ')';
+}
+
+}  // namespace
 
 Result<IngestResult> PgDepotStore::IngestReads(const std::string& vehicle, const std::vector<Read>& reads) {
   Lease c(this);
@@ -17,27 +34,41 @@ Result<IngestResult> PgDepotStore::IngestReads(const std::string& vehicle, const
   Status s = InTx(*c, [&]() -> Status {
     const int64_t now = NowUtcMs();
     // Many rows per INSERT (one round trip and one plan per chunk, not per
-    // read); RETURNING names the rows that were new. The rest were held
-    // already and must belong to this vehicle.
+    // read). A uuid is claimed first in read_uuids, which is not partitioned
+    // and so unique whatever the capture time; RETURNING names the uuids new
+    // to the depot. Only their reads are stored; every other read must be a
+    // resend of the held one (same vehicle, same capture time).
     constexpr std::size_t kRowsPerInsert = 250;  // 2000 parameters
-    std::map<std::pair<std::string, int64_t>, int> inserted;  // (uuid, captured) -> rows new
+    std::set<std::string> claimed;  // lower-case uuids new in this batch
     for (std::size_t first = 0; first < reads.size(); first += kRowsPerInsert) {
       const std::size_t last = std::min(reads.size(), first + kRowsPerInsert);
+      std::string sql = "INSERT INTO read_uuids(uuid,unit_id,captured_at_utc_ms) VALUES";
+      std::vector<Param> params;
+      for (std::size_t i = first; i < last; ++i) {
+        if (i > first) sql += ',';
+        sql += RowPlaceholders(params.size(), 3);
+        params.emplace_back(reads[i].uuid);
+        params.emplace_back(vehicle);
+        params.emplace_back(reads[i].captured_at_utc_ms);
+      }
+      sql += " ON CONFLICT DO NOTHING RETURNING uuid::text";
+      auto ins = c->Query(sql.c_str(), params);
+      if (!ins.ok()) return ins.status();
+      for (int row = 0; row < PQntuples(ins->get()); ++row) claimed.insert(Col(*ins, row, 0));
+    }
+    std::vector<const Read*> fresh, held;
+    for (const auto& r : reads) (claimed.erase(LowerUuid(r.uuid)) ? fresh : held).push_back(&r);
+    for (std::size_t first = 0; first < fresh.size(); first += kRowsPerInsert) {
+      const std::size_t last = std::min(fresh.size(), first + kRowsPerInsert);
       std::string sql =
           "INSERT INTO reads(uuid,unit_id,vrm,captured_at_utc_ms,received_at_utc_ms,record,plate_jpeg,"
           "overview_jpeg) VALUES";
       std::vector<Param> params;
       params.reserve((last - first) * 8);
       for (std::size_t i = first; i < last; ++i) {
-        const Read& r = reads[i];
-        const std::size_t b = params.size();
-        sql += i == first ? "(" : ",(";
-        for (std::size_t k = 1; k <= 8; ++k) {
-          if (k > 1) sql += ',';
-          sql += '$';
-          sql += std::to_string(b + k);
-        }
-        sql += ')';
+        const Read& r = *fresh[i];
+        if (i > first) sql += ',';
+        sql += RowPlaceholders(params.size(), 8);
         params.emplace_back(r.uuid);
         params.emplace_back(vehicle);
         params.emplace_back(r.vrm);
@@ -47,21 +78,9 @@ Result<IngestResult> PgDepotStore::IngestReads(const std::string& vehicle, const
         params.push_back(Param::Bytes(r.plate_jpeg));
         params.push_back(Param::Bytes(r.overview_jpeg));
       }
-      sql += " ON CONFLICT DO NOTHING RETURNING uuid::text, captured_at_utc_ms";
-      auto ins = c->Query(sql.c_str(), params);
-      if (!ins.ok()) return ins.status();
-      for (int row = 0; row < PQntuples(ins->get()); ++row) ++inserted[{Col(*ins, row, 0), ColInt(*ins, row, 1)}];
+      if (auto ins = c->Query(sql.c_str(), params); !ins.ok()) return ins.status();
     }
-    std::vector<const Read*> held;
-    for (const auto& r : reads) {
-      auto it = inserted.find({LowerUuid(r.uuid), r.captured_at_utc_ms});
-      if (it != inserted.end() && it->second > 0) {
-        --it->second;
-        ++out.newly_stored;
-      } else {
-        held.push_back(&r);
-      }
-    }
+    out.newly_stored = fresh.size();
     if (!held.empty()) {
       std::string arr = "{";
       for (const Read* r : held) {
@@ -69,16 +88,16 @@ Result<IngestResult> PgDepotStore::IngestReads(const std::string& vehicle, const
         arr += r->uuid;
       }
       arr += '}';
-      auto o = c->Query("SELECT uuid::text, captured_at_utc_ms, unit_id FROM reads WHERE uuid = ANY($1::uuid[])",
+      auto o = c->Query("SELECT uuid::text, unit_id, captured_at_utc_ms FROM read_uuids WHERE uuid = ANY($1::uuid[])",
                         {arr});
       if (!o.ok()) return o.status();
-      std::map<std::pair<std::string, int64_t>, std::string> owners;
+      std::map<std::string, std::pair<std::string, int64_t>> owners;
       for (int row = 0; row < PQntuples(o->get()); ++row)
-        owners[{Col(*o, row, 0), ColInt(*o, row, 1)}] = Col(*o, row, 2);
+        owners[Col(*o, row, 0)] = {Col(*o, row, 1), ColInt(*o, row, 2)};
       for (const Read* r : held) {
-        auto it = owners.find({LowerUuid(r->uuid), r->captured_at_utc_ms});
-        if (it == owners.end() || it->second != vehicle)
-          return PermissionDenied("read " + r->uuid + " belongs to another vehicle");
+        auto it = owners.find(LowerUuid(r->uuid));
+        if (it == owners.end()) return Internal("read " + r->uuid + " neither new nor held");
+        if (Status rule = ReadOnHeldUuid(*r, it->second.first, it->second.second, vehicle); !rule.ok()) return rule;
       }
     }
     for (const auto& r : reads) out.acknowledged.push_back(r.uuid);
@@ -101,7 +120,7 @@ Result<IngestResult> PgDepotStore::IngestHits(const std::string& vehicle, const 
         arr += h.read_uuid;
       }
       arr += '}';
-      auto o = c->Query("SELECT uuid::text, unit_id FROM reads WHERE uuid = ANY($1::uuid[])", {arr});
+      auto o = c->Query("SELECT uuid::text, unit_id FROM read_uuids WHERE uuid = ANY($1::uuid[])", {arr});
       if (!o.ok()) return o.status();
       std::map<std::string, std::string> read_owner;
       for (int row = 0; row < PQntuples(o->get()); ++row) read_owner[Col(*o, row, 0)] = Col(*o, row, 1);

@@ -147,7 +147,7 @@ class SqliteDepotStore final : public DepotStore {
       Stmt ins(db_,
                "INSERT OR IGNORE INTO reads(uuid,unit_id,vrm,captured_at_utc_ms,received_at_utc_ms,record,"
                "plate_jpeg,overview_jpeg) VALUES(?,?,?,?,?,?,?,?)");
-      Stmt owner(db_, "SELECT unit_id FROM reads WHERE uuid=?");
+      Stmt held(db_, "SELECT unit_id, captured_at_utc_ms FROM reads WHERE uuid=?");
       const int64_t now = NowUtcMs();
       IngestResult out;
       for (const auto& r : reads) {
@@ -157,8 +157,11 @@ class SqliteDepotStore final : public DepotStore {
         if (!ins.Run().ok()) return Err("store read " + r.uuid);
         if (sqlite3_changes(db_) == 1) {
           ++out.newly_stored;
-        } else if (auto s = CheckOwner(owner, r.uuid, vehicle); !s.ok()) {
-          return s;
+        } else {
+          held.Reset();
+          held.Bind(1, r.uuid);
+          if (!held.Step()) return Err("owner of " + r.uuid);
+          if (Status s = ReadOnHeldUuid(r, held.Text(0), held.Int(1), vehicle); !s.ok()) return s;
         }
         out.acknowledged.push_back(r.uuid);
       }

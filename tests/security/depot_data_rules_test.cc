@@ -91,6 +91,33 @@ TEST_P(DepotDataRules, AHitPointingAtAnotherCarsReadIsRefusedAndRecorded) {
   EXPECT_EQ(Post("CAR1", "/api/v1/hits", EncodeHits({MakeHit(theirs, 4)})), 200) << last_body_;
 }
 
+TEST_P(DepotDataRules, OneReadUuidIsHeldOnceWhateverItsCaptureTime) {
+  Read first = MakeRead("CAR1", 1);
+  ASSERT_EQ(Post("CAR1", "/api/v1/reads", EncodeReads({first})), 200) << last_body_;
+
+  // The same uuid from the same car a month later: not a resend (a resend
+  // carries the same capture time), so refused, not acknowledged.
+  Read same_car = first;
+  same_car.captured_at_utc_ms += 40 * kDayMs;
+  EXPECT_EQ(Post("CAR1", "/api/v1/reads", EncodeReads({same_car})), 400) << last_body_;
+
+  // The same uuid from another car, two months on.
+  const int64_t events_before = SecurityEvents();
+  Read other_car = first;
+  other_car.unit_id = "CAR2";
+  other_car.captured_at_utc_ms += 70 * kDayMs;
+  EXPECT_EQ(Post("CAR2", "/api/v1/reads", EncodeReads({other_car})), 403) << last_body_;
+  EXPECT_EQ(SecurityEvents(), events_before + 1);
+
+  auto c = store_->Counts();
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->reads, 1) << "one read uuid stored more than once";
+  EXPECT_EQ(c->distinct_read_uuids, 1);
+  // A genuine resend is still acknowledged.
+  EXPECT_EQ(Post("CAR1", "/api/v1/reads", EncodeReads({first})), 200) << last_body_;
+  EXPECT_NE(last_body_.find(first.uuid), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DepotDataRules, ::testing::Values("sqlite", "postgresql"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
