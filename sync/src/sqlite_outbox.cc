@@ -19,6 +19,9 @@ CREATE TABLE IF NOT EXISTS audit(
 CREATE TABLE IF NOT EXISTS hotlist_entries(
   list_name TEXT NOT NULL, vrm TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY(list_name, vrm));
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS quarantine(
+  kind TEXT NOT NULL, uuid TEXT NOT NULL, reason TEXT NOT NULL, at_utc_ms INTEGER NOT NULL,
+  PRIMARY KEY(kind, uuid));
 )sql";
 
 std::string HotlistEntryJson(const WireHotlistEntry& e) {
@@ -129,7 +132,8 @@ Status SqliteOutbox::SetHitOutcome(const std::string& hit_uuid, HitOutcome outco
 
 Result<std::vector<Hit>> SqliteOutbox::UnsyncedHits(std::size_t limit) {
   std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT record FROM hits WHERE synced_at_utc_ms IS NULL ORDER BY raised_at_utc_ms, uuid LIMIT ?");
+  Stmt st(db_, "SELECT record FROM hits WHERE synced_at_utc_ms IS NULL "
+               "AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='hit') ORDER BY raised_at_utc_ms, uuid LIMIT ?");
   st.Bind(1, static_cast<int64_t>(limit));
   std::vector<Hit> out;
   while (st.Step()) {
@@ -145,7 +149,7 @@ Result<std::vector<Read>> SqliteOutbox::UnsyncedReads(std::size_t limit) {
   std::lock_guard lock(mu_);
   Stmt st(db_,
           "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE synced_at_utc_ms IS NULL "
-          "ORDER BY captured_at_utc_ms, uuid LIMIT ?");
+          "AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='read') ORDER BY captured_at_utc_ms, uuid LIMIT ?");
   st.Bind(1, static_cast<int64_t>(limit));
   std::vector<Read> out;
   while (st.Step()) {
@@ -161,7 +165,8 @@ Result<std::vector<Read>> SqliteOutbox::UnsyncedReads(std::size_t limit) {
 
 Result<std::vector<WireAuditEntry>> SqliteOutbox::UnsyncedAudit(std::size_t limit) {
   std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT record FROM audit WHERE synced_at_utc_ms IS NULL ORDER BY at_utc_ms, uuid LIMIT ?");
+  Stmt st(db_, "SELECT record FROM audit WHERE synced_at_utc_ms IS NULL "
+               "AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='audit') ORDER BY at_utc_ms, uuid LIMIT ?");
   st.Bind(1, static_cast<int64_t>(limit));
   std::vector<WireAuditEntry> out;
   while (st.Step()) {
@@ -175,12 +180,30 @@ Result<std::vector<WireAuditEntry>> SqliteOutbox::UnsyncedAudit(std::size_t limi
 
 Result<UnsyncedCounts> SqliteOutbox::CountUnsynced() {
   std::lock_guard lock(mu_);
+  // Per table: the unsynced records waiting to go, and those set aside.
   Stmt st(db_,
-          "SELECT (SELECT COUNT(*) FROM hits WHERE synced_at_utc_ms IS NULL),"
-          "(SELECT COUNT(*) FROM reads WHERE synced_at_utc_ms IS NULL),"
-          "(SELECT COUNT(*) FROM audit WHERE synced_at_utc_ms IS NULL)");
+          "SELECT (SELECT COUNT(*) FROM hits WHERE synced_at_utc_ms IS NULL AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='hit')),"
+          "(SELECT COUNT(*) FROM reads WHERE synced_at_utc_ms IS NULL AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='read')),"
+          "(SELECT COUNT(*) FROM audit WHERE synced_at_utc_ms IS NULL AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='audit')),"
+          "(SELECT COUNT(*) FROM hits WHERE synced_at_utc_ms IS NULL AND uuid IN (SELECT uuid FROM quarantine WHERE kind='hit'))"
+          "+(SELECT COUNT(*) FROM reads WHERE synced_at_utc_ms IS NULL AND uuid IN (SELECT uuid FROM quarantine WHERE kind='read'))"
+          "+(SELECT COUNT(*) FROM audit WHERE synced_at_utc_ms IS NULL AND uuid IN (SELECT uuid FROM quarantine WHERE kind='audit'))");
   if (!st.Step()) return Err("count unsynced");
-  return UnsyncedCounts{st.Int(0), st.Int(1), st.Int(2)};
+  UnsyncedCounts c;
+  c.hits = st.Int(0);
+  c.reads = st.Int(1);
+  c.audit = st.Int(2);
+  c.quarantined = st.Int(3);
+  return c;
+}
+
+Status SqliteOutbox::Quarantine(RecordKind kind, const std::string& uuid, const std::string& reason) {
+  if (kind == RecordKind::kWanted) return Status::Ok();  // this outbox holds none: unknown UUIDs are ignored
+  std::lock_guard lock(mu_);
+  Stmt st(db_, "INSERT OR IGNORE INTO quarantine(kind,uuid,reason,at_utc_ms) VALUES(?,?,?,?)");
+  if (!st.Bind(1, RecordKindName(kind)).Bind(2, uuid).Bind(3, reason).Bind(4, NowUtcMs()).Run().ok())
+    return Err("quarantine");
+  return Status::Ok();
 }
 
 Status SqliteOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) {

@@ -138,6 +138,18 @@ CREATE TABLE unit_meta (
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 3: records the depot refused for their content, set aside so they no
+    // longer block the sync of what comes after them (Store::QuarantineForSync).
+    // `key` is the record's uuid, or the audit entry's seq in decimal.
+    R"sql(
+CREATE TABLE sync_quarantine (
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at_utc_ms INTEGER NOT NULL,
+  PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
