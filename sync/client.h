@@ -2,7 +2,8 @@
 // Outbox to the depot over HTTPS (libcurl) and brings hotlist updates back.
 //
 // One pass (SyncOnce): check the depot is reachable (health), send hits,
-// then reads, then audit entries, oldest first, in batches; after each batch
+// then reads, then audit entries, oldest first, in batches, then the audit
+// chain's head (the depot's anchor against a chain cut or recomputed); after each batch
 // mark synced exactly the UUIDs the depot acknowledged (never more than were
 // sent); then fetch hotlist deltas since the car's version and hand them to
 // the Outbox to swap in atomically. Stops at the first failure: what was
@@ -100,6 +101,8 @@ class SyncClient {
   Status Pass(Http& http);
   template <typename T, typename FetchFn, typename EncodeFn>
   Status SendAll(Http& http, RecordKind kind, const char* path, FetchFn fetch, EncodeFn encode);
+  // Sends the outbox's audit chain head, if it keeps a chain.
+  Status ReportChainHead(Http& http);
   void Update(const std::function<void(SyncState&)>& change);
   void Run();
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,10 @@ class Outbox {
     return std::vector<WantedEntry>{};
   }
   virtual Result<UnsyncedCounts> CountUnsynced() = 0;
+  // The newest entry of the car's audit hash chain as the store holds it
+  // now (synced or not), which the client reports to the depot every pass;
+  // nullopt when the outbox keeps no chain (the default) or it is empty.
+  virtual Result<std::optional<AuditChainHead>> ChainHead() { return std::optional<AuditChainHead>(); }
 
   // Records that the depot acknowledged these records at `synced_at_utc_ms`
   // (durably: survives a power cut once this returns ok). Unknown UUIDs are

@@ -125,6 +125,7 @@ class SyncClient::Http {
   // True when the last call's answer refused the request for what it
   // carried (400 malformed or beyond a field limit, 413 too large), not for
   // who sent it (401, 403) or the depot's state (5xx).
+  long last_http_code() const { return last_http_code_; }
   bool RefusedForContent() const { return last_http_code_ == 400 || last_http_code_ == 413; }
 
  private:
@@ -249,6 +250,7 @@ Status SyncClient::Pass(Http& http) {
           [](const std::vector<WireAuditEntry>& v) { return EncodeAudit(v); });
       !s.ok())
     return s;
+  if (Status s = ReportChainHead(http); !s.ok()) return s;
 
   // Hotlists: whatever changed since the version the car holds.
   auto have = outbox_->HotlistVersion();
@@ -263,6 +265,23 @@ Status SyncClient::Pass(Http& http) {
   }
   Update([&](SyncState& st) { st.hotlist_version = update->latest_version; });
   return Status::Ok();
+}
+
+Status SyncClient::ReportChainHead(Http& http) {
+  auto head = outbox_->ChainHead();
+  if (!head.ok()) return head.status();
+  if (!head->has_value()) return Status::Ok();
+  const std::string body = EncodeAuditChainHead(**head);
+  std::string answer;
+  Status s = http.Call("/audit/head", &body, &answer);
+  if (s.ok() || http.last_http_code() == 404) return Status::Ok();  // 404: a depot that keeps no anchor
+  if (http.last_http_code() == 409) {
+    // The depot caught it and keeps the security event; the car's records
+    // still go, as they are evidence either way.
+    spdlog::error("sync: the depot finds this unit's audit chain altered: {}", s.message());
+    return Status::Ok();
+  }
+  return s;
 }
 
 template <typename T, typename FetchFn, typename EncodeFn>

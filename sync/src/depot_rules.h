@@ -3,7 +3,10 @@
 // whichever storage runs the depot.
 #pragma once
 
+#include <optional>
 #include <string>
+
+#include "sync/wire_audit.h"
 
 #include "vehicle/records/read.h"
 #include "vehicle/records/status.h"
@@ -30,6 +33,39 @@ inline Status ReadOnHeldUuid(const Read& r, const std::string& held_unit, int64_
                            std::to_string(held_captured_at_utc_ms) + ", not " +
                            std::to_string(r.captured_at_utc_ms) + ": a uuid names one read");
   return Status::Ok();
+}
+
+// The depot's newest link of a car's audit chain, and what a newly stored
+// chained entry says about the chain under it: a security note, or empty.
+struct HeldChainLink {
+  int64_t seq = 0;
+  std::string hash;
+};
+inline std::string ChainBreak(const std::string& vehicle, const HeldChainLink& held, const WireAuditEntry& a) {
+  if (!a.chain_seq || held.seq == 0) return {};
+  const std::string chain = "audit chain of " + vehicle + ": ";
+  if (*a.chain_seq <= held.seq)
+    return chain + "entry " + std::to_string(*a.chain_seq) + " arrived with a new hash after the depot held the chain to entry " +
+           std::to_string(held.seq) + " (rewritten and recomputed on the car)";
+  if (*a.chain_seq == held.seq + 1 && a.chain_prev_hash != held.hash)
+    return chain + "entry " + std::to_string(*a.chain_seq) + " does not follow the depot's entry " +
+           std::to_string(held.seq) + " (rewritten and recomputed on the car)";
+  return {};
+}
+
+// The car's reported head against the depot's newest link (see
+// DepotStore::CheckAuditChainHead).
+inline std::optional<std::string> HeadProblem(const std::string& vehicle, const HeldChainLink& held,
+                                              const AuditChainHead& head) {
+  const std::string chain = "audit chain of " + vehicle + ": ";
+  if (held.seq == 0) return std::nullopt;
+  if (head.seq < held.seq)
+    return chain + "the car's chain ends at entry " + std::to_string(head.seq) + " but the depot holds it to entry " +
+           std::to_string(held.seq) + " (entries deleted from the end)";
+  if (head.seq == held.seq && head.hash != held.hash)
+    return chain + "entry " + std::to_string(head.seq) +
+           " on the car differs from the depot's (rewritten and recomputed on the car)";
+  return std::nullopt;
 }
 
 }  // namespace anpr::sync

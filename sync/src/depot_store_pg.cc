@@ -80,6 +80,11 @@ CREATE INDEX read_uuids_captured ON read_uuids(captured_at_utc_ms);
 INSERT INTO read_uuids(uuid, unit_id, captured_at_utc_ms)
   SELECT DISTINCT ON (uuid) uuid, unit_id, captured_at_utc_ms FROM reads ORDER BY uuid, received_at_utc_ms;
 )sql",
+    // 4: each car's newest audit chain link, the depot's anchor of that chain.
+    R"sql(
+CREATE TABLE audit_heads(
+  unit_id text PRIMARY KEY, seq bigint NOT NULL, hash text NOT NULL, updated_at_utc_ms bigint NOT NULL);
+)sql",
 };
 
 }  // namespace

@@ -16,9 +16,13 @@
 #include <vector>
 
 #include "sync/depot_store.h"
+#include "sync/src/depot_rules.h"
 #include "sync/src/pg_conn.h"
 
 namespace anpr::sync::pg {
+
+// The advisory lock space (an int4, "anp" + 3) of per-car audit chain links.
+inline constexpr int64_t kAuditHeadLockSpace = 0x616e7003;
 
 // One store over a pool of connections; thread-safe (each call borrows a
 // connection from the pool for its duration).
@@ -46,6 +50,9 @@ class PgDepotStore final : public DepotStore {
   Result<IngestResult> IngestHits(const std::string& vehicle, const std::vector<Hit>& hits) override;
 
   Result<IngestResult> IngestAudit(const std::string& vehicle, const std::vector<WireAuditEntry>& entries) override;
+
+  Result<std::optional<std::string>> CheckAuditChainHead(const std::string& vehicle,
+                                                         const AuditChainHead& head) override;
 
   Result<IngestResult> IngestWanted(const std::string& vehicle, const std::vector<WantedEntry>& entries) override;
 
@@ -90,6 +97,11 @@ class PgDepotStore final : public DepotStore {
   };
 
   static Status InTx(Conn& c, const std::function<Status()>& body);
+
+  // The newest link of `vehicle`'s audit chain the depot holds (seq 0:
+  // none). With `lock`, inside a transaction: takes the car's advisory lock
+  // first, so that depot servers move one car's link one at a time.
+  static Result<HeldChainLink> HeldLink(Conn& c, const std::string& vehicle, bool lock);
 
   // Creates the month partition holding `utc_ms` unless this process has
   // seen it. The advisory lock serialises creators across depot servers.

@@ -164,6 +164,10 @@ Result<IngestResult> PgDepotStore::IngestAudit(const std::string& vehicle, const
   IngestResult out;
   Status s = InTx(*c, [&]() -> Status {
     const int64_t now = NowUtcMs();
+    // One car's chain link is read and moved by one depot server at a time.
+    auto held = HeldLink(*c, vehicle, /*lock=*/true);
+    if (!held.ok()) return held.status();
+    const int64_t held_before = held->seq;
     for (const auto& a : entries) {
       auto ins = c->Query(
           "INSERT INTO audit(uuid,unit_id,at_utc_ms,actor,action,detail,received_at_utc_ms) "
@@ -172,6 +176,8 @@ Result<IngestResult> PgDepotStore::IngestAudit(const std::string& vehicle, const
       if (!ins.ok()) return ins.status();
       if (std::string(PQcmdTuples(ins->get())) == "1") {
         ++out.newly_stored;
+        if (std::string note = ChainBreak(vehicle, *held, a); !note.empty()) out.security_notes.push_back(note);
+        if (a.chain_seq && *a.chain_seq > held->seq) *held = {*a.chain_seq, a.chain_hash};
       } else {
         auto o = c->Query("SELECT unit_id FROM audit WHERE uuid=$1", {a.uuid});
         if (!o.ok()) return o.status();
@@ -179,6 +185,13 @@ Result<IngestResult> PgDepotStore::IngestAudit(const std::string& vehicle, const
           return PermissionDenied("audit entry " + a.uuid + " belongs to another vehicle");
       }
       out.acknowledged.push_back(a.uuid);
+    }
+    if (held->seq > held_before) {
+      auto put = c->Query(
+          "INSERT INTO audit_heads(unit_id,seq,hash,updated_at_utc_ms) VALUES($1,$2,$3,$4) ON CONFLICT (unit_id) "
+          "DO UPDATE SET seq=EXCLUDED.seq, hash=EXCLUDED.hash, updated_at_utc_ms=EXCLUDED.updated_at_utc_ms",
+          {vehicle, held->seq, held->hash, now});
+      if (!put.ok()) return put.status();
     }
     return Status::Ok();
   });
@@ -212,6 +225,27 @@ Result<IngestResult> PgDepotStore::IngestWanted(const std::string& vehicle, cons
   });
   if (!s.ok()) return s;
   return out;
+}
+
+Result<HeldChainLink> PgDepotStore::HeldLink(Conn& c, const std::string& vehicle, bool lock) {
+  if (lock) {
+    if (auto l = c.Query("SELECT pg_advisory_xact_lock($1, hashtext($2))", {int64_t{kAuditHeadLockSpace}, vehicle});
+        !l.ok())
+      return l.status();
+  }
+  auto r = c.Query("SELECT seq, hash FROM audit_heads WHERE unit_id=$1", {vehicle});
+  if (!r.ok()) return r.status();
+  HeldChainLink held;
+  if (PQntuples(r->get()) == 1) held = {ColInt(*r, 0, 0), Col(*r, 0, 1)};
+  return held;
+}
+
+Result<std::optional<std::string>> PgDepotStore::CheckAuditChainHead(const std::string& vehicle,
+                                                                     const AuditChainHead& head) {
+  Lease c(this);
+  auto held = HeldLink(*c, vehicle, /*lock=*/false);
+  if (!held.ok()) return held.status();
+  return HeadProblem(vehicle, *held, head);
 }
 
 }  // namespace anpr::sync::pg

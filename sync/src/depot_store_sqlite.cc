@@ -66,6 +66,11 @@ CREATE TABLE wanted(
   entered_at_utc_ms INTEGER NOT NULL, received_at_utc_ms INTEGER NOT NULL, record TEXT NOT NULL);
 CREATE INDEX wanted_vrm ON wanted(vrm);
 )sql",
+    // 3: each car's newest audit chain link, the depot's anchor of that chain.
+    R"sql(
+CREATE TABLE audit_heads(
+  unit_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL, updated_at_utc_ms INTEGER NOT NULL);
+)sql",
 };
 
 class SqliteDepotStore final : public DepotStore {
@@ -219,6 +224,9 @@ class SqliteDepotStore final : public DepotStore {
                "VALUES(?,?,?,?,?,?,?)");
       Stmt owner(db_, "SELECT unit_id FROM audit WHERE uuid=?");
       const int64_t now = NowUtcMs();
+      auto held = HeldLinkLocked(vehicle);
+      if (!held.ok()) return held.status();
+      const int64_t held_before = held->seq;
       IngestResult out;
       for (const auto& a : entries) {
         ins.Reset();
@@ -227,13 +235,28 @@ class SqliteDepotStore final : public DepotStore {
         if (!ins.Run().ok()) return Err("store audit " + a.uuid);
         if (sqlite3_changes(db_) == 1) {
           ++out.newly_stored;
+          if (std::string note = ChainBreak(vehicle, *held, a); !note.empty()) out.security_notes.push_back(note);
+          if (a.chain_seq && *a.chain_seq > held->seq) *held = {*a.chain_seq, a.chain_hash};
         } else if (auto s = CheckOwner(owner, a.uuid, vehicle); !s.ok()) {
           return s;
         }
         out.acknowledged.push_back(a.uuid);
       }
+      if (held->seq > held_before) {
+        Stmt put(db_, "INSERT OR REPLACE INTO audit_heads(unit_id,seq,hash,updated_at_utc_ms) VALUES(?,?,?,?)");
+        if (!put.Bind(1, vehicle).Bind(2, held->seq).Bind(3, held->hash).Bind(4, now).Run().ok())
+          return Err("audit head of " + vehicle);
+      }
       return out;
     });
+  }
+
+  Result<std::optional<std::string>> CheckAuditChainHead(const std::string& vehicle,
+                                                         const AuditChainHead& head) override {
+    std::lock_guard lock(mu_);
+    auto held = HeldLinkLocked(vehicle);
+    if (!held.ok()) return held.status();
+    return HeadProblem(vehicle, *held, head);
   }
 
   Result<IngestResult> IngestWanted(const std::string& vehicle, const std::vector<WantedEntry>& entries) override {
@@ -433,6 +456,16 @@ class SqliteDepotStore final : public DepotStore {
     Stmt st(db_, "SELECT COALESCE(MAX(version),0) FROM schema_migrations");
     if (!st.prepare_status().ok() || !st.Step()) return 0;  // table absent: nothing applied
     return static_cast<int>(st.Int(0));
+  }
+
+  // The newest link of `vehicle`'s audit chain the depot holds (seq 0: none).
+  Result<HeldChainLink> HeldLinkLocked(const std::string& vehicle) {
+    Stmt st(db_, "SELECT seq, hash FROM audit_heads WHERE unit_id=?");
+    st.Bind(1, vehicle);
+    HeldChainLink held;
+    if (st.Step()) held = {st.Int(0), st.Text(1)};
+    if (!st.status().ok()) return Err("audit head of " + vehicle);
+    return held;
   }
 
   Status CheckOwner(Stmt& owner, const std::string& uuid, const std::string& vehicle) {

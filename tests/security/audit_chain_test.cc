@@ -31,7 +31,13 @@ using anpr::testing::TempDir;
 
 // The audit table's guards as the store creates them, for an attacker who
 // drops them, does their work and puts them back.
-const char* const kGuardTriggers[] = {"audit_no_update", "audit_no_delete", "audit_append_only"};
+const char* const kGuardTriggers[] = {"audit_no_update",        "audit_no_delete",       "audit_append_only",
+                                      "audit_anchor_follows",   "audit_anchor_forward",  "audit_anchor_no_update",
+                                      "audit_anchor_no_delete"};
+// What a forger who knows of the anchor adds: it is moved to the forged head.
+const char* const kForgeAnchor =
+    "DELETE FROM audit_anchor; "
+    "INSERT INTO audit_anchor (id, seq, hash) SELECT 1, seq, hash FROM audit ORDER BY seq DESC LIMIT 1;";
 
 class AuditChain : public ::testing::Test {
  protected:
@@ -152,6 +158,88 @@ TEST_F(AuditChain, RewritingAnEntryAndRecomputingTheChainIsCaughtByVerify) {
   CommandResult v = Verify();
   EXPECT_NE(v.exit_code, 0) << "a recomputed chain verified as intact: " << v.output;
   EXPECT_NE(v.output.find("TAMPERED"), std::string::npos) << v.output;
+}
+
+// The depot's anchor: it keeps the newest link of each car's chain it
+// received and is sent the car's head every pass, so a forger who also moved
+// the unit's own anchor is still caught for what the depot already holds.
+class AuditChainAtTheDepot : public AuditChain {
+ protected:
+  void SetUp() override {
+    AuditChain::SetUp();
+    auto d = sync::OpenDepotStore("sqlite:" + dir_.File("depot.db"));
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    depot_ = std::move(*d);
+    ASSERT_TRUE(depot_->Migrate().ok());
+    token_ = sync::NewToken();
+    ASSERT_TRUE(depot_->AddCredential({"CAR1", sync::Role::kVehicle}, sync::TokenHash(token_)).ok());
+    sync::DepotServerOptions o;
+    o.port = 0;
+    o.insecure_loopback_dev = true;
+    server_ = std::make_unique<sync::DepotServer>(depot_.get(), o);
+    ASSERT_TRUE(server_->Start().ok());
+  }
+
+  // One sync pass of the unit's store, as anpr-vehicle runs it.
+  Status SyncUnit() {
+    StoreOptions so;
+    so.path = path_;
+    auto s = Store::Open(so);
+    if (!s.ok()) return s.status();
+    sync::StoreOutbox outbox(s->get(), nullptr, "CAR1");
+    sync::SyncClientOptions o;
+    o.depot_url = "http://127.0.0.1:" + std::to_string(server_->port());
+    o.token = token_;
+    sync::SyncClient client(&outbox, o);
+    return client.SyncOnce();
+  }
+
+  // The depot's security events, as an administrator reads them.
+  std::string SecurityEvents() {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(dir_.File("depot.db").c_str(), &db), SQLITE_OK);
+    std::string out;
+    sqlite3_exec(
+        db, "SELECT what FROM security_events ORDER BY id",
+        [](void* user, int, char** cols, char**) {
+          *static_cast<std::string*>(user) += std::string(cols[0] ? cols[0] : "") + "\n";
+          return 0;
+        },
+        &out, nullptr);
+    sqlite3_close(db);
+    return out;
+  }
+
+  std::unique_ptr<sync::DepotStore> depot_;
+  std::unique_ptr<sync::DepotServer> server_;
+  std::string token_;
+};
+
+TEST_F(AuditChainAtTheDepot, DeletingSyncedEntriesIsCaughtByTheDepot) {
+  ASSERT_TRUE(SyncUnit().ok());
+  ASSERT_EQ(SecurityEvents(), "");
+  WithGuardsDropped("DELETE FROM audit WHERE seq > " + std::to_string(entries_ - 2) + "; " + kForgeAnchor);
+  CommandResult v = Verify();
+  ASSERT_EQ(v.exit_code, 0) << "the forger moved the unit's anchor too: " << v.output;
+
+  Status pass = SyncUnit();
+  EXPECT_TRUE(pass.ok()) << "the car's records still go: " << pass.ToString();
+  const std::string events = SecurityEvents();
+  EXPECT_NE(events.find("audit chain of CAR1"), std::string::npos) << "truncation not caught: " << events;
+  EXPECT_NE(events.find("deleted from the end"), std::string::npos) << events;
+}
+
+TEST_F(AuditChainAtTheDepot, ARecomputedChainIsCaughtByTheDepot) {
+  ASSERT_TRUE(SyncUnit().ok());
+  ASSERT_EQ(SecurityEvents(), "");
+  WithGuardsDropped(RecomputedChainSql(2, "vrm AB12CDE, reason: routine") + kForgeAnchor);
+  CommandResult v = Verify();
+  ASSERT_EQ(v.exit_code, 0) << "the forger moved the unit's anchor too: " << v.output;
+
+  EXPECT_TRUE(SyncUnit().ok());
+  const std::string events = SecurityEvents();
+  EXPECT_NE(events.find("audit chain of CAR1"), std::string::npos) << "recomputation not caught: " << events;
+  EXPECT_NE(events.find("rewritten and recomputed"), std::string::npos) << events;
 }
 
 }  // namespace

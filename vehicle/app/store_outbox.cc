@@ -79,6 +79,13 @@ Result<UnsyncedCounts> StoreOutbox::CountUnsynced() {
   return c;
 }
 
+Result<std::optional<AuditChainHead>> StoreOutbox::ChainHead() {
+  auto newest = store_->NewestAuditEntry();
+  if (!newest.ok()) return newest.status();
+  if (!newest->has_value()) return std::optional<AuditChainHead>();
+  return std::optional<AuditChainHead>(AuditChainHead{(*newest)->seq, (*newest)->hash});
+}
+
 Status StoreOutbox::Quarantine(RecordKind kind, const std::string& uuid, const std::string& reason) {
   switch (kind) {
     case RecordKind::kHit: return store_->QuarantineForSync(SyncRecord::kHit, uuid, reason);

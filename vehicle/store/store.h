@@ -279,6 +279,8 @@ class Store {
   // --- audit ----------------------------------------------------------------
   Status Audit(const std::string& officer, const std::string& action, const std::string& detail);
   Result<std::vector<AuditEntry>> AuditEntries(int64_t from_seq, size_t limit);
+  // The entry with the highest seq (the chain's head); nullopt when empty.
+  Result<std::optional<AuditEntry>> NewestAuditEntry();
   // Re-computes the whole chain; also checks the append-only triggers exist.
   Result<AuditVerdict> VerifyAudit();
 

@@ -93,6 +93,18 @@ Result<std::vector<AuditEntry>> Store::AuditEntries(int64_t from_seq, size_t lim
   });
 }
 
+Result<std::optional<AuditEntry>> Store::NewestAuditEntry() {
+  return impl_->Query([](sqlite3* db) -> Result<std::optional<AuditEntry>> {
+    Stmt s(db,
+           "SELECT seq, at_utc_ms, officer, action, detail, prev_hash, hash, synced_at_utc_ms FROM audit "
+           "ORDER BY seq DESC LIMIT 1");
+    std::optional<AuditEntry> out;
+    if (s.Step()) out = AuditEntry{s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.OptInt(7)};
+    if (!s.status().ok()) return s.status();
+    return out;
+  });
+}
+
 Result<AuditVerdict> Store::VerifyAudit() {
   return impl_->Query([](sqlite3* db) -> Result<AuditVerdict> {
     AuditVerdict v;
