@@ -185,7 +185,7 @@ Result<int> PgDepotStore::DropReadsBefore(int64_t cutoff_utc_ms) {
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   known_partitions_.clear();
   return static_cast<int>(old.size());
 }
@@ -209,7 +209,7 @@ Status PgDepotStore::InTx(Conn& c, const std::function<Status()>& body) {
 Status PgDepotStore::EnsurePartition(Conn& c, int64_t utc_ms) {
   const int64_t lo = MonthStartUtcMs(utc_ms);
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     if (known_partitions_.count(lo)) return Status::Ok();
   }
   const int64_t hi = NextMonthStartUtcMs(utc_ms);
@@ -219,7 +219,7 @@ Status PgDepotStore::EnsurePartition(Conn& c, int64_t utc_ms) {
                   std::to_string(lo) + ") TO (" + std::to_string(hi) + ")");
   });
   if (!s.ok()) return s;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   known_partitions_.insert(lo);
   return Status::Ok();
 }

@@ -4,12 +4,10 @@
 // searches and counts in depot_store_pg_queries.cc.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -18,6 +16,7 @@
 #include "sync/depot_store.h"
 #include "sync/src/depot_rules.h"
 #include "sync/src/pg_conn.h"
+#include "vehicle/records/mutex.h"
 
 namespace anpr::sync::pg {
 
@@ -74,17 +73,18 @@ class PgDepotStore final : public DepotStore {
   class Lease {
    public:
     explicit Lease(PgDepotStore* s) : s_(s) {
-      std::unique_lock lock(s_->mu_);
-      s_->cv_.wait(lock, [&] { return !s_->idle_.empty(); });
-      c_ = s_->idle_.front();
-      s_->idle_.pop_front();
-      lock.unlock();
+      {
+        MutexLock lock(&s_->mu_);
+        s_->cv_.Wait(&s_->mu_, [this]() ANPR_REQUIRES(s_->mu_) { return !s_->idle_.empty(); });
+        c_ = s_->idle_.front();
+        s_->idle_.pop_front();
+      }
       c_->HealIfBroken();
     }
     ~Lease() {
-      std::lock_guard lock(s_->mu_);
+      MutexLock lock(&s_->mu_);
       s_->idle_.push_back(c_);
-      s_->cv_.notify_one();
+      s_->cv_.NotifyOne();
     }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
@@ -107,11 +107,11 @@ class PgDepotStore final : public DepotStore {
   // seen it. The advisory lock serialises creators across depot servers.
   Status EnsurePartition(Conn& c, int64_t utc_ms);
 
-  std::mutex mu_;  // guards idle_ and known_partitions_
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Conn>> all_;
-  std::deque<Conn*> idle_;
-  std::set<int64_t> known_partitions_;
+  Mutex mu_;
+  CondVar cv_;                                // signalled when a connection goes back to idle_
+  std::vector<std::unique_ptr<Conn>> all_;    // set by the constructor only
+  std::deque<Conn*> idle_ ANPR_GUARDED_BY(mu_);
+  std::set<int64_t> known_partitions_ ANPR_GUARDED_BY(mu_);
 };
 
 }  // namespace anpr::sync::pg

@@ -41,6 +41,7 @@ Result<std::unique_ptr<SqliteOutbox>> SqliteOutbox::Open(const std::string& path
   }
   sqlite3_busy_timeout(db, 5000);
   std::unique_ptr<SqliteOutbox> box(new SqliteOutbox(db, path));
+  MutexLock lock(&box->mu_);
   for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", kSchema})
     if (auto s = box->Exec(sql); !s.ok()) return s;
   return box;
@@ -61,7 +62,7 @@ Status SqliteOutbox::Exec(const char* sql) {
 Status SqliteOutbox::Err(const std::string& what) { return IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_)); }
 
 Status SqliteOutbox::AddRead(const Read& read) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "INSERT INTO reads(uuid,captured_at_utc_ms,record,plate_jpeg,overview_jpeg) VALUES(?,?,?,?,?)");
   st.Bind(1, read.uuid).Bind(2, read.captured_at_utc_ms).Bind(3, EncodeRead(read, false));
   st.Bind(4, read.plate_jpeg).Bind(5, read.overview_jpeg);
@@ -70,7 +71,7 @@ Status SqliteOutbox::AddRead(const Read& read) {
 }
 
 Status SqliteOutbox::AddHit(const Hit& hit) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "INSERT INTO hits(uuid,raised_at_utc_ms,record) VALUES(?,?,?)");
   if (!st.Bind(1, hit.uuid).Bind(2, hit.raised_at_utc_ms).Bind(3, EncodeHit(hit)).Run().ok())
     return Err("add hit");
@@ -78,7 +79,7 @@ Status SqliteOutbox::AddHit(const Hit& hit) {
 }
 
 Status SqliteOutbox::AddAudit(const WireAuditEntry& entry) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "INSERT INTO audit(uuid,at_utc_ms,record) VALUES(?,?,?)");
   if (!st.Bind(1, entry.uuid).Bind(2, entry.at_utc_ms).Bind(3, EncodeAudit({entry})).Run().ok())
     return Err("add audit");
@@ -87,7 +88,7 @@ Status SqliteOutbox::AddAudit(const WireAuditEntry& entry) {
 
 Status SqliteOutbox::AddAll(const std::vector<Read>& reads, const std::vector<Hit>& hits,
                             const std::vector<WireAuditEntry>& audit) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   Stmt r(db_, "INSERT INTO reads(uuid,captured_at_utc_ms,record,plate_jpeg,overview_jpeg) VALUES(?,?,?,?,?)");
   Stmt h(db_, "INSERT INTO hits(uuid,raised_at_utc_ms,record) VALUES(?,?,?)");
@@ -116,7 +117,7 @@ Status SqliteOutbox::AddAll(const std::vector<Read>& reads, const std::vector<Hi
 
 Status SqliteOutbox::SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& by,
                                    int64_t at_utc_ms) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt get(db_, "SELECT record FROM hits WHERE uuid=?");
   get.Bind(1, hit_uuid);
   if (!get.Step()) return get.status().ok() ? NotFound("hit " + hit_uuid) : Err("find hit");
@@ -131,7 +132,7 @@ Status SqliteOutbox::SetHitOutcome(const std::string& hit_uuid, HitOutcome outco
 }
 
 Result<std::vector<Hit>> SqliteOutbox::UnsyncedHits(std::size_t limit) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "SELECT record FROM hits WHERE synced_at_utc_ms IS NULL "
                "AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='hit') ORDER BY raised_at_utc_ms, uuid LIMIT ?");
   st.Bind(1, static_cast<int64_t>(limit));
@@ -146,7 +147,7 @@ Result<std::vector<Hit>> SqliteOutbox::UnsyncedHits(std::size_t limit) {
 }
 
 Result<std::vector<Read>> SqliteOutbox::UnsyncedReads(std::size_t limit) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_,
           "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE synced_at_utc_ms IS NULL "
           "AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='read') ORDER BY captured_at_utc_ms, uuid LIMIT ?");
@@ -164,7 +165,7 @@ Result<std::vector<Read>> SqliteOutbox::UnsyncedReads(std::size_t limit) {
 }
 
 Result<std::vector<WireAuditEntry>> SqliteOutbox::UnsyncedAudit(std::size_t limit) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "SELECT record FROM audit WHERE synced_at_utc_ms IS NULL "
                "AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='audit') ORDER BY at_utc_ms, uuid LIMIT ?");
   st.Bind(1, static_cast<int64_t>(limit));
@@ -179,7 +180,7 @@ Result<std::vector<WireAuditEntry>> SqliteOutbox::UnsyncedAudit(std::size_t limi
 }
 
 Result<UnsyncedCounts> SqliteOutbox::CountUnsynced() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   // Per table: the unsynced records waiting to go, and those set aside.
   Stmt st(db_,
           "SELECT (SELECT COUNT(*) FROM hits WHERE synced_at_utc_ms IS NULL AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='hit')),"
@@ -199,7 +200,7 @@ Result<UnsyncedCounts> SqliteOutbox::CountUnsynced() {
 
 Status SqliteOutbox::Quarantine(RecordKind kind, const std::string& uuid, const std::string& reason) {
   if (kind == RecordKind::kWanted) return Status::Ok();  // this outbox holds none: unknown UUIDs are ignored
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "INSERT OR IGNORE INTO quarantine(kind,uuid,reason,at_utc_ms) VALUES(?,?,?,?)");
   if (!st.Bind(1, RecordKindName(kind)).Bind(2, uuid).Bind(3, reason).Bind(4, NowUtcMs()).Run().ok())
     return Err("quarantine");
@@ -208,7 +209,7 @@ Status SqliteOutbox::Quarantine(RecordKind kind, const std::string& uuid, const 
 
 Status SqliteOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) {
   if (kind == RecordKind::kWanted) return Status::Ok();  // this outbox holds none: unknown UUIDs are ignored
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   const char* sql = kind == RecordKind::kHit    ? "UPDATE hits SET synced_at_utc_ms=? WHERE uuid=?"
                     : kind == RecordKind::kRead ? "UPDATE reads SET synced_at_utc_ms=? WHERE uuid=?"
                                                 : "UPDATE audit SET synced_at_utc_ms=? WHERE uuid=?";
@@ -226,16 +227,16 @@ Status SqliteOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>&
 }
 
 Result<int64_t> SqliteOutbox::HotlistVersion() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "SELECT value FROM meta WHERE key='hotlist_version'");
   if (!st.Step()) return st.status().ok() ? Result<int64_t>(int64_t{0}) : Err("hotlist version");
   return st.Int(0);
 }
 
 Status SqliteOutbox::ApplyHotlistUpdate(const HotlistUpdate& update) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  auto fail = [&](const std::string& what) {
+  auto fail = [&](const std::string& what) ANPR_REQUIRES(mu_) {
     Status e = Err(what);
     Exec("ROLLBACK").IgnoreError();  // the failure is returned
     return e;
@@ -264,7 +265,7 @@ Status SqliteOutbox::ApplyHotlistUpdate(const HotlistUpdate& update) {
 }
 
 Result<std::vector<std::string>> SqliteOutbox::SyncedUuids(RecordKind kind) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   const char* sql = kind == RecordKind::kHit    ? "SELECT uuid FROM hits WHERE synced_at_utc_ms IS NOT NULL"
                     : kind == RecordKind::kRead ? "SELECT uuid FROM reads WHERE synced_at_utc_ms IS NOT NULL"
                                                 : "SELECT uuid FROM audit WHERE synced_at_utc_ms IS NOT NULL";
@@ -276,7 +277,7 @@ Result<std::vector<std::string>> SqliteOutbox::SyncedUuids(RecordKind kind) {
 }
 
 Result<std::vector<WireHotlistEntry>> SqliteOutbox::Hotlist(const std::string& list) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "SELECT record FROM hotlist_entries WHERE list_name=? ORDER BY vrm");
   st.Bind(1, list);
   std::vector<WireHotlistEntry> out;
