@@ -45,8 +45,9 @@ inline std::string ChainBreak(const std::string& vehicle, const HeldChainLink& h
   if (!a.chain_seq || held.seq == 0) return {};
   const std::string chain = "audit chain of " + vehicle + ": ";
   if (*a.chain_seq <= held.seq)
-    return chain + "entry " + std::to_string(*a.chain_seq) + " arrived with a new hash after the depot held the chain to entry " +
-           std::to_string(held.seq) + " (rewritten and recomputed on the car)";
+    return chain + "entry " + std::to_string(*a.chain_seq) +
+           " arrived with a new hash after the depot held the chain to entry " + std::to_string(held.seq) +
+           " (rewritten and recomputed on the car)";
   if (*a.chain_seq == held.seq + 1 && a.chain_prev_hash != held.hash)
     return chain + "entry " + std::to_string(*a.chain_seq) + " does not follow the depot's entry " +
            std::to_string(held.seq) + " (rewritten and recomputed on the car)";

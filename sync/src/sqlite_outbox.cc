@@ -133,8 +133,8 @@ Status SqliteOutbox::SetHitOutcome(const std::string& hit_uuid, HitOutcome outco
 
 Result<std::vector<Hit>> SqliteOutbox::UnsyncedHits(std::size_t limit) {
   MutexLock lock(&mu_);
-  Stmt st(db_, "SELECT record FROM hits WHERE synced_at_utc_ms IS NULL "
-               "AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='hit') ORDER BY raised_at_utc_ms, uuid LIMIT ?");
+  Stmt st(db_, "SELECT record FROM hits WHERE synced_at_utc_ms IS NULL AND uuid NOT IN "
+               "(SELECT uuid FROM quarantine WHERE kind='hit') ORDER BY raised_at_utc_ms, uuid LIMIT ?");
   st.Bind(1, static_cast<int64_t>(limit));
   std::vector<Hit> out;
   while (st.Step()) {
@@ -182,13 +182,14 @@ Result<std::vector<WireAuditEntry>> SqliteOutbox::UnsyncedAudit(std::size_t limi
 Result<UnsyncedCounts> SqliteOutbox::CountUnsynced() {
   MutexLock lock(&mu_);
   // Per table: the unsynced records waiting to go, and those set aside.
-  Stmt st(db_,
-          "SELECT (SELECT COUNT(*) FROM hits WHERE synced_at_utc_ms IS NULL AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='hit')),"
-          "(SELECT COUNT(*) FROM reads WHERE synced_at_utc_ms IS NULL AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='read')),"
-          "(SELECT COUNT(*) FROM audit WHERE synced_at_utc_ms IS NULL AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='audit')),"
-          "(SELECT COUNT(*) FROM hits WHERE synced_at_utc_ms IS NULL AND uuid IN (SELECT uuid FROM quarantine WHERE kind='hit'))"
-          "+(SELECT COUNT(*) FROM reads WHERE synced_at_utc_ms IS NULL AND uuid IN (SELECT uuid FROM quarantine WHERE kind='read'))"
-          "+(SELECT COUNT(*) FROM audit WHERE synced_at_utc_ms IS NULL AND uuid IN (SELECT uuid FROM quarantine WHERE kind='audit'))");
+  auto count = [](const char* table, const char* kind, bool set_aside) {
+    return std::string("(SELECT COUNT(*) FROM ") + table + " WHERE synced_at_utc_ms IS NULL AND uuid " +
+           (set_aside ? "IN" : "NOT IN") + " (SELECT uuid FROM quarantine WHERE kind='" + kind + "'))";
+  };
+  const std::string sql = "SELECT " + count("hits", "hit", false) + "," + count("reads", "read", false) + "," +
+                          count("audit", "audit", false) + "," + count("hits", "hit", true) + "+" +
+                          count("reads", "read", true) + "+" + count("audit", "audit", true);
+  Stmt st(db_, sql.c_str());
   if (!st.Step()) return Err("count unsynced");
   UnsyncedCounts c;
   c.hits = st.Int(0);

@@ -112,7 +112,9 @@ class AuditChain : public ::testing::Test {
     return sql;
   }
 
-  CommandResult Verify() { return RunCommand(ANPR_BINARY_DIR "/vehicle/app/anpr audit verify --db " + path_ + " </dev/null"); }
+  CommandResult Verify() {
+    return RunCommand(ANPR_BINARY_DIR "/vehicle/app/anpr audit verify --db " + path_ + " </dev/null");
+  }
 
   TempDir dir_;
   std::string path_;
@@ -150,7 +152,8 @@ TEST_F(AuditChain, DeletingTheNewestEntriesIsCaughtByVerify) {
   CommandResult v = Verify();
   EXPECT_NE(v.exit_code, 0) << "truncation verified as intact: " << v.output;
   EXPECT_NE(v.output.find("TAMPERED"), std::string::npos) << v.output;
-  EXPECT_NE(v.output.find(std::to_string(entries_)), std::string::npos) << "names where the chain reached: " << v.output;
+  EXPECT_NE(v.output.find(std::to_string(entries_)), std::string::npos)
+      << "names where the chain reached: " << v.output;
 }
 
 TEST_F(AuditChain, RewritingAnEntryAndRecomputingTheChainIsCaughtByVerify) {
