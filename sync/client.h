@@ -2,7 +2,8 @@
 // Outbox to the depot over HTTPS (libcurl) and brings hotlist updates back.
 //
 // One pass (SyncOnce): check the depot is reachable (health), send hits,
-// then reads, then audit entries, oldest first, in batches; after each batch
+// then reads, then audit entries, oldest first, in batches, then the audit
+// chain's head (the depot's anchor against a chain cut or recomputed); after each batch
 // mark synced exactly the UUIDs the depot acknowledged (never more than were
 // sent); then fetch hotlist deltas since the car's version and hand them to
 // the Outbox to swap in atomically. Stops at the first failure: what was
@@ -13,6 +14,11 @@
 // idle_interval_ms, after a failure an exponential backoff with jitter
 // (capture/backoff.h). An authentication failure is a fault shown in the
 // state (auth_fault), never "done".
+//
+// A batch the depot refuses for its content (HTTP 400 or 413; never 401 or
+// 403, which are about the credential or whose data it is) is halved until
+// the refused record is alone; that record is quarantined on the car
+// (Outbox::Quarantine) and the pass goes on with the records behind it.
 #pragma once
 
 #include <atomic>
@@ -56,8 +62,12 @@ struct SyncState {
   std::optional<int64_t> last_success_utc_ms;
   std::string last_error;  // empty after a success
   int64_t hotlist_version = 0;
+  // Records the depot refused for their content, set aside on the car
+  // (Outbox::Quarantine): a person must look at them.
+  int64_t quarantined = 0;
 };
-// "idle, last success 12:03:04Z", "syncing 40 of 120", "error: ...".
+// "idle, last success 12:03:04Z", "syncing 40 of 120", "error: ...", each
+// followed by "; 2 quarantined (refused by the depot)" while any are.
 std::string DescribeSyncState(const SyncState& s);
 
 class SyncClient {
@@ -91,6 +101,8 @@ class SyncClient {
   Status Pass(Http& http);
   template <typename T, typename FetchFn, typename EncodeFn>
   Status SendAll(Http& http, RecordKind kind, const char* path, FetchFn fetch, EncodeFn encode);
+  // Sends the outbox's audit chain head, if it keeps a chain.
+  Status ReportChainHead(Http& http);
   void Update(const std::function<void(SyncState&)>& change);
   void Run();
 

@@ -37,6 +37,9 @@ std::string TokenHash(std::string_view token);
 struct IngestResult {
   std::vector<std::string> acknowledged;  // every record now held (new or resent)
   std::size_t newly_stored = 0;
+  // What the batch showed that a person must look at, though it was stored
+  // (evidence is kept): the server records each as a security event.
+  std::vector<std::string> security_notes;
 };
 
 struct SearchQuery {
@@ -79,10 +82,23 @@ class DepotStore {
   // is acknowledged when the depot holds it for this vehicle. A UUID held
   // for another vehicle is refused (kPermissionDenied, nothing stored).
   virtual Result<IngestResult> IngestReads(const std::string& vehicle, const std::vector<Read>& reads) = 0;
-  // Hits: a resend with a later outcome_at_utc_ms updates the outcome.
+  // Hits: a resend with a later outcome_at_utc_ms updates the outcome. A hit
+  // whose read is held for another vehicle is refused (kPermissionDenied,
+  // nothing stored); a hit whose read has not arrived yet is taken.
   virtual Result<IngestResult> IngestHits(const std::string& vehicle, const std::vector<Hit>& hits) = 0;
+  // Audit entries. The depot keeps each vehicle's newest chain link
+  // (chain_seq, chain_hash); a newly stored entry at or below it, or one
+  // that does not follow it, means the car's chain was rewritten under what
+  // the depot holds: stored all the same, and named in security_notes.
   virtual Result<IngestResult> IngestAudit(const std::string& vehicle,
                                            const std::vector<WireAuditEntry>& entries) = 0;
+  // Compares the car's chain head as it reports it with the newest link the
+  // depot holds of `vehicle`: a problem text when the car's chain now ends
+  // before it (entries deleted) or holds another hash there (rewritten and
+  // recomputed); nullopt when consistent or when the depot holds nothing
+  // of that chain yet.
+  virtual Result<std::optional<std::string>> CheckAuditChainHead(const std::string& vehicle,
+                                                                 const AuditChainHead& head) = 0;
   // Officer-entered wanted plates from the car (kept until they expire).
   virtual Result<IngestResult> IngestWanted(const std::string& vehicle,
                                             const std::vector<WantedEntry>& entries) = 0;

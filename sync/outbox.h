@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,12 @@ namespace anpr::sync {
 enum class RecordKind { kHit, kRead, kAudit, kWanted };
 const char* RecordKindName(RecordKind k);  // "hit", "read", "audit", "wanted"
 
+// The backlog: records waiting to go. Quarantined records (refused by the
+// depot for their content, see Outbox::Quarantine) are counted apart: they
+// are not waiting, and `total()` leaves them out.
 struct UnsyncedCounts {
   int64_t hits = 0, reads = 0, audit = 0, wanted = 0;
+  int64_t quarantined = 0;
   int64_t total() const { return hits + reads + audit + wanted; }
 };
 
@@ -41,12 +46,25 @@ class Outbox {
     return std::vector<WantedEntry>{};
   }
   virtual Result<UnsyncedCounts> CountUnsynced() = 0;
+  // The newest entry of the car's audit hash chain as the store holds it
+  // now (synced or not), which the client reports to the depot every pass;
+  // nullopt when the outbox keeps no chain (the default) or it is empty.
+  virtual Result<std::optional<AuditChainHead>> ChainHead() { return std::optional<AuditChainHead>(); }
 
   // Records that the depot acknowledged these records at `synced_at_utc_ms`
   // (durably: survives a power cut once this returns ok). Unknown UUIDs are
   // ignored. Only the sync client calls this.
   virtual Status MarkSynced(RecordKind kind, const std::vector<std::string>& uuids,
                             int64_t synced_at_utc_ms) = 0;
+
+  // Sets aside a record the depot refused for its content (HTTP 400 or 413
+  // for that one record), so that it never again blocks the records behind
+  // it: from then on the Unsynced* calls skip it and CountUnsynced counts it
+  // as quarantined. The record stays in the store, unsynced, with `reason`
+  // (the depot's words) beside it, durably once this returns; nothing
+  // deletes it early (retention treats it as any unsynced record). Unknown
+  // UUIDs are ignored. Only the sync client calls this.
+  virtual Status Quarantine(RecordKind kind, const std::string& uuid, const std::string& reason) = 0;
 
   // The depot hotlist version the car holds (0: none yet).
   virtual Result<int64_t> HotlistVersion() = 0;

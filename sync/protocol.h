@@ -9,6 +9,9 @@
 //   POST /api/v1/hits    {"hits":[Hit...]}              -> same
 //   POST /api/v1/audit   {"audit":[WireAuditEntry...]}  -> same
 //   POST /api/v1/wanted  {"wanted":[WantedEntry...]}     -> same
+//   POST /api/v1/audit/head {"seq":N,"hash":H}          -> {"status":"ok"}, or 409
+//                        when the car's chain ends before or differs from
+//                        what the depot holds (a security event)
 //   GET  /api/v1/hotlists?since=N                       -> HotlistUpdate
 //   POST /api/v1/hotlists/NAME   (text/csv body)        -> {"list":NAME,"version":V,"entries":N}
 //   GET  /api/v1/reads?vrm=V&reason=TEXT[&from_ms=&to_ms=&limit=&images=1] -> {"reads":[...]}
@@ -102,6 +105,8 @@ std::string EncodeHits(const std::vector<Hit>& hits);
 Result<std::vector<Hit>> ParseHits(std::string_view body);
 std::string EncodeAudit(const std::vector<WireAuditEntry>& entries);
 Result<std::vector<WireAuditEntry>> ParseAudit(std::string_view body);
+std::string EncodeAuditChainHead(const AuditChainHead& head);
+Result<AuditChainHead> ParseAuditChainHead(std::string_view body);
 std::string EncodeWanted(const std::vector<WantedEntry>& entries);
 Result<std::vector<WantedEntry>> ParseWanted(std::string_view body);
 std::string EncodeHit(const Hit& hit);

@@ -6,10 +6,10 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "sync/outbox.h"
+#include "vehicle/records/mutex.h"
 
 struct sqlite3;
 
@@ -35,6 +35,7 @@ class SqliteOutbox final : public Outbox {
   Result<std::vector<WireAuditEntry>> UnsyncedAudit(std::size_t limit) override;
   Result<UnsyncedCounts> CountUnsynced() override;
   Status MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) override;
+  Status Quarantine(RecordKind kind, const std::string& uuid, const std::string& reason) override;
   Result<int64_t> HotlistVersion() override;
   Status ApplyHotlistUpdate(const HotlistUpdate& update) override;
 
@@ -45,11 +46,11 @@ class SqliteOutbox final : public Outbox {
 
  private:
   SqliteOutbox(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  Status Exec(const char* sql);
-  Status Err(const std::string& what);
+  Status Exec(const char* sql) ANPR_REQUIRES(mu_);
+  Status Err(const std::string& what) ANPR_REQUIRES(mu_);
 
-  std::mutex mu_;  // one connection, guarded
-  sqlite3* db_;
+  Mutex mu_;  // one connection, guarded
+  sqlite3* db_ ANPR_GUARDED_BY(mu_);
   std::string path_;
 };
 

@@ -21,7 +21,9 @@ const char* SyncPhaseName(SyncPhase p) {
   return "idle";
 }
 
-std::string DescribeSyncState(const SyncState& s) {
+namespace {
+
+std::string DescribePhase(const SyncState& s) {
   std::string last = "never";
   if (s.last_success_utc_ms) {
     std::time_t t = static_cast<std::time_t>(*s.last_success_utc_ms / 1000);
@@ -40,6 +42,14 @@ std::string DescribeSyncState(const SyncState& s) {
     case SyncPhase::kIdle: break;
   }
   return "idle, last success " + last;
+}
+
+}  // namespace
+
+std::string DescribeSyncState(const SyncState& s) {
+  std::string text = DescribePhase(s);
+  if (s.quarantined > 0) text += "; " + std::to_string(s.quarantined) + " quarantined (refused by the depot)";
+  return text;
 }
 
 // One libcurl easy handle, reused for a pass so the TLS session and the
@@ -67,6 +77,7 @@ class SyncClient::Http {
   Status Call(const std::string& path, const std::string* body, std::string* answer) {
     if (!curl_) return Internal("libcurl could not start");
     answer->clear();
+    last_http_code_ = 0;
     const std::string url = o_.depot_url + kApiPrefix + path;
     curl_easy_reset(curl_);
     curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
@@ -102,6 +113,7 @@ class SyncClient::Http {
     }
     long code = 0;
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
+    last_http_code_ = code;
     if (code == 200) return Status::Ok();
     const std::string reason = "depot answered HTTP " + std::to_string(code) + ": " + ErrorReason(*answer);
     if (code == 401) return Unauthenticated(reason);
@@ -109,6 +121,12 @@ class SyncClient::Http {
     if (code >= 400 && code < 500) return InvalidArgument(reason);
     return Unavailable(reason);
   }
+
+  // True when the last call's answer refused the request for what it
+  // carried (400 malformed or beyond a field limit, 413 too large), not for
+  // who sent it (401, 403) or the depot's state (5xx).
+  long last_http_code() const { return last_http_code_; }
+  bool RefusedForContent() const { return last_http_code_ == 400 || last_http_code_ == 413; }
 
  private:
   static size_t Write(char* p, size_t size, size_t n, void* user) {
@@ -126,6 +144,7 @@ class SyncClient::Http {
   const std::atomic<bool>* stop_;
   CURL* curl_ = nullptr;
   curl_slist* headers_ = nullptr;
+  long last_http_code_ = 0;  // 0: no answer
 };
 
 namespace {
@@ -206,6 +225,7 @@ Status SyncClient::Pass(Http& http) {
     st.phase = SyncPhase::kSyncing;
     st.done = 0;
     st.total = counts->total();
+    st.quarantined = counts->quarantined;
   });
 
   // Hits first: they are what an officer at the depot needs soonest.
@@ -230,6 +250,7 @@ Status SyncClient::Pass(Http& http) {
           [](const std::vector<WireAuditEntry>& v) { return EncodeAudit(v); });
       !s.ok())
     return s;
+  if (Status s = ReportChainHead(http); !s.ok()) return s;
 
   // Hotlists: whatever changed since the version the car holds.
   auto have = outbox_->HotlistVersion();
@@ -246,9 +267,31 @@ Status SyncClient::Pass(Http& http) {
   return Status::Ok();
 }
 
+Status SyncClient::ReportChainHead(Http& http) {
+  auto head = outbox_->ChainHead();
+  if (!head.ok()) return head.status();
+  if (!head->has_value()) return Status::Ok();
+  const std::string body = EncodeAuditChainHead(**head);
+  std::string answer;
+  Status s = http.Call("/audit/head", &body, &answer);
+  if (s.ok() || http.last_http_code() == 404) return Status::Ok();  // 404: a depot that keeps no anchor
+  if (http.last_http_code() == 409) {
+    // The depot caught it and keeps the security event; the car's records
+    // still go, as they are evidence either way.
+    spdlog::error("sync: the depot finds this unit's audit chain altered: {}", s.message());
+    return Status::Ok();
+  }
+  return s;
+}
+
 template <typename T, typename FetchFn, typename EncodeFn>
 Status SyncClient::SendAll(Http& http, RecordKind kind, const char* path, FetchFn fetch, EncodeFn encode) {
-  std::size_t limit = std::max<std::size_t>(1, std::min(options_.batch_records, kMaxRecordsPerBatch));
+  const std::size_t full = std::max<std::size_t>(1, std::min(options_.batch_records, kMaxRecordsPerBatch));
+  // Shrinks while a refused record is being looked for: the batch is always
+  // the oldest `limit` records, so halving on each content refusal sends
+  // what comes before the refused record and leaves it alone at the front.
+  std::size_t limit = full;
+  std::unordered_set<std::string> quarantined;  // this call's, so a record the outbox will not set aside cannot loop
   std::string answer;
   while (!stop_.load()) {
     auto batch = fetch(limit);
@@ -260,7 +303,21 @@ Status SyncClient::SendAll(Http& http, RecordKind kind, const char* path, FetchF
       batch->resize(batch->size() / 2);
       body = encode(*batch);
     }
-    if (Status s = http.Call(path, &body, &answer); !s.ok()) return s;
+    if (Status s = http.Call(path, &body, &answer); !s.ok()) {
+      if (!http.RefusedForContent()) return s;
+      if (batch->size() > 1) {
+        limit = batch->size() / 2;
+        continue;
+      }
+      const std::string uuid = UuidOf(batch->front());
+      if (!quarantined.insert(uuid).second) return s;  // still offered after its quarantine
+      if (Status q = outbox_->Quarantine(kind, uuid, s.message()); !q.ok()) return q;
+      spdlog::error("sync: {} {} quarantined on the car, the depot refuses it: {}", RecordKindName(kind), uuid,
+                    s.message());
+      Update([](SyncState& st) { ++st.quarantined; });
+      limit = full;
+      continue;
+    }
     auto acked = ParseAck(answer);
     if (!acked.ok()) return Corruption("depot answer to " + std::string(path) + ": " + acked.status().message());
     // Mark only what we sent and the depot acknowledged.

@@ -70,7 +70,7 @@ bool QueryInt(const httplib::Request& req, const char* key, int64_t* out) {
 
 // The endpoints that take a request body (all POST).
 bool IsUploadPath(const std::string& path) {
-  static const std::regex kUploads(R"(/api/v1/(reads|hits|audit|wanted|hotlists/[^/]+))");
+  static const std::regex kUploads(R"(/api/v1/(reads|hits|audit|audit/head|wanted|hotlists/[^/]+))");
   return std::regex_match(path, kUploads);
 }
 
@@ -312,6 +312,10 @@ void DepotServer::Routes() {
         Refuse(res, HttpStatusFor(result.status()), result.status().message());
         return;
       }
+      for (const std::string& note : result->security_notes) {
+        spdlog::error("depot: {} batch from {}: {}", kind, who->name, note);
+        RecordSecurityEvent(store_, note, who->name, Remote(req));
+      }
       Reply(res, 200, EncodeAck(result->acknowledged, result->newly_stored));
     };
   };
@@ -334,6 +338,24 @@ void DepotServer::Routes() {
                              [this](const std::string& v, const std::vector<WireAuditEntry>& a) {
                                return store_->IngestAudit(v, a);
                              }));
+  // The car's audit chain head, against the newest link the depot holds.
+  s.Post(api + "/audit/head", [this, authorise_upload, read_body](const httplib::Request& req, httplib::Response& res,
+                                                                  const httplib::ContentReader& reader) {
+    auto who = authorise_upload(req, res, {Role::kVehicle});
+    if (!who) return;
+    std::string body;
+    if (!read_body(req, res, reader, &body)) return;
+    auto head = ParseAuditChainHead(body);
+    if (!head.ok()) return Refuse(res, 400, head.status().message());
+    auto problem = store_->CheckAuditChainHead(who->name, *head);
+    if (!problem.ok()) return Refuse(res, HttpStatusFor(problem.status()), problem.status().message());
+    if (problem->has_value()) {
+      spdlog::error("depot: {} from {}", **problem, Remote(req));
+      RecordSecurityEvent(store_, **problem, who->name, Remote(req));
+      return Refuse(res, 409, **problem);
+    }
+    Reply(res, 200, R"({"status":"ok"})");
+  });
   s.Post(api + "/wanted", upload(
                               "wanted", [](const std::string& b) { return ParseWanted(b); },
                               [](const WantedEntry& x) { return x.unit_id; },

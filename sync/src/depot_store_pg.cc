@@ -68,6 +68,23 @@ CREATE TABLE wanted(
   entered_at_utc_ms bigint NOT NULL, received_at_utc_ms bigint NOT NULL, record text NOT NULL);
 CREATE INDEX wanted_vrm ON wanted(vrm);
 )sql",
+    // 3: a read uuid is unique across the month partitions. The primary key
+    // of reads must hold the partition key, so alone it let one uuid be
+    // stored again under another capture time. Every uuid is claimed here
+    // first (kept as long as its read: retention deletes both). Where an
+    // older depot already holds a uuid twice, the first received is its owner.
+    R"sql(
+CREATE TABLE read_uuids(
+  uuid uuid PRIMARY KEY, unit_id text NOT NULL, captured_at_utc_ms bigint NOT NULL);
+CREATE INDEX read_uuids_captured ON read_uuids(captured_at_utc_ms);
+INSERT INTO read_uuids(uuid, unit_id, captured_at_utc_ms)
+  SELECT DISTINCT ON (uuid) uuid, unit_id, captured_at_utc_ms FROM reads ORDER BY uuid, received_at_utc_ms;
+)sql",
+    // 4: each car's newest audit chain link, the depot's anchor of that chain.
+    R"sql(
+CREATE TABLE audit_heads(
+  unit_id text PRIMARY KEY, seq bigint NOT NULL, hash text NOT NULL, updated_at_utc_ms bigint NOT NULL);
+)sql",
 };
 
 }  // namespace
@@ -151,16 +168,26 @@ Result<int> PgDepotStore::DropReadsBefore(int64_t cutoff_utc_ms) {
       {});
   if (!parts.ok()) return parts.status();
   const std::string bound_tag = "reads_p" + MonthTag(cutoff_utc_ms);
-  int dropped = 0;
+  std::vector<std::string> old;
   for (int i = 0; i < PQntuples(parts->get()); ++i) {
     const std::string name = Col(*parts, i, 0);
-    if (name >= bound_tag) continue;  // reads_pYYYY_MM sorts by time
-    if (auto s = c->Exec("DROP TABLE IF EXISTS " + name); !s.ok()) return s;
-    ++dropped;
-    std::lock_guard lock(mu_);
-    known_partitions_.clear();
+    if (name < bound_tag) old.push_back(name);  // reads_pYYYY_MM sorts by time
   }
-  return dropped;
+  if (old.empty()) return 0;
+  // The partitions and their uuids go together (DDL is transactional here):
+  // a uuid claimed without its read would acknowledge a resend never stored.
+  Status s = InTx(*c, [&]() -> Status {
+    if (auto r = c->Query("DELETE FROM read_uuids WHERE captured_at_utc_ms < $1", {MonthStartUtcMs(cutoff_utc_ms)});
+        !r.ok())
+      return r.status();
+    for (const std::string& name : old)
+      if (auto d = c->Exec("DROP TABLE IF EXISTS " + name); !d.ok()) return d;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  MutexLock lock(&mu_);
+  known_partitions_.clear();
+  return static_cast<int>(old.size());
 }
 
 Status PgDepotStore::InTx(Conn& c, const std::function<Status()>& body) {
@@ -182,7 +209,7 @@ Status PgDepotStore::InTx(Conn& c, const std::function<Status()>& body) {
 Status PgDepotStore::EnsurePartition(Conn& c, int64_t utc_ms) {
   const int64_t lo = MonthStartUtcMs(utc_ms);
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     if (known_partitions_.count(lo)) return Status::Ok();
   }
   const int64_t hi = NextMonthStartUtcMs(utc_ms);
@@ -192,7 +219,7 @@ Status PgDepotStore::EnsurePartition(Conn& c, int64_t utc_ms) {
                   std::to_string(lo) + ") TO (" + std::to_string(hi) + ")");
   });
   if (!s.ok()) return s;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   known_partitions_.insert(lo);
   return Status::Ok();
 }

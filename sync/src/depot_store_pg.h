@@ -4,21 +4,24 @@
 // searches and counts in depot_store_pg_queries.cc.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "sync/depot_store.h"
+#include "sync/src/depot_rules.h"
 #include "sync/src/pg_conn.h"
+#include "vehicle/records/mutex.h"
 
 namespace anpr::sync::pg {
+
+// The advisory lock space (an int4, "anp" + 3) of per-car audit chain links.
+inline constexpr int64_t kAuditHeadLockSpace = 0x616e7003;
 
 // One store over a pool of connections; thread-safe (each call borrows a
 // connection from the pool for its duration).
@@ -47,6 +50,9 @@ class PgDepotStore final : public DepotStore {
 
   Result<IngestResult> IngestAudit(const std::string& vehicle, const std::vector<WireAuditEntry>& entries) override;
 
+  Result<std::optional<std::string>> CheckAuditChainHead(const std::string& vehicle,
+                                                         const AuditChainHead& head) override;
+
   Result<IngestResult> IngestWanted(const std::string& vehicle, const std::vector<WantedEntry>& entries) override;
 
   Result<int64_t> PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
@@ -67,17 +73,18 @@ class PgDepotStore final : public DepotStore {
   class Lease {
    public:
     explicit Lease(PgDepotStore* s) : s_(s) {
-      std::unique_lock lock(s_->mu_);
-      s_->cv_.wait(lock, [&] { return !s_->idle_.empty(); });
-      c_ = s_->idle_.front();
-      s_->idle_.pop_front();
-      lock.unlock();
+      {
+        MutexLock lock(&s_->mu_);
+        s_->cv_.Wait(&s_->mu_, [this]() ANPR_REQUIRES(s_->mu_) { return !s_->idle_.empty(); });
+        c_ = s_->idle_.front();
+        s_->idle_.pop_front();
+      }
       c_->HealIfBroken();
     }
     ~Lease() {
-      std::lock_guard lock(s_->mu_);
+      MutexLock lock(&s_->mu_);
       s_->idle_.push_back(c_);
-      s_->cv_.notify_one();
+      s_->cv_.NotifyOne();
     }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
@@ -91,15 +98,20 @@ class PgDepotStore final : public DepotStore {
 
   static Status InTx(Conn& c, const std::function<Status()>& body);
 
+  // The newest link of `vehicle`'s audit chain the depot holds (seq 0:
+  // none). With `lock`, inside a transaction: takes the car's advisory lock
+  // first, so that depot servers move one car's link one at a time.
+  static Result<HeldChainLink> HeldLink(Conn& c, const std::string& vehicle, bool lock);
+
   // Creates the month partition holding `utc_ms` unless this process has
   // seen it. The advisory lock serialises creators across depot servers.
   Status EnsurePartition(Conn& c, int64_t utc_ms);
 
-  std::mutex mu_;  // guards idle_ and known_partitions_
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Conn>> all_;
-  std::deque<Conn*> idle_;
-  std::set<int64_t> known_partitions_;
+  Mutex mu_;
+  CondVar cv_;                                // signalled when a connection goes back to idle_
+  std::vector<std::unique_ptr<Conn>> all_;    // set by the constructor only
+  std::deque<Conn*> idle_ ANPR_GUARDED_BY(mu_);
+  std::set<int64_t> known_partitions_ ANPR_GUARDED_BY(mu_);
 };
 
 }  // namespace anpr::sync::pg

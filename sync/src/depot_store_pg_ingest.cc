@@ -2,11 +2,29 @@
 // and wanted plates, each batch one transaction, idempotent by UUID.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 
+#include "sync/src/depot_rules.h"
 #include "sync/src/depot_store_pg.h"
 
 namespace anpr::sync::pg {
+
+namespace {
+
+// "$1,$2,...": the placeholders of one row of `columns` values, the first
+// numbered first + 1.
+std::string RowPlaceholders(std::size_t first, std::size_t columns) {
+  std::string row = "(";
+  for (std::size_t k = 1; k <= columns; ++k) {
+    if (k > 1) row += ',';
+    row += '$';
+    row += std::to_string(first + k);
+  }
+  return row + ')';
+}
+
+}  // namespace
 
 Result<IngestResult> PgDepotStore::IngestReads(const std::string& vehicle, const std::vector<Read>& reads) {
   Lease c(this);
@@ -16,27 +34,41 @@ Result<IngestResult> PgDepotStore::IngestReads(const std::string& vehicle, const
   Status s = InTx(*c, [&]() -> Status {
     const int64_t now = NowUtcMs();
     // Many rows per INSERT (one round trip and one plan per chunk, not per
-    // read); RETURNING names the rows that were new. The rest were held
-    // already and must belong to this vehicle.
+    // read). A uuid is claimed first in read_uuids, which is not partitioned
+    // and so unique whatever the capture time; RETURNING names the uuids new
+    // to the depot. Only their reads are stored; every other read must be a
+    // resend of the held one (same vehicle, same capture time).
     constexpr std::size_t kRowsPerInsert = 250;  // 2000 parameters
-    std::map<std::pair<std::string, int64_t>, int> inserted;  // (uuid, captured) -> rows new
+    std::set<std::string> claimed;  // lower-case uuids new in this batch
     for (std::size_t first = 0; first < reads.size(); first += kRowsPerInsert) {
       const std::size_t last = std::min(reads.size(), first + kRowsPerInsert);
+      std::string sql = "INSERT INTO read_uuids(uuid,unit_id,captured_at_utc_ms) VALUES";
+      std::vector<Param> params;
+      for (std::size_t i = first; i < last; ++i) {
+        if (i > first) sql += ',';
+        sql += RowPlaceholders(params.size(), 3);
+        params.emplace_back(reads[i].uuid);
+        params.emplace_back(vehicle);
+        params.emplace_back(reads[i].captured_at_utc_ms);
+      }
+      sql += " ON CONFLICT DO NOTHING RETURNING uuid::text";
+      auto ins = c->Query(sql.c_str(), params);
+      if (!ins.ok()) return ins.status();
+      for (int row = 0; row < PQntuples(ins->get()); ++row) claimed.insert(Col(*ins, row, 0));
+    }
+    std::vector<const Read*> fresh, held;
+    for (const auto& r : reads) (claimed.erase(LowerUuid(r.uuid)) ? fresh : held).push_back(&r);
+    for (std::size_t first = 0; first < fresh.size(); first += kRowsPerInsert) {
+      const std::size_t last = std::min(fresh.size(), first + kRowsPerInsert);
       std::string sql =
           "INSERT INTO reads(uuid,unit_id,vrm,captured_at_utc_ms,received_at_utc_ms,record,plate_jpeg,"
           "overview_jpeg) VALUES";
       std::vector<Param> params;
       params.reserve((last - first) * 8);
       for (std::size_t i = first; i < last; ++i) {
-        const Read& r = reads[i];
-        const std::size_t b = params.size();
-        sql += i == first ? "(" : ",(";
-        for (std::size_t k = 1; k <= 8; ++k) {
-          if (k > 1) sql += ',';
-          sql += '$';
-          sql += std::to_string(b + k);
-        }
-        sql += ')';
+        const Read& r = *fresh[i];
+        if (i > first) sql += ',';
+        sql += RowPlaceholders(params.size(), 8);
         params.emplace_back(r.uuid);
         params.emplace_back(vehicle);
         params.emplace_back(r.vrm);
@@ -46,21 +78,9 @@ Result<IngestResult> PgDepotStore::IngestReads(const std::string& vehicle, const
         params.push_back(Param::Bytes(r.plate_jpeg));
         params.push_back(Param::Bytes(r.overview_jpeg));
       }
-      sql += " ON CONFLICT DO NOTHING RETURNING uuid::text, captured_at_utc_ms";
-      auto ins = c->Query(sql.c_str(), params);
-      if (!ins.ok()) return ins.status();
-      for (int row = 0; row < PQntuples(ins->get()); ++row) ++inserted[{Col(*ins, row, 0), ColInt(*ins, row, 1)}];
+      if (auto ins = c->Query(sql.c_str(), params); !ins.ok()) return ins.status();
     }
-    std::vector<const Read*> held;
-    for (const auto& r : reads) {
-      auto it = inserted.find({LowerUuid(r.uuid), r.captured_at_utc_ms});
-      if (it != inserted.end() && it->second > 0) {
-        --it->second;
-        ++out.newly_stored;
-      } else {
-        held.push_back(&r);
-      }
-    }
+    out.newly_stored = fresh.size();
     if (!held.empty()) {
       std::string arr = "{";
       for (const Read* r : held) {
@@ -68,16 +88,16 @@ Result<IngestResult> PgDepotStore::IngestReads(const std::string& vehicle, const
         arr += r->uuid;
       }
       arr += '}';
-      auto o = c->Query("SELECT uuid::text, captured_at_utc_ms, unit_id FROM reads WHERE uuid = ANY($1::uuid[])",
+      auto o = c->Query("SELECT uuid::text, unit_id, captured_at_utc_ms FROM read_uuids WHERE uuid = ANY($1::uuid[])",
                         {arr});
       if (!o.ok()) return o.status();
-      std::map<std::pair<std::string, int64_t>, std::string> owners;
+      std::map<std::string, std::pair<std::string, int64_t>> owners;
       for (int row = 0; row < PQntuples(o->get()); ++row)
-        owners[{Col(*o, row, 0), ColInt(*o, row, 1)}] = Col(*o, row, 2);
+        owners[Col(*o, row, 0)] = {Col(*o, row, 1), ColInt(*o, row, 2)};
       for (const Read* r : held) {
-        auto it = owners.find({LowerUuid(r->uuid), r->captured_at_utc_ms});
-        if (it == owners.end() || it->second != vehicle)
-          return PermissionDenied("read " + r->uuid + " belongs to another vehicle");
+        auto it = owners.find(LowerUuid(r->uuid));
+        if (it == owners.end()) return Internal("read " + r->uuid + " neither new nor held");
+        if (Status rule = ReadOnHeldUuid(*r, it->second.first, it->second.second, vehicle); !rule.ok()) return rule;
       }
     }
     for (const auto& r : reads) out.acknowledged.push_back(r.uuid);
@@ -91,6 +111,24 @@ Result<IngestResult> PgDepotStore::IngestHits(const std::string& vehicle, const 
   Lease c(this);
   IngestResult out;
   Status s = InTx(*c, [&]() -> Status {
+    // A hit's read, once held, must be this vehicle's (it may still be on
+    // its way: hits travel before reads).
+    if (!hits.empty()) {
+      std::string arr = "{";
+      for (const Hit& h : hits) {
+        if (arr.size() > 1) arr += ',';
+        arr += h.read_uuid;
+      }
+      arr += '}';
+      auto o = c->Query("SELECT uuid::text, unit_id FROM read_uuids WHERE uuid = ANY($1::uuid[])", {arr});
+      if (!o.ok()) return o.status();
+      std::map<std::string, std::string> read_owner;
+      for (int row = 0; row < PQntuples(o->get()); ++row) read_owner[Col(*o, row, 0)] = Col(*o, row, 1);
+      for (const Hit& h : hits) {
+        auto it = read_owner.find(LowerUuid(h.read_uuid));
+        if (it != read_owner.end() && it->second != vehicle) return HitOnForeignRead(h);
+      }
+    }
     const int64_t now = NowUtcMs();
     for (const auto& h : hits) {
       const std::string rec = EncodeHit(h);
@@ -126,6 +164,10 @@ Result<IngestResult> PgDepotStore::IngestAudit(const std::string& vehicle, const
   IngestResult out;
   Status s = InTx(*c, [&]() -> Status {
     const int64_t now = NowUtcMs();
+    // One car's chain link is read and moved by one depot server at a time.
+    auto held = HeldLink(*c, vehicle, /*lock=*/true);
+    if (!held.ok()) return held.status();
+    const int64_t held_before = held->seq;
     for (const auto& a : entries) {
       auto ins = c->Query(
           "INSERT INTO audit(uuid,unit_id,at_utc_ms,actor,action,detail,received_at_utc_ms) "
@@ -134,6 +176,8 @@ Result<IngestResult> PgDepotStore::IngestAudit(const std::string& vehicle, const
       if (!ins.ok()) return ins.status();
       if (std::string(PQcmdTuples(ins->get())) == "1") {
         ++out.newly_stored;
+        if (std::string note = ChainBreak(vehicle, *held, a); !note.empty()) out.security_notes.push_back(note);
+        if (a.chain_seq && *a.chain_seq > held->seq) *held = {*a.chain_seq, a.chain_hash};
       } else {
         auto o = c->Query("SELECT unit_id FROM audit WHERE uuid=$1", {a.uuid});
         if (!o.ok()) return o.status();
@@ -141,6 +185,13 @@ Result<IngestResult> PgDepotStore::IngestAudit(const std::string& vehicle, const
           return PermissionDenied("audit entry " + a.uuid + " belongs to another vehicle");
       }
       out.acknowledged.push_back(a.uuid);
+    }
+    if (held->seq > held_before) {
+      auto put = c->Query(
+          "INSERT INTO audit_heads(unit_id,seq,hash,updated_at_utc_ms) VALUES($1,$2,$3,$4) ON CONFLICT (unit_id) "
+          "DO UPDATE SET seq=EXCLUDED.seq, hash=EXCLUDED.hash, updated_at_utc_ms=EXCLUDED.updated_at_utc_ms",
+          {vehicle, held->seq, held->hash, now});
+      if (!put.ok()) return put.status();
     }
     return Status::Ok();
   });
@@ -174,6 +225,27 @@ Result<IngestResult> PgDepotStore::IngestWanted(const std::string& vehicle, cons
   });
   if (!s.ok()) return s;
   return out;
+}
+
+Result<HeldChainLink> PgDepotStore::HeldLink(Conn& c, const std::string& vehicle, bool lock) {
+  if (lock) {
+    if (auto l = c.Query("SELECT pg_advisory_xact_lock($1, hashtext($2))", {int64_t{kAuditHeadLockSpace}, vehicle});
+        !l.ok())
+      return l.status();
+  }
+  auto r = c.Query("SELECT seq, hash FROM audit_heads WHERE unit_id=$1", {vehicle});
+  if (!r.ok()) return r.status();
+  HeldChainLink held;
+  if (PQntuples(r->get()) == 1) held = {ColInt(*r, 0, 0), Col(*r, 0, 1)};
+  return held;
+}
+
+Result<std::optional<std::string>> PgDepotStore::CheckAuditChainHead(const std::string& vehicle,
+                                                                     const AuditChainHead& head) {
+  Lease c(this);
+  auto held = HeldLink(*c, vehicle, /*lock=*/false);
+  if (!held.ok()) return held.status();
+  return HeadProblem(vehicle, *held, head);
 }
 
 }  // namespace anpr::sync::pg

@@ -4,13 +4,14 @@
 #include <sqlite3.h>
 
 #include <map>
-#include <mutex>
 #include <set>
 
 #include "sync/depot_partitions.h"
 #include "sync/depot_store.h"
+#include "sync/src/depot_rules.h"
 #include "sync/src/hotlist_diff.h"
 #include "vehicle/records/field_limits.h"
+#include "vehicle/records/mutex.h"
 #include "vehicle/records/sqlite_stmt.h"
 
 namespace anpr::sync {
@@ -65,6 +66,11 @@ CREATE TABLE wanted(
   entered_at_utc_ms INTEGER NOT NULL, received_at_utc_ms INTEGER NOT NULL, record TEXT NOT NULL);
 CREATE INDEX wanted_vrm ON wanted(vrm);
 )sql",
+    // 3: each car's newest audit chain link, the depot's anchor of that chain.
+    R"sql(
+CREATE TABLE audit_heads(
+  unit_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL, updated_at_utc_ms INTEGER NOT NULL);
+)sql",
 };
 
 class SqliteDepotStore final : public DepotStore {
@@ -75,7 +81,7 @@ class SqliteDepotStore final : public DepotStore {
   std::string Kind() const override { return "sqlite"; }
 
   Status Migrate() override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     if (auto s = Exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
                       "applied_at_utc_ms INTEGER NOT NULL)");
         !s.ok())
@@ -100,12 +106,12 @@ class SqliteDepotStore final : public DepotStore {
   }
 
   Result<int> SchemaVersion() override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     return VersionLocked();
   }
 
   Status AddCredential(const Principal& p, const std::string& token_hash) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     Stmt st(db_, "INSERT INTO credentials(token_hash,name,role,created_at_utc_ms) VALUES(?,?,?,?)");
     if (!st.Bind(1, token_hash).Bind(2, p.name).Bind(3, RoleName(p.role)).Bind(4, NowUtcMs()).Run().ok())
       return Err("add credential");
@@ -113,7 +119,7 @@ class SqliteDepotStore final : public DepotStore {
   }
 
   Status Revoke(const std::string& name) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     Stmt st(db_, "UPDATE credentials SET revoked_at_utc_ms=? WHERE name=? AND revoked_at_utc_ms IS NULL");
     if (!st.Bind(1, NowUtcMs()).Bind(2, name).Run().ok()) return Err("revoke");
     if (sqlite3_changes(db_) == 0) return NotFound("no active credential for '" + name + "'");
@@ -121,7 +127,7 @@ class SqliteDepotStore final : public DepotStore {
   }
 
   Result<std::optional<Principal>> Authenticate(const std::string& token_hash) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     Stmt st(db_, "SELECT name, role FROM credentials WHERE token_hash=? AND revoked_at_utc_ms IS NULL");
     st.Bind(1, token_hash);
     if (!st.Step()) return st.status().ok() ? Result<std::optional<Principal>>(std::nullopt) : Err("authenticate");
@@ -133,7 +139,7 @@ class SqliteDepotStore final : public DepotStore {
 
   Status LogSecurityEvent(const std::string& what, const std::string& principal,
                           const std::string& remote) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     Stmt st(db_, "INSERT INTO security_events(at_utc_ms,what,principal,remote) VALUES(?,?,?,?)");
     if (!st.Bind(1, NowUtcMs()).Bind(2, what).Bind(3, principal).Bind(4, remote).Run().ok())
       return Err("log security event");
@@ -141,12 +147,12 @@ class SqliteDepotStore final : public DepotStore {
   }
 
   Result<IngestResult> IngestReads(const std::string& vehicle, const std::vector<Read>& reads) override {
-    std::lock_guard lock(mu_);
-    return InTransaction<IngestResult>([&]() -> Result<IngestResult> {
+    MutexLock lock(&mu_);
+    return InTransaction<IngestResult>([&]() ANPR_REQUIRES(mu_) -> Result<IngestResult> {
       Stmt ins(db_,
                "INSERT OR IGNORE INTO reads(uuid,unit_id,vrm,captured_at_utc_ms,received_at_utc_ms,record,"
                "plate_jpeg,overview_jpeg) VALUES(?,?,?,?,?,?,?,?)");
-      Stmt owner(db_, "SELECT unit_id FROM reads WHERE uuid=?");
+      Stmt held(db_, "SELECT unit_id, captured_at_utc_ms FROM reads WHERE uuid=?");
       const int64_t now = NowUtcMs();
       IngestResult out;
       for (const auto& r : reads) {
@@ -156,8 +162,11 @@ class SqliteDepotStore final : public DepotStore {
         if (!ins.Run().ok()) return Err("store read " + r.uuid);
         if (sqlite3_changes(db_) == 1) {
           ++out.newly_stored;
-        } else if (auto s = CheckOwner(owner, r.uuid, vehicle); !s.ok()) {
-          return s;
+        } else {
+          held.Reset();
+          held.Bind(1, r.uuid);
+          if (!held.Step()) return Err("owner of " + r.uuid);
+          if (Status s = ReadOnHeldUuid(r, held.Text(0), held.Int(1), vehicle); !s.ok()) return s;
         }
         out.acknowledged.push_back(r.uuid);
       }
@@ -166,8 +175,8 @@ class SqliteDepotStore final : public DepotStore {
   }
 
   Result<IngestResult> IngestHits(const std::string& vehicle, const std::vector<Hit>& hits) override {
-    std::lock_guard lock(mu_);
-    return InTransaction<IngestResult>([&]() -> Result<IngestResult> {
+    MutexLock lock(&mu_);
+    return InTransaction<IngestResult>([&]() ANPR_REQUIRES(mu_) -> Result<IngestResult> {
       Stmt ins(db_,
                "INSERT OR IGNORE INTO hits(uuid,unit_id,read_uuid,list_name,entry_vrm,priority,"
                "raised_at_utc_ms,outcome,outcome_at_utc_ms,received_at_utc_ms,record) "
@@ -176,9 +185,16 @@ class SqliteDepotStore final : public DepotStore {
                "UPDATE hits SET outcome=?, outcome_at_utc_ms=?, record=? WHERE uuid=? AND unit_id=? "
                "AND outcome_at_utc_ms < ?");
       Stmt owner(db_, "SELECT unit_id FROM hits WHERE uuid=?");
+      Stmt read_owner(db_, "SELECT unit_id FROM reads WHERE uuid=?");
       const int64_t now = NowUtcMs();
       IngestResult out;
       for (const auto& h : hits) {
+        // A hit's read, once held, must be this vehicle's (it may still be
+        // on its way: hits travel before reads).
+        read_owner.Reset();
+        read_owner.Bind(1, h.read_uuid);
+        if (read_owner.Step() && read_owner.Text(0) != vehicle) return HitOnForeignRead(h);
+        if (!read_owner.status().ok()) return Err("owner of read " + h.read_uuid);
         const std::string rec = EncodeHit(h);
         ins.Reset();
         ins.Bind(1, h.uuid).Bind(2, vehicle).Bind(3, h.read_uuid).Bind(4, h.list_name).Bind(5, h.entry_vrm);
@@ -201,13 +217,16 @@ class SqliteDepotStore final : public DepotStore {
   }
 
   Result<IngestResult> IngestAudit(const std::string& vehicle, const std::vector<WireAuditEntry>& entries) override {
-    std::lock_guard lock(mu_);
-    return InTransaction<IngestResult>([&]() -> Result<IngestResult> {
+    MutexLock lock(&mu_);
+    return InTransaction<IngestResult>([&]() ANPR_REQUIRES(mu_) -> Result<IngestResult> {
       Stmt ins(db_,
                "INSERT OR IGNORE INTO audit(uuid,unit_id,at_utc_ms,actor,action,detail,received_at_utc_ms) "
                "VALUES(?,?,?,?,?,?,?)");
       Stmt owner(db_, "SELECT unit_id FROM audit WHERE uuid=?");
       const int64_t now = NowUtcMs();
+      auto held = HeldLinkLocked(vehicle);
+      if (!held.ok()) return held.status();
+      const int64_t held_before = held->seq;
       IngestResult out;
       for (const auto& a : entries) {
         ins.Reset();
@@ -216,18 +235,33 @@ class SqliteDepotStore final : public DepotStore {
         if (!ins.Run().ok()) return Err("store audit " + a.uuid);
         if (sqlite3_changes(db_) == 1) {
           ++out.newly_stored;
+          if (std::string note = ChainBreak(vehicle, *held, a); !note.empty()) out.security_notes.push_back(note);
+          if (a.chain_seq && *a.chain_seq > held->seq) *held = {*a.chain_seq, a.chain_hash};
         } else if (auto s = CheckOwner(owner, a.uuid, vehicle); !s.ok()) {
           return s;
         }
         out.acknowledged.push_back(a.uuid);
       }
+      if (held->seq > held_before) {
+        Stmt put(db_, "INSERT OR REPLACE INTO audit_heads(unit_id,seq,hash,updated_at_utc_ms) VALUES(?,?,?,?)");
+        if (!put.Bind(1, vehicle).Bind(2, held->seq).Bind(3, held->hash).Bind(4, now).Run().ok())
+          return Err("audit head of " + vehicle);
+      }
       return out;
     });
   }
 
+  Result<std::optional<std::string>> CheckAuditChainHead(const std::string& vehicle,
+                                                         const AuditChainHead& head) override {
+    MutexLock lock(&mu_);
+    auto held = HeldLinkLocked(vehicle);
+    if (!held.ok()) return held.status();
+    return HeadProblem(vehicle, *held, head);
+  }
+
   Result<IngestResult> IngestWanted(const std::string& vehicle, const std::vector<WantedEntry>& entries) override {
-    std::lock_guard lock(mu_);
-    return InTransaction<IngestResult>([&]() -> Result<IngestResult> {
+    MutexLock lock(&mu_);
+    return InTransaction<IngestResult>([&]() ANPR_REQUIRES(mu_) -> Result<IngestResult> {
       Stmt ins(db_,
                "INSERT OR IGNORE INTO wanted(uuid,unit_id,vrm,priority,reason,valid_until_utc_ms,entered_by,"
                "entered_at_utc_ms,received_at_utc_ms,record) VALUES(?,?,?,?,?,?,?,?,?,?)");
@@ -254,8 +288,8 @@ class SqliteDepotStore final : public DepotStore {
   Result<int64_t> PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
                                  const std::string& publisher) override {
     if (Status named = limits::ValidateListName(list); !named.ok()) return named;
-    std::lock_guard lock(mu_);
-    return InTransaction<int64_t>([&]() -> Result<int64_t> {
+    MutexLock lock(&mu_);
+    return InTransaction<int64_t>([&]() ANPR_REQUIRES(mu_) -> Result<int64_t> {
       Stmt v(db_,
              "INSERT INTO hotlist_versions(list_name,published_at_utc_ms,publisher,entries) VALUES(?,?,?,?)");
       if (!v.Bind(1, list).Bind(2, NowUtcMs()).Bind(3, publisher).Bind(4, static_cast<int64_t>(entries.size()))
@@ -275,7 +309,7 @@ class SqliteDepotStore final : public DepotStore {
   }
 
   Result<HotlistUpdate> HotlistSince(int64_t since_version) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     HotlistUpdate u;
     {
       Stmt st(db_, "SELECT COALESCE(MAX(version),0) FROM hotlist_versions");
@@ -291,7 +325,7 @@ class SqliteDepotStore final : public DepotStore {
     Stmt ents(db_,
               "SELECT vrm,priority,reason,warning_markers,information,make,model,colour,valid_until "
               "FROM hotlist_entries WHERE version=? ORDER BY vrm");
-    auto load = [&](int64_t version) -> Result<std::vector<WireHotlistEntry>> {
+    auto load = [&](int64_t version) ANPR_REQUIRES(mu_) -> Result<std::vector<WireHotlistEntry>> {
       std::vector<WireHotlistEntry> out;
       ents.Reset();
       ents.Bind(1, version);
@@ -332,8 +366,8 @@ class SqliteDepotStore final : public DepotStore {
   Result<std::vector<Read>> SearchReads(const SearchQuery& q) override {
     if (q.reason.empty()) return InvalidArgument("a search needs a reason");
     if (q.investigator.empty()) return InvalidArgument("a search needs the investigator's name");
-    std::lock_guard lock(mu_);
-    return InTransaction<std::vector<Read>>([&]() -> Result<std::vector<Read>> {
+    MutexLock lock(&mu_);
+    return InTransaction<std::vector<Read>>([&]() ANPR_REQUIRES(mu_) -> Result<std::vector<Read>> {
       Stmt st(db_,
               "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm=? AND captured_at_utc_ms>=? "
               "AND captured_at_utc_ms<? ORDER BY captured_at_utc_ms LIMIT ?");
@@ -360,7 +394,7 @@ class SqliteDepotStore final : public DepotStore {
   }
 
   Result<DepotCounts> Counts() override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     Stmt st(db_,
             "SELECT (SELECT COUNT(*) FROM reads),(SELECT COUNT(*) FROM hits),(SELECT COUNT(*) FROM audit),"
             "(SELECT COUNT(*) FROM search_audit),(SELECT COUNT(*) FROM security_events),"
@@ -382,7 +416,7 @@ class SqliteDepotStore final : public DepotStore {
                       : kind == "hit" ? "SELECT 1 FROM hits WHERE uuid=?"
                       : kind == "wanted" ? "SELECT 1 FROM wanted WHERE uuid=?"
                                       : "SELECT 1 FROM audit WHERE uuid=?";
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     Stmt st(db_, sql);
     st.Bind(1, uuid);
     const bool row = st.Step();
@@ -391,7 +425,7 @@ class SqliteDepotStore final : public DepotStore {
   }
 
   Result<int> DropReadsBefore(int64_t cutoff_utc_ms) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     // Whole months only, like the PostgreSQL partitions.
     const int64_t bound = MonthStartUtcMs(cutoff_utc_ms);
     Stmt st(db_, "DELETE FROM reads WHERE captured_at_utc_ms < ?");
@@ -400,7 +434,7 @@ class SqliteDepotStore final : public DepotStore {
   }
 
  private:
-  Status Err(const std::string& what) {
+  Status Err(const std::string& what) ANPR_REQUIRES(mu_) {
     const int code = sqlite3_errcode(db_);
     std::string m = path_ + ": " + what + ": " + sqlite3_errmsg(db_);
     if (code == SQLITE_FULL) return {StatusCode::kResourceExhausted, m};
@@ -408,7 +442,7 @@ class SqliteDepotStore final : public DepotStore {
     return IoError(m);
   }
 
-  Status Exec(const char* sql) {
+  Status Exec(const char* sql) ANPR_REQUIRES(mu_) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
       std::string m = err ? err : "unknown error";
@@ -418,13 +452,23 @@ class SqliteDepotStore final : public DepotStore {
     return Status::Ok();
   }
 
-  Result<int> VersionLocked() {
+  Result<int> VersionLocked() ANPR_REQUIRES(mu_) {
     Stmt st(db_, "SELECT COALESCE(MAX(version),0) FROM schema_migrations");
     if (!st.prepare_status().ok() || !st.Step()) return 0;  // table absent: nothing applied
     return static_cast<int>(st.Int(0));
   }
 
-  Status CheckOwner(Stmt& owner, const std::string& uuid, const std::string& vehicle) {
+  // The newest link of `vehicle`'s audit chain the depot holds (seq 0: none).
+  Result<HeldChainLink> HeldLinkLocked(const std::string& vehicle) ANPR_REQUIRES(mu_) {
+    Stmt st(db_, "SELECT seq, hash FROM audit_heads WHERE unit_id=?");
+    st.Bind(1, vehicle);
+    HeldChainLink held;
+    if (st.Step()) held = {st.Int(0), st.Text(1)};
+    if (!st.status().ok()) return Err("audit head of " + vehicle);
+    return held;
+  }
+
+  Status CheckOwner(Stmt& owner, const std::string& uuid, const std::string& vehicle) ANPR_REQUIRES(mu_) {
     owner.Reset();
     owner.Bind(1, uuid);
     if (!owner.Step()) return Err("owner of " + uuid);
@@ -434,7 +478,7 @@ class SqliteDepotStore final : public DepotStore {
   }
 
   template <typename T, typename F>
-  Result<T> InTransaction(F body) {
+  Result<T> InTransaction(F body) ANPR_REQUIRES(mu_) {
     if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
     Result<T> r = body();
     if (!r.ok()) {
@@ -448,8 +492,8 @@ class SqliteDepotStore final : public DepotStore {
     return r;
   }
 
-  std::mutex mu_;
-  sqlite3* db_;
+  Mutex mu_;  // one connection, guarded
+  sqlite3* db_ ANPR_GUARDED_BY(mu_);
   const std::string path_;
 };
 

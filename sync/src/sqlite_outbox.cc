@@ -19,6 +19,9 @@ CREATE TABLE IF NOT EXISTS audit(
 CREATE TABLE IF NOT EXISTS hotlist_entries(
   list_name TEXT NOT NULL, vrm TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY(list_name, vrm));
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS quarantine(
+  kind TEXT NOT NULL, uuid TEXT NOT NULL, reason TEXT NOT NULL, at_utc_ms INTEGER NOT NULL,
+  PRIMARY KEY(kind, uuid));
 )sql";
 
 std::string HotlistEntryJson(const WireHotlistEntry& e) {
@@ -38,6 +41,7 @@ Result<std::unique_ptr<SqliteOutbox>> SqliteOutbox::Open(const std::string& path
   }
   sqlite3_busy_timeout(db, 5000);
   std::unique_ptr<SqliteOutbox> box(new SqliteOutbox(db, path));
+  MutexLock lock(&box->mu_);
   for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", kSchema})
     if (auto s = box->Exec(sql); !s.ok()) return s;
   return box;
@@ -58,7 +62,7 @@ Status SqliteOutbox::Exec(const char* sql) {
 Status SqliteOutbox::Err(const std::string& what) { return IoError(path_ + ": " + what + ": " + sqlite3_errmsg(db_)); }
 
 Status SqliteOutbox::AddRead(const Read& read) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "INSERT INTO reads(uuid,captured_at_utc_ms,record,plate_jpeg,overview_jpeg) VALUES(?,?,?,?,?)");
   st.Bind(1, read.uuid).Bind(2, read.captured_at_utc_ms).Bind(3, EncodeRead(read, false));
   st.Bind(4, read.plate_jpeg).Bind(5, read.overview_jpeg);
@@ -67,7 +71,7 @@ Status SqliteOutbox::AddRead(const Read& read) {
 }
 
 Status SqliteOutbox::AddHit(const Hit& hit) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "INSERT INTO hits(uuid,raised_at_utc_ms,record) VALUES(?,?,?)");
   if (!st.Bind(1, hit.uuid).Bind(2, hit.raised_at_utc_ms).Bind(3, EncodeHit(hit)).Run().ok())
     return Err("add hit");
@@ -75,7 +79,7 @@ Status SqliteOutbox::AddHit(const Hit& hit) {
 }
 
 Status SqliteOutbox::AddAudit(const WireAuditEntry& entry) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "INSERT INTO audit(uuid,at_utc_ms,record) VALUES(?,?,?)");
   if (!st.Bind(1, entry.uuid).Bind(2, entry.at_utc_ms).Bind(3, EncodeAudit({entry})).Run().ok())
     return Err("add audit");
@@ -84,7 +88,7 @@ Status SqliteOutbox::AddAudit(const WireAuditEntry& entry) {
 
 Status SqliteOutbox::AddAll(const std::vector<Read>& reads, const std::vector<Hit>& hits,
                             const std::vector<WireAuditEntry>& audit) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   Stmt r(db_, "INSERT INTO reads(uuid,captured_at_utc_ms,record,plate_jpeg,overview_jpeg) VALUES(?,?,?,?,?)");
   Stmt h(db_, "INSERT INTO hits(uuid,raised_at_utc_ms,record) VALUES(?,?,?)");
@@ -113,7 +117,7 @@ Status SqliteOutbox::AddAll(const std::vector<Read>& reads, const std::vector<Hi
 
 Status SqliteOutbox::SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& by,
                                    int64_t at_utc_ms) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt get(db_, "SELECT record FROM hits WHERE uuid=?");
   get.Bind(1, hit_uuid);
   if (!get.Step()) return get.status().ok() ? NotFound("hit " + hit_uuid) : Err("find hit");
@@ -128,8 +132,9 @@ Status SqliteOutbox::SetHitOutcome(const std::string& hit_uuid, HitOutcome outco
 }
 
 Result<std::vector<Hit>> SqliteOutbox::UnsyncedHits(std::size_t limit) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT record FROM hits WHERE synced_at_utc_ms IS NULL ORDER BY raised_at_utc_ms, uuid LIMIT ?");
+  MutexLock lock(&mu_);
+  Stmt st(db_, "SELECT record FROM hits WHERE synced_at_utc_ms IS NULL AND uuid NOT IN "
+               "(SELECT uuid FROM quarantine WHERE kind='hit') ORDER BY raised_at_utc_ms, uuid LIMIT ?");
   st.Bind(1, static_cast<int64_t>(limit));
   std::vector<Hit> out;
   while (st.Step()) {
@@ -142,10 +147,10 @@ Result<std::vector<Hit>> SqliteOutbox::UnsyncedHits(std::size_t limit) {
 }
 
 Result<std::vector<Read>> SqliteOutbox::UnsyncedReads(std::size_t limit) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_,
           "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE synced_at_utc_ms IS NULL "
-          "ORDER BY captured_at_utc_ms, uuid LIMIT ?");
+          "AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='read') ORDER BY captured_at_utc_ms, uuid LIMIT ?");
   st.Bind(1, static_cast<int64_t>(limit));
   std::vector<Read> out;
   while (st.Step()) {
@@ -160,8 +165,9 @@ Result<std::vector<Read>> SqliteOutbox::UnsyncedReads(std::size_t limit) {
 }
 
 Result<std::vector<WireAuditEntry>> SqliteOutbox::UnsyncedAudit(std::size_t limit) {
-  std::lock_guard lock(mu_);
-  Stmt st(db_, "SELECT record FROM audit WHERE synced_at_utc_ms IS NULL ORDER BY at_utc_ms, uuid LIMIT ?");
+  MutexLock lock(&mu_);
+  Stmt st(db_, "SELECT record FROM audit WHERE synced_at_utc_ms IS NULL "
+               "AND uuid NOT IN (SELECT uuid FROM quarantine WHERE kind='audit') ORDER BY at_utc_ms, uuid LIMIT ?");
   st.Bind(1, static_cast<int64_t>(limit));
   std::vector<WireAuditEntry> out;
   while (st.Step()) {
@@ -174,18 +180,37 @@ Result<std::vector<WireAuditEntry>> SqliteOutbox::UnsyncedAudit(std::size_t limi
 }
 
 Result<UnsyncedCounts> SqliteOutbox::CountUnsynced() {
-  std::lock_guard lock(mu_);
-  Stmt st(db_,
-          "SELECT (SELECT COUNT(*) FROM hits WHERE synced_at_utc_ms IS NULL),"
-          "(SELECT COUNT(*) FROM reads WHERE synced_at_utc_ms IS NULL),"
-          "(SELECT COUNT(*) FROM audit WHERE synced_at_utc_ms IS NULL)");
+  MutexLock lock(&mu_);
+  // Per table: the unsynced records waiting to go, and those set aside.
+  auto count = [](const char* table, const char* kind, bool set_aside) {
+    return std::string("(SELECT COUNT(*) FROM ") + table + " WHERE synced_at_utc_ms IS NULL AND uuid " +
+           (set_aside ? "IN" : "NOT IN") + " (SELECT uuid FROM quarantine WHERE kind='" + kind + "'))";
+  };
+  const std::string sql = "SELECT " + count("hits", "hit", false) + "," + count("reads", "read", false) + "," +
+                          count("audit", "audit", false) + "," + count("hits", "hit", true) + "+" +
+                          count("reads", "read", true) + "+" + count("audit", "audit", true);
+  Stmt st(db_, sql.c_str());
   if (!st.Step()) return Err("count unsynced");
-  return UnsyncedCounts{st.Int(0), st.Int(1), st.Int(2)};
+  UnsyncedCounts c;
+  c.hits = st.Int(0);
+  c.reads = st.Int(1);
+  c.audit = st.Int(2);
+  c.quarantined = st.Int(3);
+  return c;
+}
+
+Status SqliteOutbox::Quarantine(RecordKind kind, const std::string& uuid, const std::string& reason) {
+  if (kind == RecordKind::kWanted) return Status::Ok();  // this outbox holds none: unknown UUIDs are ignored
+  MutexLock lock(&mu_);
+  Stmt st(db_, "INSERT OR IGNORE INTO quarantine(kind,uuid,reason,at_utc_ms) VALUES(?,?,?,?)");
+  if (!st.Bind(1, RecordKindName(kind)).Bind(2, uuid).Bind(3, reason).Bind(4, NowUtcMs()).Run().ok())
+    return Err("quarantine");
+  return Status::Ok();
 }
 
 Status SqliteOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) {
   if (kind == RecordKind::kWanted) return Status::Ok();  // this outbox holds none: unknown UUIDs are ignored
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   const char* sql = kind == RecordKind::kHit    ? "UPDATE hits SET synced_at_utc_ms=? WHERE uuid=?"
                     : kind == RecordKind::kRead ? "UPDATE reads SET synced_at_utc_ms=? WHERE uuid=?"
                                                 : "UPDATE audit SET synced_at_utc_ms=? WHERE uuid=?";
@@ -203,16 +228,16 @@ Status SqliteOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>&
 }
 
 Result<int64_t> SqliteOutbox::HotlistVersion() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "SELECT value FROM meta WHERE key='hotlist_version'");
   if (!st.Step()) return st.status().ok() ? Result<int64_t>(int64_t{0}) : Err("hotlist version");
   return st.Int(0);
 }
 
 Status SqliteOutbox::ApplyHotlistUpdate(const HotlistUpdate& update) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  auto fail = [&](const std::string& what) {
+  auto fail = [&](const std::string& what) ANPR_REQUIRES(mu_) {
     Status e = Err(what);
     Exec("ROLLBACK").IgnoreError();  // the failure is returned
     return e;
@@ -241,7 +266,7 @@ Status SqliteOutbox::ApplyHotlistUpdate(const HotlistUpdate& update) {
 }
 
 Result<std::vector<std::string>> SqliteOutbox::SyncedUuids(RecordKind kind) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   const char* sql = kind == RecordKind::kHit    ? "SELECT uuid FROM hits WHERE synced_at_utc_ms IS NOT NULL"
                     : kind == RecordKind::kRead ? "SELECT uuid FROM reads WHERE synced_at_utc_ms IS NOT NULL"
                                                 : "SELECT uuid FROM audit WHERE synced_at_utc_ms IS NOT NULL";
@@ -253,7 +278,7 @@ Result<std::vector<std::string>> SqliteOutbox::SyncedUuids(RecordKind kind) {
 }
 
 Result<std::vector<WireHotlistEntry>> SqliteOutbox::Hotlist(const std::string& list) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   Stmt st(db_, "SELECT record FROM hotlist_entries WHERE list_name=? ORDER BY vrm");
   st.Bind(1, list);
   std::vector<WireHotlistEntry> out;

@@ -30,6 +30,9 @@ WireAuditEntry ToWireAudit(const anpr::AuditEntry& a, const std::string& unit_id
   // The chain position and hash travel with the entry so the depot's copy
   // can be checked against the car's chain.
   w.detail = a.detail + " [seq " + std::to_string(a.seq) + " hash " + a.hash + "]";
+  w.chain_seq = a.seq;
+  w.chain_hash = a.hash;
+  w.chain_prev_hash = a.prev_hash;
   return w;
 }
 

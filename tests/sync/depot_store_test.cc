@@ -46,10 +46,13 @@ class DepotStoreTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(DepotStoreTest, MigrationIsIdempotentAndVersioned) {
   EXPECT_EQ(store_->Kind(), GetParam() == "sqlite" ? "sqlite" : "postgresql");
+  auto before = store_->SchemaVersion();
+  ASSERT_TRUE(before.ok());
+  EXPECT_GE(*before, 2);
   ASSERT_TRUE(store_->Migrate().ok());
   auto v = store_->SchemaVersion();
   ASSERT_TRUE(v.ok());
-  EXPECT_EQ(*v, 2);
+  EXPECT_EQ(*v, *before);
 }
 
 TEST_P(DepotStoreTest, ReadsStoredOnceAndAcknowledgedOnResend) {
@@ -213,6 +216,48 @@ TEST_P(DepotStoreTest, RetentionDropsWholeOldMonths) {
   EXPECT_TRUE(*store_->Holds("read", new_read.uuid));
   // The month's partition is back on demand for a late upload.
   ASSERT_TRUE(store_->IngestReads("CAR1", {MakeRead("CAR1", 3)}).ok());
+  // A dropped read's uuid went with it: sent again, it is stored again, not
+  // acknowledged as held.
+  auto again = store_->IngestReads("CAR1", {old_read});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->newly_stored, 1u);
+  EXPECT_TRUE(*store_->Holds("read", old_read.uuid));
+}
+
+// The depot's anchor of each car's audit chain: its newest link moves
+// forward with the entries it stores; an entry rewritten under it, or a
+// reported head behind or beside it, is named.
+TEST_P(DepotStoreTest, AuditChainHeadsCatchACutOrRecomputedChain) {
+  auto chained = [](int seq, const std::string& prev, const std::string& hash) {
+    WireAuditEntry a = MakeAudit("CAR1", seq);
+    a.chain_seq = seq;
+    a.chain_prev_hash = prev;
+    a.chain_hash = hash;
+    return a;
+  };
+  const std::string h0(64, '0'), h1(64, '1'), h2(64, '2'), h3(64, '3'), x2(64, 'a');
+  auto first = store_->IngestAudit("CAR1", {chained(1, h0, h1), chained(2, h1, h2)});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(first->security_notes.empty());
+  EXPECT_FALSE(store_->CheckAuditChainHead("CAR1", {2, h2})->has_value());
+  EXPECT_FALSE(store_->CheckAuditChainHead("CAR1", {5, h3})->has_value()) << "ahead: not synced yet";
+  EXPECT_FALSE(store_->CheckAuditChainHead("CAR2", {1, h1})->has_value()) << "a chain the depot holds nothing of";
+  auto cut = store_->CheckAuditChainHead("CAR1", {1, h1});
+  ASSERT_TRUE(cut.ok() && cut->has_value());
+  EXPECT_NE((*cut)->find("deleted from the end"), std::string::npos) << **cut;
+  auto rewritten = store_->CheckAuditChainHead("CAR1", {2, x2});
+  ASSERT_TRUE(rewritten.ok() && rewritten->has_value());
+  EXPECT_NE((*rewritten)->find("rewritten"), std::string::npos) << **rewritten;
+  // A recomputed entry 2 arrives: stored (evidence) and named.
+  auto again = store_->IngestAudit("CAR1", {chained(2, h1, x2)});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->newly_stored, 1u);
+  ASSERT_EQ(again->security_notes.size(), 1u);
+  // An honest continuation is not.
+  auto next = store_->IngestAudit("CAR1", {chained(3, h2, h3)});
+  ASSERT_TRUE(next.ok());
+  EXPECT_TRUE(next->security_notes.empty());
+  EXPECT_FALSE(store_->CheckAuditChainHead("CAR1", {3, h3})->has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DepotStoreTest, ::testing::Values("sqlite", "postgresql"),

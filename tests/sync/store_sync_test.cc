@@ -120,6 +120,42 @@ class StoreSync : public ::testing::Test {
   int next_admin_ = 0;
 };
 
+// The car's own store as the outbox: a read the depot refuses for its
+// content (its uuid held there under another capture time) is quarantined
+// in the store, audited, kept unsynced, and the reads behind it arrive.
+TEST_F(StoreSync, AReadTheDepotRefusesIsQuarantinedInTheStoreAndTheRestArrive) {
+  Drive(30);
+  auto waiting = car_->UnsyncedReads(100);
+  ASSERT_TRUE(waiting.ok());
+  ASSERT_EQ(waiting->size(), 30u);
+  Read clash = (*waiting)[3];
+  clash.captured_at_utc_ms -= 60000;
+  ASSERT_TRUE(depot_->IngestReads("CAR1", {clash}).ok());
+
+  SyncClient client(outbox_.get(), Options(server_->port()));
+  Status s = client.SyncOnce();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  const SyncBacklog after = *car_->CountUnsynced();
+  EXPECT_EQ(after.reads, 0);
+  EXPECT_EQ(after.quarantined, 1);
+  EXPECT_EQ(depot_->Counts()->reads, 1 + 29);
+  EXPECT_EQ(client.state().quarantined, 1);
+  auto kept = car_->GetRead(clash.uuid);
+  ASSERT_TRUE(kept.ok() && kept->has_value()) << "a quarantined read is kept";
+  EXPECT_FALSE((*kept)->synced_at_utc_ms.has_value());
+  EXPECT_EQ((*kept)->captured_at_utc_ms, clash.captured_at_utc_ms + 60000) << "and not altered";
+  auto audit = car_->AuditEntries(1, 1000);
+  ASSERT_TRUE(audit.ok());
+  int quarantines = 0;
+  for (const auto& a : *audit) quarantines += a.action == "sync.quarantine" && a.detail.find(clash.uuid) != std::string::npos;
+  EXPECT_EQ(quarantines, 1);
+  // The next pass sends nothing more and still shows it.
+  SyncClient again(outbox_.get(), Options(server_->port()));
+  ASSERT_TRUE(again.SyncOnce().ok());
+  EXPECT_EQ(again.state().quarantined, 1);
+  EXPECT_EQ(depot_->Counts()->reads, 30);
+}
+
 TEST_F(StoreSync, ReadsHitsAndAuditOfTheUnitsStoreReachTheDepotOnce) {
   Drive(100);
   ASSERT_TRUE(car_->Audit("1001", "login", "officer 1001 logged in").ok());

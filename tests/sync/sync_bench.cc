@@ -73,6 +73,9 @@ class TimingOutbox final : public Outbox {
     if (k == RecordKind::kRead) latencies_ms.push_back(Seconds(start_, Clock::now()) * 1000);
     return inner_->MarkSynced(k, u, at);
   }
+  Status Quarantine(RecordKind k, const std::string& u, const std::string& why) override {
+    return inner_->Quarantine(k, u, why);
+  }
   Result<int64_t> HotlistVersion() override { return inner_->HotlistVersion(); }
   Status ApplyHotlistUpdate(const HotlistUpdate& u) override { return inner_->ApplyHotlistUpdate(u); }
   std::vector<double> latencies_ms;

@@ -36,6 +36,9 @@ class RecordingOutbox final : public Outbox {
     marks.emplace_back(k, u);
     return inner_->MarkSynced(k, u, at);
   }
+  Status Quarantine(RecordKind k, const std::string& u, const std::string& why) override {
+    return inner_->Quarantine(k, u, why);
+  }
   Result<int64_t> HotlistVersion() override { return inner_->HotlistVersion(); }
   Status ApplyHotlistUpdate(const HotlistUpdate& u) override { return inner_->ApplyHotlistUpdate(u); }
   std::vector<std::pair<RecordKind, std::vector<std::string>>> marks;

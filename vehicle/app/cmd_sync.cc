@@ -90,7 +90,8 @@ const anpr::cli::CommandRegistration kSync{
         auto counts = box->CountUnsynced();
         if (counts.ok())
           std::cout << "waiting: " << counts->hits << " hits, " << counts->reads << " reads, " << counts->audit
-                    << " audit entries; hotlist version " << client.state().hotlist_version << std::endl;
+                    << " audit entries; " << counts->quarantined << " quarantined (refused by the depot); hotlist version "
+                    << client.state().hotlist_version << std::endl;
         if (s.ok()) return 0;
         std::cerr << "anpr sync: " << s.ToString() << "\n";
         return client.state().auth_fault ? 3 : 1;

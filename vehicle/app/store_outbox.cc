@@ -74,7 +74,35 @@ Result<std::vector<WantedEntry>> StoreOutbox::UnsyncedWanted(std::size_t limit) 
 Result<UnsyncedCounts> StoreOutbox::CountUnsynced() {
   auto b = store_->CountUnsynced();
   if (!b.ok()) return b.status();
-  return UnsyncedCounts{b->hits, b->reads, b->audit, b->officer_entries};
+  UnsyncedCounts c{b->hits, b->reads, b->audit, b->officer_entries};
+  c.quarantined = b->quarantined;
+  return c;
+}
+
+Result<std::optional<AuditChainHead>> StoreOutbox::ChainHead() {
+  auto newest = store_->NewestAuditEntry();
+  if (!newest.ok()) return newest.status();
+  if (!newest->has_value()) return std::optional<AuditChainHead>();
+  return std::optional<AuditChainHead>(AuditChainHead{(*newest)->seq, (*newest)->hash});
+}
+
+Status StoreOutbox::Quarantine(RecordKind kind, const std::string& uuid, const std::string& reason) {
+  switch (kind) {
+    case RecordKind::kHit: return store_->QuarantineForSync(SyncRecord::kHit, uuid, reason);
+    case RecordKind::kRead: return store_->QuarantineForSync(SyncRecord::kRead, uuid, reason);
+    case RecordKind::kWanted: return store_->QuarantineForSync(SyncRecord::kOfficerEntry, uuid, reason);
+    case RecordKind::kAudit: {
+      int64_t seq = 0;
+      {
+        MutexLock lock(&mu_);
+        auto it = audit_seq_by_uuid_.find(uuid);
+        if (it == audit_seq_by_uuid_.end()) return Status::Ok();  // not ours: ignored, as the contract says
+        seq = it->second;
+      }
+      return store_->QuarantineForSync(SyncRecord::kAudit, std::to_string(seq), reason);
+    }
+  }
+  return InvalidArgument("unknown record kind");
 }
 
 Status StoreOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) {

@@ -34,7 +34,9 @@ class StoreOutbox final : public Outbox {
   Result<std::vector<WireAuditEntry>> UnsyncedAudit(std::size_t limit) override;
   Result<std::vector<WantedEntry>> UnsyncedWanted(std::size_t limit) override;
   Result<UnsyncedCounts> CountUnsynced() override;
+  Result<std::optional<AuditChainHead>> ChainHead() override;
   Status MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) override;
+  Status Quarantine(RecordKind kind, const std::string& uuid, const std::string& reason) override;
   Result<int64_t> HotlistVersion() override;
   Status ApplyHotlistUpdate(const HotlistUpdate& update) override;
 

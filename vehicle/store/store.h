@@ -117,9 +117,16 @@ struct PurgeCounts {
 };
 
 // Records waiting for the depot.
+// Unsynced records waiting to go, per kind; records set aside by
+// Store::QuarantineForSync are counted apart in `quarantined`, not per kind.
 struct SyncBacklog {
   int64_t reads = 0, hits = 0, audit = 0, officer_entries = 0;
+  int64_t quarantined = 0;
 };
+
+// The kinds of record the sync client sends.
+enum class SyncRecord { kRead, kHit, kAudit, kOfficerEntry };
+const char* SyncRecordName(SyncRecord kind);  // "read", "hit", "audit", "officer_entry"
 
 // One list's change as the depot sends it (sync/ converts its wire form).
 struct DepotListChange {
@@ -208,6 +215,14 @@ class Store {
 
   Result<SyncBacklog> CountUnsynced();
 
+  // Sets aside a record the depot refused for its content: the Unsynced*
+  // calls skip it from now on and CountUnsynced counts it as quarantined.
+  // The record itself is untouched (kept, unsynced; retention treats it as
+  // any unsynced record) and the quarantine is audited. `key` is the uuid,
+  // or for an audit entry its seq in decimal. Idempotent; an unknown key is
+  // recorded harmlessly.
+  Status QuarantineForSync(SyncRecord kind, const std::string& key, const std::string& reason);
+
   // --- hotlists -------------------------------------------------------------
   // Replaces a list (created if new) by a whole new version, atomically; the
   // list's settings come from `meta`. meta.version 0 means "current + 1";
@@ -264,6 +279,8 @@ class Store {
   // --- audit ----------------------------------------------------------------
   Status Audit(const std::string& officer, const std::string& action, const std::string& detail);
   Result<std::vector<AuditEntry>> AuditEntries(int64_t from_seq, size_t limit);
+  // The entry with the highest seq (the chain's head); nullopt when empty.
+  Result<std::optional<AuditEntry>> NewestAuditEntry();
   // Re-computes the whole chain; also checks the append-only triggers exist.
   Result<AuditVerdict> VerifyAudit();
 

@@ -34,6 +34,38 @@ Status AppendAudit(sqlite3* db, const std::string& officer, const std::string& a
   return s.Run();
 }
 
+namespace {
+
+// Compares the chain's head as the table holds it (`head_seq`, `head_hash`;
+// 0 and the genesis hash when empty) with the anchor kept beside it.
+void CheckAnchor(sqlite3* db, int64_t head_seq, const std::string& head_hash, AuditVerdict* v) {
+  Stmt a(db, "SELECT seq, hash FROM audit_anchor WHERE id = 1");
+  const bool anchored = a.Step();
+  const int64_t anchor_seq = anchored ? a.Int(0) : 0;
+  const std::string anchor_hash = anchored ? a.Text(1) : kAuditGenesisHash;
+  auto fail = [&](int64_t bad_seq, const std::string& problem) {
+    v->ok = false;
+    v->bad_seq = bad_seq;
+    v->problem = problem;
+  };
+  if (!a.status().ok()) {
+    fail(head_seq, "the chain's anchor cannot be read: " + a.status().message());
+  } else if (!anchored && head_seq > 0) {
+    fail(head_seq, "the chain's anchor has been removed");
+  } else if (anchor_seq > head_seq) {
+    fail(head_seq + 1, "entries " + std::to_string(head_seq + 1) + " to " + std::to_string(anchor_seq) +
+                           " are missing: the anchor says the chain reached entry " + std::to_string(anchor_seq) +
+                           " (entries deleted from the end)");
+  } else if (anchor_seq < head_seq) {
+    fail(anchor_seq + 1, "entries after " + std::to_string(anchor_seq) +
+                             " were added past the anchor (the append-only triggers were bypassed)");
+  } else if (anchor_hash != head_hash) {
+    fail(head_seq, "entry " + std::to_string(head_seq) +
+                       ": the newest entry's hash differs from the anchor's (the chain was rewritten and recomputed)");
+  }
+}
+
+}  // namespace
 }  // namespace store_internal
 
 using namespace store_internal;
@@ -61,6 +93,18 @@ Result<std::vector<AuditEntry>> Store::AuditEntries(int64_t from_seq, size_t lim
   });
 }
 
+Result<std::optional<AuditEntry>> Store::NewestAuditEntry() {
+  return impl_->Query([](sqlite3* db) -> Result<std::optional<AuditEntry>> {
+    Stmt s(db,
+           "SELECT seq, at_utc_ms, officer, action, detail, prev_hash, hash, synced_at_utc_ms FROM audit "
+           "ORDER BY seq DESC LIMIT 1");
+    std::optional<AuditEntry> out;
+    if (s.Step()) out = AuditEntry{s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.OptInt(7)};
+    if (!s.status().ok()) return s.status();
+    return out;
+  });
+}
+
 Result<AuditVerdict> Store::VerifyAudit() {
   return impl_->Query([](sqlite3* db) -> Result<AuditVerdict> {
     AuditVerdict v;
@@ -68,14 +112,17 @@ Result<AuditVerdict> Store::VerifyAudit() {
     Status st = SqliteExec(db, "BEGIN");
     if (!st.ok()) return st;
     {
-      Stmt t(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('audit_no_update', 'audit_no_delete')");
-      if (t.Step() && t.Int(0) != kAuditGuardTriggers) {
+      std::string names;
+      for (const char* name : kAuditGuardTriggerNames) names += std::string(names.empty() ? "'" : ",'") + name + "'";
+      Stmt t(db, ("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (" + names + ")").c_str());
+      if (t.Step() && t.Int(0) != static_cast<int64_t>(std::size(kAuditGuardTriggerNames))) {
         v.ok = false;
         v.problem = "the audit log's append-only triggers have been removed";
       }
       Stmt s(db, "SELECT seq, at_utc_ms, officer, action, detail, prev_hash, hash FROM audit ORDER BY seq");
       std::string prev = kAuditGenesisHash;
       int64_t expected = 1;
+      int64_t head_seq = 0;  // the newest entry checked
       while (v.ok && s.Step()) {
         const int64_t seq = s.Int(0);
         ++v.entries_checked;
@@ -92,9 +139,11 @@ Result<AuditVerdict> Store::VerifyAudit() {
           fail("hash does not match its content (the entry was changed)");
         }
         prev = s.Text(6);
+        head_seq = seq;
         ++expected;
       }
       if (!s.status().ok()) st = s.status();
+      if (v.ok && st.ok()) CheckAnchor(db, head_seq, prev, &v);
     }
     // A read-only transaction: its end cannot fail the verdict, but say so
     // when it does not close.

@@ -138,6 +138,45 @@ CREATE TABLE unit_meta (
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 3: records the depot refused for their content, set aside so they no
+    // longer block the sync of what comes after them (Store::QuarantineForSync).
+    // `key` is the record's uuid, or the audit entry's seq in decimal.
+    R"sql(
+CREATE TABLE sync_quarantine (
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at_utc_ms INTEGER NOT NULL,
+  PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+)sql",
+    // 4: the audit chain's ends. An entry may only follow the newest one
+    // (INSERT OR REPLACE deleted rows without firing audit_no_delete), and
+    // the chain's head (seq, hash) is anchored outside the audit table, kept
+    // by trigger and only ever moved forward, so that deleting the newest
+    // entries or recomputing the chain shows in VerifyAudit.
+    R"sql(
+CREATE TRIGGER audit_append_only BEFORE INSERT ON audit
+  WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM audit)
+    OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM audit ORDER BY seq DESC LIMIT 1),
+                                     '0000000000000000000000000000000000000000000000000000000000000000')
+  BEGIN SELECT RAISE(ABORT, 'audit log is append-only: an entry must follow the newest one'); END;
+CREATE TABLE audit_anchor (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_anchor (id, seq, hash) SELECT 1, seq, hash FROM audit ORDER BY seq DESC LIMIT 1;
+CREATE TRIGGER audit_anchor_follows AFTER INSERT ON audit
+  BEGIN INSERT OR REPLACE INTO audit_anchor (id, seq, hash) VALUES (1, NEW.seq, NEW.hash); END;
+CREATE TRIGGER audit_anchor_forward BEFORE INSERT ON audit_anchor
+  WHEN EXISTS (SELECT 1 FROM audit_anchor WHERE seq >= NEW.seq)
+  BEGIN SELECT RAISE(ABORT, 'the audit anchor only moves forward'); END;
+CREATE TRIGGER audit_anchor_no_update BEFORE UPDATE ON audit_anchor
+  BEGIN SELECT RAISE(ABORT, 'the audit anchor only moves forward'); END;
+CREATE TRIGGER audit_anchor_no_delete BEFORE DELETE ON audit_anchor
+  BEGIN SELECT RAISE(ABORT, 'the audit anchor only moves forward'); END;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

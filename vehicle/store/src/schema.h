@@ -18,7 +18,10 @@ int StoreSchemaVersion();
 // `path` only names the file in errors.
 Status MigrateSchema(sqlite3* db, const std::string& path);
 
-// The append-only triggers the first migration puts on the audit table.
-constexpr int64_t kAuditGuardTriggers = 2;
+// The triggers that keep the audit log append-only and its anchor moving
+// forward only (migrations 1 and 4); VerifyAudit checks all are there.
+inline constexpr const char* kAuditGuardTriggerNames[] = {
+    "audit_no_update",      "audit_no_delete",        "audit_append_only",     "audit_anchor_follows",
+    "audit_anchor_forward", "audit_anchor_no_update", "audit_anchor_no_delete"};
 
 }  // namespace anpr::store_internal

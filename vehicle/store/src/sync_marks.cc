@@ -30,7 +30,9 @@ Status MarkSynced(sqlite3* db, const char* sql, const std::vector<std::string>& 
 
 Result<std::vector<Read>> Store::UnsyncedReads(size_t limit) {
   return impl_->Query([&](sqlite3* db) -> Result<std::vector<Read>> {
-    Stmt s(db, ReadSelect(true, "WHERE r.synced_at_utc_ms IS NULL ORDER BY r.captured_at_utc_ms LIMIT ?").c_str());
+    Stmt s(db, ReadSelect(true, "WHERE r.synced_at_utc_ms IS NULL AND r.uuid NOT IN "
+                                     "(SELECT key FROM sync_quarantine WHERE kind = 'read') "
+                                     "ORDER BY r.captured_at_utc_ms LIMIT ?").c_str());
     s.Bind(1, static_cast<int64_t>(limit));
     std::vector<Read> out;
     while (s.Step()) out.push_back(ReadFromRow(s, true));
@@ -41,7 +43,10 @@ Result<std::vector<Read>> Store::UnsyncedReads(size_t limit) {
 
 Result<std::vector<Hit>> Store::UnsyncedHits(size_t limit) {
   return impl_->Query([&](sqlite3* db) {
-    return QueryHits(db, "WHERE synced_at_utc_ms IS NULL ORDER BY raised_at_utc_ms LIMIT ?", "",
+    return QueryHits(db,
+                     "WHERE synced_at_utc_ms IS NULL AND uuid NOT IN (SELECT key FROM sync_quarantine "
+                     "WHERE kind = 'hit') ORDER BY raised_at_utc_ms LIMIT ?",
+                     "",
                      static_cast<int64_t>(limit));
   });
 }
@@ -50,7 +55,8 @@ Result<std::vector<AuditEntry>> Store::UnsyncedAudit(size_t limit) {
   return impl_->Query([&](sqlite3* db) -> Result<std::vector<AuditEntry>> {
     Stmt s(db,
            "SELECT seq, at_utc_ms, officer, action, detail, prev_hash, hash, synced_at_utc_ms FROM audit "
-           "WHERE synced_at_utc_ms IS NULL ORDER BY seq LIMIT ?");
+           "WHERE synced_at_utc_ms IS NULL AND CAST(seq AS TEXT) NOT IN "
+           "(SELECT key FROM sync_quarantine WHERE kind = 'audit') ORDER BY seq LIMIT ?");
     s.Bind(1, static_cast<int64_t>(limit));
     std::vector<AuditEntry> out;
     while (s.Step()) {
@@ -66,7 +72,8 @@ Result<std::vector<OfficerEntry>> Store::UnsyncedOfficerEntries(size_t limit) {
     Stmt s(db,
            "SELECT uuid, list_name, vrm, priority, reason, warning_markers, information, valid_until_utc_s, "
            "entered_by, entered_at_utc_ms, synced_at_utc_ms FROM officer_entries "
-           "WHERE synced_at_utc_ms IS NULL ORDER BY entered_at_utc_ms LIMIT ?");
+           "WHERE synced_at_utc_ms IS NULL AND uuid NOT IN "
+           "(SELECT key FROM sync_quarantine WHERE kind = 'officer_entry') ORDER BY entered_at_utc_ms LIMIT ?");
     s.Bind(1, static_cast<int64_t>(limit));
     std::vector<OfficerEntry> out;
     while (s.Step()) {
@@ -133,13 +140,53 @@ Status Store::MarkReadsSynced(const std::vector<std::string>& uuids, int64_t at_
 
 Result<SyncBacklog> Store::CountUnsynced() {
   return impl_->Query([](sqlite3* db) -> Result<SyncBacklog> {
+    // Per table, the unsynced records waiting to go and those set aside.
     Stmt s(db,
-           "SELECT (SELECT count(*) FROM reads WHERE synced_at_utc_ms IS NULL), "
-           "(SELECT count(*) FROM hits WHERE synced_at_utc_ms IS NULL), "
-           "(SELECT count(*) FROM audit WHERE synced_at_utc_ms IS NULL), "
-           "(SELECT count(*) FROM officer_entries WHERE synced_at_utc_ms IS NULL)");
+           "WITH q(kind, key) AS (SELECT kind, key FROM sync_quarantine) SELECT "
+           "(SELECT count(*) FROM reads WHERE synced_at_utc_ms IS NULL AND uuid NOT IN (SELECT key FROM q WHERE kind = 'read')), "
+           "(SELECT count(*) FROM hits WHERE synced_at_utc_ms IS NULL AND uuid NOT IN (SELECT key FROM q WHERE kind = 'hit')), "
+           "(SELECT count(*) FROM audit WHERE synced_at_utc_ms IS NULL AND CAST(seq AS TEXT) NOT IN "
+           "  (SELECT key FROM q WHERE kind = 'audit')), "
+           "(SELECT count(*) FROM officer_entries WHERE synced_at_utc_ms IS NULL AND uuid NOT IN "
+           "  (SELECT key FROM q WHERE kind = 'officer_entry')), "
+           "(SELECT count(*) FROM reads WHERE synced_at_utc_ms IS NULL AND uuid IN (SELECT key FROM q WHERE kind = 'read')) + "
+           "(SELECT count(*) FROM hits WHERE synced_at_utc_ms IS NULL AND uuid IN (SELECT key FROM q WHERE kind = 'hit')) + "
+           "(SELECT count(*) FROM audit WHERE synced_at_utc_ms IS NULL AND CAST(seq AS TEXT) IN "
+           "  (SELECT key FROM q WHERE kind = 'audit')) + "
+           "(SELECT count(*) FROM officer_entries WHERE synced_at_utc_ms IS NULL AND uuid IN "
+           "  (SELECT key FROM q WHERE kind = 'officer_entry'))");
     if (!s.Step()) return s.status().ok() ? Status(Internal("count unsynced")) : s.status();
-    return SyncBacklog{s.Int(0), s.Int(1), s.Int(2), s.Int(3)};
+    SyncBacklog b;
+    b.reads = s.Int(0);
+    b.hits = s.Int(1);
+    b.audit = s.Int(2);
+    b.officer_entries = s.Int(3);
+    b.quarantined = s.Int(4);
+    return b;
+  });
+}
+
+const char* SyncRecordName(SyncRecord kind) {
+  switch (kind) {
+    case SyncRecord::kRead: return "read";
+    case SyncRecord::kHit: return "hit";
+    case SyncRecord::kAudit: return "audit";
+    case SyncRecord::kOfficerEntry: return "officer_entry";
+  }
+  return "read";
+}
+
+Status Store::QuarantineForSync(SyncRecord kind, const std::string& key, const std::string& reason) {
+  return impl_->Run([&](sqlite3* db) {
+    Stmt s(db, "INSERT OR IGNORE INTO sync_quarantine (kind, key, reason, at_utc_ms) VALUES (?,?,?,?)");
+    Status st = s.Bind(1, SyncRecordName(kind)).Bind(2, key).Bind(3, reason).Bind(4, NowUtcMs()).Run();
+    if (st.ok() && sqlite3_changes(db) == 1) {
+      // The depot's words stay in sync_quarantine; the audit names the record.
+      st = AppendAudit(db, "system", "sync.quarantine",
+                       std::string(SyncRecordName(kind)) + " " + key + " refused by the depot for its content; "
+                       "kept on board, no longer sent");
+    }
+    return st;
   });
 }
 
