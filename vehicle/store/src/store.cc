@@ -52,6 +52,7 @@ constexpr int64_t kOpenRoomBytes = 256 << 10;
 // Opens (or, after a failed try, opens again) the writer connection, the
 // schema and the reader connection.
 Status OpenConnections(Store::Impl* impl) {
+  MutexLock reader(&impl->read_mu);  // uncontended: no query runs before Open returns
   sqlite3_close_v2(impl->rdb);
   sqlite3_close_v2(impl->wdb);
   impl->rdb = impl->wdb = nullptr;

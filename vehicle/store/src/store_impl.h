@@ -8,7 +8,6 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -58,8 +57,9 @@ struct Store::Impl {
   sqlite3* wdb = nullptr;  // writer thread only (and Open before it starts)
   store_internal::WriterStatements wstmts;  // wdb's reused statements; writer thread only
   int wal_frames = 0;       // frames in wdb's WAL after its last commit; writer thread only
-  sqlite3* rdb = nullptr;  // guarded by read_mu
-  std::mutex read_mu;
+  // The reader connection: queries from any thread, one at a time.
+  Mutex read_mu;
+  sqlite3* rdb ANPR_GUARDED_BY(read_mu) = nullptr;
 
   // Writer thread only (and Open before it starts): the spill file (null
   // when it could not be made) and when the reserve was last tried.
@@ -123,7 +123,7 @@ struct Store::Impl {
   // Runs a query on the reader connection.
   template <typename F>
   auto Query(F&& f) {
-    std::lock_guard<std::mutex> lock(read_mu);
+    MutexLock lock(&read_mu);
     return f(rdb);
   }
 };

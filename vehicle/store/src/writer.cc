@@ -58,7 +58,10 @@ Store::Impl::~Impl() {
     if (t.done) t.done(Status(StatusCode::kResourceExhausted, "store closed while full: write not stored"));
   }
   wstmts.FinalizeAll();
-  sqlite3_close_v2(rdb);
+  {
+    MutexLock reader(&read_mu);
+    sqlite3_close_v2(rdb);
+  }
   sqlite3_close_v2(wdb);
 }
 
