@@ -16,6 +16,7 @@
 #include "capture/synth.h"
 #include "vehicle/recognition/line_crops.h"
 #include "vehicle/recognition/line_reader.h"
+#include "vehicle/recognition/recognizer.h"
 
 namespace anpr {
 namespace {
@@ -35,6 +36,8 @@ cv::Mat Columns(const std::vector<int>& columns) {
 
 // Below the exact-plate figure measured on held-out synthetic crops (MODEL.md).
 constexpr double kMinExactPct = 90.0;
+// Below the figure measured on the 20 generated scenes of ReadsGeneratedScenes.
+constexpr int kMinScenesExact = 17;
 
 int ClassOf(char c) { return static_cast<int>(std::string(kLineClasses).find(c)); }
 
@@ -94,6 +97,44 @@ TEST(LineReaderModel, ReadsHeldOutSyntheticCropsWithTheCommittedModel) {
   std::cout << "line reader: " << exact << " / " << n << " exact (" << pct << "%)\n";
   EXPECT_GE(n, kCrops * 9 / 10);
   EXPECT_GE(pct, kMinExactPct);
+}
+
+RecognizerOptions LearnedOptions() {
+  RecognizerOptions options;
+  options.line_reader = RecognizerOptions::LineReaderKind::kLearned;
+  return options;
+}
+
+TEST(RecognizerWithLearnedReader, RefusesToStartWithoutItsModel) {
+  RecognizerOptions options = LearnedOptions();
+  options.line_model_path = "/nonexistent/line_reader.onnx";
+  auto rec = Recognizer::Create(options);
+  ASSERT_FALSE(rec.ok());
+  EXPECT_EQ(rec.status().code(), StatusCode::kNotFound);
+}
+
+// Whole scenes (detector + learned reader + GB syntax), seeds of no
+// training set: the option a unit would be configured with works end to end.
+TEST(RecognizerWithLearnedReader, ReadsGeneratedScenes) {
+  auto rec = Recognizer::Create(LearnedOptions());
+  ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+  constexpr int kScenes = 20;
+  int exact = 0;
+  for (int i = 0; i < kScenes; ++i) {
+    synth::SceneOptions so;
+    so.noise_sigma = 2;
+    synth::Scene scene = synth::MakeScene(900'000 + static_cast<uint64_t>(i), so);
+    ASSERT_EQ(scene.plates.size(), 1u);
+    std::vector<PlateObservation> obs = rec.value()->Recognize(scene.image);
+    const std::string read = obs.empty() ? std::string() : obs[0].text;
+    if (FoldO0(read) == FoldO0(scene.plates[0].text)) {
+      ++exact;
+    } else {
+      std::cout << "  scene " << i << ": truth " << scene.plates[0].text << " read " << read << "\n";
+    }
+  }
+  std::cout << "recognizer with the learned reader: " << exact << " / " << kScenes << " scenes exact\n";
+  EXPECT_GE(exact, kMinScenesExact);
 }
 
 }  // namespace

@@ -8,10 +8,13 @@
 // what training/train_line_reader.py learns from. `bench` reads crops with
 // both readers and prints exact-plate accuracy (O and 0 as one) and the
 // time per crop: on held-out synthetic crops (set 1, never trained on) and
-// on a labelled folder of photographs cut at their ground-truth boxes. The
-// current reader (detector + Tesseract + classifier) is given the plate
+// on a labelled folder of photographs cut at their ground-truth boxes.
+// Three readings of each plate: the current recognizer (detector +
+// Tesseract + classifier) and the recognizer with the learned reader in
+// place of Tesseract (RecognizerOptions::line_reader), both given the plate
 // with its surroundings (the box grown by half its width at each side and
-// its height above and below), the learned one the box itself. One thread.
+// its height above and below), and the learned reader alone given the box
+// itself. One thread.
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -28,6 +31,7 @@
 #include "vehicle/app/command.h"
 #include "vehicle/recognition/line_crops.h"
 #include "vehicle/recognition/line_reader.h"
+#include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/recognizer.h"
 #include "vehicle/records/vrm.h"
 
@@ -41,6 +45,7 @@ struct LinesArgs {
   int synth = 500;
   std::string eu_dev;
   std::string model;
+  std::string region = "eu";
   bool verbose = false;
 };
 
@@ -127,68 +132,91 @@ std::vector<Case> LoadFolder(const std::string& dir) {
   return out;
 }
 
+// Exact readings and summed CPU time of one way of reading.
+struct Tally {
+  int exact = 0;
+  double ms = 0;
+};
 struct Figures {
-  int n = 0, old_exact = 0, new_exact = 0;
-  double old_ms = 0, new_ms = 0;  // CPU time, summed
+  int n = 0;
+  Tally old_rec, learned_rec, learned_box;
 };
 
-Figures Measure(const std::vector<Case>& cases, anpr::Recognizer& old_reader, anpr::LineReader& new_reader,
-                bool verbose) {
+// The recognizer's best reading that covers the plate ("" when none does),
+// timed into `t`.
+std::string Recognized(anpr::Recognizer& rec, const Case& c, Tally* t) {
+  const double t0 = ProcessCpuMs();
+  std::vector<anpr::PlateObservation> obs = rec.Recognize(c.context);
+  t->ms += ProcessCpuMs() - t0;
+  for (const auto& o : obs) {  // best confidence first
+    if ((o.box & c.crop_in_context).area() >= 0.3 * c.crop_in_context.area()) return o.text;
+  }
+  return {};
+}
+
+Figures Measure(const std::vector<Case>& cases, anpr::Recognizer& old_rec, anpr::Recognizer& learned_rec,
+                anpr::LineReader& reader, bool verbose) {
   Figures f;
   for (const Case& c : cases) {
     ++f.n;
-    double t0 = ProcessCpuMs();
-    std::vector<anpr::PlateObservation> obs = old_reader.Recognize(c.context);
-    double t1 = ProcessCpuMs();
-    anpr::LineReading reading = new_reader.Read(c.crop);
-    double t2 = ProcessCpuMs();
-    f.old_ms += t1 - t0;
-    f.new_ms += t2 - t1;
-    // The current reader's best reading that covers the plate.
-    std::string old_text;
-    for (const auto& o : obs) {
-      if ((o.box & c.crop_in_context).area() >= 0.3 * c.crop_in_context.area()) {
-        old_text = o.text;
-        break;
-      }
-    }
-    const bool old_ok = FoldO0(old_text) == FoldO0(c.plate);
-    const bool new_ok = FoldO0(reading.text) == FoldO0(c.plate);
-    f.old_exact += old_ok;
-    f.new_exact += new_ok;
-    if (verbose && (!old_ok || !new_ok)) {
-      std::cout << "  " << c.name << " truth " << c.plate << " old " << (old_text.empty() ? "-" : old_text)
-                << " new " << (reading.text.empty() ? "-" : reading.text) << "\n";
+    const std::string old_text = Recognized(old_rec, c, &f.old_rec);
+    const std::string rec_text = Recognized(learned_rec, c, &f.learned_rec);
+    const double t0 = ProcessCpuMs();
+    const std::string box_text = reader.Read(c.crop).text;
+    f.learned_box.ms += ProcessCpuMs() - t0;
+    const std::string want = FoldO0(c.plate);
+    const bool ok[3] = {FoldO0(old_text) == want, FoldO0(rec_text) == want, FoldO0(box_text) == want};
+    f.old_rec.exact += ok[0];
+    f.learned_rec.exact += ok[1];
+    f.learned_box.exact += ok[2];
+    if (verbose && !(ok[0] && ok[1] && ok[2])) {
+      auto shown = [](const std::string& t) { return t.empty() ? std::string("-") : t; };
+      std::cout << "  " << c.name << " truth " << c.plate << " current " << shown(old_text) << " learned "
+                << shown(rec_text) << " learned-on-box " << shown(box_text) << "\n";
     }
   }
   return f;
 }
 
+void PrintHeader() {
+  std::cout << std::left << std::setw(20) << "set" << std::right << std::setw(7) << "crops" << std::setw(10)
+            << "current%" << std::setw(10) << "learned%" << std::setw(9) << "onbox%" << std::setw(11)
+            << "current ms" << std::setw(11) << "learned ms" << std::setw(10) << "onbox ms" << "\n";
+}
+
 void PrintRow(const std::string& set, const Figures& f) {
-  auto pct = [&](int k) { return f.n ? 100.0 * k / f.n : 0.0; };
-  auto per = [&](double ms) { return f.n ? ms / f.n : 0.0; };
-  std::cout << std::left << std::setw(22) << set << std::right << std::setw(7) << f.n << std::fixed
-            << std::setprecision(1) << std::setw(10) << pct(f.old_exact) << std::setw(10) << pct(f.new_exact)
-            << std::setprecision(2) << std::setw(11) << per(f.old_ms) << std::setw(11) << per(f.new_ms) << "\n";
+  auto pct = [&](const Tally& t) { return f.n ? 100.0 * t.exact / f.n : 0.0; };
+  auto per = [&](const Tally& t) { return f.n ? t.ms / f.n : 0.0; };
+  std::cout << std::left << std::setw(20) << set << std::right << std::setw(7) << f.n << std::fixed
+            << std::setprecision(1) << std::setw(10) << pct(f.old_rec) << std::setw(10) << pct(f.learned_rec)
+            << std::setw(9) << pct(f.learned_box) << std::setprecision(2) << std::setw(11) << per(f.old_rec)
+            << std::setw(11) << per(f.learned_rec) << std::setw(10) << per(f.learned_box) << "\n";
 }
 
 int RunBench(const LinesArgs& a) {
   cv::setNumThreads(1);
-  auto old_reader = anpr::Recognizer::Create({});
-  if (!old_reader.ok()) {
-    std::cerr << "anpr lines: " << old_reader.status().ToString() << "\n";
-    return 1;
+  anpr::RecognizerOptions old_options;
+  if (!anpr::ParseRegion(a.region, &old_options.region)) {
+    std::cerr << "anpr lines: --region must be gb or eu, not '" << a.region << "'\n";
+    return 2;
   }
-  auto new_reader = anpr::LineReader::Load(a.model.empty() ? anpr::DefaultLineModelPath() : a.model);
-  if (!new_reader.ok()) {
-    std::cerr << "anpr lines: " << new_reader.status().ToString() << "\n";
-    return 1;
+  auto old_rec = anpr::Recognizer::Create(old_options);
+  anpr::RecognizerOptions learned_options = old_options;
+  learned_options.line_reader = anpr::RecognizerOptions::LineReaderKind::kLearned;
+  learned_options.line_model_path = a.model;
+  auto learned_rec = anpr::Recognizer::Create(learned_options);
+  auto reader = anpr::LineReader::Load(a.model.empty() ? anpr::DefaultLineModelPath() : a.model);
+  for (const anpr::Status& st : {old_rec.status(), learned_rec.status(), reader.status()}) {
+    if (!st.ok()) {
+      std::cerr << "anpr lines: " << st.ToString() << "\n";
+      return 1;
+    }
   }
-  std::cout << "exact plate, O and 0 as one; CPU ms per crop (old: detector + Tesseract + classifier on the\n"
-               "plate's surroundings; new: the learned line reader on the plate's box)\n";
-  std::cout << std::left << std::setw(22) << "set" << std::right << std::setw(7) << "crops" << std::setw(10)
-            << "old %" << std::setw(10) << "new %" << std::setw(11) << "old ms" << std::setw(11) << "new ms"
-            << "\n";
+  std::cout << "exact plate (O and 0 as one) and CPU ms per plate. current: detector + Tesseract + classifier;\n"
+               "learned: detector + learned line reader (both on the plate's surroundings); onbox: the\n"
+               "learned line reader alone on the plate's box. Region "
+            << anpr::RegionName(old_options.region) << ".\n";
+  PrintHeader();
   if (a.synth > 0) {
     std::vector<Case> cases;
     for (int i = 0; i < a.synth; ++i) {
@@ -196,7 +224,7 @@ int RunBench(const LinesArgs& a) {
       if (crop.image.empty()) continue;
       cases.push_back({"synth-" + std::to_string(i), crop.image, crop.context, crop.crop_in_context, crop.text});
     }
-    PrintRow("synthetic held-out", Measure(cases, *old_reader.value(), *new_reader.value(), a.verbose));
+    PrintRow("synthetic held-out", Measure(cases, *old_rec.value(), *learned_rec.value(), *reader.value(), a.verbose));
   }
   if (!a.eu_dev.empty()) {
     if (!std::filesystem::is_directory(a.eu_dev)) {
@@ -204,7 +232,7 @@ int RunBench(const LinesArgs& a) {
     } else {
       std::vector<Case> cases = LoadFolder(a.eu_dev);
       PrintRow(std::filesystem::path(a.eu_dev).filename().string() + " crops",
-               Measure(cases, *old_reader.value(), *new_reader.value(), a.verbose));
+               Measure(cases, *old_rec.value(), *learned_rec.value(), *reader.value(), a.verbose));
     }
   }
   return 0;
@@ -224,6 +252,7 @@ const anpr::cli::CommandRegistration kLines{
       bench->add_option("--synth", a->synth, "Held-out synthetic crops (0: none)")->check(CLI::Range(0, 100000));
       bench->add_option("--eu-dev", a->eu_dev, "Labelled photographs (NAME.jpg + NAME.txt), cut at their boxes");
       bench->add_option("--model", a->model, "ONNX model (default: the committed one)");
+      bench->add_option("--region", a->region, "Plate syntax the recognizers fit: eu (default; mixed formats) or gb");
       bench->add_flag("--verbose", a->verbose, "Print every crop either reader got wrong");
       return [a, make, bench]() {
         if (make->parsed()) return RunMake(*a);

@@ -157,7 +157,7 @@ def main():
             break
         # Cosine decay over the time budget, after a short warm-up.
         progress = elapsed / budget_s
-        lr = args.lr * min(1.0, (step + 1) / 200) * 0.5 * (1 + math.cos(math.pi * progress))
+        lr = args.lr * min(1.0, (step + 1) / 50) * 0.5 * (1 + math.cos(math.pi * progress))
         for g in opt.param_groups:
             g["lr"] = lr
         if pos + args.batch > len(order):
