@@ -7,11 +7,11 @@
 #      held-out crops the bench and the test read),
 #   3. trains for TRAIN_MINUTES (default 40) at the lowest CPU priority.
 # Usage, from anywhere, as root for step 1:
-#   bash vehicle/recognition/training/train.sh [CROPS (default 20000)]
+#   bash vehicle/recognition/training/train.sh [CROPS (default 24000)]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
-crops="${1:-20000}"
+crops="${1:-24000}"
 minutes="${TRAIN_MINUTES:-40}"
 work="${TRAIN_WORK_DIR:-/tmp/anpr-line-reader-training}"
 jobs=2
