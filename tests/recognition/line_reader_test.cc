@@ -70,6 +70,19 @@ TEST(LineReaderInput, IsOneStandardisedGreyLineWhateverTheCropSizeOrColour) {
   EXPECT_EQ(cv::norm(blob, from_grey, cv::NORM_INF), 0.0);
 }
 
+TEST(LineCrops, SameSeedSamePixelsAndTheSetsNeverShareASeed) {
+  LineCrop a = MakeSynthLineCrop(LineCropSeed(2, 5));
+  LineCrop b = MakeSynthLineCrop(LineCropSeed(2, 5));
+  ASSERT_FALSE(a.image.empty());
+  EXPECT_EQ(a.text, b.text);
+  ASSERT_EQ(a.image.size(), b.image.size());
+  EXPECT_EQ(cv::norm(a.image, b.image, cv::NORM_INF), 0.0);
+  EXPECT_EQ(a.image.size(), a.crop_in_context.size());
+  // Training's set 0 and the held-out sets 1 and 2 never share a seed.
+  EXPECT_LT(LineCropSeed(0, kLineCropsPerSet - 1), LineCropSeed(1, 0));
+  EXPECT_LT(LineCropSeed(1, kLineCropsPerSet - 1), LineCropSeed(2, 0));
+}
+
 TEST(LineReaderModel, AMissingFileIsNotFound) {
   auto r = LineReader::Load("/nonexistent/line_reader.onnx");
   ASSERT_FALSE(r.ok());

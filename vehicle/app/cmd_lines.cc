@@ -71,6 +71,11 @@ std::string FoldO0(std::string s) {
 }
 
 int RunMake(const LinesArgs& a) {
+  if (a.first + a.count > anpr::kLineCropsPerSet) {
+    std::cerr << "anpr lines: --first + --count must be at most " << anpr::kLineCropsPerSet
+              << " (beyond that, sets would share seeds)\n";
+    return 2;
+  }
   std::error_code ec;
   std::filesystem::create_directories(a.out, ec);
   std::ofstream labels(std::filesystem::path(a.out) / "labels.tsv", std::ios::app);
@@ -245,11 +250,11 @@ const anpr::cli::CommandRegistration kLines{
       sub.require_subcommand(1);
       CLI::App* make = sub.add_subcommand("make", "Write synthetic plate-line crops and labels.tsv");
       make->add_option("--set", a->set, "0 training, 1 held-out (bench), 2 the test's")->check(CLI::Range(0, 9));
-      make->add_option("--first", a->first, "Index of the first crop")->check(CLI::Range(0, 100000000));
-      make->add_option("--count", a->count, "Number of crops")->check(CLI::Range(1, 10000000));
+      make->add_option("--first", a->first, "Index of the first crop")->check(CLI::Range(0, anpr::kLineCropsPerSet - 1));
+      make->add_option("--count", a->count, "Number of crops")->check(CLI::Range(1, anpr::kLineCropsPerSet));
       make->add_option("--out", a->out, "Output folder (labels.tsv is appended to)")->required();
       CLI::App* bench = sub.add_subcommand("bench", "Exact-plate accuracy and CPU ms per crop, old vs learned");
-      bench->add_option("--synth", a->synth, "Held-out synthetic crops (0: none)")->check(CLI::Range(0, 100000));
+      bench->add_option("--synth", a->synth, "Held-out synthetic crops (0: none)")->check(CLI::Range(0, anpr::kLineCropsPerSet));
       bench->add_option("--eu-dev", a->eu_dev, "Labelled photographs (NAME.jpg + NAME.txt), cut at their boxes");
       bench->add_option("--model", a->model, "ONNX model (default: the committed one)");
       bench->add_option("--region", a->region, "Plate syntax the recognizers fit: eu (default; mixed formats) or gb");

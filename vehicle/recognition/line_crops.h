@@ -33,8 +33,13 @@ std::string RandomLineText(std::mt19937_64& rng);
 // range, held-out sets others (see vehicle/recognition/model/MODEL.md).
 LineCrop MakeSynthLineCrop(uint64_t seed);
 
-// The seed of crop `index` of the set numbered `set` (0: training; 1: the
-// held-out set `anpr lines bench` measures; 2: the test's fixed crops).
+// Crops per set: indices in [0, kLineCropsPerSet) of different sets never
+// share a seed.
+inline constexpr int kLineCropsPerSet = 100'000;
+
+// The seed of crop `index` (0 <= index < kLineCropsPerSet) of the set
+// numbered `set` (0: training; 1: the held-out set `anpr lines bench`
+// measures; 2: the test's fixed crops).
 uint64_t LineCropSeed(int set, int index);
 
 }  // namespace anpr
