@@ -44,7 +44,18 @@ struct PlateSpec {
   // The small supplier name and "BS AU 145e" printed in the bottom margin of
   // real plates (a realistic bit of non-registration text; never read).
   bool supplier_mark = false;
+  // Variety for training the recognition models (the defaults draw the
+  // standard UK plate). `font` picks the typeface (0 DejaVu Sans Bold; 1-5
+  // other bold sans faces, the default face when that one is not installed);
+  // the scales multiply the standard's 50 mm character width and 11 mm gap
+  // between characters (continental plates use narrower characters).
+  int font = 0;
+  double char_width_scale = 1.0;
+  double char_gap_scale = 1.0;
 };
+
+// Number of typefaces PlateSpec::font can pick from.
+constexpr int kPlateFontCount = 6;
 
 // A random plate in the current GB format (two letters, two-digit age
 // identifier, space, three letters), drawn only from letters actually issued.

@@ -32,6 +32,7 @@ std::string NormalisePlateText(const std::string& text);
 // Where everything sits on a plate, in millimetres from the plate's top-left.
 struct GlyphCell {
   char c = ' ';
+  int font = 0;
   cv::Rect2d cell_mm;  // the 50 x 79 mm cell the character fills
 };
 struct PlateLayout {
@@ -45,9 +46,10 @@ PlateLayout LayoutPlate(const PlateSpec& spec);
 // The plate face-on at `px_per_mm`, BGR, day colours.
 cv::Mat RenderPlateAt(const PlateSpec& spec, double px_per_mm);
 
-// A grey ink mask (0 background, 255 ink) of `c` filling `size` (see
-// synth_plate.cc for how "1" and "I" keep their own width).
-cv::Mat GlyphMask(char c, cv::Size size);
+// A grey ink mask (0 background, 255 ink) of `c` filling `size` in typeface
+// `font` (see PlateSpec::font; synth_plate.cc for how "1" and "I" keep
+// their own width).
+cv::Mat GlyphMask(char c, cv::Size size, int font = 0);
 
 // The camera's view of a vehicle's rear or front face, a plane in millimetres
 // with its origin at the plate centre, x to the right and y down.

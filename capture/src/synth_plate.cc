@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <mutex>
 
 #include <opencv2/freetype.hpp>
@@ -85,32 +86,55 @@ std::vector<std::string> Groups(const std::string& text) {
   return {t};
 }
 
-double GroupWidthMm(const std::string& g) {
+// Character cell width and spacing of one plate, millimetres.
+struct Pitch {
+  double char_mm = kCharWidthMm;
+  double gap_mm = kCharSpacingMm;
+  int font = 0;
+};
+
+Pitch PitchOf(const PlateSpec& spec) {
+  return {kCharWidthMm * std::clamp(spec.char_width_scale, 0.5, 1.5),
+          kCharSpacingMm * std::clamp(spec.char_gap_scale, 0.0, 3.0), spec.font};
+}
+
+double GroupWidthMm(const std::string& g, const Pitch& pitch) {
   if (g.empty()) return 0;
-  return static_cast<double>(g.size()) * kCharWidthMm +
-         static_cast<double>(g.size() - 1) * kCharSpacingMm;
+  return static_cast<double>(g.size()) * pitch.char_mm +
+         static_cast<double>(g.size() - 1) * pitch.gap_mm;
 }
 
 // Places a row of groups starting at x, top y.
-void PlaceRow(const std::vector<std::string>& groups, double x, double y,
+void PlaceRow(const std::vector<std::string>& groups, double x, double y, const Pitch& pitch,
               std::vector<GlyphCell>& out) {
   for (size_t gi = 0; gi < groups.size(); ++gi) {
-    if (gi > 0) x += kGroupGapMm - kCharSpacingMm;
+    if (gi > 0) x += kGroupGapMm - pitch.gap_mm;
     for (char c : groups[gi]) {
-      out.push_back({c, cv::Rect2d(x, y, kCharWidthMm, kCharHeightMm)});
-      x += kCharWidthMm + kCharSpacingMm;
+      out.push_back({c, pitch.font, cv::Rect2d(x, y, pitch.char_mm, kCharHeightMm)});
+      x += pitch.char_mm + pitch.gap_mm;
     }
   }
 }
 
-// Glyph masks rendered once from the TrueType font (cv::freetype is not
-// documented as thread-safe, so it is only used inside call_once).
+// Glyph masks rendered once per typeface from its TrueType font
+// (cv::freetype is not documented as thread-safe, so it is only used inside
+// call_once).
 struct GlyphBank {
   std::array<cv::Mat, 128> mask;  // tight ink bounds, 8-bit grey
 };
 
+// Font 0 (the default face): the first of these that loads.
 const char* const kFontPaths[] = {
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
+};
+// Fonts 1.. (PlateSpec::font), for training variety; Debian packages
+// fonts-dejavu-extra, fonts-liberation, fonts-freefont-ttf, fonts-roboto-unhinted.
+const char* const kExtraFontPaths[kPlateFontCount - 1] = {
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSansNarrow-Bold.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSansBold.ttf",
+    "/usr/share/fonts/truetype/roboto/unhinted/RobotoCondensed-Bold.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
 };
 constexpr int kGlyphRenderHeightPx = 320;
@@ -122,51 +146,65 @@ cv::Mat CropInk(const cv::Mat& grey) {
   return grey(cv::boundingRect(nz)).clone();
 }
 
-const GlyphBank& Glyphs() {
-  static GlyphBank bank;
-  static std::once_flag once;
-  std::call_once(once, [] {
-    const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    cv::Ptr<cv::freetype::FreeType2> ft;
-    for (const char* path : kFontPaths) {
+// Renders the 36 characters from the first of `paths` that loads (Hershey
+// when none does).
+void RenderBank(const std::vector<const char*>& paths, GlyphBank* bank) {
+  const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  cv::Ptr<cv::freetype::FreeType2> ft;
+  for (const char* path : paths) {
+    try {
+      auto candidate = cv::freetype::createFreeType2();
+      candidate->loadFontData(path, 0);
+      ft = candidate;
+      break;
+    } catch (const cv::Exception& e) {
+      spdlog::warn("synth: cannot load font {}: {}", path, e.what());
+    }
+  }
+  if (!ft) {
+    spdlog::warn("synth: no DejaVu bold font (Debian package fonts-dejavu-core); "
+                 "plates use OpenCV's Hershey font instead");
+  }
+  for (char c : chars) {
+    cv::Mat canvas(kGlyphRenderHeightPx * 2, kGlyphRenderHeightPx * 2, CV_8UC3,
+                   cv::Scalar::all(0));
+    std::string s(1, c);
+    bool drawn = false;
+    if (ft) {
       try {
-        auto candidate = cv::freetype::createFreeType2();
-        candidate->loadFontData(path, 0);
-        ft = candidate;
-        break;
+        ft->putText(canvas, s, cv::Point(kGlyphRenderHeightPx / 2, kGlyphRenderHeightPx * 3 / 2),
+                    kGlyphRenderHeightPx, cv::Scalar::all(255), -1, cv::LINE_AA, true);
+        drawn = true;
       } catch (const cv::Exception& e) {
-        spdlog::warn("synth: cannot load font {}: {}", path, e.what());
+        spdlog::warn("synth: font cannot draw '{}': {}", s, e.what());
       }
     }
-    if (!ft) {
-      spdlog::warn("synth: no DejaVu bold font (Debian package fonts-dejavu-core); "
-                   "plates use OpenCV's Hershey font instead");
+    if (!drawn) {
+      cv::putText(canvas, s, cv::Point(kGlyphRenderHeightPx / 2, kGlyphRenderHeightPx * 3 / 2),
+                  cv::FONT_HERSHEY_DUPLEX, kGlyphRenderHeightPx / 30.0, cv::Scalar::all(255),
+                  kGlyphRenderHeightPx / 12, cv::LINE_AA);
     }
-    for (char c : chars) {
-      cv::Mat canvas(kGlyphRenderHeightPx * 2, kGlyphRenderHeightPx * 2, CV_8UC3,
-                     cv::Scalar::all(0));
-      std::string s(1, c);
-      bool drawn = false;
-      if (ft) {
-        try {
-          ft->putText(canvas, s, cv::Point(kGlyphRenderHeightPx / 2, kGlyphRenderHeightPx * 3 / 2),
-                      kGlyphRenderHeightPx, cv::Scalar::all(255), -1, cv::LINE_AA, true);
-          drawn = true;
-        } catch (const cv::Exception& e) {
-          spdlog::warn("synth: font cannot draw '{}': {}", s, e.what());
-        }
-      }
-      if (!drawn) {
-        cv::putText(canvas, s, cv::Point(kGlyphRenderHeightPx / 2, kGlyphRenderHeightPx * 3 / 2),
-                    cv::FONT_HERSHEY_DUPLEX, kGlyphRenderHeightPx / 30.0, cv::Scalar::all(255),
-                    kGlyphRenderHeightPx / 12, cv::LINE_AA);
-      }
-      cv::Mat grey;
-      cv::cvtColor(canvas, grey, cv::COLOR_BGR2GRAY);
-      bank.mask[static_cast<unsigned char>(c)] = CropInk(grey);
+    cv::Mat grey;
+    cv::cvtColor(canvas, grey, cv::COLOR_BGR2GRAY);
+    bank->mask[static_cast<unsigned char>(c)] = CropInk(grey);
+  }
+}
+
+const GlyphBank& Glyphs(int font) {
+  static std::array<GlyphBank, kPlateFontCount> banks;
+  static std::array<std::once_flag, kPlateFontCount> once;
+  if (font < 0 || font >= kPlateFontCount) font = 0;
+  const size_t i = static_cast<size_t>(font);
+  std::call_once(once[i], [font, i] {
+    if (font == 0) {
+      RenderBank({std::begin(kFontPaths), std::end(kFontPaths)}, &banks[i]);
+    } else if (std::filesystem::exists(kExtraFontPaths[i - 1])) {
+      RenderBank({kExtraFontPaths[i - 1]}, &banks[i]);
+    } else {
+      banks[i] = Glyphs(0);  // a missing extra face draws as the default one
     }
   });
-  return bank;
+  return banks[i];
 }
 
 const cv::Scalar kWhiteBgr(236, 239, 239);
@@ -201,10 +239,10 @@ cv::Rect ToPx(const cv::Rect2d& r_mm, double ppm) {
   return {x0, y0, std::max(1, x1 - x0), std::max(1, y1 - y0)};
 }
 
-void DrawGlyph(cv::Mat& plate, char c, const cv::Rect& cell, const cv::Scalar& colour) {
+void DrawGlyph(cv::Mat& plate, char c, const cv::Rect& cell, const cv::Scalar& colour, int font = 0) {
   cv::Rect r = cell & cv::Rect(0, 0, plate.cols, plate.rows);
   if (r.empty() || r != cell) return;
-  cv::Mat mask = GlyphMask(c, cell.size());
+  cv::Mat mask = GlyphMask(c, cell.size(), font);
   if (mask.empty()) return;
   cv::Mat roi = plate(r);
   BlendInk(roi, mask, colour);
@@ -258,8 +296,8 @@ void DrawSupplierMark(cv::Mat& plate, const PlateLayout& layout, double ppm) {
 
 }  // namespace
 
-cv::Mat GlyphMask(char c, cv::Size size) {
-  const GlyphBank& bank = Glyphs();
+cv::Mat GlyphMask(char c, cv::Size size, int font) {
+  const GlyphBank& bank = Glyphs(font);
   unsigned char u = static_cast<unsigned char>(std::toupper(static_cast<unsigned char>(c)));
   if (u >= bank.mask.size() || size.width <= 0 || size.height <= 0) return {};
   const cv::Mat& src = bank.mask[u];
@@ -284,6 +322,7 @@ cv::Mat GlyphMask(char c, cv::Size size) {
 PlateLayout LayoutPlate(const PlateSpec& spec) {
   PlateLayout layout;
   std::vector<std::string> groups = Groups(spec.text);
+  const Pitch pitch = PitchOf(spec);
   layout.has_band = spec.style == PlateStyle::kEu;
   const double band = layout.has_band ? kBandWidthMm : 0;
 
@@ -294,25 +333,25 @@ PlateLayout LayoutPlate(const PlateSpec& spec) {
       bottom = top.substr(4);
       top = top.substr(0, 4);
     }
-    double row_w = std::max(GroupWidthMm(top), GroupWidthMm(bottom));
+    double row_w = std::max(GroupWidthMm(top, pitch), GroupWidthMm(bottom, pitch));
     double width = std::max(kSquareWidthMm, band + 2 * kMarginMm + row_w);
     double height = kSquareHeightMm;
     layout.size_mm = {width, height};
     double text_h = 2 * kCharHeightMm + kLineGapMm;
     double y0 = (height - text_h) / 2;
     double avail_x = band, avail_w = width - band;
-    PlaceRow({top}, avail_x + (avail_w - GroupWidthMm(top)) / 2, y0, layout.glyphs);
-    PlaceRow({bottom}, avail_x + (avail_w - GroupWidthMm(bottom)) / 2,
-             y0 + kCharHeightMm + kLineGapMm, layout.glyphs);
+    PlaceRow({top}, avail_x + (avail_w - GroupWidthMm(top, pitch)) / 2, y0, pitch, layout.glyphs);
+    PlaceRow({bottom}, avail_x + (avail_w - GroupWidthMm(bottom, pitch)) / 2,
+             y0 + kCharHeightMm + kLineGapMm, pitch, layout.glyphs);
   } else {
     double text_w = 0;
     for (size_t i = 0; i < groups.size(); ++i) {
-      text_w += GroupWidthMm(groups[i]) + (i > 0 ? kGroupGapMm : 0);
+      text_w += GroupWidthMm(groups[i], pitch) + (i > 0 ? kGroupGapMm : 0);
     }
     double width = std::max(kPlateWidthMm, band + 2 * kMarginMm + text_w);
     layout.size_mm = {width, kPlateHeightMm};
     double avail_w = width - band;
-    PlaceRow(groups, band + (avail_w - text_w) / 2, (kPlateHeightMm - kCharHeightMm) / 2,
+    PlaceRow(groups, band + (avail_w - text_w) / 2, (kPlateHeightMm - kCharHeightMm) / 2, pitch,
              layout.glyphs);
   }
   if (layout.has_band) layout.band_mm = cv::Rect2d(0, 0, kBandWidthMm, layout.size_mm.height);
@@ -327,7 +366,7 @@ cv::Mat RenderPlateAt(const PlateSpec& spec, double px_per_mm) {
   cv::Mat plate(size, CV_8UC3, ground);
   if (layout.has_band) DrawBand(plate, layout.band_mm, px_per_mm);
   for (const GlyphCell& g : layout.glyphs) {
-    DrawGlyph(plate, g.c, ToPx(g.cell_mm, px_per_mm), kInkBgr);
+    DrawGlyph(plate, g.c, ToPx(g.cell_mm, px_per_mm), kInkBgr, g.font);
   }
   if (spec.supplier_mark) DrawSupplierMark(plate, layout, px_per_mm);
   return plate;

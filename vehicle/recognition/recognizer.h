@@ -18,6 +18,7 @@
 namespace anpr {
 
 class CharClassifier;
+class LineReader;
 
 struct RecognizerOptions {
   Region region = Region::kGb;
@@ -41,6 +42,14 @@ struct RecognizerOptions {
   bool use_char_classifier = true;
   // The classifier's model; empty: DefaultCharModelPath().
   std::string char_model_path;
+  // Which reader reads each text line: Tesseract with the classifier (the
+  // default), or the learned whole-line reader (vehicle/recognition/line_reader.h),
+  // which reads the line's plate-shaped cut in one pass (no blob rules, no
+  // second looks). vehicle/recognition/model/MODEL.md compares them.
+  enum class LineReaderKind { kTesseract, kLearned };
+  LineReaderKind line_reader = LineReaderKind::kTesseract;
+  // The learned reader's model; empty: DefaultLineModelPath().
+  std::string line_model_path;
 };
 
 // How PrepareLineForOcr cuts a line (see there).
@@ -88,7 +97,14 @@ class Recognizer {
   PlateDetector detector_;
   std::unique_ptr<PlateReader> reader_;
   std::unique_ptr<CharClassifier> classifier_;  // null: Tesseract alone
+  std::unique_ptr<LineReader> line_reader_;     // set: lines are read with it
 };
+
+// The plate-shaped cut of one text line the learned reader reads: the
+// line's quadrilateral grown to about a plate's outline (BS AU 145e: 79 mm
+// characters on a 111 mm plate, a character's margin at the ends), upright,
+// at the frame's own resolution. BGR when `frame` is.
+cv::Mat CutLineForLearnedReader(const cv::Mat& frame, const TextLine& line);
 
 // Merges Tesseract's characters of one line (`tess`, with their `boxes`)
 // with the classifier's reading of each kept blob (`blob_reads`, one per

@@ -12,6 +12,7 @@
 
 #include "vehicle/recognition/char_classifier.h"
 #include "vehicle/recognition/evidence_patch.h"
+#include "vehicle/recognition/line_reader.h"
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/src/plateness.h"
 
@@ -49,6 +50,13 @@ Result<std::unique_ptr<Recognizer>> Recognizer::Create(const RecognizerOptions& 
     } else {
       spdlog::warn("recognizer: {}; reading with Tesseract alone", classifier.status().message());
     }
+  }
+  if (options.line_reader == RecognizerOptions::LineReaderKind::kLearned) {
+    // Asked for by name: a missing model is an error, not a quiet fallback.
+    auto line_reader =
+        LineReader::Load(options.line_model_path.empty() ? DefaultLineModelPath() : options.line_model_path);
+    if (!line_reader.ok()) return line_reader.status();
+    rec->line_reader_ = std::move(line_reader.value());
   }
   return rec;
 }

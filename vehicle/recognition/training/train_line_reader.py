@@ -1,0 +1,216 @@
+#!/usr/bin/python3
+"""Trains the learned whole-line plate reader and exports it to ONNX.
+
+A small, purely convolutional network (no recurrent layers, so OpenCV 4.6's
+dnn ONNX importer runs it) maps a 32 x 128 grey plate line to 32 columns of
+scores over the CTC blank and A-Z 0-9, trained with CTC loss on the crops
+`anpr lines make` writes (folders holding labels.tsv). Time-boxed: it trains
+for --minutes, keeps the weights that read the validation split best, and
+writes line_reader.onnx (raw scores: the C++ reader takes the softmax per
+column, as OpenCV 4.6 reads ONNX Softmax over axis 1 of a 4-D tensor
+differently from PyTorch). The input preparation below
+must stay the same as LineInputBlob in vehicle/recognition/src/line_reader.cc.
+
+Run with Debian's /usr/bin/python3 (setup-training.sh installs torch).
+"""
+import argparse
+import math
+import os
+import random
+import sys
+import time
+
+import cv2
+import numpy as np
+import torch
+import torch.nn as nn
+
+HEIGHT, WIDTH = 32, 128
+CLASSES = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # index 0: the CTC blank
+
+
+def prepare(image):
+    """8-bit grey resized to 32 x 128 (uint8); standardised later, per crop."""
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    interp = cv2.INTER_AREA if grey.shape[1] > WIDTH else cv2.INTER_LINEAR
+    return cv2.resize(grey, (WIDTH, HEIGHT), interpolation=interp)
+
+
+def standardise(batch_u8):
+    """As LineInputBlob: (x - mean) / max(std, 1) per crop (population std)."""
+    x = batch_u8.astype(np.float32)
+    mean = x.mean(axis=(1, 2), keepdims=True)
+    std = np.maximum(x.std(axis=(1, 2), keepdims=True), 1.0)
+    return (x - mean) / std
+
+
+def load(folders, log):
+    images, texts = [], []
+    for folder in folders:
+        with open(os.path.join(folder, "labels.tsv")) as f:
+            for line in f:
+                fields = line.rstrip("\n").split("\t")
+                if len(fields) != 2:
+                    continue
+                name, text = fields
+                image = cv2.imread(os.path.join(folder, name), cv2.IMREAD_COLOR)
+                if image is None or not text or any(c not in CLASSES[1:] for c in text):
+                    continue
+                images.append(prepare(image))
+                texts.append(text)
+        log(f"loaded {folder}: {len(images)} crops so far")
+    return np.stack(images), texts
+
+
+def block(cin, cout, kernel=3, padding=1):
+    return [nn.Conv2d(cin, cout, kernel, padding=padding, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+
+
+class LineReader(nn.Module):
+    """1 x 32 x 128 -> classes x 1 x 32 (scores per column, stride 4 px)."""
+
+    def __init__(self, classes=len(CLASSES)):
+        super().__init__()
+        self.features = nn.Sequential(
+            *block(1, 16), nn.MaxPool2d(2),              # 16 x 64
+            *block(16, 32), nn.MaxPool2d(2),             # 8 x 32
+            *block(32, 64), nn.MaxPool2d((2, 1)),        # 4 x 32
+            *block(64, 96), nn.MaxPool2d((2, 1)),        # 2 x 32
+            *block(96, 128, (2, 3), (0, 1)),             # 1 x 32
+            *block(128, 128, (1, 3), (0, 1)),            # context along the line
+            nn.Dropout(0.1),
+            nn.Conv2d(128, classes, 1))
+
+    def forward(self, x):
+        return self.features(x)
+
+
+def decode(scores):
+    """Greedy CTC over (N, classes, 1, T) -> list of strings."""
+    best = scores.argmax(dim=1)[:, 0, :].numpy()
+    out = []
+    for row in best:
+        text, prev = [], 0
+        for k in row:
+            if k != 0 and k != prev:
+                text.append(CLASSES[k])
+            prev = k
+        out.append("".join(text))
+    return out
+
+
+def fold(s):
+    return s.replace("O", "0")
+
+
+def evaluate(net, images, texts, batch=256):
+    net.eval()
+    right = 0
+    with torch.no_grad():
+        for i in range(0, len(texts), batch):
+            x = torch.from_numpy(standardise(images[i:i + batch])[:, None])
+            for got, want in zip(decode(net(x)), texts[i:i + batch]):
+                right += fold(got) == fold(want)
+    net.train()
+    return right / max(1, len(texts))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", nargs="+", required=True, help="folders with labels.tsv")
+    ap.add_argument("--out", required=True, help="folder for line_reader.onnx")
+    ap.add_argument("--minutes", type=float, default=40)
+    ap.add_argument("--val", type=int, default=2000, help="crops held out for validation")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+
+    t_start = time.time()
+
+    def log(msg):
+        print(f"[{(time.time() - t_start) / 60:6.1f} min] {msg}", flush=True)
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    images, texts = load(args.data, log)
+    # The split: the last --val crops (by file order) are validation only.
+    train_x, train_t = images[:-args.val], texts[:-args.val]
+    val_x, val_t = images[-args.val:], texts[-args.val:]
+    log(f"train {len(train_t)}, validation {len(val_t)}")
+
+    net = LineReader()
+    log(f"parameters {sum(p.numel() for p in net.parameters())}")
+    opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    ctc = nn.CTCLoss(blank=0, zero_infinity=True)
+    budget_s = args.minutes * 60 - (time.time() - t_start)
+    train_start = time.time()
+    best, best_state, step, seen, loss_avg = -1.0, None, 0, 0, None
+    order = np.random.default_rng(args.seed).permutation(len(train_t))
+    pos = 0
+    next_eval = train_start + 120
+    while True:
+        elapsed = time.time() - train_start
+        if elapsed >= budget_s:
+            break
+        # Cosine decay over the time budget, after a short warm-up.
+        progress = elapsed / budget_s
+        lr = args.lr * min(1.0, (step + 1) / 50) * 0.5 * (1 + math.cos(math.pi * progress))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        if pos + args.batch > len(order):
+            order = np.random.default_rng(args.seed + step).permutation(len(train_t))
+            pos = 0
+        idx = order[pos:pos + args.batch]
+        pos += args.batch
+        batch = train_x[idx]
+        # Cheap extra variety: a shift of a few pixels and an occasional negative
+        # (light characters on a dark ground, as some IR pictures are).
+        shift = random.randint(-3, 3)
+        if shift:
+            batch = np.roll(batch, shift, axis=2)
+        x = torch.from_numpy(standardise(batch)[:, None])
+        labels = [train_t[i] for i in idx]
+        targets = torch.tensor([CLASSES.index(c) for t in labels for c in t], dtype=torch.long)
+        target_lengths = torch.tensor([len(t) for t in labels], dtype=torch.long)
+        scores = net(x)[:, :, 0, :]                     # N x C x T
+        log_probs = scores.permute(2, 0, 1).log_softmax(2)  # T x N x C
+        input_lengths = torch.full((len(labels),), log_probs.shape[0], dtype=torch.long)
+        loss = ctc(log_probs, targets, input_lengths, target_lengths)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        seen += len(labels)
+        loss_avg = loss.item() if loss_avg is None else 0.98 * loss_avg + 0.02 * loss.item()
+        if time.time() >= next_eval:
+            acc = evaluate(net, val_x, val_t)
+            if acc > best:
+                best, best_state = acc, {k: v.clone() for k, v in net.state_dict().items()}
+            log(f"step {step} seen {seen} loss {loss_avg:.3f} lr {lr:.5f} validation exact {acc * 100:.1f}% (best {best * 100:.1f}%)")
+            next_eval = time.time() + 180
+    acc = evaluate(net, val_x, val_t)
+    if acc > best:
+        best, best_state = acc, {k: v.clone() for k, v in net.state_dict().items()}
+    log(f"done: step {step} seen {seen} final validation exact {acc * 100:.1f}%, best {best * 100:.1f}%")
+    net.load_state_dict(best_state)
+    net.eval()
+
+    os.makedirs(args.out, exist_ok=True)
+    onnx_path = os.path.join(args.out, "line_reader.onnx")
+    torch.onnx.export(net, torch.zeros(1, 1, HEIGHT, WIDTH), onnx_path, opset_version=11,
+                      input_names=["line"], output_names=["scores"], do_constant_folding=True)
+    # The exported file must give what torch gives, through OpenCV's importer.
+    cvnet = cv2.dnn.readNetFromONNX(onnx_path)
+    x = standardise(val_x[:16])[:, None].astype(np.float32)
+    cvnet.setInput(x)
+    cv_out = cvnet.forward()
+    with torch.no_grad():
+        torch_out = net(torch.from_numpy(x)).numpy()
+    log(f"wrote {onnx_path} ({os.path.getsize(onnx_path)} bytes); OpenCV vs torch max diff {np.abs(cv_out - torch_out).max():.2e}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
