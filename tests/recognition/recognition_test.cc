@@ -23,6 +23,7 @@
 #include "capture/synth.h"
 #include "vehicle/recognition/char_classifier.h"
 #include "vehicle/recognition/plate_detector.h"
+#include "vehicle/recognition/plate_labels.h"
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/plate_tracker.h"
 #include "vehicle/recognition/recognition_io.h"
@@ -41,40 +42,17 @@ struct Labelled {
   std::string plate;
 };
 
-// NAME.jpg + NAME.txt ("NAME.jpg<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE", one line
-// per plate), in name order.
+// The labelled photographs of `dir` (vehicle/recognition/plate_labels.h)
+// that can be opened, in name order.
 std::vector<Labelled> LoadLabelled(const fs::path& dir) {
-  std::vector<fs::path> labels;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() == ".txt") labels.push_back(e.path());
-  }
-  std::sort(labels.begin(), labels.end());
   std::vector<Labelled> out;
-  for (const fs::path& p : labels) {
-    std::ifstream in(p);
-    std::string line;
-    while (std::getline(in, line)) {
-      std::istringstream fields(line);
-      Labelled s;
-      int x = 0, y = 0, w = 0, h = 0;
-      if (!(fields >> s.name >> x >> y >> w >> h >> s.plate)) continue;
-      s.image = cv::imread((dir / s.name).string(), cv::IMREAD_COLOR);
-      if (s.image.empty()) continue;
-      s.box = {x, y, w, h};
-      s.plate = NormaliseVrm(s.plate);
-      out.push_back(std::move(s));
-    }
+  auto labels = ReadPlateLabels(dir.string());
+  if (!labels.ok()) return out;
+  for (const PlateLabel& label : *labels) {
+    Labelled s{label.image_name, cv::imread(label.image_path, cv::IMREAD_COLOR), label.box, label.plate};
+    if (!s.image.empty()) out.push_back(std::move(s));
   }
   return out;
-}
-
-// The observation covering `truth` (as `anpr bench` matches), or nullptr.
-const PlateObservation* Covering(const std::vector<PlateObservation>& obs, const cv::Rect& truth) {
-  for (const auto& o : obs) {
-    double inter = (o.box & truth).area();
-    if (inter >= 0.3 * truth.area() || (o.box.area() > 0 && inter >= 0.5 * o.box.area())) return &o;
-  }
-  return nullptr;
 }
 
 std::string FoldO0(std::string s) {
@@ -106,7 +84,7 @@ Tally ReadAll(Recognizer& rec, const std::vector<Labelled>& samples) {
   for (const Labelled& s : samples) {
     auto it = reads.find(s.name);
     if (it == reads.end()) it = reads.emplace(s.name, rec.Recognize(s.image)).first;
-    const PlateObservation* hit = Covering(it->second, s.box);
+    const PlateObservation* hit = CoveringObservation(it->second, s.box);
     ++t.n;
     t.detected += hit != nullptr;
     t.exact += hit && hit->text == s.plate;
@@ -151,7 +129,7 @@ TEST(RecognitionFixtures, LeadingWIsRead) {
       ASSERT_EQ(scene.plates.size(), 1u);
       const synth::PlacedPlate& truth = scene.plates[0];
       auto obs = rec->Recognize(scene.image);
-      const PlateObservation* hit = Covering(obs, truth.box);
+      const PlateObservation* hit = CoveringObservation(obs, truth.box);
       ++total;
       std::string text = hit ? hit->text : "(none)";
       log += "  seed " + std::to_string(seed) + " " + truth.text + " read " + text + "\n";
@@ -541,7 +519,7 @@ TEST(RecognitionPlateLikeness, ShopSignIsNotRead) {
     for (const auto& o : obs) log += " " + o.text;
     ASSERT_EQ(obs.size(), 1u) << "lighting " << int(lighting) << " reads:" << log;
     EXPECT_EQ(obs[0].text, scene.plates[0].text);
-    EXPECT_TRUE(Covering(obs, scene.plates[0].box)) << "lighting " << int(lighting);
+    EXPECT_TRUE(CoveringObservation(obs, scene.plates[0].box)) << "lighting " << int(lighting);
   }
 }
 

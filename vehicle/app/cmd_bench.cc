@@ -22,6 +22,7 @@
 #include "vehicle/records/percentile.h"
 #include "vehicle/app/command.h"
 #include "vehicle/recognition/plate_syntax.h"
+#include "vehicle/recognition/plate_labels.h"
 #include "vehicle/recognition/recognition_io.h"
 #include "vehicle/recognition/recognizer.h"
 #include "vehicle/records/vrm.h"
@@ -66,15 +67,6 @@ std::string FoldO0(std::string s) {
   return s;
 }
 
-// The result that covers the labelled plate, or nullptr.
-const anpr::PlateObservation* Matching(const std::vector<anpr::PlateObservation>& obs, const cv::Rect& truth) {
-  for (const auto& o : obs) {  // best confidence first
-    double inter = (o.box & truth).area();
-    if (inter >= 0.3 * truth.area() || (o.box.area() > 0 && inter >= 0.5 * o.box.area())) return &o;
-  }
-  return nullptr;
-}
-
 Score Run(anpr::Recognizer& rec, const std::vector<Sample>& samples, cv::Size size, int repeat,
           const char* verbose_label) {
   Score s;
@@ -97,7 +89,7 @@ Score Run(anpr::Recognizer& rec, const std::vector<Sample>& samples, cv::Size si
       s.cpu_ms.push_back(ThreadCpuMs() - c0);
     }
     ++s.n;
-    const anpr::PlateObservation* hit = Matching(obs, truth);
+    const anpr::PlateObservation* hit = anpr::CoveringObservation(obs, truth);
     bool top1 = false, top1_o0 = false, topn = false;
     if (hit) {
       ++s.detected;
@@ -122,38 +114,24 @@ Score Run(anpr::Recognizer& rec, const std::vector<Sample>& samples, cv::Size si
 }
 
 std::vector<Sample> LoadSamples(const std::string& dir, std::string* error) {
-  namespace fs = std::filesystem;
-  std::vector<Sample> out;
-  std::error_code ec;
-  std::vector<fs::path> labels;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (e.path().extension() == ".txt") labels.push_back(e.path());
-  }
-  if (ec) {
-    *error = dir + ": " + ec.message();
+  std::vector<std::string> skipped;
+  auto labels = anpr::ReadPlateLabels(dir, &skipped);
+  if (!labels.ok()) {
+    *error = labels.status().message();
     return {};
   }
-  std::sort(labels.begin(), labels.end());
-  for (const fs::path& p : labels) {
-    std::ifstream in(p);
-    std::string line;
-    std::getline(in, line);
-    std::istringstream fields(line);
-    std::string image_name, plate;
-    int x = 0, y = 0, w = 0, h = 0;
-    if (!(fields >> image_name >> x >> y >> w >> h >> plate)) {
-      std::cerr << "anpr bench: " << p.string() << ": not NAME x y w h PLATE, skipped\n";
-      continue;
-    }
+  for (const std::string& where : skipped) std::cerr << "anpr bench: " << where << ": not NAME x y w h PLATE, skipped\n";
+  std::vector<Sample> out;
+  for (const anpr::PlateLabel& label : *labels) {
     Sample s;
-    s.name = image_name;
-    s.image = cv::imread((p.parent_path() / image_name).string(), cv::IMREAD_COLOR);
+    s.name = label.image_name;
+    s.image = cv::imread(label.image_path, cv::IMREAD_COLOR);
     if (s.image.empty()) {
-      std::cerr << "anpr bench: " << (p.parent_path() / image_name).string() << ": not readable, skipped\n";
+      std::cerr << "anpr bench: " << label.image_path << ": not readable, skipped\n";
       continue;
     }
-    s.box = {x, y, w, h};
-    s.plate = anpr::NormaliseVrm(plate);
+    s.box = label.box;
+    s.plate = label.plate;
     out.push_back(std::move(s));
   }
   return out;

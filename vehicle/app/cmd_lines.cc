@@ -30,6 +30,7 @@
 
 #include "vehicle/app/command.h"
 #include "vehicle/recognition/line_crops.h"
+#include "vehicle/recognition/plate_labels.h"
 #include "vehicle/recognition/line_reader.h"
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/recognizer.h"
@@ -98,41 +99,33 @@ int RunMake(const LinesArgs& a) {
   return labels ? 0 : 1;
 }
 
-// NAME.txt files of `dir` ("NAME.jpg<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE"), one
-// case per line.
+// The labelled plates of `dir` (vehicle/recognition/plate_labels.h), cut at
+// their boxes and with their surroundings.
 std::vector<Case> LoadFolder(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::vector<fs::path> labels;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (e.path().extension() == ".txt") labels.push_back(e.path());
+  std::vector<std::string> skipped;
+  auto labels = anpr::ReadPlateLabels(dir, &skipped);
+  if (!labels.ok()) {
+    std::cerr << "anpr lines: " << labels.status().message() << "\n";
+    return {};
   }
-  std::sort(labels.begin(), labels.end());
+  for (const std::string& where : skipped) std::cerr << "anpr lines: " << where << ": not NAME x y w h PLATE, skipped\n";
   std::vector<Case> out;
-  for (const fs::path& p : labels) {
-    std::ifstream in(p);
-    std::string line;
-    while (std::getline(in, line)) {
-      std::istringstream fields(line);
-      std::string image_name, plate;
-      int x = 0, y = 0, w = 0, h = 0;
-      if (!(fields >> image_name >> x >> y >> w >> h >> plate)) continue;
-      cv::Mat image = cv::imread((p.parent_path() / image_name).string(), cv::IMREAD_COLOR);
-      const cv::Rect frame(0, 0, image.cols, image.rows);
-      const cv::Rect box = cv::Rect(x, y, w, h) & frame;
-      if (image.empty() || box.width < 8 || box.height < 4) {
-        std::cerr << "anpr lines: " << image_name << ": no image or box, skipped\n";
-        continue;
-      }
-      const cv::Rect around = cv::Rect(box.x - box.width / 2, box.y - box.height, box.width * 2, box.height * 3) & frame;
-      Case c;
-      c.name = image_name;
-      c.crop = image(box).clone();
-      c.context = image(around).clone();
-      c.crop_in_context = box - around.tl();
-      c.plate = anpr::NormaliseVrm(plate);
-      out.push_back(std::move(c));
+  for (const anpr::PlateLabel& label : *labels) {
+    cv::Mat image = cv::imread(label.image_path, cv::IMREAD_COLOR);
+    const cv::Rect frame(0, 0, image.cols, image.rows);
+    const cv::Rect box = label.box & frame;
+    if (image.empty() || box.width < 8 || box.height < 4) {
+      std::cerr << "anpr lines: " << label.image_name << ": no image or box, skipped\n";
+      continue;
     }
+    const cv::Rect around = cv::Rect(box.x - box.width / 2, box.y - box.height, box.width * 2, box.height * 3) & frame;
+    Case c;
+    c.name = label.image_name;
+    c.crop = image(box).clone();
+    c.context = image(around).clone();
+    c.crop_in_context = box - around.tl();
+    c.plate = label.plate;
+    out.push_back(std::move(c));
   }
   return out;
 }
