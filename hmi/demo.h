@@ -41,7 +41,8 @@ Read DemoRead(const std::string& vrm, int64_t at_utc_ms);
 Hit DemoHit(const Read& read, Priority p, MatchKind match = MatchKind::kExact);
 
 // Names of the ready-made states: login, locked-hit, live, hit-high,
-// hit-medium, hit-low, hit-reason, driving-hit, driving, reads, check,
+// hit-medium, hit-low, hit-reason, hit-details (the entry's details opened),
+// hit-overview (the overview full screen), driving-hit, driving, reads, check,
 // wanted (the "new wanted" entry step, filled in), settings, status-fault;
 // each also with a "night-" prefix.
 std::vector<std::string> DemoScreenNames();

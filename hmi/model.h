@@ -135,6 +135,10 @@ class HmiModel {
   size_t pending_hits() const { return hits_.size(); }
   const Hit* current_hit() const { return hits_.empty() ? nullptr : &hits_.front().hit; }
   bool choosing_reason() const { return choosing_reason_; }
+  // The hit's overview is open full screen (tapped on the Hit screen).
+  bool overview_open() const { return overview_open_; }
+  // The hit's details (information too long for its place) are open.
+  bool details_open() const { return details_open_; }
   const std::string& message() const { return message_; }
   // An outcome given less than kUndoMs ago, not yet recorded.
   bool undo_pending() const { return undo_.active; }
@@ -202,6 +206,11 @@ class HmiModel {
   void BuildLogin(Scene* s) const;
   void BuildLive(Scene* s) const;
   void BuildHit(Scene* s) const;
+  void BuildHitEvidence(Scene* s, const Rect& card) const;
+  // Adds the READ over LIST rows at r's top left, r.w wide; returns their height.
+  int AddVrmComparison(Scene* s, Rect r, const PendingHit& ph) const;
+  void BuildOverviewFull(Scene* s) const;
+  void BuildHitDetails(Scene* s, const Rect& card) const;
   void BuildHitDriving(Scene* s) const;
   void BuildDriving(Scene* s) const;
   void BuildReads(Scene* s) const;
@@ -253,6 +262,8 @@ class HmiModel {
 
   std::deque<PendingHit> hits_;  // highest priority first, then oldest first
   bool choosing_reason_ = false;
+  bool overview_open_ = false;  // the hit's overview full screen
+  bool details_open_ = false;   // the hit's details across the card
   HeldOutcome undo_;
   std::string shown_hit_uuid_;   // what NoteShownHit last saw on screen
   int64_t hit_shown_at_utc_ms_ = 0;

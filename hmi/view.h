@@ -80,6 +80,9 @@ class SdlView {
                            int* w, int* h);
   SDL_Texture* ImageTexture(const std::shared_ptr<const cv::Mat>& image);
   void DrawSymbol(Symbol s, const Rect& r, Colour c, Colour bg);
+  // Strikes each '0' of a line of fixed-width text drawn at `dst` (rendered
+  // `tw` wide) with a slash, so 0 and O differ at a glance.
+  void SlashZeros(const std::string& text, int px, bool bold, const SDL_Rect& dst, int tw, Colour c);
   void FillRect(const Rect& r, Colour c);
   void EndFrameCaches();
 

@@ -152,8 +152,9 @@ Hit DemoHit(const Read& read, Priority p, MatchKind match) {
 }
 
 std::vector<std::string> DemoScreenNames() {
-  std::vector<std::string> base = {"login", "locked-hit", "live", "hit-high", "hit-medium", "hit-low", "hit-reason",
-                                   "driving-hit", "driving", "reads", "check", "wanted", "settings", "status-fault"};
+  std::vector<std::string> base = {"login",       "locked-hit", "live",   "hit-high", "hit-medium", "hit-low",
+                                   "hit-reason",  "hit-details", "hit-overview", "driving-hit", "driving", "reads",
+                                   "check",       "wanted",     "settings", "status-fault"};
   std::vector<std::string> all = base;
   for (const auto& n : base) all.push_back("night-" + n);
   return all;
@@ -222,10 +223,13 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
     return m;
   }
   login();
-  if (name == "hit-high" || name == "hit-reason" || name == "driving-hit") {
+  if (name == "hit-high" || name == "hit-reason" || name == "driving-hit" || name == "hit-details" ||
+      name == "hit-overview") {
     hit("AB12CDE", Priority::kHigh, MatchKind::kExact);
     hit("MX19KLT", Priority::kMedium, MatchKind::kExact);
     if (name == "hit-reason") m->Activate("hit.notactioned");
+    if (name == "hit-details") m->Activate("hit.details");
+    if (name == "hit-overview") m->Activate("hit.overview");
   } else if (name == "hit-medium") {
     hit("MX19KLT", Priority::kMedium, MatchKind::kExact);
   } else if (name == "hit-low") {

@@ -225,6 +225,8 @@ void HmiModel::NoteShownHit() {
   pressed_action_.clear();
   stop_note_.clear();
   choosing_reason_ = false;
+  overview_open_ = false;
+  details_open_ = false;
   dirty_ = true;
 }
 

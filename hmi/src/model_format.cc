@@ -87,4 +87,68 @@ std::string Spaced(const std::string& vrm) {
   return vrm;
 }
 
+int EstimateTextLines(const std::string& text, int font_px, int width_px, bool bold) {
+  // DejaVu Sans at 0.86 * font_px: capitals and digits advance about 0.6 of
+  // font_px (bold 0.66), lower case about 0.48 (bold 0.54).
+  auto advance = [&](char c) {
+    const bool wide = std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+    return font_px * (wide ? (bold ? 0.66 : 0.6) : (bold ? 0.54 : 0.48));
+  };
+  int lines = 1;
+  double x = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = text.find(' ', i);
+    if (j == std::string::npos) j = text.size();
+    double word = 0;
+    for (size_t k = i; k < j; ++k)
+      if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) word += advance(text[k]);  // one per UTF-8 character
+    const double space = x > 0 ? advance(' ') : 0;
+    if (x > 0 && x + space + word > width_px) {
+      ++lines;
+      x = word;
+    } else {
+      x += space + word;
+    }
+    i = j + 1;
+  }
+  return lines;
+}
+
+std::vector<VrmColumn> AlignVrms(const std::string& read, const std::string& listed) {
+  std::vector<VrmColumn> cols;
+  if (read.size() == listed.size()) {
+    for (size_t i = 0; i < read.size(); ++i) cols.push_back({read[i], listed[i], false});
+  } else {
+    // Levenshtein table, then walk back from the end preferring a match or
+    // substitution over a gap.
+    const size_t n = read.size(), m = listed.size();
+    std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1, 0));
+    for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
+    for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
+    for (size_t i = 1; i <= n; ++i)
+      for (size_t j = 1; j <= m; ++j)
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (read[i - 1] != listed[j - 1])});
+    size_t i = n, j = m;
+    while (i > 0 || j > 0) {
+      if (i > 0 && j > 0 && d[i][j] == d[i - 1][j - 1] + (read[i - 1] != listed[j - 1])) {
+        cols.push_back({read[i - 1], listed[j - 1], false});
+        --i, --j;
+      } else if (i > 0 && d[i][j] == d[i - 1][j] + 1) {
+        cols.push_back({read[i - 1], 0, false});
+        --i;
+      } else {
+        cols.push_back({0, listed[j - 1], false});
+        --j;
+      }
+    }
+    std::reverse(cols.begin(), cols.end());
+  }
+  // One gap after the fourth column when either mark is printed spaced (a
+  // misread digit can make only one of them look like a current GB mark).
+  if ((Spaced(read) != read || Spaced(listed) != listed) && cols.size() > 4)
+    cols.insert(cols.begin() + 4, VrmColumn{0, 0, true});
+  return cols;
+}
+
 }  // namespace anpr::hmi::internal

@@ -131,6 +131,19 @@ void HmiModel::Activate(const std::string& action) {
     if (action == "hit.confirmed") return RecordOutcome(HitOutcome::kConfirmed, "");
     if (action == "hit.misread") return RecordOutcome(HitOutcome::kMisread, "");
     if (action == "hit.notseen") return RecordOutcome(HitOutcome::kNotSeen, "");
+    if (action == "hit.overview") {
+      overview_open_ = hits_.front().overview != nullptr;
+      return;
+    }
+    if (action == "hit.overview.close") {
+      overview_open_ = false;
+      return;
+    }
+    if (action == "hit.details" || action == "hit.details.close") {
+      details_open_ = action == "hit.details";
+      return;
+    }
+    if (overview_open_) return;  // only the overview is on screen
     if (action == "hit.notactioned") {
       choosing_reason_ = true;
       return;

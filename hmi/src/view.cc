@@ -208,6 +208,36 @@ void SdlView::DrawSymbol(Symbol s, const Rect& r, Colour c, Colour bg) {
   }
 }
 
+// DejaVu Sans Mono's zero has only a small dot, a pixel or two at screen sizes;
+// a VRM must not leave the officer guessing which one was read.
+void SdlView::SlashZeros(const std::string& text, int px, bool bold, const SDL_Rect& dst, int tw, Colour c) {
+  if (text.find('0') == std::string::npos || tw <= 0) return;
+  TTF_Font* f = Font(px, bold, true);
+  int minx = 0, maxx = 0, miny = 0, maxy = 0, advance = 0;
+  if (!f || TTF_GlyphMetrics(f, '0', &minx, &maxx, &miny, &maxy, &advance) != 0) return;
+  const double scale = double(dst.w) / tw;  // 1 unless the text was shrunk to fit
+  const float baseline = float(dst.y + TTF_FontAscent(f) * scale);
+  const float stroke = std::max(2.0f, float((maxx - minx) * scale / 5));
+  const SDL_Color col = ToSdl(c);
+  std::vector<SDL_Vertex> v;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '0') continue;
+    int prefix_w = 0;
+    if (TTF_SizeUTF8(f, text.substr(0, i).c_str(), &prefix_w, nullptr) != 0) continue;
+    const float gx = float(dst.x + (prefix_w + minx) * scale), gw = float((maxx - minx) * scale);
+    const float top = baseline - float(maxy * scale), bottom = baseline - float(miny * scale);
+    // From low left to high right, inside the oval.
+    const float x0 = gx + gw * 0.22f, y0 = bottom - (bottom - top) * 0.18f;
+    const float x1 = gx + gw * 0.78f, y1 = top + (bottom - top) * 0.18f;
+    const float dx = x1 - x0, dy = y1 - y0, len = std::sqrt(dx * dx + dy * dy);
+    const float nx = -dy / len * stroke / 2, ny = dx / len * stroke / 2;
+    const SDL_Vertex a{{x0 + nx, y0 + ny}, col, {0, 0}}, b{{x1 + nx, y1 + ny}, col, {0, 0}};
+    const SDL_Vertex cc{{x1 - nx, y1 - ny}, col, {0, 0}}, d{{x0 - nx, y0 - ny}, col, {0, 0}};
+    for (const SDL_Vertex& p : {a, b, cc, a, cc, d}) v.push_back(p);
+  }
+  if (!v.empty()) SDL_RenderGeometry(renderer_, nullptr, v.data(), static_cast<int>(v.size()), nullptr, 0);
+}
+
 void SdlView::Draw(const Scene& scene) {
   SDL_RenderSetClipRect(renderer_, nullptr);
   SDL_SetRenderDrawColor(renderer_, scene.background.r, scene.background.g, scene.background.b, 255);
@@ -243,7 +273,7 @@ void SdlView::Draw(const Scene& scene) {
                                    e.wrap ? std::max(1, e.rect.w - 2 * pad) : 0, &tw, &th);
       if (t) {
         // Too wide for its box: shrink to fit rather than spill over a neighbour.
-        const int avail = e.rect.w - 2 * pad;
+        const int avail = e.align == Align::kCentre ? e.rect.w : e.rect.w - 2 * pad;
         int dw = tw, dh = th;
         if (!e.wrap && dw > avail && avail > 0) {
           dh = th * avail / dw;
@@ -255,6 +285,7 @@ void SdlView::Draw(const Scene& scene) {
         const int y = e.wrap ? e.rect.y + pad / 2 : e.rect.y + (e.rect.h - dh) / 2;
         const SDL_Rect dst{x, y, dw, dh};
         SDL_RenderCopy(renderer_, t, nullptr, &dst);
+        if (e.mono && !e.wrap) SlashZeros(e.text, e.font_px, e.bold, dst, tw, e.text_colour);
       }
     }
   }

@@ -47,7 +47,7 @@ TEST_F(ModelTest, DrivingModeShowsOnlyTheEssentials) {
   Drive(0.2);
   EXPECT_FALSE(model.driving());
   s = model.BuildScene();
-  EXPECT_NE(s.FindId("hit.information"), nullptr);
+  EXPECT_NE(s.FindAction("hit.details"), nullptr) << "the information, opened in full";
   Tap(model, "hit.confirmed");
   EXPECT_EQ(model.pending_hits(), 0u);
 }

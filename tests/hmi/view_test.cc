@@ -175,7 +175,7 @@ TEST_P(Screenshots, EveryScreenAtBothSizes) {
       // The status bar is on every screen.
       ASSERT_NE(scene.FindId("status.clock"), nullptr);
 
-      if (base.rfind("hit-", 0) == 0 && base != "hit-reason") {
+      if (base.rfind("hit-", 0) == 0 && base != "hit-reason" && base != "hit-details" && base != "hit-overview") {
         const Priority p = base == "hit-high" ? Priority::kHigh : base == "hit-medium" ? Priority::kMedium : Priority::kLow;
         const double frac = ColourFraction(shot, PriorityColour(t, p));
         EXPECT_GT(frac, 0.12) << "priority colour must dominate";
@@ -183,10 +183,15 @@ TEST_P(Screenshots, EveryScreenAtBothSizes) {
           if (other != p) {
             EXPECT_LT(ColourFraction(shot, PriorityColour(t, other)), 0.02);
           }
-        const Element* vrm = scene.FindId("hit.vrm");
-        ASSERT_NE(vrm, nullptr);
-        EXPECT_GE(vrm->font_px, h / 10) << "the VRM is large";
-        EXPECT_GT(TextMatch(*view, shot, *vrm), 0.9) << "the VRM is rendered";
+        // The read VRM column by column, each character large and drawn.
+        for (int i : {0, 1, 5, 6}) {
+          const Element* found = scene.FindId("hit.vrm.char." + std::to_string(i));
+          ASSERT_NE(found, nullptr) << i;
+          Element vrm = *found;
+          if (vrm.fill.a == 0) vrm.fill = scene.FindId("hit.vrm")->fill;  // drawn on the row's plate yellow
+          EXPECT_GE(vrm.font_px, h / 10) << "the VRM is large";
+          EXPECT_GT(TextMatch(*view, shot, vrm), 0.9) << "the VRM is rendered: " << vrm.text;
+        }
         EXPECT_GT(TextMatch(*view, shot, *scene.FindId("hit.match")), 0.8);
         EXPECT_NE(scene.FindId("hit.symbol")->symbol, Symbol::kNone);
       }
@@ -438,6 +443,124 @@ TEST_F(ViewTest, AFingerHeldAcrossANewHitAnswersNothing) {
   ASSERT_EQ(actions.outcomes.size(), 1u);
   EXPECT_EQ(actions.outcomes[0].uuid, high.uuid);
   EXPECT_EQ(actions.outcomes[0].outcome, HitOutcome::kConfirmed);
+}
+
+// Dark pixels (any channel below 100) in a region of a screenshot.
+int Ink(const cv::Mat& shot, const cv::Rect& r) {
+  int n = 0;
+  for (int y = r.y; y < r.y + r.height; ++y)
+    for (int x = r.x; x < r.x + r.width; ++x) {
+      const cv::Vec3b p = shot.at<cv::Vec3b>(y, x);
+      n += p[0] < 100 && p[1] < 100 && p[2] < 100;
+    }
+  return n;
+}
+
+// Issue 13: "O and 0 nearly the same in the font". DejaVu Sans Mono's zero
+// has only a small dot, a pixel or two at the sizes the screens use; the VRM
+// font's zero is drawn struck through, filling much of its middle, and the
+// letter O stays an empty oval.
+TEST_F(ViewTest, ZeroAndLetterODifferInTheVrmFont) {
+  auto view = Open(800, 480);
+  ASSERT_NE(view, nullptr);
+  for (int font_px : {30, 50, 100}) {
+    SCOPED_TRACE(font_px);
+    Scene s;
+    s.width = 800;
+    s.height = 480;
+    s.background = {255, 255, 255, 255};
+    for (int i = 0; i < 2; ++i) {
+      Element e;
+      e.rect = {100 + i * 200, 100, 120, 120};
+      e.text = i == 0 ? "0" : "O";
+      e.font_px = font_px;
+      e.bold = true;
+      e.mono = true;
+      e.text_colour = {0, 0, 0, 255};
+      s.elements.push_back(e);
+    }
+    view->Draw(s);
+    const cv::Mat shot = view->ReadPixels();
+    view->Present();
+    ASSERT_TRUE(cv::imwrite((ShotDir() / ("zero-and-o-" + std::to_string(font_px) + ".png")).string(), shot));
+    for (int i = 0; i < 2; ++i) {
+      // The glyph's ink box, then its middle third each way.
+      cv::Mat dark;
+      cv::inRange(shot(cv::Rect(100 + i * 200, 100, 120, 120)), cv::Scalar(0, 0, 0), cv::Scalar(99, 99, 99), dark);
+      const cv::Rect box = cv::boundingRect(dark);
+      ASSERT_GT(box.area(), 50) << i;
+      const cv::Rect mid(100 + i * 200 + box.x + box.width / 3, 100 + box.y + box.height / 3,
+                         std::max(1, box.width / 3), std::max(1, box.height / 3));
+      const double ink = double(Ink(shot, mid)) / mid.area();
+      if (i == 0) EXPECT_GT(ink, 0.4) << "the zero is struck through";
+      else EXPECT_EQ(ink, 0) << "the letter O is an empty oval";
+    }
+  }
+}
+
+// Issue 13: a similar match "GF20 MHU" against "GF2OMHU". On screen the two
+// marks stand column over column, the differing column red in both rows, the
+// plate patch at least 40% of the width; a tap on the overview shows it over
+// the whole screen.
+TEST_F(ViewTest, SimilarMatchIsComparedColumnByColumnAndTheOverviewOpensFullScreen) {
+  auto view = Open(800, 480);
+  ASSERT_NE(view, nullptr);
+  FakeActions actions;
+  HmiModel m(HmiConfig{}, &actions, nullptr);
+  int64_t now = kT0;
+  m.Tick(now);
+  for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
+                        "login.key.6", "login.key.7", "login.key.8", "login.ok"})
+    m.Activate(a);
+  const Read r = MakeRead("GF20MHU");
+  Hit h = MakeHit(r, Priority::kMedium, MatchKind::kSimilar);
+  h.entry_vrm = "GF2OMHU";
+  m.AddHit(h, r);
+  m.Tick(now += kHitSettleMs);
+  Scene s = m.BuildScene();
+  view->Draw(s);
+  cv::Mat shot = view->ReadPixels();
+  view->Present();
+  ASSERT_TRUE(cv::imwrite((ShotDir() / "hit-similar-800x480.png").string(), shot));
+  const Element* read0 = s.FindId("hit.vrm.char.3");
+  const Element* list0 = s.FindId("hit.entry_vrm.char.3");
+  ASSERT_NE(read0, nullptr);
+  ASSERT_NE(list0, nullptr);
+  const cv::Vec3b red = shot.at<cv::Vec3b>(read0->rect.y + 3, read0->rect.x + 3);
+  EXPECT_EQ(red, Bgr(read0->fill));
+  EXPECT_EQ(shot.at<cv::Vec3b>(list0->rect.y + 3, list0->rect.x + 3), red) << "marked in both rows";
+  EXPECT_NE(shot.at<cv::Vec3b>(s.FindId("hit.vrm.char.2")->rect.y + 3, s.FindId("hit.vrm.char.2")->rect.x + 3), red);
+  for (const char* id : {"hit.vrm.char.0", "hit.entry_vrm.char.0", "hit.vrm.char.7", "hit.entry_vrm.char.7"}) {
+    Element cell = *s.FindId(id);
+    if (cell.fill.a == 0) cell.fill = std::string(id).find("entry") != std::string::npos ? DayTheme().panel
+                                                                                          : DayTheme().plate_front;
+    EXPECT_GT(TextMatch(*view, shot, cell), 0.9) << id;
+  }
+  const Element* patch = s.FindId("hit.patch");
+  // The patch's plate yellow along the row through its middle, end to end.
+  int first = -1, last = -1;
+  for (int x = 0; x < 800; ++x) {
+    const cv::Vec3b p = shot.at<cv::Vec3b>(patch->rect.cy(), x);
+    if (p[2] > 200 && p[1] > 160 && p[0] < 80) {
+      if (first < 0) first = x;
+      last = x;
+    }
+  }
+  EXPECT_GE(last - first + 1, 0.4 * 800) << "the plate patch is drawn at least 40% of the screen wide";
+
+  // The overview, tapped by finger, fills the screen; a second tap closes it.
+  TapVia(*view, m, "hit.overview", true);
+  ASSERT_TRUE(m.overview_open());
+  s = m.BuildScene();
+  view->Draw(s);
+  shot = view->ReadPixels();
+  view->Present();
+  ASSERT_TRUE(cv::imwrite((ShotDir() / "hit-overview-800x480.png").string(), shot));
+  // OverviewImage draws the car body (BGR 160, 60, 20) over 40% of the picture.
+  EXPECT_GT(ColourFraction(shot, Colour{20, 60, 160, 255}), 0.2);
+  TapVia(*view, m, "hit.overview.close", true);
+  EXPECT_FALSE(m.overview_open());
+  EXPECT_TRUE(actions.outcomes.empty());
 }
 
 TEST_F(ViewTest, MouseEventsSynthesisedFromTouchAreNotCountedTwice) {
