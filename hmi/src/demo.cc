@@ -154,7 +154,7 @@ Hit DemoHit(const Read& read, Priority p, MatchKind match) {
 std::vector<std::string> DemoScreenNames() {
   std::vector<std::string> base = {"login",       "locked-hit", "live",   "hit-high", "hit-medium", "hit-low",
                                    "hit-reason",  "hit-details", "hit-overview", "driving-hit", "driving", "reads",
-                                   "check",       "wanted",     "settings", "status-fault"};
+                                   "check",       "check-result", "wanted",     "wanted-picks", "settings", "status-fault", "status"};
   std::vector<std::string> all = base;
   for (const auto& n : base) all.push_back("night-" + n);
   return all;
@@ -185,7 +185,8 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
                      "Reads 412, hits 1/2/3; read latency p50 58 ms, p95 91 ms; sync idle"};
   st.storage_used_percent = 37;
   st.hotlist_updated_utc_ms = now_utc_ms - 2 * 3600 * 1000;
-  if (name == "status-fault") {
+  if (name == "status") st.clock_source = ClockSource::kFreeRunning;  // the clock's "?"
+  if (name == "status-fault" || name == "status") {
     st.camera_ok = false;
     st.camera_text = "CAM LOST";
     st.gps_fix = FixMode::kNone;
@@ -236,11 +237,13 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
     hit("YK65RVP", Priority::kLow, MatchKind::kSimilar);
   } else if (name == "reads") {
     m->ShowScreen(Screen::kReads);
-  } else if (name == "check") {
+  } else if (name == "check" || name == "check-result") {
+    // "check": typing, the keyboard up (`anpr hmi latency` taps its keys);
+    // "check-result": what the check found, in the keyboard's place.
     m->ShowScreen(Screen::kCheck);
     for (char c : std::string("AB12CDE")) m->Activate(std::string("check.key.") + c);
-    m->Activate("check.go");
-  } else if (name == "wanted") {
+    if (name == "check-result") m->Activate("check.go");
+  } else if (name == "wanted" || name == "wanted-picks") {
     // The entry step of a "new wanted" plate, filled in but not yet saved.
     m->ShowScreen(Screen::kCheck);
     for (char c : std::string("GU70HZE")) m->Activate(std::string("check.key.") + c);
@@ -251,8 +254,11 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
       m->Activate(c == ' ' ? std::string("wanted.space") : std::string("wanted.key.") + c);
     }
     m->Activate("wanted.days.7");
+    if (name == "wanted-picks") m->Activate("wanted.done");
   } else if (name == "settings") {
     m->ShowScreen(Screen::kSettings);
+  } else if (name == "status") {
+    m->Activate("status.open");
   }
   if (name == "driving" || name == "driving-hit") {  // after logging in: no typing while moving
     st.speed_mps = 13.4;

@@ -60,9 +60,13 @@ int HmiModel::Px(double design_px) const {
 }
 
 Rect HmiModel::ContentRect() const {
-  const int top = Px(40);
-  const int bottom = height_px_ - Px(64);
+  const int top = StatusBarHeight();
+  const int bottom = height_px_ - NavBarHeight();
   return {0, top, width_px_, bottom - top};
+}
+
+Rect HmiModel::WantedRect() const {
+  return {0, StatusBarHeight(), width_px_, height_px_ - StatusBarHeight()};
 }
 
 // ---------------------------------------------------------------- data in
@@ -189,6 +193,7 @@ void HmiModel::UpdateDriving() {
     driving_ = true;
   if (config_.operator_present) driving_ = false;
   if (!driving_) stop_note_.clear();  // stationary: the controls answer again
+  if (driving_) status_open_ = false;
   if (was != driving_) dirty_ = true;
 }
 
@@ -227,6 +232,7 @@ void HmiModel::NoteShownHit() {
   choosing_reason_ = false;
   overview_open_ = false;
   details_open_ = false;
+  status_open_ = false;  // a new hit is not hidden behind the status window
   dirty_ = true;
 }
 
@@ -277,9 +283,10 @@ Scene HmiModel::BuildScene() const {
       case Screen::kLogin:
       case Screen::kHit: BuildLive(&s); break;
     }
-    BuildNavBar(&s);
+    if (!(screen_ == Screen::kCheck && wanted_.open)) BuildNavBar(&s);
   }
   if (logged_in()) BuildUndoBar(&s);
+  if (status_open_ && !driving_) BuildStatusWindow(&s);
   BuildStatusBar(&s);
   dirty_ = false;
   return s;

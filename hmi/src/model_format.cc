@@ -87,13 +87,29 @@ std::string Spaced(const std::string& vrm) {
   return vrm;
 }
 
+namespace {
+
+// DejaVu Sans at 0.86 * font_px: capitals and digits advance about 0.6 of
+// font_px (bold 0.66), lower case and punctuation about 0.48 (bold 0.54), and
+// a symbol (the first byte of a multi-byte UTF-8 character) about 0.8.
+double Advance(char c, int font_px, bool bold) {
+  const auto u = static_cast<unsigned char>(c);
+  if ((u & 0xC0) == 0x80) return 0;  // continuation byte: counted with its first
+  if (u >= 0xC0) return font_px * 0.8;
+  const bool wide = std::isupper(u) || std::isdigit(u);
+  return font_px * (wide ? (bold ? 0.66 : 0.6) : (bold ? 0.54 : 0.48));
+}
+
+}  // namespace
+
+int EstimateTextWidthPx(const std::string& text, int font_px, bool bold) {
+  double w = 0;
+  for (char c : text) w += Advance(c, font_px, bold);
+  return static_cast<int>(std::ceil(w));
+}
+
 int EstimateTextLines(const std::string& text, int font_px, int width_px, bool bold) {
-  // DejaVu Sans at 0.86 * font_px: capitals and digits advance about 0.6 of
-  // font_px (bold 0.66), lower case about 0.48 (bold 0.54).
-  auto advance = [&](char c) {
-    const bool wide = std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
-    return font_px * (wide ? (bold ? 0.66 : 0.6) : (bold ? 0.54 : 0.48));
-  };
+  auto advance = [&](char c) { return Advance(c, font_px, bold); };
   int lines = 1;
   double x = 0;
   size_t i = 0;
@@ -101,8 +117,7 @@ int EstimateTextLines(const std::string& text, int font_px, int width_px, bool b
     size_t j = text.find(' ', i);
     if (j == std::string::npos) j = text.size();
     double word = 0;
-    for (size_t k = i; k < j; ++k)
-      if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) word += advance(text[k]);  // one per UTF-8 character
+    for (size_t k = i; k < j; ++k) word += advance(text[k]);
     const double space = x > 0 ? advance(' ') : 0;
     if (x > 0 && x + space + word > width_px) {
       ++lines;

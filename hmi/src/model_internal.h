@@ -51,6 +51,7 @@ std::string Spaced(const std::string& vrm);
 // How many lines `text` needs when wrapped at word boundaries into
 // `width_px` at `font_px` (the view's fonts, estimated on the wide side so a
 // box sized by it holds the text).
+int EstimateTextWidthPx(const std::string& text, int font_px, bool bold);
 int EstimateTextLines(const std::string& text, int font_px, int width_px, bool bold);
 
 // One column of the read VRM drawn above the listed VRM it matched.

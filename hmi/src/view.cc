@@ -208,6 +208,37 @@ void SdlView::DrawSymbol(Symbol s, const Rect& r, Colour c, Colour bg) {
   }
 }
 
+// Space kept between text and its box's sides; it depends only on the text
+// size, so lines of one size align.
+int SdlView::TextPad(const Element& e) { return std::clamp(e.font_px / 3, 3, 12); }
+
+SdlView::TextFit SdlView::FitText(const Element& e) {
+  TextFit fit;
+  if (e.font_px <= 0 || e.text.empty()) return fit;
+  const int pad = TextPad(e);
+  const int avail = e.align == Align::kCentre && !e.wrap ? e.rect.w - 4 : e.rect.w - 2 * pad;
+  for (int px = e.font_px; px >= 6; --px) {
+    TTF_Font* f = Font(px, e.bold, e.mono);
+    if (!f) return fit;
+    fit.font_px = px;
+    if (e.wrap) {
+      SDL_Surface* surf = TTF_RenderUTF8_Blended_Wrapped(f, e.text.c_str(), SDL_Color{0, 0, 0, 255},
+                                                        static_cast<Uint32>(std::max(1, avail)));
+      if (surf) {
+        fit.w = surf->w;
+        fit.h = surf->h;
+        SDL_FreeSurface(surf);
+      }
+      break;  // wrapped text keeps its size; a box too short for it is a layout fault
+    }
+    if (TTF_SizeUTF8(f, e.text.c_str(), &fit.w, &fit.h) != 0 || fit.w <= avail || avail <= 0) break;
+  }
+  int minx = 0, maxx = 0, miny = 0, maxy = 0, advance = 0;
+  if (TTF_Font* f = Font(fit.font_px, e.bold, e.mono); f && TTF_GlyphMetrics(f, 'H', &minx, &maxx, &miny, &maxy, &advance) == 0)
+    fit.cap_px = maxy - miny;
+  return fit;
+}
+
 // DejaVu Sans Mono's zero has only a small dot, a pixel or two at screen sizes;
 // a VRM must not leave the officer guessing which one was read.
 void SdlView::SlashZeros(const std::string& text, int px, bool bold, const SDL_Rect& dst, int tw, Colour c) {
@@ -215,7 +246,7 @@ void SdlView::SlashZeros(const std::string& text, int px, bool bold, const SDL_R
   TTF_Font* f = Font(px, bold, true);
   int minx = 0, maxx = 0, miny = 0, maxy = 0, advance = 0;
   if (!f || TTF_GlyphMetrics(f, '0', &minx, &maxx, &miny, &maxy, &advance) != 0) return;
-  const double scale = double(dst.w) / tw;  // 1 unless the text was shrunk to fit
+  const double scale = double(dst.w) / tw;  // 1: text is never scaled
   const float baseline = float(dst.y + TTF_FontAscent(f) * scale);
   const float stroke = std::max(2.0f, float((maxx - minx) * scale / 5));
   const SDL_Color col = ToSdl(c);
@@ -267,25 +298,19 @@ void SdlView::Draw(const Scene& scene) {
     const Colour bg = e.fill.a ? e.fill : scene.background;
     DrawSymbol(e.symbol, e.rect, e.symbol_colour, bg);
     if (e.font_px > 0 && !e.text.empty()) {
-      const int pad = std::clamp(e.font_px / 3, 3, 12);  // depends on the text, so lines align
+      const int pad = TextPad(e);
+      const TextFit fit = FitText(e);
       int tw = 0, th = 0;
-      SDL_Texture* t = TextTexture(e.text, e.font_px, e.bold, e.mono, e.text_colour,
+      SDL_Texture* t = TextTexture(e.text, fit.font_px, e.bold, e.mono, e.text_colour,
                                    e.wrap ? std::max(1, e.rect.w - 2 * pad) : 0, &tw, &th);
       if (t) {
-        // Too wide for its box: shrink to fit rather than spill over a neighbour.
-        const int avail = e.align == Align::kCentre ? e.rect.w : e.rect.w - 2 * pad;
-        int dw = tw, dh = th;
-        if (!e.wrap && dw > avail && avail > 0) {
-          dh = th * avail / dw;
-          dw = avail;
-        }
         int x = e.rect.x + pad;
-        if (e.align == Align::kCentre) x = e.rect.x + (e.rect.w - dw) / 2;
-        if (e.align == Align::kRight) x = e.rect.x + e.rect.w - pad - dw;
-        const int y = e.wrap ? e.rect.y + pad / 2 : e.rect.y + (e.rect.h - dh) / 2;
-        const SDL_Rect dst{x, y, dw, dh};
+        if (e.align == Align::kCentre) x = e.rect.x + (e.rect.w - tw) / 2;
+        if (e.align == Align::kRight) x = e.rect.x + e.rect.w - pad - tw;
+        const int y = e.wrap ? e.rect.y + pad / 2 : e.rect.y + (e.rect.h - th) / 2;
+        const SDL_Rect dst{x, y, tw, th};
         SDL_RenderCopy(renderer_, t, nullptr, &dst);
-        if (e.mono && !e.wrap) SlashZeros(e.text, e.font_px, e.bold, dst, tw, e.text_colour);
+        if (e.mono && !e.wrap) SlashZeros(e.text, fit.font_px, e.bold, dst, tw, e.text_colour);
       }
     }
   }

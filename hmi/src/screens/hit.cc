@@ -19,7 +19,7 @@ void HmiModel::BuildHit(Scene* s) const {
   const Hit& h = ph.hit;
   const Colour pc = HitColour(ph), ptc = HitTextColour(ph);
   s->background = pc;
-  const int top = Px(40), gap = Px(10);
+  const int top = StatusBarHeight(), gap = Px(10);
   if (overview_open_ && ph.overview) return BuildOverviewFull(s);
 
   // Header: symbol, priority in words, queue count.
@@ -30,19 +30,19 @@ void HmiModel::BuildHit(Scene* s) const {
   sym.id = "hit.symbol";
   s->elements.push_back(sym);
   Element title;
-  title.rect = {Px(64), top + Px(4), Px(296), Px(44)};
+  title.rect = {Px(64), top + Px(4), Px(304), Px(44)};
   std::string pname = PriorityName(h.priority);
   for (char& ch : pname) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   title.text = pname + (h.late ? " (LATE)" : " PRIORITY");
   title.text_colour = ptc;
-  title.font_px = Px(34);
+  title.font_px = Px(32);
   title.bold = true;
   title.align = Align::kLeft;
   title.id = "hit.title";
   s->elements.push_back(title);
   if (!choosing_reason_) {
     Element match;  // exact or similar: a similar match differs somewhere below
-    match.rect = {Px(368), top + Px(6), Px(150), Px(40)};
+    match.rect = {Px(372), top + Px(6), Px(150), Px(40)};
     const bool exact = h.match == MatchKind::kExact;
     match.fill = exact ? t.ok : Colour{255, 176, 0, 255};
     match.border = {0, 0, 0, 255};
@@ -67,7 +67,9 @@ void HmiModel::BuildHit(Scene* s) const {
     AddWaitingHits(s, count.rect.x - Px(6), top + Px(4));
   }
 
-  const int buttons_h = Px(72);
+  // Outcome buttons 64 high, 16 apart: a finger aimed at one never lands on
+  // its neighbour.
+  const int buttons_h = Px(kMinTargetDesignPx), buttons_gap = Px(16);
   const Rect card{gap, top + Px(52), width_px_ - 2 * gap, height_px_ - top - Px(52) - buttons_h - 2 * gap};
   Element cardel;
   cardel.rect = card;
@@ -76,19 +78,35 @@ void HmiModel::BuildHit(Scene* s) const {
 
   if (choosing_reason_) {
     Element q;
-    q.rect = {card.x + gap, card.y + gap, card.w - 2 * gap, Px(36)};
+    q.rect = {card.x + gap, card.y + gap, card.w - 2 * gap, Px(40)};
     q.text = "Not actioned: why? (" + Spaced(ph.read_vrm) + ")";
     q.text_colour = t.text;
-    q.font_px = Px(26);
+    q.font_px = TextPx();
     q.bold = true;
     q.align = Align::kLeft;
     q.id = "hit.reason.title";
     s->elements.push_back(q);
-    const int cols = 2, bw = (card.w - 3 * gap) / cols, bh = Px(54);
-    for (size_t i = 0; i < config_.not_actioned_reasons.size(); ++i) {
-      const int col = int(i) % cols, row = int(i) / cols;
-      AddButton(s, {card.x + gap + col * (bw + gap), card.y + Px(52) + row * (bh + gap), bw, bh},
-                config_.not_actioned_reasons[i], "hit.reason." + std::to_string(i), true, Px(20));
+    // Two to a row where both fit half the width, else one across; 16 apart
+    // like the outcome buttons, since each records an outcome.
+    const int half = (card.w - 2 * gap - buttons_gap) / 2, bh = Px(kMinTargetDesignPx);
+    auto fits_half = [&](size_t i) {
+      return i < config_.not_actioned_reasons.size() &&
+             internal::EstimateTextWidthPx(config_.not_actioned_reasons[i], TextPx(), false) + Px(12) <= half;
+    };
+    int y = card.y + Px(56);
+    for (size_t i = 0; i < config_.not_actioned_reasons.size(); y += bh + buttons_gap) {
+      if (fits_half(i) && fits_half(i + 1)) {
+        for (size_t k = 0; k < 2; ++k, ++i) {
+          AddButton(s, {card.x + gap + int(k) * (half + buttons_gap), y, half, bh}, config_.not_actioned_reasons[i],
+                    "hit.reason." + std::to_string(i), true);
+          s->elements.back().bold = false;  // sentences, in the regular weight
+        }
+      } else {
+        AddButton(s, {card.x + gap, y, card.w - 2 * gap, bh}, config_.not_actioned_reasons[i],
+                  "hit.reason." + std::to_string(i), true);
+        s->elements.back().bold = false;
+        ++i;
+      }
     }
     AddButton(s, {gap, height_px_ - buttons_h - gap, width_px_ - 2 * gap, buttons_h}, "CANCEL",
               "hit.reason.cancel");
@@ -99,17 +117,23 @@ void HmiModel::BuildHit(Scene* s) const {
     // Outcome buttons.
     const char* labels[4] = {"CONFIRMED", "MISREAD", "NOT SEEN", "NOT ACTIONED"};
     const char* actions[4] = {"hit.confirmed", "hit.misread", "hit.notseen", "hit.notactioned"};
-    const int bw = (width_px_ - 5 * gap) / 4;
-    for (int i = 0; i < 4; ++i)
-      AddButton(s, {gap + i * (bw + gap), height_px_ - buttons_h - gap, bw, buttons_h}, labels[i], actions[i]);
+    // Each as wide as its label needs, the rest shared out evenly.
+    int text_w[4], total = 0;
+    for (int i = 0; i < 4; ++i) total += text_w[i] = internal::EstimateTextWidthPx(labels[i], TextPx(), true) + Px(8);
+    const int spare = std::max(0, width_px_ - 2 * gap - 3 * buttons_gap - total) / 4;
+    int x = gap;
+    for (int i = 0; i < 4; ++i) {
+      AddButton(s, {x, height_px_ - buttons_h - gap, text_w[i] + spare, buttons_h}, labels[i], actions[i]);
+      x += text_w[i] + spare + buttons_gap;
+    }
   }
   if (!message_.empty()) {
     Element m;
-    m.rect = {card.x, card.y + card.h - Px(40), card.w, Px(40)};
+    m.rect = {card.x, card.y + card.h - Px(44), card.w, Px(44)};
     m.fill = t.fault;
     m.text = message_;
     m.text_colour = {255, 255, 255, 255};
-    m.font_px = Px(20);
+    m.font_px = TextPx();
     m.bold = true;
     m.id = "hit.message";
     s->elements.push_back(m);

@@ -11,7 +11,7 @@ void HmiModel::BuildHitDriving(Scene* s) const {
   const Hit& h = ph.hit;
   const Colour ptc = HitTextColour(ph);
   s->background = HitColour(ph);
-  const int top = Px(40);
+  const int top = StatusBarHeight();
   // The whole screen is one target: a touch silences the alarm.
   Element all;
   all.rect = {0, top, width_px_, height_px_ - top};
@@ -54,7 +54,7 @@ void HmiModel::BuildHitDriving(Scene* s) const {
     count.fill = {0, 0, 0, 255};
     count.text = "+" + std::to_string(hits_.size() - 1) + " waiting";
     count.text_colour = {255, 255, 255, 255};
-    count.font_px = Px(24);
+    count.font_px = TextPx();
     count.bold = true;
     count.id = "hit.count";
     s->elements.push_back(count);

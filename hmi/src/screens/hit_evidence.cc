@@ -246,7 +246,7 @@ void HmiModel::BuildHitDetails(Scene* s, const Rect& card) const {
 // closes it.
 void HmiModel::BuildOverviewFull(Scene* s) const {
   const PendingHit& ph = hits_.front();
-  const int top = Px(40);
+  const int top = StatusBarHeight();
   Element ov;
   ov.rect = {0, top, width_px_, height_px_ - top};
   ov.fill = {0, 0, 0, 255};
