@@ -1,9 +1,9 @@
 #include "hmi/demo.h"
 
-#include <mutex>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "vehicle/records/mutex.h"
 
 namespace anpr::hmi {
 namespace {
@@ -29,6 +29,19 @@ cv::Mat PlatePatch(const std::string& vrm) {
   std::string spaced = vrm.size() == 7 ? vrm.substr(0, 4) + " " + vrm.substr(4) : vrm;
   cv::putText(m, spaced, {12, 52}, cv::FONT_HERSHEY_DUPLEX, 1.5, cv::Scalar(10, 10, 10), 3, cv::LINE_AA);
   return m;
+}
+
+// The plate and overview JPEGs drawn for each VRM: drawing and encoding them
+// is the slow part of a demo read, so they are made once. Demo reads are made
+// from more than one thread (the facade test posts from a producer).
+struct ImageCache {
+  Mutex mu;
+  std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> by_vrm ANPR_GUARDED_BY(mu);
+};
+
+ImageCache& Images() {
+  static ImageCache cache;
+  return cache;
 }
 
 std::vector<uint8_t> Jpeg(const cv::Mat& m) {
@@ -106,15 +119,13 @@ Read DemoRead(const std::string& vrm, int64_t at_utc_ms) {
   r.position.speed_mps = 0;
   r.camera_id = "front";
   r.unit_id = "DEMO-01";
-  // Drawing and encoding the images is the slow part; a demo reuses them.
-  static std::mutex mu;
-  static std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> cache;
-  std::lock_guard lock(mu);
-  auto it = cache.find(vrm);
-  if (it == cache.end()) {
+  ImageCache& cache = Images();
+  MutexLock lock(&cache.mu);
+  auto it = cache.by_vrm.find(vrm);
+  if (it == cache.by_vrm.end()) {
     cv::Mat overview;
     cv::resize(*DemoFrame(vrm, nullptr), overview, cv::Size(640, 360), 0, 0, cv::INTER_AREA);
-    it = cache.emplace(vrm, std::make_pair(Jpeg(PlatePatch(vrm)), Jpeg(overview))).first;
+    it = cache.by_vrm.emplace(vrm, std::make_pair(Jpeg(PlatePatch(vrm)), Jpeg(overview))).first;
   }
   r.plate_jpeg = it->second.first;
   r.overview_jpeg = it->second.second;
