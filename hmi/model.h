@@ -212,6 +212,9 @@ class HmiModel {
   // The hit's background and text colours: its list's when set.
   Colour HitColour(const PendingHit& h) const;
   Colour HitTextColour(const PendingHit& h) const;
+  // The Hit screen's background, and at night the band and frame in the
+  // hit's colour that stand in for a screen full of it.
+  void AddHitBackdrop(Scene* s, const PendingHit& h) const;
   // The uuid of the hit on screen; empty when none is shown.
   std::string ShownHitUuid() const;
   bool AlarmSounding() const;

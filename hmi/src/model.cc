@@ -254,6 +254,30 @@ Colour HmiModel::HitTextColour(const PendingHit& h) const {
   return luma > 140 ? Colour{0, 0, 0, 255} : Colour{255, 255, 255, 255};
 }
 
+// By day the whole screen takes the hit's colour. At night a screen of red or
+// amber floods the cab and dazzles the crew: the screen stays dark, with the
+// colour as a header band and a frame, so the priority still reads at a glance.
+void HmiModel::AddHitBackdrop(Scene* s, const PendingHit& h) const {
+  const Colour pc = HitColour(h);
+  if (!settings_.night) {
+    s->background = pc;
+    return;
+  }
+  s->background = theme().background;
+  const int top = StatusBarHeight();
+  Element band;
+  band.rect = {0, top, width_px_, Px(52)};
+  band.fill = pc;
+  band.id = "hit.band";
+  s->elements.push_back(band);
+  Element frame;
+  frame.rect = {0, top, width_px_, height_px_ - top};
+  frame.border = pc;
+  frame.border_px = std::max(2, Px(4));
+  frame.id = "hit.frame";
+  s->elements.push_back(frame);
+}
+
 void HmiModel::Resize(int width_px, int height_px) {
   width_px_ = width_px;
   height_px_ = height_px;

@@ -17,8 +17,8 @@ void HmiModel::BuildHit(Scene* s) const {
   const Theme& t = theme();
   const PendingHit& ph = hits_.front();
   const Hit& h = ph.hit;
-  const Colour pc = HitColour(ph), ptc = HitTextColour(ph);
-  s->background = pc;
+  const Colour ptc = HitTextColour(ph);
+  AddHitBackdrop(s, ph);
   const int top = StatusBarHeight(), gap = Px(10);
   if (overview_open_ && ph.overview) return BuildOverviewFull(s);
 
@@ -27,6 +27,7 @@ void HmiModel::BuildHit(Scene* s) const {
   sym.rect = {gap, top + Px(4), Px(44), Px(44)};
   sym.symbol = PrioritySymbol(h.priority);
   sym.symbol_colour = ptc;
+  sym.fill = HitColour(ph);  // its mark in the hit's colour, on the band at night too
   sym.id = "hit.symbol";
   s->elements.push_back(sym);
   Element title;

@@ -9,8 +9,11 @@ namespace anpr::hmi {
 void HmiModel::BuildHitDriving(Scene* s) const {
   const PendingHit& ph = hits_.front();
   const Hit& h = ph.hit;
-  const Colour ptc = HitTextColour(ph);
-  s->background = HitColour(ph);
+  // By day on the hit's colour; at night on the dark screen, the symbol in
+  // the hit's colour (AddHitBackdrop).
+  const bool night = settings_.night;
+  const Colour ptc = night ? theme().text : HitTextColour(ph);
+  AddHitBackdrop(s, ph);
   const int top = StatusBarHeight();
   // The whole screen is one target: a touch silences the alarm.
   Element all;
@@ -22,7 +25,7 @@ void HmiModel::BuildHitDriving(Scene* s) const {
   Element sym;
   sym.rect = {Px(30), top + Px(60), Px(190), Px(190)};
   sym.symbol = PrioritySymbol(h.priority);
-  sym.symbol_colour = ptc;
+  sym.symbol_colour = night ? HitColour(ph) : ptc;
   sym.id = "hit.symbol";
   s->elements.push_back(sym);
   Element pname;
