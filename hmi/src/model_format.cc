@@ -102,6 +102,22 @@ double Advance(char c, int font_px, bool bold) {
 
 }  // namespace
 
+std::vector<std::string> SplitMarkers(const std::string& markers) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    const size_t b = cur.find_first_not_of(' '), e = cur.find_last_not_of(' ');
+    if (b != std::string::npos) out.push_back(cur.substr(b, e - b + 1));
+    cur.clear();
+  };
+  for (char c : markers) {
+    if (c == ',' || c == ';') flush();
+    else cur += c;
+  }
+  flush();
+  return out;
+}
+
 int EstimateTextWidthPx(const std::string& text, int font_px, bool bold) {
   double w = 0;
   for (char c : text) w += Advance(c, font_px, bold);

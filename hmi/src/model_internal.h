@@ -54,6 +54,10 @@ std::string Spaced(const std::string& vrm);
 int EstimateTextWidthPx(const std::string& text, int font_px, bool bold);
 int EstimateTextLines(const std::string& text, int font_px, int width_px, bool bold);
 
+// A hotlist entry's warning markers, "FIREARMS, VIOLENT" -> {"FIREARMS",
+// "VIOLENT"}: split at commas and semicolons, trimmed, empty ones dropped.
+std::vector<std::string> SplitMarkers(const std::string& markers);
+
 // One column of the read VRM drawn above the listed VRM it matched.
 struct VrmColumn {
   char read = 0, listed = 0;  // 0: that mark has no character here

@@ -197,11 +197,46 @@ void SdlView::DrawSymbol(Symbol s, const Rect& r, Colour c, Colour bg) {
       mark = "i";
       break;
     }
+    case Symbol::kCrosshair: {
+      // A ring a sixth of the size thick, and a cross from edge to edge.
+      constexpr int kSegments = 40;
+      const float ro = std::min(w, h) / 2 * 0.8f, ri = ro * 0.72f, t = std::min(w, h) / 16;
+      for (int i = 0; i < kSegments; ++i) {
+        const double a0 = 2 * std::numbers::pi * i / kSegments, a1 = 2 * std::numbers::pi * (i + 1) / kSegments;
+        const float c0 = float(std::cos(a0)), s0 = float(std::sin(a0)), c1 = float(std::cos(a1)), s1 = float(std::sin(a1));
+        tri(cx + ro * c0, cy + ro * s0, cx + ro * c1, cy + ro * s1, cx + ri * c1, cy + ri * s1);
+        tri(cx + ro * c0, cy + ro * s0, cx + ri * c1, cy + ri * s1, cx + ri * c0, cy + ri * s0);
+      }
+      tri(x, cy - t, x + w, cy - t, x + w, cy + t);
+      tri(x, cy - t, x + w, cy + t, x, cy + t);
+      tri(cx - t, y, cx + t, y, cx + t, y + h);
+      tri(cx - t, y, cx + t, y + h, cx - t, y + h);
+      mark = nullptr;
+      break;
+    }
+    case Symbol::kBurst: {
+      // Eight points around, each a triangle from the centre.
+      constexpr int kPoints = 8;
+      const float ro = std::min(w, h) / 2, ri = ro * 0.45f;
+      for (int i = 0; i < 2 * kPoints; ++i) {
+        const double a0 = std::numbers::pi * i / kPoints, a1 = std::numbers::pi * (i + 1) / kPoints;
+        const float r0 = i % 2 ? ri : ro, r1 = i % 2 ? ro : ri;
+        tri(cx, cy, cx + r0 * float(std::cos(a0)), cy + r0 * float(std::sin(a0)), cx + r1 * float(std::cos(a1)),
+            cy + r1 * float(std::sin(a1)));
+      }
+      mark = nullptr;
+      break;
+    }
+    case Symbol::kWarning:
+      tri(cx, y, x + w, y + h, x, y + h);
+      mark_cy = y + h * 0.62f;
+      break;
     case Symbol::kNone: return;
   }
   SDL_RenderGeometry(renderer_, nullptr, v.data(), static_cast<int>(v.size()), nullptr, 0);
+  if (!mark) return;
   int tw = 0, th = 0;
-  const int font_px = std::max(8, r.h * (s == Symbol::kTriangle ? 55 : 62) / 100);
+  const int font_px = std::max(8, r.h * (s == Symbol::kTriangle || s == Symbol::kWarning ? 55 : 62) / 100);
   if (SDL_Texture* t = TextTexture(mark, font_px, true, false, bg, 0, &tw, &th)) {
     const SDL_Rect dst{int(cx) - tw / 2, int(mark_cy) - th / 2, tw, th};
     SDL_RenderCopy(renderer_, t, nullptr, &dst);

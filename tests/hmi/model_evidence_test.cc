@@ -177,3 +177,51 @@ TEST_F(ModelTest, LongInstructionsOpenInFullInsteadOfBeingCutOff) {
 
 }  // namespace
 }  // namespace anpr::hmi
+
+namespace anpr::hmi {
+namespace {
+
+using testing::LogIn;
+using testing::MakeHit;
+using testing::MakeRead;
+using testing::ModelTest;
+
+// Issue 13: "Warning markers (FIREARMS, VIOLENT) are hidden while moving";
+// they show as symbols. Stationary: a symbol and the word for each; moving:
+// the symbols alone, nothing to read.
+TEST_F(ModelTest, WarningMarkersShowAsSymbolsMovingAndWithTheirWordsStationary) {
+  EXPECT_EQ(MarkerSymbol("Firearms"), Symbol::kCrosshair);
+  EXPECT_EQ(MarkerSymbol("WEAPONS"), Symbol::kCrosshair);
+  EXPECT_EQ(MarkerSymbol("VIOLENT"), Symbol::kBurst);
+  EXPECT_EQ(MarkerSymbol("DRUGS"), Symbol::kWarning);
+  LogIn(model);
+  const Read r = MakeRead("AB12CDE");
+  Hit h = MakeHit(r, Priority::kHigh);
+  h.warning_markers = "FIREARMS, VIOLENT; DRUGS";
+  model.AddHit(h, r);
+  Scene s = model.BuildScene();
+  const Symbol want[3] = {Symbol::kCrosshair, Symbol::kBurst, Symbol::kWarning};
+  const char* words[3] = {"FIREARMS", "VIOLENT", "DRUGS"};
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    const Element* sym = s.FindId("hit.marker." + std::to_string(i));
+    ASSERT_NE(sym, nullptr);
+    EXPECT_EQ(sym->symbol, want[i]);
+    ASSERT_NE(s.FindId("hit.marker.text." + std::to_string(i)), nullptr);
+    EXPECT_EQ(s.FindId("hit.marker.text." + std::to_string(i))->text, words[i]);
+  }
+  Drive(13.4);
+  s = model.BuildScene();
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    const Element* sym = s.FindId("hit.marker." + std::to_string(i));
+    ASSERT_NE(sym, nullptr) << "shown while moving";
+    EXPECT_EQ(sym->symbol, want[i]);
+    EXPECT_EQ(sym->font_px, 0) << "a symbol, no words";
+    EXPECT_EQ(s.FindId("hit.marker.text." + std::to_string(i)), nullptr);
+  }
+  EXPECT_EQ(s.FindId("hit.warnings"), nullptr) << "the words stay hidden while moving";
+}
+
+}  // namespace
+}  // namespace anpr::hmi

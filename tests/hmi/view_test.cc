@@ -207,6 +207,14 @@ TEST_P(Screenshots, EveryScreenAtBothSizes) {
         EXPECT_NE(scene.FindId("hit.symbol")->symbol, Symbol::kNone);
       }
       if (base == "driving-hit") {
+        // The demo's FIREARMS and VIOLENT markers as white symbols on red.
+        for (const char* id : {"hit.marker.0", "hit.marker.1"}) {
+          const Element* mk = scene.FindId(id);
+          ASSERT_NE(mk, nullptr) << id;
+          const cv::Mat box = shot(cv::Rect(mk->rect.x, mk->rect.y, mk->rect.w, mk->rect.h));
+          EXPECT_GT(ColourFraction(box, Colour{255, 255, 255, 255}), 0.15) << id << " symbol drawn";
+          EXPECT_GT(ColourFraction(box, mk->fill), 0.2) << id;
+        }
         if (!night) {
           EXPECT_GT(ColourFraction(shot, t.high), 0.4) << "driving alert is mostly priority colour";
         } else {

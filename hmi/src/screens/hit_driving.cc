@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "hmi/src/model_internal.h"
+
 namespace anpr::hmi {
 
 void HmiModel::BuildHitDriving(Scene* s) const {
@@ -51,6 +53,22 @@ void HmiModel::BuildHitDriving(Scene* s) const {
   v.wrap = true;
   v.id = "hit.vehicle";
   s->elements.push_back(v);
+  // Warning markers as symbols only, under the priority: no words to read
+  // on the move.
+  {
+    const std::vector<std::string> markers = internal::SplitMarkers(h.warning_markers);
+    const int size = Px(72), gap = Px(8);
+    for (size_t i = 0; i < markers.size() && i < 3; ++i) {
+      Element m;
+      m.rect = {Px(30) + static_cast<int>(i) * (size + gap), top + Px(322), size, size};
+      m.fill = theme().fault;
+      m.symbol = MarkerSymbol(markers[i]);
+      m.symbol_colour = {255, 255, 255, 255};
+      m.text = markers[i];  // for tests and screen readers; not drawn (no font size)
+      m.id = "hit.marker." + std::to_string(i);
+      s->elements.push_back(std::move(m));
+    }
+  }
   if (hits_.size() > 1) {
     Element count;
     count.rect = {width_px_ - Px(250), top + Px(10), Px(240), Px(46)};

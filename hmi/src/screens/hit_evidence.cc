@@ -181,8 +181,42 @@ void HmiModel::BuildHitEvidence(Scene* s, const Rect& card) const {
   std::string mmc = h.colour + " " + h.make + " " + h.model;
   if (h.make.empty() && h.model.empty() && h.colour.empty()) mmc = "make / model not listed";
   block(mmc, true, t.text, {0, 0, 0, 0}, "hit.vehicle", bottom - ry);
-  if (!h.warning_markers.empty())
-    block("\u26A0 " + h.warning_markers, true, {255, 255, 255, 255}, t.fault, "hit.warnings", bottom - ry);
+  if (!h.warning_markers.empty()) {
+    // One red row per marker: its symbol, then its word. The whole list is
+    // the rows' frame ("hit.warnings"; its text is not drawn).
+    const std::vector<std::string> markers = internal::SplitMarkers(h.warning_markers);
+    const int mh = Px(40), mgap = Px(2);
+    Element all;
+    all.rect = {rx, ry, rw, static_cast<int>(markers.size()) * (mh + mgap) - mgap};
+    all.text = h.warning_markers;
+    all.id = "hit.warnings";
+    s->elements.push_back(all);
+    for (size_t i = 0; i < markers.size(); ++i) {
+      Element row;
+      row.rect = {rx, ry, rw, mh};
+      row.fill = t.fault;
+      row.id = "hit.marker.row." + std::to_string(i);
+      s->elements.push_back(row);
+      Element sym;
+      sym.rect = {rx + Px(4), ry + Px(3), mh - Px(6), mh - Px(6)};
+      sym.fill = t.fault;
+      sym.symbol = MarkerSymbol(markers[i]);
+      sym.symbol_colour = {255, 255, 255, 255};
+      sym.id = "hit.marker." + std::to_string(i);
+      s->elements.push_back(sym);
+      Element text;
+      text.rect = {rx + mh, ry, rw - mh, mh};
+      text.text = markers[i];
+      text.text_colour = {255, 255, 255, 255};
+      text.font_px = Px(30);
+      text.bold = true;
+      text.align = Align::kLeft;
+      text.id = "hit.marker.text." + std::to_string(i);
+      s->elements.push_back(text);
+      ry += mh + mgap;
+    }
+    ry += Px(4);
+  }
   block(h.list_name + ": " + h.reason, false, t.text, {0, 0, 0, 0}, "hit.reason", bottom - ry);
   // The information in full when it fits, else a button that opens all the
   // details across the card: text cut off mid-sentence could mislead.
@@ -228,7 +262,7 @@ void HmiModel::BuildHitDetails(Scene* s, const Rect& card) const {
   if (h.make.empty() && h.model.empty() && h.colour.empty()) mmc = "make / model not listed";
   block(Spaced(hits_.front().read_vrm) + ": " + mmc, true, t.text, {0, 0, 0, 0}, "hit.vehicle");
   if (!h.warning_markers.empty())
-    block("\u26A0 " + h.warning_markers, true, {255, 255, 255, 255}, t.fault, "hit.warnings");
+    block("WARNING: " + h.warning_markers, true, {255, 255, 255, 255}, t.fault, "hit.warnings");
   block(h.list_name + ": " + h.reason, false, t.text, {0, 0, 0, 0}, "hit.reason");
   block(h.information, false, t.text, {0, 0, 0, 0}, "hit.information");
   Element note;
