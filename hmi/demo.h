@@ -41,8 +41,12 @@ Read DemoRead(const std::string& vrm, int64_t at_utc_ms);
 Hit DemoHit(const Read& read, Priority p, MatchKind match = MatchKind::kExact);
 
 // Names of the ready-made states: login, locked-hit, live, hit-high,
-// hit-medium, hit-low, hit-reason, driving-hit, driving, reads, check,
-// wanted (the "new wanted" entry step, filled in), settings, status-fault;
+// hit-medium, hit-low, hit-reason, hit-details (the entry's details opened),
+// hit-overview (the overview full screen), driving-hit, driving, reads, check
+// (a VRM typed on the keyboard), check-result (what the check found),
+// wanted (the "new wanted" entry step typing its reason), wanted-picks (its
+// priority and days), settings, status-fault, status (the status window
+// over a unit with faults and a clock not set);
 // each also with a "night-" prefix.
 std::vector<std::string> DemoScreenNames();
 // A model of `width_px` x `height_px` put into the named state at `now_utc_ms`.

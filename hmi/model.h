@@ -44,6 +44,13 @@ enum class Screen { kLogin, kLive, kHit, kReads, kCheck, kSettings };
 const char* ScreenName(Screen s);  // "login", "live", "hit", "reads", "check", "settings"
 bool ParseScreen(std::string_view text, Screen* out);
 
+// Text the officer reads is at least this tall, in design px (800x480): its
+// capitals are 18 px there (DejaVu Sans opened at 0.86 pt per px, capitals
+// 0.73 em).
+inline constexpr int kMinTextDesignPx = 30;
+// Touch targets are at least this many design px each way.
+inline constexpr int kMinTargetDesignPx = 64;
+
 // A hit on screen is untouchable for this long after it appears.
 inline constexpr int64_t kHitSettleMs = 1000;
 // An outcome can be undone for this long; it is recorded when it ends.
@@ -135,6 +142,12 @@ class HmiModel {
   size_t pending_hits() const { return hits_.size(); }
   const Hit* current_hit() const { return hits_.empty() ? nullptr : &hits_.front().hit; }
   bool choosing_reason() const { return choosing_reason_; }
+  // The hit's overview is open full screen (tapped on the Hit screen).
+  bool overview_open() const { return overview_open_; }
+  // The hit's details (information too long for its place) are open.
+  bool details_open() const { return details_open_; }
+  // The status window (a tap on the status bar) is open.
+  bool status_open() const { return status_open_; }
   const std::string& message() const { return message_; }
   // An outcome given less than kUndoMs ago, not yet recorded.
   bool undo_pending() const { return undo_.active; }
@@ -145,6 +158,8 @@ class HmiModel {
   int reads_scroll_px() const { return reads_scroll_px_; }
   // The "new wanted" entry step of the Check screen (opened by check.wanted).
   bool entering_wanted() const { return wanted_.open; }
+  // The wanted entry shows its keyboard (else its priority and days).
+  bool wanted_typing() const { return wanted_.typing; }
   const std::string& wanted_vrm() const { return wanted_.vrm; }
   const std::optional<Priority>& wanted_priority() const { return wanted_.priority; }
   const std::string& wanted_reason() const { return wanted_.reason; }
@@ -188,20 +203,41 @@ class HmiModel {
 
   const Theme& theme() const;
   int Px(double design_px) const;  // design units (800x480) to window pixels
+  int TextPx() const { return Px(kMinTextDesignPx); }  // the smallest text
+  int StatusBarHeight() const { return Px(48); }
+  int NavBarHeight() const { return Px(76); }
   Rect ContentRect() const;        // between the status bar and the nav bar
+  Rect WantedRect() const;         // below the status bar: the wanted entry hides the nav bar
   bool TypingAllowed() const { return !driving_; }
   // The hit's background and text colours: its list's when set.
   Colour HitColour(const PendingHit& h) const;
   Colour HitTextColour(const PendingHit& h) const;
+  // The Hit screen's background, and at night the band and frame in the
+  // hit's colour that stand in for a screen full of it.
+  void AddHitBackdrop(Scene* s, const PendingHit& h) const;
   // The uuid of the hit on screen; empty when none is shown.
   std::string ShownHitUuid() const;
   bool AlarmSounding() const;
 
+  // One status item: its id, whether it is ok, its full and short text for
+  // the bar, and what it means in words for the status window.
+  struct StatusLine {
+    std::string id;
+    bool ok = true;
+    std::string full, brief, says;
+  };
+  std::vector<StatusLine> StatusLines() const;
   void BuildStatusBar(Scene* s) const;
+  void BuildStatusWindow(Scene* s) const;
   void BuildNavBar(Scene* s) const;
   void BuildLogin(Scene* s) const;
   void BuildLive(Scene* s) const;
   void BuildHit(Scene* s) const;
+  void BuildHitEvidence(Scene* s, const Rect& card) const;
+  // Adds the READ over LIST rows at r's top left, r.w wide; returns their height.
+  int AddVrmComparison(Scene* s, Rect r, const PendingHit& ph) const;
+  void BuildOverviewFull(Scene* s) const;
+  void BuildHitDetails(Scene* s, const Rect& card) const;
   void BuildHitDriving(Scene* s) const;
   void BuildDriving(Scene* s) const;
   void BuildReads(Scene* s) const;
@@ -253,6 +289,10 @@ class HmiModel {
 
   std::deque<PendingHit> hits_;  // highest priority first, then oldest first
   bool choosing_reason_ = false;
+  bool overview_open_ = false;  // the hit's overview full screen
+  bool details_open_ = false;   // the hit's details across the card
+  bool status_open_ = false;    // the status window
+  bool status_figures_ = false;  // ... showing the unit's figures
   HeldOutcome undo_;
   std::string shown_hit_uuid_;   // what NoteShownHit last saw on screen
   int64_t hit_shown_at_utc_ms_ = 0;
@@ -275,6 +315,9 @@ class HmiModel {
     std::optional<Priority> priority;  // none until picked (required)
     std::string reason;  // typed: A-Z, 0-9, single spaces (required)
     int days = 7;        // 1, 7, 30 or 100
+    // The keyboard is up for the reason; else the priority and validity
+    // choices are (800x480 holds one or the other at a legible size).
+    bool typing = true;
   };
   WantedEntry wanted_;
 

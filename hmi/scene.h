@@ -36,9 +36,15 @@ enum class Symbol {
   kTriangle,  // high priority: warning triangle with "!"
   kDiamond,   // medium priority: diamond with "!"
   kCircle,    // low priority: circle with "i"
+  // Warning markers on a hotlist entry.
+  kCrosshair,  // firearms or other weapons: a ring with a cross through it
+  kBurst,      // violent: an eight-pointed burst
+  kWarning,    // any other marker: an outlined triangle with "!"
 };
 // The symbol for a priority.
 Symbol PrioritySymbol(Priority p);
+// The symbol for one warning marker ("FIREARMS", "VIOLENT", "DRUGS" ...).
+Symbol MarkerSymbol(const std::string& marker);
 
 enum class Align { kLeft, kCentre, kRight };
 

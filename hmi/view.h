@@ -69,6 +69,16 @@ class SdlView {
   int height() const { return height_; }
   SDL_Window* window() const { return window_; }
   SDL_Renderer* renderer() const { return renderer_; }
+  // How Draw lays out an element's text: the font size it is drawn at (the
+  // element's, or the largest smaller one whose line fits the box: glyphs are
+  // rendered at that size, never scaled, so no stroke is lost), the drawn
+  // width and height, and the height of its capitals.
+  struct TextFit {
+    int font_px = 0;
+    int w = 0, h = 0;
+    int cap_px = 0;
+  };
+  TextFit FitText(const Element& e);
   // Renders text exactly as Draw does (tests compare it with screenshots).
   SDL_Surface* RenderTextSurface(const std::string& text, int font_px, bool bold, bool mono,
                                  Colour colour);
@@ -80,7 +90,11 @@ class SdlView {
                            int* w, int* h);
   SDL_Texture* ImageTexture(const std::shared_ptr<const cv::Mat>& image);
   void DrawSymbol(Symbol s, const Rect& r, Colour c, Colour bg);
+  // Strikes each '0' of a line of fixed-width text drawn at `dst` (rendered
+  // `tw` wide) with a slash, so 0 and O differ at a glance.
+  void SlashZeros(const std::string& text, int px, bool bold, const SDL_Rect& dst, int tw, Colour c);
   void FillRect(const Rect& r, Colour c);
+  static int TextPad(const Element& e);
   void EndFrameCaches();
 
   ViewOptions options_;

@@ -1,9 +1,9 @@
 #include "hmi/demo.h"
 
-#include <mutex>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "vehicle/records/mutex.h"
 
 namespace anpr::hmi {
 namespace {
@@ -29,6 +29,19 @@ cv::Mat PlatePatch(const std::string& vrm) {
   std::string spaced = vrm.size() == 7 ? vrm.substr(0, 4) + " " + vrm.substr(4) : vrm;
   cv::putText(m, spaced, {12, 52}, cv::FONT_HERSHEY_DUPLEX, 1.5, cv::Scalar(10, 10, 10), 3, cv::LINE_AA);
   return m;
+}
+
+// The plate and overview JPEGs drawn for each VRM: drawing and encoding them
+// is the slow part of a demo read, so they are made once. Demo reads are made
+// from more than one thread (the facade test posts from a producer).
+struct ImageCache {
+  Mutex mu;
+  std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> by_vrm ANPR_GUARDED_BY(mu);
+};
+
+ImageCache& Images() {
+  static ImageCache cache;
+  return cache;
 }
 
 std::vector<uint8_t> Jpeg(const cv::Mat& m) {
@@ -106,15 +119,13 @@ Read DemoRead(const std::string& vrm, int64_t at_utc_ms) {
   r.position.speed_mps = 0;
   r.camera_id = "front";
   r.unit_id = "DEMO-01";
-  // Drawing and encoding the images is the slow part; a demo reuses them.
-  static std::mutex mu;
-  static std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> cache;
-  std::lock_guard lock(mu);
-  auto it = cache.find(vrm);
-  if (it == cache.end()) {
+  ImageCache& cache = Images();
+  MutexLock lock(&cache.mu);
+  auto it = cache.by_vrm.find(vrm);
+  if (it == cache.by_vrm.end()) {
     cv::Mat overview;
     cv::resize(*DemoFrame(vrm, nullptr), overview, cv::Size(640, 360), 0, 0, cv::INTER_AREA);
-    it = cache.emplace(vrm, std::make_pair(Jpeg(PlatePatch(vrm)), Jpeg(overview))).first;
+    it = cache.by_vrm.emplace(vrm, std::make_pair(Jpeg(PlatePatch(vrm)), Jpeg(overview))).first;
   }
   r.plate_jpeg = it->second.first;
   r.overview_jpeg = it->second.second;
@@ -152,8 +163,9 @@ Hit DemoHit(const Read& read, Priority p, MatchKind match) {
 }
 
 std::vector<std::string> DemoScreenNames() {
-  std::vector<std::string> base = {"login", "locked-hit", "live", "hit-high", "hit-medium", "hit-low", "hit-reason",
-                                   "driving-hit", "driving", "reads", "check", "wanted", "settings", "status-fault"};
+  std::vector<std::string> base = {"login",       "locked-hit", "live",   "hit-high", "hit-medium", "hit-low",
+                                   "hit-reason",  "hit-details", "hit-overview", "driving-hit", "driving", "reads",
+                                   "check",       "check-result", "wanted",     "wanted-picks", "settings", "status-fault", "status"};
   std::vector<std::string> all = base;
   for (const auto& n : base) all.push_back("night-" + n);
   return all;
@@ -184,7 +196,8 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
                      "Reads 412, hits 1/2/3; read latency p50 58 ms, p95 91 ms; sync idle"};
   st.storage_used_percent = 37;
   st.hotlist_updated_utc_ms = now_utc_ms - 2 * 3600 * 1000;
-  if (name == "status-fault") {
+  if (name == "status") st.clock_source = ClockSource::kFreeRunning;  // the clock's "?"
+  if (name == "status-fault" || name == "status") {
     st.camera_ok = false;
     st.camera_text = "CAM LOST";
     st.gps_fix = FixMode::kNone;
@@ -222,21 +235,26 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
     return m;
   }
   login();
-  if (name == "hit-high" || name == "hit-reason" || name == "driving-hit") {
+  if (name == "hit-high" || name == "hit-reason" || name == "driving-hit" || name == "hit-details" ||
+      name == "hit-overview") {
     hit("AB12CDE", Priority::kHigh, MatchKind::kExact);
     hit("MX19KLT", Priority::kMedium, MatchKind::kExact);
     if (name == "hit-reason") m->Activate("hit.notactioned");
+    if (name == "hit-details") m->Activate("hit.details");
+    if (name == "hit-overview") m->Activate("hit.overview");
   } else if (name == "hit-medium") {
     hit("MX19KLT", Priority::kMedium, MatchKind::kExact);
   } else if (name == "hit-low") {
     hit("YK65RVP", Priority::kLow, MatchKind::kSimilar);
   } else if (name == "reads") {
     m->ShowScreen(Screen::kReads);
-  } else if (name == "check") {
+  } else if (name == "check" || name == "check-result") {
+    // "check": typing, the keyboard up (`anpr hmi latency` taps its keys);
+    // "check-result": what the check found, in the keyboard's place.
     m->ShowScreen(Screen::kCheck);
     for (char c : std::string("AB12CDE")) m->Activate(std::string("check.key.") + c);
-    m->Activate("check.go");
-  } else if (name == "wanted") {
+    if (name == "check-result") m->Activate("check.go");
+  } else if (name == "wanted" || name == "wanted-picks") {
     // The entry step of a "new wanted" plate, filled in but not yet saved.
     m->ShowScreen(Screen::kCheck);
     for (char c : std::string("GU70HZE")) m->Activate(std::string("check.key.") + c);
@@ -247,8 +265,11 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
       m->Activate(c == ' ' ? std::string("wanted.space") : std::string("wanted.key.") + c);
     }
     m->Activate("wanted.days.7");
+    if (name == "wanted-picks") m->Activate("wanted.done");
   } else if (name == "settings") {
     m->ShowScreen(Screen::kSettings);
+  } else if (name == "status") {
+    m->Activate("status.open");
   }
   if (name == "driving" || name == "driving-hit") {  // after logging in: no typing while moving
     st.speed_mps = 13.4;

@@ -60,9 +60,13 @@ int HmiModel::Px(double design_px) const {
 }
 
 Rect HmiModel::ContentRect() const {
-  const int top = Px(40);
-  const int bottom = height_px_ - Px(64);
+  const int top = StatusBarHeight();
+  const int bottom = height_px_ - NavBarHeight();
   return {0, top, width_px_, bottom - top};
+}
+
+Rect HmiModel::WantedRect() const {
+  return {0, StatusBarHeight(), width_px_, height_px_ - StatusBarHeight()};
 }
 
 // ---------------------------------------------------------------- data in
@@ -189,6 +193,7 @@ void HmiModel::UpdateDriving() {
     driving_ = true;
   if (config_.operator_present) driving_ = false;
   if (!driving_) stop_note_.clear();  // stationary: the controls answer again
+  if (driving_) status_open_ = false;
   if (was != driving_) dirty_ = true;
 }
 
@@ -225,6 +230,9 @@ void HmiModel::NoteShownHit() {
   pressed_action_.clear();
   stop_note_.clear();
   choosing_reason_ = false;
+  overview_open_ = false;
+  details_open_ = false;
+  status_open_ = false;  // a new hit is not hidden behind the status window
   dirty_ = true;
 }
 
@@ -244,6 +252,30 @@ Colour HmiModel::HitTextColour(const PendingHit& h) const {
   const Colour c = HitColour(h);
   const int luma = (299 * c.r + 587 * c.g + 114 * c.b) / 1000;
   return luma > 140 ? Colour{0, 0, 0, 255} : Colour{255, 255, 255, 255};
+}
+
+// By day the whole screen takes the hit's colour. At night a screen of red or
+// amber floods the cab and dazzles the crew: the screen stays dark, with the
+// colour as a header band and a frame, so the priority still reads at a glance.
+void HmiModel::AddHitBackdrop(Scene* s, const PendingHit& h) const {
+  const Colour pc = HitColour(h);
+  if (!settings_.night) {
+    s->background = pc;
+    return;
+  }
+  s->background = theme().background;
+  const int top = StatusBarHeight();
+  Element band;
+  band.rect = {0, top, width_px_, Px(52)};
+  band.fill = pc;
+  band.id = "hit.band";
+  s->elements.push_back(band);
+  Element frame;
+  frame.rect = {0, top, width_px_, height_px_ - top};
+  frame.border = pc;
+  frame.border_px = std::max(2, Px(4));
+  frame.id = "hit.frame";
+  s->elements.push_back(frame);
 }
 
 void HmiModel::Resize(int width_px, int height_px) {
@@ -275,9 +307,10 @@ Scene HmiModel::BuildScene() const {
       case Screen::kLogin:
       case Screen::kHit: BuildLive(&s); break;
     }
-    BuildNavBar(&s);
+    if (!(screen_ == Screen::kCheck && wanted_.open)) BuildNavBar(&s);
   }
   if (logged_in()) BuildUndoBar(&s);
+  if (status_open_ && !driving_) BuildStatusWindow(&s);
   BuildStatusBar(&s);
   dirty_ = false;
   return s;

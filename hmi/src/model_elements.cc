@@ -12,7 +12,6 @@ using internal::Spaced;
 
 namespace {
 
-Colour Dim(Colour c) { return {uint8_t(c.r / 2 + 40), uint8_t(c.g / 2 + 40), uint8_t(c.b / 2 + 40), c.a}; }
 
 }  // namespace
 
@@ -21,10 +20,16 @@ void HmiModel::AddButton(Scene* s, Rect r, const std::string& label, const std::
   const Theme& t = theme();
   Element e;
   e.rect = r;
-  e.fill = enabled ? t.button : Dim(t.button);
+  // A disabled control is drawn flat in the screen's colours with its label
+  // in the muted text colour, still 4.5:1 or better, and a frame.
+  e.fill = enabled ? t.button : t.background;
   e.text = label;
   e.text_colour = enabled ? t.button_text : t.muted_text;
-  e.font_px = font_px > 0 ? font_px : Px(22);
+  if (!enabled) {
+    e.border = t.muted_text;
+    e.border_px = std::max(1, Px(2));
+  }
+  e.font_px = font_px > 0 ? font_px : TextPx();
   e.bold = true;
   e.action = action;
   e.enabled = enabled;
@@ -38,7 +43,7 @@ void HmiModel::AddButton(Scene* s, Rect r, const std::string& label, const std::
 // with its priority's symbol, right to left from `right_px` (at most three;
 // the count says how many in all).
 void HmiModel::AddWaitingHits(Scene* s, int right_px, int y_px) const {
-  const int size = Px(46), gap = Px(6);
+  const int size = Px(44), gap = Px(6);
   int x = right_px - size;
   for (size_t i = 1; i < hits_.size() && i <= 3; ++i, x -= size + gap) {
     const PendingHit& h = hits_[i];

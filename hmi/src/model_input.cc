@@ -54,7 +54,7 @@ void HmiModel::PointerMove(int x, int y) {
     dragging_ = true;
   if (dragging_ && screen_ == Screen::kReads && !driving_) {
     const Rect c = ContentRect();
-    const int list_h = c.h - Px(36);
+    const int list_h = c.h - Px(40);
     const int max_scroll = std::max(0, ReadsContentHeight() - list_h);
     reads_scroll_px_ = std::clamp(down_scroll_px_ - (y - down_y_), 0, max_scroll);
     pressed_action_.clear();
@@ -92,6 +92,17 @@ void HmiModel::Activate(const std::string& action) {
   dirty_ = true;
   auto starts = [&](const char* prefix) { return action.rfind(prefix, 0) == 0; };
 
+  if (starts("status.")) {
+    // Not while moving: the window is all words.
+    if (action == "status.open" && !driving_) {
+      status_open_ = true;
+      status_figures_ = false;
+    }
+    if (action == "status.figures") status_figures_ = !status_figures_;
+    if (action == "status.close") status_open_ = false;
+    return;
+  }
+  if (status_open_) return;  // the window covers the screen until closed
   if (starts("login.")) {
     if (action == "login.silence") return Acknowledge();
     if (logged_in() || !TypingAllowed()) return;
@@ -131,6 +142,19 @@ void HmiModel::Activate(const std::string& action) {
     if (action == "hit.confirmed") return RecordOutcome(HitOutcome::kConfirmed, "");
     if (action == "hit.misread") return RecordOutcome(HitOutcome::kMisread, "");
     if (action == "hit.notseen") return RecordOutcome(HitOutcome::kNotSeen, "");
+    if (action == "hit.overview") {
+      overview_open_ = hits_.front().overview != nullptr;
+      return;
+    }
+    if (action == "hit.overview.close") {
+      overview_open_ = false;
+      return;
+    }
+    if (action == "hit.details" || action == "hit.details.close") {
+      details_open_ = action == "hit.details";
+      return;
+    }
+    if (overview_open_) return;  // only the overview is on screen
     if (action == "hit.notactioned") {
       choosing_reason_ = true;
       return;
@@ -171,6 +195,9 @@ void HmiModel::Activate(const std::string& action) {
       check_done_ = false;
       check_results_.clear();
       check_notice_.clear();
+      message_.clear();
+    } else if (action == "check.edit") {
+      check_done_ = false;  // the keyboard back, the VRM as typed
       message_.clear();
     } else if (action == "check.go") {
       check_notice_.clear();
@@ -241,6 +268,12 @@ void HmiModel::ActivateWanted(const std::string& action) {
     const std::string d = action.substr(12);
     for (int days : kWantedDays)
       if (d == std::to_string(days)) wanted_.days = days;
+  } else if (action == "wanted.reason") {
+    wanted_.typing = true;
+    return;
+  } else if (action == "wanted.done") {
+    wanted_.typing = false;
+    return;
   } else if (action == "wanted.save") {
     return SaveWanted();
   } else if (action == "wanted.cancel") {
@@ -258,6 +291,7 @@ void HmiModel::SaveWanted() {
     message_ = !wanted_.priority && reason.empty() ? "Pick a priority and type a reason"
                : !wanted_.priority                ? "Pick a priority"
                                                   : "Type a reason";
+    wanted_.typing = reason.empty();  // show what is missing
     return;
   }
   const Status st = actions_->EnterWanted(wanted_.vrm, *wanted_.priority, reason, wanted_.days);

@@ -48,4 +48,27 @@ std::string Place(const GeoTag& g);
 // officer reads it the way it is printed. Other formats stay unspaced.
 std::string Spaced(const std::string& vrm);
 
+// How many lines `text` needs when wrapped at word boundaries into
+// `width_px` at `font_px` (the view's fonts, estimated on the wide side so a
+// box sized by it holds the text).
+int EstimateTextWidthPx(const std::string& text, int font_px, bool bold);
+int EstimateTextLines(const std::string& text, int font_px, int width_px, bool bold);
+
+// A hotlist entry's warning markers, "FIREARMS, VIOLENT" -> {"FIREARMS",
+// "VIOLENT"}: split at commas and semicolons, trimmed, empty ones dropped.
+std::vector<std::string> SplitMarkers(const std::string& markers);
+
+// One column of the read VRM drawn above the listed VRM it matched.
+struct VrmColumn {
+  char read = 0, listed = 0;  // 0: that mark has no character here
+  bool gap = false;           // the space between a GB mark's two groups
+  bool differs() const { return !gap && read != listed; }
+};
+// The read and the listed VRM aligned character by character, so the officer
+// compares them column by column: position by position when the lengths are
+// equal (a similar match substitutes, it never inserts), else by the fewest
+// edits. One gap column where the read is printed with a space (Spaced), the
+// same for both, so "GF20MHU" and "GF2OMHU" line up.
+std::vector<VrmColumn> AlignVrms(const std::string& read, const std::string& listed);
+
 }  // namespace anpr::hmi::internal

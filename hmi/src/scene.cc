@@ -1,5 +1,7 @@
 #include "hmi/scene.h"
 
+#include <cctype>
+
 namespace anpr::hmi {
 
 Symbol PrioritySymbol(Priority p) {
@@ -9,6 +11,15 @@ Symbol PrioritySymbol(Priority p) {
     case Priority::kLow: return Symbol::kCircle;
   }
   return Symbol::kCircle;
+}
+
+Symbol MarkerSymbol(const std::string& marker) {
+  std::string m;
+  for (char c : marker) m += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const char* w : {"FIREARM", "WEAPON", "GUN", "KNIFE", "ARMED"})
+    if (m.find(w) != std::string::npos) return Symbol::kCrosshair;
+  if (m.find("VIOLEN") != std::string::npos) return Symbol::kBurst;
+  return Symbol::kWarning;
 }
 
 const Element* Scene::FindId(const std::string& id) const {

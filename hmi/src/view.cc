@@ -197,15 +197,111 @@ void SdlView::DrawSymbol(Symbol s, const Rect& r, Colour c, Colour bg) {
       mark = "i";
       break;
     }
+    case Symbol::kCrosshair: {
+      // A ring a sixth of the size thick, and a cross from edge to edge.
+      constexpr int kSegments = 40;
+      const float ro = std::min(w, h) / 2 * 0.8f, ri = ro * 0.72f, t = std::min(w, h) / 16;
+      for (int i = 0; i < kSegments; ++i) {
+        const double a0 = 2 * std::numbers::pi * i / kSegments, a1 = 2 * std::numbers::pi * (i + 1) / kSegments;
+        const float c0 = float(std::cos(a0)), s0 = float(std::sin(a0)), c1 = float(std::cos(a1)), s1 = float(std::sin(a1));
+        tri(cx + ro * c0, cy + ro * s0, cx + ro * c1, cy + ro * s1, cx + ri * c1, cy + ri * s1);
+        tri(cx + ro * c0, cy + ro * s0, cx + ri * c1, cy + ri * s1, cx + ri * c0, cy + ri * s0);
+      }
+      tri(x, cy - t, x + w, cy - t, x + w, cy + t);
+      tri(x, cy - t, x + w, cy + t, x, cy + t);
+      tri(cx - t, y, cx + t, y, cx + t, y + h);
+      tri(cx - t, y, cx + t, y + h, cx - t, y + h);
+      mark = nullptr;
+      break;
+    }
+    case Symbol::kBurst: {
+      // Eight points around, each a triangle from the centre.
+      constexpr int kPoints = 8;
+      const float ro = std::min(w, h) / 2, ri = ro * 0.45f;
+      for (int i = 0; i < 2 * kPoints; ++i) {
+        const double a0 = std::numbers::pi * i / kPoints, a1 = std::numbers::pi * (i + 1) / kPoints;
+        const float r0 = i % 2 ? ri : ro, r1 = i % 2 ? ro : ri;
+        tri(cx, cy, cx + r0 * float(std::cos(a0)), cy + r0 * float(std::sin(a0)), cx + r1 * float(std::cos(a1)),
+            cy + r1 * float(std::sin(a1)));
+      }
+      mark = nullptr;
+      break;
+    }
+    case Symbol::kWarning:
+      tri(cx, y, x + w, y + h, x, y + h);
+      mark_cy = y + h * 0.62f;
+      break;
     case Symbol::kNone: return;
   }
   SDL_RenderGeometry(renderer_, nullptr, v.data(), static_cast<int>(v.size()), nullptr, 0);
+  if (!mark) return;
   int tw = 0, th = 0;
-  const int font_px = std::max(8, r.h * (s == Symbol::kTriangle ? 55 : 62) / 100);
+  const int font_px = std::max(8, r.h * (s == Symbol::kTriangle || s == Symbol::kWarning ? 55 : 62) / 100);
   if (SDL_Texture* t = TextTexture(mark, font_px, true, false, bg, 0, &tw, &th)) {
     const SDL_Rect dst{int(cx) - tw / 2, int(mark_cy) - th / 2, tw, th};
     SDL_RenderCopy(renderer_, t, nullptr, &dst);
   }
+}
+
+// Space kept between text and its box's sides; it depends only on the text
+// size, so lines of one size align.
+int SdlView::TextPad(const Element& e) { return std::clamp(e.font_px / 3, 3, 12); }
+
+SdlView::TextFit SdlView::FitText(const Element& e) {
+  TextFit fit;
+  if (e.font_px <= 0 || e.text.empty()) return fit;
+  const int pad = TextPad(e);
+  const int avail = e.align == Align::kCentre && !e.wrap ? e.rect.w - 4 : e.rect.w - 2 * pad;
+  for (int px = e.font_px; px >= 6; --px) {
+    TTF_Font* f = Font(px, e.bold, e.mono);
+    if (!f) return fit;
+    fit.font_px = px;
+    if (e.wrap) {
+      SDL_Surface* surf = TTF_RenderUTF8_Blended_Wrapped(f, e.text.c_str(), SDL_Color{0, 0, 0, 255},
+                                                        static_cast<Uint32>(std::max(1, avail)));
+      if (surf) {
+        fit.w = surf->w;
+        fit.h = surf->h;
+        SDL_FreeSurface(surf);
+      }
+      break;  // wrapped text keeps its size; a box too short for it is a layout fault
+    }
+    if (TTF_SizeUTF8(f, e.text.c_str(), &fit.w, &fit.h) != 0 || fit.w <= avail || avail <= 0) break;
+  }
+  int minx = 0, maxx = 0, miny = 0, maxy = 0, advance = 0;
+  if (TTF_Font* f = Font(fit.font_px, e.bold, e.mono); f && TTF_GlyphMetrics(f, 'H', &minx, &maxx, &miny, &maxy, &advance) == 0)
+    fit.cap_px = maxy - miny;
+  return fit;
+}
+
+// DejaVu Sans Mono's zero has only a small dot, a pixel or two at screen sizes;
+// a VRM must not leave the officer guessing which one was read.
+void SdlView::SlashZeros(const std::string& text, int px, bool bold, const SDL_Rect& dst, int tw, Colour c) {
+  if (text.find('0') == std::string::npos || tw <= 0) return;
+  TTF_Font* f = Font(px, bold, true);
+  int minx = 0, maxx = 0, miny = 0, maxy = 0, advance = 0;
+  if (!f || TTF_GlyphMetrics(f, '0', &minx, &maxx, &miny, &maxy, &advance) != 0) return;
+  const double scale = double(dst.w) / tw;  // 1: text is never scaled
+  const float baseline = float(dst.y + TTF_FontAscent(f) * scale);
+  const float stroke = std::max(2.0f, float((maxx - minx) * scale / 5));
+  const SDL_Color col = ToSdl(c);
+  std::vector<SDL_Vertex> v;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '0') continue;
+    int prefix_w = 0;
+    if (TTF_SizeUTF8(f, text.substr(0, i).c_str(), &prefix_w, nullptr) != 0) continue;
+    const float gx = float(dst.x + (prefix_w + minx) * scale), gw = float((maxx - minx) * scale);
+    const float top = baseline - float(maxy * scale), bottom = baseline - float(miny * scale);
+    // From low left to high right, inside the oval.
+    const float x0 = gx + gw * 0.22f, y0 = bottom - (bottom - top) * 0.18f;
+    const float x1 = gx + gw * 0.78f, y1 = top + (bottom - top) * 0.18f;
+    const float dx = x1 - x0, dy = y1 - y0, len = std::sqrt(dx * dx + dy * dy);
+    const float nx = -dy / len * stroke / 2, ny = dx / len * stroke / 2;
+    const SDL_Vertex a{{x0 + nx, y0 + ny}, col, {0, 0}}, b{{x1 + nx, y1 + ny}, col, {0, 0}};
+    const SDL_Vertex cc{{x1 - nx, y1 - ny}, col, {0, 0}}, d{{x0 - nx, y0 - ny}, col, {0, 0}};
+    for (const SDL_Vertex& p : {a, b, cc, a, cc, d}) v.push_back(p);
+  }
+  if (!v.empty()) SDL_RenderGeometry(renderer_, nullptr, v.data(), static_cast<int>(v.size()), nullptr, 0);
 }
 
 void SdlView::Draw(const Scene& scene) {
@@ -237,24 +333,19 @@ void SdlView::Draw(const Scene& scene) {
     const Colour bg = e.fill.a ? e.fill : scene.background;
     DrawSymbol(e.symbol, e.rect, e.symbol_colour, bg);
     if (e.font_px > 0 && !e.text.empty()) {
-      const int pad = std::clamp(e.font_px / 3, 3, 12);  // depends on the text, so lines align
+      const int pad = TextPad(e);
+      const TextFit fit = FitText(e);
       int tw = 0, th = 0;
-      SDL_Texture* t = TextTexture(e.text, e.font_px, e.bold, e.mono, e.text_colour,
+      SDL_Texture* t = TextTexture(e.text, fit.font_px, e.bold, e.mono, e.text_colour,
                                    e.wrap ? std::max(1, e.rect.w - 2 * pad) : 0, &tw, &th);
       if (t) {
-        // Too wide for its box: shrink to fit rather than spill over a neighbour.
-        const int avail = e.rect.w - 2 * pad;
-        int dw = tw, dh = th;
-        if (!e.wrap && dw > avail && avail > 0) {
-          dh = th * avail / dw;
-          dw = avail;
-        }
         int x = e.rect.x + pad;
-        if (e.align == Align::kCentre) x = e.rect.x + (e.rect.w - dw) / 2;
-        if (e.align == Align::kRight) x = e.rect.x + e.rect.w - pad - dw;
-        const int y = e.wrap ? e.rect.y + pad / 2 : e.rect.y + (e.rect.h - dh) / 2;
-        const SDL_Rect dst{x, y, dw, dh};
+        if (e.align == Align::kCentre) x = e.rect.x + (e.rect.w - tw) / 2;
+        if (e.align == Align::kRight) x = e.rect.x + e.rect.w - pad - tw;
+        const int y = e.wrap ? e.rect.y + pad / 2 : e.rect.y + (e.rect.h - th) / 2;
+        const SDL_Rect dst{x, y, tw, th};
         SDL_RenderCopy(renderer_, t, nullptr, &dst);
+        if (e.mono && !e.wrap) SlashZeros(e.text, fit.font_px, e.bold, dst, tw, e.text_colour);
       }
     }
   }

@@ -42,8 +42,22 @@ TEST_F(ModelTest, CheckKeyboardLooksUpTheHotlist) {
 // ---- the officer's "new wanted" entry on the Check screen
 
 // Types `text` on the Check keyboard while the wanted entry step is open.
+// The keyboard comes up by a tap on the reason field when it is not up.
 void TypeReason(HmiModel& m, const std::string& text) {
+  if (!m.wanted_typing()) Tap(m, "wanted.reason");
   for (char c : text) Tap(m, c == ' ' ? std::string("wanted.space") : std::string("wanted.key.") + c);
+}
+
+// A key of the reason's keyboard, brought up first when it is not up.
+void Key(HmiModel& m, const std::string& action) {
+  if (!m.wanted_typing()) Tap(m, "wanted.reason");
+  Tap(m, action);
+}
+
+// Picks a priority or validity, after NEXT when the keyboard is up.
+void Pick(HmiModel& m, const std::string& action) {
+  if (m.wanted_typing()) Tap(m, "wanted.done");
+  Tap(m, action);
 }
 
 void TypeVrm(HmiModel& m, const std::string& vrm) {
@@ -68,21 +82,35 @@ TEST_F(ModelTest, WantedEntryIsSavedAndTheCheckThenHits) {
   EXPECT_EQ(s.FindId("wanted.reason")->text, "Reason (required)");
   EXPECT_EQ(s.FindAction("check.key.A"), nullptr) << "the keyboard types the reason now";
   EXPECT_EQ(s.FindAction("check.wanted"), nullptr);
+  // The keyboard first (the reason is required), then the choices.
+  EXPECT_TRUE(model.wanted_typing());
+  for (const char* a : {"wanted.save", "wanted.cancel", "wanted.done", "wanted.key.A", "wanted.key.0", "wanted.space",
+                        "wanted.del"})
+    EXPECT_NE(s.FindAction(a), nullptr) << a;
+  EXPECT_EQ(s.FindId("nav.lock"), nullptr) << "the entry has the screen; CANCEL leaves";
+  Tap(model, "wanted.done");
+  s = model.BuildScene();
   for (const char* a : {"wanted.priority.high", "wanted.priority.medium", "wanted.priority.low", "wanted.days.1",
                         "wanted.days.7", "wanted.days.30", "wanted.days.100", "wanted.save", "wanted.cancel",
-                        "wanted.key.A", "wanted.key.0", "wanted.space", "wanted.del"})
+                        "wanted.reason"})
     EXPECT_NE(s.FindAction(a), nullptr) << a;
+  EXPECT_EQ(s.FindAction("wanted.key.A"), nullptr);
   EXPECT_EQ(s.FindAction("wanted.days.7")->text, "\u2714 7 DAYS");
   EXPECT_EQ(s.FindAction("wanted.priority.high")->text, "HIGH");
 
-  Tap(model, "wanted.priority.low");
-  Tap(model, "wanted.priority.high");  // changed their mind
+  Pick(model, "wanted.priority.low");
+  Pick(model, "wanted.priority.high");  // changed their mind
   TypeReason(model, "STOLEN IN 2 BURGLARIEX");
-  Tap(model, "wanted.del");
-  Tap(model, "wanted.key.S");
+  Key(model, "wanted.del");
+  Key(model, "wanted.key.S");
   EXPECT_EQ(model.wanted_reason(), "STOLEN IN 2 BURGLARIES");
   s = model.BuildScene();
-  EXPECT_EQ(s.FindId("wanted.reason")->text, "STOLEN IN 2 BURGLARIES_") << "shown as typed";
+  // Shown as typed; a reason longer than the field shows its end.
+  const std::string shown = s.FindId("wanted.reason")->text;
+  EXPECT_EQ(shown.substr(0, 3), "...");
+  EXPECT_EQ(shown.substr(shown.size() - 11), "BURGLARIES_");
+  Tap(model, "wanted.done");
+  s = model.BuildScene();
   EXPECT_EQ(s.FindAction("wanted.priority.high")->text, "\u2714 HIGH");
   EXPECT_EQ(s.FindAction("wanted.priority.high")->fill, DayTheme().high);
   EXPECT_EQ(actions.wanted_calls, 0) << "nothing saved before SAVE";
@@ -113,10 +141,10 @@ TEST_F(ModelTest, WantedEntryOfAPlateNotListedWithOtherDays) {
   EXPECT_FALSE(model.BuildScene().FindAction("check.wanted")->enabled) << "no VRM typed yet";
   TypeVrm(model, "XY51ABC");  // ADD WANTED without checking first
   Tap(model, "check.wanted");
-  Tap(model, "wanted.priority.medium");
+  Pick(model, "wanted.priority.medium");
   TypeReason(model, "MISSING PERSON");
-  Tap(model, "wanted.days.100");
-  Tap(model, "wanted.days.1");
+  Pick(model, "wanted.days.100");
+  Pick(model, "wanted.days.1");
   Tap(model, "wanted.save");
   ASSERT_EQ(actions.wanted.size(), 1u);
   EXPECT_EQ(actions.wanted[0].valid_days, 1);
@@ -133,15 +161,15 @@ TEST_F(ModelTest, WantedNeedsPriorityAndReasonBeforeSaving) {
   Tap(model, "check.wanted");
   Tap(model, "wanted.save");
   EXPECT_EQ(model.BuildScene().FindId("wanted.message")->text, "Pick a priority and type a reason");
-  Tap(model, "wanted.space");  // a leading space is not a reason
+  Key(model, "wanted.space");  // a leading space is not a reason
   TypeReason(model, "A  B ");
   EXPECT_EQ(model.wanted_reason(), "A B ") << "no leading or double spaces";
   Tap(model, "wanted.save");
   EXPECT_EQ(model.BuildScene().FindId("wanted.message")->text, "Pick a priority");
-  for (int i = 0; i < 4; ++i) Tap(model, "wanted.del");
-  Tap(model, "wanted.priority.low");
+  for (int i = 0; i < 4; ++i) Key(model, "wanted.del");
+  Pick(model, "wanted.priority.low");
   EXPECT_EQ(model.BuildScene().FindId("wanted.message")->fill.a, 0) << "an edit clears the message";
-  Tap(model, "wanted.space");
+  Key(model, "wanted.space");
   Tap(model, "wanted.save");
   EXPECT_EQ(model.BuildScene().FindId("wanted.message")->text, "Type a reason");
   EXPECT_EQ(actions.wanted_calls, 0);
@@ -157,14 +185,14 @@ TEST_F(ModelTest, CancellingAWantedEntryCallsNothing) {
   TypeVrm(model, "AB12CDE");
   Tap(model, "check.go");
   Tap(model, "check.wanted");
-  Tap(model, "wanted.priority.high");
+  Pick(model, "wanted.priority.high");
   TypeReason(model, "ROBBERY");
-  Tap(model, "wanted.days.30");
+  Pick(model, "wanted.days.30");
   Tap(model, "wanted.cancel");
   EXPECT_EQ(actions.wanted_calls, 0);
   EXPECT_FALSE(model.entering_wanted());
   EXPECT_EQ(model.check_text(), "AB12CDE") << "back to the check as it was";
-  EXPECT_NE(model.BuildScene().FindAction("check.key.A"), nullptr);
+  EXPECT_NE(model.BuildScene().FindAction("check.edit"), nullptr) << "the check's result, as it was";
   Tap(model, "check.wanted");  // a new entry starts empty
   EXPECT_FALSE(model.wanted_priority().has_value());
   EXPECT_EQ(model.wanted_reason(), "");
@@ -183,7 +211,7 @@ TEST_F(ModelTest, NoWantedEntryWhileMoving) {
   EXPECT_EQ(s.FindAction("wanted.save"), nullptr);
   Drive(0);
   Tap(model, "check.wanted");
-  Tap(model, "wanted.priority.high");
+  Pick(model, "wanted.priority.high");
   TypeReason(model, "ROB");
   // Moving off mid-entry: no typing, no saving, but nothing is lost.
   Drive(13.4);
@@ -207,9 +235,9 @@ TEST_F(ModelTest, AFailedWantedEntryKeepsWhatWasTyped) {
   Tap(model, "nav.check");
   TypeVrm(model, "AB12CDE");
   Tap(model, "check.wanted");
-  Tap(model, "wanted.priority.medium");
+  Pick(model, "wanted.priority.medium");
   TypeReason(model, "FAIL TO STOP");
-  Tap(model, "wanted.days.30");
+  Pick(model, "wanted.days.30");
   Tap(model, "wanted.save");
   EXPECT_EQ(actions.wanted_calls, 1);
   EXPECT_TRUE(actions.wanted.empty());
@@ -220,7 +248,7 @@ TEST_F(ModelTest, AFailedWantedEntryKeepsWhatWasTyped) {
   const Scene s = model.BuildScene();
   EXPECT_EQ(s.FindId("wanted.message")->text, "Not entered: store unavailable");
   EXPECT_EQ(s.FindId("wanted.message")->fill, DayTheme().fault);
-  EXPECT_EQ(s.FindId("wanted.reason")->text, "FAIL TO STOP_");
+  EXPECT_EQ(s.FindId("wanted.reason")->text, "FAIL TO STOP");
   EXPECT_TRUE(model.check_notice().empty());
   actions.fail_wanted = false;
   Tap(model, "wanted.save");
@@ -250,8 +278,10 @@ TEST_F(ModelTest, WantedEntryNeedsALoginAndSurvivesAHit) {
   EXPECT_EQ(model.screen(), Screen::kCheck);
   EXPECT_TRUE(model.entering_wanted());
   EXPECT_EQ(model.wanted_reason(), "ROB");
-  // Locking drops the entry: the next officer does not inherit it.
-  Tap(model, "nav.lock");
+  // Locking (idle here: the entry has the screen) drops the entry: the next
+  // officer does not inherit it.
+  Wait(HmiConfig{}.idle_lock_ms + 1000);
+  ASSERT_FALSE(model.logged_in());
   EXPECT_FALSE(model.entering_wanted());
   model.Activate("wanted.save");
   LogIn(model);
@@ -261,8 +291,10 @@ TEST_F(ModelTest, WantedEntryNeedsALoginAndSurvivesAHit) {
   EXPECT_EQ(actions.wanted_calls, 0);
 }
 
-// The entry step at both sizes: targets do not overlap each other or the
-// texts beside them, and everything stays between the status and nav bars.
+// The entry step at three sizes, with its keyboard and with its choices:
+// targets do not overlap each other or the texts beside them, all of them at
+// least 64 px; everything stays below the status bar (the entry has the
+// screen: no nav bar).
 TEST(ModelTargets, WantedEntryLaysOutWithoutOverlap) {
   auto overlap = [](const Rect& a, const Rect& b) {
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -279,26 +311,28 @@ TEST(ModelTargets, WantedEntryLaysOutWithoutOverlap) {
     Tap(m, "nav.check");
     TypeVrm(m, "AB12CDE");
     Tap(m, "check.wanted");
-    Tap(m, "wanted.priority.medium");
-    for (std::string reason : {std::string("ROB"), std::string(50, 'W')}) {
+    Pick(m, "wanted.priority.medium");
+    for (std::string reason : {std::string("ROB"), std::string(50, 'W'), std::string("PICKS")}) {
       TypeReason(m, reason);
+      if (reason == "PICKS") Pick(m, "wanted.days.30");
       Tap(m, "wanted.save");  // with an error message shown
       ASSERT_TRUE(m.entering_wanted());
       const Scene s = m.BuildScene();
       std::vector<const Element*> laid;
       for (const Element& e : s.elements)
-        if (!e.action.empty() || e.id.rfind("wanted.", 0) == 0) laid.push_back(&e);
-      ASSERT_GE(laid.size(), 40u);
-      const int nav_top = s.FindAction("nav.live")->rect.y, status_bottom = s.FindId("status.bar")->rect.h;
+        if ((!e.action.empty() || e.id.rfind("wanted.", 0) == 0) && e.id != "status.bar") laid.push_back(&e);
+      ASSERT_GE(laid.size(), m.wanted_typing() ? 40u : 12u);
+      EXPECT_EQ(s.FindAction("nav.live"), nullptr);
+      const int nav_top = h, status_bottom = s.FindId("status.bar")->rect.h;
       for (size_t i = 0; i < laid.size(); ++i) {
         const std::string name_i = laid[i]->id.empty() ? laid[i]->action : laid[i]->id;
         if (name_i.rfind("nav.", 0) != 0) {
           EXPECT_GE(laid[i]->rect.y, status_bottom) << name_i << " at " << w << "x" << h;
           EXPECT_LE(laid[i]->rect.y + laid[i]->rect.h, nav_top) << name_i << " at " << w << "x" << h;
         }
-        if (!laid[i]->action.empty()) {
-          EXPECT_GE(laid[i]->rect.w, 48) << name_i;
-          EXPECT_GE(laid[i]->rect.h, 48) << name_i;
+        if (!laid[i]->action.empty() && name_i != "status.bar") {
+          EXPECT_GE(laid[i]->rect.w, 64) << name_i;
+          EXPECT_GE(laid[i]->rect.h, 64) << name_i;
         }
         for (size_t j = i + 1; j < laid.size(); ++j)
           EXPECT_FALSE(overlap(laid[i]->rect, laid[j]->rect))

@@ -47,7 +47,7 @@ TEST_F(ModelTest, DrivingModeShowsOnlyTheEssentials) {
   Drive(0.2);
   EXPECT_FALSE(model.driving());
   s = model.BuildScene();
-  EXPECT_NE(s.FindId("hit.information"), nullptr);
+  EXPECT_NE(s.FindAction("hit.details"), nullptr) << "the information, opened in full";
   Tap(model, "hit.confirmed");
   EXPECT_EQ(model.pending_hits(), 0u);
 }
@@ -84,7 +84,7 @@ TEST_F(ModelTest, ReadsScrollByFingerDragAndATapIsNotADrag) {
   model.PointerDown(400, 400);
   model.PointerMove(400, -5000);
   model.PointerUp(400, -5000);
-  const int list_h = 480 - 40 - 64 - 36;
+  const int list_h = 480 - 48 - 76 - 40;
   EXPECT_EQ(model.reads_scroll_px(), 30 * 88 - list_h);
   // Each row has its images.
   s = model.BuildScene();
@@ -94,21 +94,49 @@ TEST_F(ModelTest, ReadsScrollByFingerDragAndATapIsNotADrag) {
   EXPECT_EQ(model.screen(), Screen::kReads) << "a drag is not a tap on the nav bar";
 }
 
-TEST_F(ModelTest, SettingsShowTheUnitsHealthFigures) {
+// Issue 13: status items can be tapped to open a status window that says
+// what each means, the clock's "?" included, with the unit's health figures
+// (they were in small print under Settings).
+TEST_F(ModelTest, TappingTheStatusBarOpensAWindowThatExplainsEachItem) {
   LogIn(model);
   UnitStatus st;
-  st.gps_fix = FixMode::k3D;
+  st.gps_fix = FixMode::kNone;
+  st.clock_source = ClockSource::kFreeRunning;
   st.health_lines = {"Frames 900 in, 880 read, 20 dropped; queue 0; store queue 0",
                      "Reads 41, hits 1/0/2; read latency p50 60 ms, p95 90 ms; sync idle"};
   model.SetStatus(st);
-  Tap(model, "nav.settings");
-  const Scene s = model.BuildScene();
-  ASSERT_NE(s.FindId("settings.health.0"), nullptr);
-  EXPECT_EQ(s.FindId("settings.health.0")->text, st.health_lines[0]);
-  EXPECT_EQ(s.FindId("settings.health.1")->text, st.health_lines[1]);
-  // Inside the content area, clear of the navigation bar.
-  EXPECT_LE(s.FindId("settings.health.1")->rect.y + s.FindId("settings.health.1")->rect.h,
-            s.FindId("nav.settings")->rect.y);
+  Scene s = model.BuildScene();
+  EXPECT_NE(s.FindId("status.clock")->text.find('?'), std::string::npos);
+  const Rect clock = s.FindId("status.clock")->rect;
+  model.PointerDown(clock.cx(), clock.cy());
+  model.PointerUp(clock.cx(), clock.cy());
+  ASSERT_TRUE(model.status_open());
+  s = model.BuildScene();
+  const Element* says = s.FindId("status.clock.says");
+  ASSERT_NE(says, nullptr);
+  EXPECT_EQ(says->text.rfind("Clock ?: not set from GPS or the network", 0), 0u) << says->text;
+  EXPECT_NE(s.FindId("status.gps.says")->text.find("no position fix"), std::string::npos);
+  Tap(model, "status.figures");
+  s = model.BuildScene();
+  ASSERT_NE(s.FindId("status.health.0"), nullptr);
+  EXPECT_EQ(s.FindId("status.health.0")->text, st.health_lines[0]);
+  EXPECT_EQ(s.FindId("status.health.1")->text, st.health_lines[1]);
+  const Rect lock = s.FindAction("nav.lock")->rect;
+  EXPECT_EQ(s.TargetAt(lock.cx(), lock.cy())->action, "status.close") << "the window covers the screen";
+  // Nothing under the window answers a touch; CLOSE closes it.
+  model.Activate("nav.lock");
+  EXPECT_TRUE(model.logged_in());
+  Tap(model, "status.close");
+  EXPECT_FALSE(model.status_open());
+  // A hit closes it so the alert is not hidden; not opened while moving.
+  Tap(model, "status.open");
+  ASSERT_TRUE(model.status_open());
+  const Read r = MakeRead("AB12CDE");
+  model.AddHit(MakeHit(r, Priority::kLow), r);
+  EXPECT_FALSE(model.status_open());
+  Drive(13.4);
+  model.Activate("status.open");
+  EXPECT_FALSE(model.status_open());
 }
 
 TEST_F(ModelTest, StatusFailureShowsRedAndSoundsOncePerFailure) {
@@ -125,12 +153,15 @@ TEST_F(ModelTest, StatusFailureShowsRedAndSoundsOncePerFailure) {
   EXPECT_EQ(sound.Count("play:failure"), 1);
   const Scene s = model.BuildScene();
   EXPECT_EQ(s.FindId("status.camera")->fill, DayTheme().fault);
-  EXPECT_EQ(s.FindId("status.camera")->text, "\u2716 CAM LOST");
+  // At 800x480 the bar has room for a word each; the window says it all.
+  EXPECT_EQ(s.FindId("status.camera")->text, "\u2716 CAM");
   EXPECT_NE(s.FindId("status.gps")->fill, DayTheme().fault);
   st.gps_fix = FixMode::kNone;
   model.SetStatus(st);
   EXPECT_EQ(sound.Count("play:failure"), 2);
-  EXPECT_EQ(model.BuildScene().FindId("status.gps")->text, "\u2716 NO GPS FIX");
+  EXPECT_EQ(model.BuildScene().FindId("status.gps")->text, "\u2716 GPS");
+  Tap(model, "status.open");
+  EXPECT_EQ(model.BuildScene().FindId("status.camera.says")->text, "\u2716 Camera: CAM LOST");
 }
 
 TEST_F(ModelTest, SlidingOffAButtonCancelsIt) {
@@ -145,7 +176,7 @@ TEST_F(ModelTest, SlidingOffAButtonCancelsIt) {
 }
 
 // Every touch target on every screen is at least 48 px both ways, at both sizes.
-TEST(ModelTargets, AllTargetsAtLeast48PxAtBothSizes) {
+TEST(ModelTargets, AllTargetsAtLeast64PxAtBothSizes) {
   for (auto [w, h] : {std::pair{800, 480}, std::pair{1280, 800}}) {
     FakeActions actions;
     HmiConfig cfg;
@@ -178,8 +209,11 @@ TEST(ModelTargets, AllTargetsAtLeast48PxAtBothSizes) {
       for (const Element& e : s.elements) {
         if (e.action.empty()) continue;
         ++targets;
-        EXPECT_GE(e.rect.w, 48) << e.action << " at " << w << "x" << h;
-        EXPECT_GE(e.rect.h, 48) << e.action << " at " << w << "x" << h;
+        // 64 design px each way; the status bar lies against the screen's
+        // top edge (an overshooting finger still lands on it) at 48.
+        const int min_px = (e.id == "status.bar" ? 48 : 64) * std::min(w * 480, h * 800) / (800 * 480);
+        EXPECT_GE(e.rect.w, min_px) << e.action << " at " << w << "x" << h;
+        EXPECT_GE(e.rect.h, min_px) << e.action << " at " << w << "x" << h;
         EXPECT_LE(e.rect.x + e.rect.w, w) << e.action;
         EXPECT_LE(e.rect.y + e.rect.h, h) << e.action;
       }

@@ -8,7 +8,7 @@ namespace anpr::hmi {
 
 void HmiModel::BuildDriving(Scene* s) const {
   const Theme& t = theme();
-  const Rect c{0, Px(40), width_px_, height_px_ - Px(40)};
+  const Rect c{0, StatusBarHeight(), width_px_, height_px_ - StatusBarHeight()};
   auto text = [&](int y, int h, const std::string& str, int font, bool bold, Colour col, const std::string& id) {
     Element e;
     e.rect = {c.x, c.y + y, c.w, h};
@@ -20,11 +20,11 @@ void HmiModel::BuildDriving(Scene* s) const {
     s->elements.push_back(e);
   };
   text(Px(70), Px(70), "DRIVING", Px(56), true, t.text, "driving.title");
-  text(Px(150), Px(40), "Details hidden while moving", Px(28), false, t.muted_text, "driving.note");
+  text(Px(150), Px(44), "Details hidden while moving", TextPx(), false, t.muted_text, "driving.note");
   char speed[48];
   std::snprintf(speed, sizeof speed, "%.0f mph", status_.speed_mps * 2.23694);
   text(Px(210), Px(50), speed, Px(40), true, t.text, "driving.speed");
-  text(Px(280), Px(40), std::to_string(reads_.size()) + " reads this shift", Px(26), false, t.muted_text,
+  text(Px(276), Px(44), std::to_string(reads_.size()) + " reads this shift", TextPx(), false, t.muted_text,
        "driving.reads");
   if (!stop_note_.empty()) text(Px(330), Px(44), stop_note_, Px(32), true, t.fault, "driving.stop_note");
 }

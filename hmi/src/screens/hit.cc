@@ -11,52 +11,67 @@
 
 namespace anpr::hmi {
 
-using internal::LocalTime;
-using internal::Place;
 using internal::Spaced;
 
 void HmiModel::BuildHit(Scene* s) const {
   const Theme& t = theme();
   const PendingHit& ph = hits_.front();
   const Hit& h = ph.hit;
-  const Colour pc = HitColour(ph), ptc = HitTextColour(ph);
-  s->background = pc;
-  const int top = Px(40), gap = Px(10);
+  const Colour ptc = HitTextColour(ph);
+  AddHitBackdrop(s, ph);
+  const int top = StatusBarHeight(), gap = Px(10);
+  if (overview_open_ && ph.overview) return BuildOverviewFull(s);
 
   // Header: symbol, priority in words, queue count.
   Element sym;
-  sym.rect = {gap, top + Px(6), Px(58), Px(58)};
+  sym.rect = {gap, top + Px(4), Px(44), Px(44)};
   sym.symbol = PrioritySymbol(h.priority);
   sym.symbol_colour = ptc;
+  sym.fill = HitColour(ph);  // its mark in the hit's colour, on the band at night too
   sym.id = "hit.symbol";
   s->elements.push_back(sym);
   Element title;
-  // Room for the waiting hits' squares left of the count.
-  title.rect = {Px(80), top + Px(6), std::min(width_px_ / 2, width_px_ - Px(250) - Px(160) - Px(80)), Px(58)};
+  title.rect = {Px(64), top + Px(4), Px(304), Px(44)};
   std::string pname = PriorityName(h.priority);
   for (char& ch : pname) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  title.text = pname + " PRIORITY" + (h.late ? "  (LATE)" : "");
+  title.text = pname + (h.late ? " (LATE)" : " PRIORITY");
   title.text_colour = ptc;
-  title.font_px = Px(36);
+  title.font_px = Px(32);
   title.bold = true;
   title.align = Align::kLeft;
   title.id = "hit.title";
   s->elements.push_back(title);
+  if (!choosing_reason_) {
+    Element match;  // exact or similar: a similar match differs somewhere below
+    match.rect = {Px(372), top + Px(6), Px(150), Px(40)};
+    const bool exact = h.match == MatchKind::kExact;
+    match.fill = exact ? t.ok : Colour{255, 176, 0, 255};
+    match.border = {0, 0, 0, 255};
+    match.border_px = std::max(1, Px(2));
+    match.text = exact ? "EXACT" : "SIMILAR";
+    match.text_colour = exact ? Colour{255, 255, 255, 255} : Colour{0, 0, 0, 255};
+    match.font_px = Px(30);
+    match.bold = true;
+    match.id = "hit.match";
+    s->elements.push_back(match);
+  }
   if (hits_.size() > 1) {
     Element count;
-    count.rect = {width_px_ - Px(250), top + Px(12), Px(240), Px(46)};
+    count.rect = {width_px_ - Px(120), top + Px(4), Px(110), Px(44)};
     count.fill = {0, 0, 0, 255};
-    count.text = "1 of " + std::to_string(hits_.size()) + " waiting";
+    count.text = "1 of " + std::to_string(hits_.size());
     count.text_colour = {255, 255, 255, 255};
-    count.font_px = Px(22);
+    count.font_px = Px(30);
     count.bold = true;
     count.id = "hit.count";
     s->elements.push_back(count);
-    AddWaitingHits(s, count.rect.x - Px(8), top + Px(12));
+    AddWaitingHits(s, count.rect.x - Px(6), top + Px(4));
   }
 
-  const int buttons_h = Px(72);
-  const Rect card{gap, top + Px(70), width_px_ - 2 * gap, height_px_ - top - Px(70) - buttons_h - 2 * gap};
+  // Outcome buttons 64 high, 16 apart: a finger aimed at one never lands on
+  // its neighbour.
+  const int buttons_h = Px(kMinTargetDesignPx), buttons_gap = Px(16);
+  const Rect card{gap, top + Px(52), width_px_ - 2 * gap, height_px_ - top - Px(52) - buttons_h - 2 * gap};
   Element cardel;
   cardel.rect = card;
   cardel.fill = t.panel;
@@ -64,138 +79,62 @@ void HmiModel::BuildHit(Scene* s) const {
 
   if (choosing_reason_) {
     Element q;
-    q.rect = {card.x + gap, card.y + gap, card.w - 2 * gap, Px(36)};
+    q.rect = {card.x + gap, card.y + gap, card.w - 2 * gap, Px(40)};
     q.text = "Not actioned: why? (" + Spaced(ph.read_vrm) + ")";
     q.text_colour = t.text;
-    q.font_px = Px(26);
+    q.font_px = TextPx();
     q.bold = true;
     q.align = Align::kLeft;
     q.id = "hit.reason.title";
     s->elements.push_back(q);
-    const int cols = 2, bw = (card.w - 3 * gap) / cols, bh = Px(54);
-    for (size_t i = 0; i < config_.not_actioned_reasons.size(); ++i) {
-      const int col = int(i) % cols, row = int(i) / cols;
-      AddButton(s, {card.x + gap + col * (bw + gap), card.y + Px(52) + row * (bh + gap), bw, bh},
-                config_.not_actioned_reasons[i], "hit.reason." + std::to_string(i), true, Px(20));
+    // Two to a row where both fit half the width, else one across; 16 apart
+    // like the outcome buttons, since each records an outcome.
+    const int half = (card.w - 2 * gap - buttons_gap) / 2, bh = Px(kMinTargetDesignPx);
+    auto fits_half = [&](size_t i) {
+      return i < config_.not_actioned_reasons.size() &&
+             internal::EstimateTextWidthPx(config_.not_actioned_reasons[i], TextPx(), false) + Px(12) <= half;
+    };
+    int y = card.y + Px(56);
+    for (size_t i = 0; i < config_.not_actioned_reasons.size(); y += bh + buttons_gap) {
+      if (fits_half(i) && fits_half(i + 1)) {
+        for (size_t k = 0; k < 2; ++k, ++i) {
+          AddButton(s, {card.x + gap + int(k) * (half + buttons_gap), y, half, bh}, config_.not_actioned_reasons[i],
+                    "hit.reason." + std::to_string(i), true);
+          s->elements.back().bold = false;  // sentences, in the regular weight
+        }
+      } else {
+        AddButton(s, {card.x + gap, y, card.w - 2 * gap, bh}, config_.not_actioned_reasons[i],
+                  "hit.reason." + std::to_string(i), true);
+        s->elements.back().bold = false;
+        ++i;
+      }
     }
     AddButton(s, {gap, height_px_ - buttons_h - gap, width_px_ - 2 * gap, buttons_h}, "CANCEL",
               "hit.reason.cancel");
   } else {
-    const int lx = card.x + gap, lw = (card.w * 60) / 100;
-    int y = card.y + gap;
-    AddPlateText(s, {lx, y, std::min(lw, Px(400)), Px(74)}, ph.read_vrm, Px(60), "hit.vrm");
-    y += Px(74) + Px(6);
-    // The plate patch beside the hotlist VRM it matched, so the officer
-    // compares the picture with the entry (a similar match differs).
-    Element patch;
-    patch.rect = {lx, y, Px(170), Px(44)};
-    patch.fill = {0, 0, 0, 255};
-    patch.image = ph.plate;
-    patch.id = "hit.patch";
-    if (!ph.plate) {
-      patch.text = "no image";
-      patch.text_colour = {255, 255, 255, 255};
-      patch.font_px = Px(16);
-    }
-    s->elements.push_back(patch);
-    Element listed;
-    listed.rect = {lx + Px(180), y, Px(200), Px(44)};
-    listed.text = "list: " + Spaced(h.entry_vrm);
-    listed.text_colour = t.text;
-    listed.font_px = Px(24);
-    listed.bold = true;
-    listed.mono = true;
-    listed.align = Align::kLeft;
-    listed.id = "hit.entry_vrm";
-    s->elements.push_back(listed);
-    Element match;
-    match.rect = {lx + Px(384), y + Px(4), std::max(Px(48), lw - Px(384)), Px(36)};
-    const bool exact = h.match == MatchKind::kExact;
-    match.fill = exact ? t.ok : Colour{255, 176, 0, 255};
-    match.text = exact ? "EXACT" : "SIMILAR";
-    match.text_colour = exact ? Colour{255, 255, 255, 255} : Colour{0, 0, 0, 255};
-    match.font_px = Px(18);
-    match.bold = true;
-    match.id = "hit.match";
-    s->elements.push_back(match);
-    y += Px(48);
-    auto line = [&](const std::string& text, int font, bool bold, Colour c, const std::string& id, int h_px) {
-      Element e;
-      e.rect = {lx, y, lw, h_px};
-      e.text = text;
-      e.text_colour = c;
-      e.font_px = font;
-      e.bold = bold;
-      e.align = Align::kLeft;
-      e.wrap = h_px > font * 3 / 2;
-      e.id = id;
-      s->elements.push_back(e);
-      y += h_px;
-    };
-    std::string mmc = h.colour + " " + h.make + " " + h.model;
-    if (h.make.empty() && h.model.empty() && h.colour.empty()) mmc = "make / model not listed";
-    line(mmc, Px(24), true, t.text, "hit.vehicle", Px(30));
-    line(h.list_name + ": " + h.reason, Px(20), false, t.text, "hit.reason", Px(27));
-    if (!h.warning_markers.empty()) {
-      Element w;
-      w.rect = {lx, y, lw, Px(30)};
-      w.fill = t.fault;
-      w.text = "\u26A0 " + h.warning_markers;
-      w.text_colour = {255, 255, 255, 255};
-      w.font_px = Px(20);
-      w.bold = true;
-      w.align = Align::kLeft;
-      w.id = "hit.warnings";
-      s->elements.push_back(w);
-      y += Px(33);
-    }
-    const int info_h = card.y + card.h - gap - y;
-    if (info_h > Px(20)) line(h.information, Px(17), false, t.text, "hit.information", info_h);
-
-    // Right column: overview, time and place.
-    const int rx = lx + lw + gap, rw = card.x + card.w - gap - rx;
-    Element ov;
-    ov.rect = {rx, card.y + gap, rw, card.h - 2 * gap - Px(52)};
-    ov.fill = {0, 0, 0, 255};
-    ov.image = ph.overview;
-    ov.id = "hit.overview";
-    if (!ph.overview) {
-      ov.text = "no overview image";
-      ov.text_colour = {255, 255, 255, 255};
-      ov.font_px = Px(16);
-    }
-    s->elements.push_back(ov);
-    Element when;
-    when.rect = {rx, card.y + card.h - gap - Px(48), rw, Px(24)};
-    char conf[32];
-    std::snprintf(conf, sizeof conf, "  read %.0f%%", ph.read_confidence);
-    when.text = LocalTime(ph.captured_at_utc_ms, true) + conf;
-    when.text_colour = t.text;
-    when.font_px = Px(18);
-    when.bold = true;
-    when.id = "hit.time";
-    s->elements.push_back(when);
-    Element where = when;
-    where.rect.y += Px(24);
-    where.text = Place(ph.position);
-    where.bold = false;
-    where.id = "hit.place";
-    s->elements.push_back(where);
+    if (details_open_) BuildHitDetails(s, card);
+    else BuildHitEvidence(s, card);
 
     // Outcome buttons.
     const char* labels[4] = {"CONFIRMED", "MISREAD", "NOT SEEN", "NOT ACTIONED"};
     const char* actions[4] = {"hit.confirmed", "hit.misread", "hit.notseen", "hit.notactioned"};
-    const int bw = (width_px_ - 5 * gap) / 4;
-    for (int i = 0; i < 4; ++i)
-      AddButton(s, {gap + i * (bw + gap), height_px_ - buttons_h - gap, bw, buttons_h}, labels[i], actions[i]);
+    // Each as wide as its label needs, the rest shared out evenly.
+    int text_w[4], total = 0;
+    for (int i = 0; i < 4; ++i) total += text_w[i] = internal::EstimateTextWidthPx(labels[i], TextPx(), true) + Px(8);
+    const int spare = std::max(0, width_px_ - 2 * gap - 3 * buttons_gap - total) / 4;
+    int x = gap;
+    for (int i = 0; i < 4; ++i) {
+      AddButton(s, {x, height_px_ - buttons_h - gap, text_w[i] + spare, buttons_h}, labels[i], actions[i]);
+      x += text_w[i] + spare + buttons_gap;
+    }
   }
   if (!message_.empty()) {
     Element m;
-    m.rect = {card.x, card.y + card.h - Px(40), card.w, Px(40)};
+    m.rect = {card.x, card.y + card.h - Px(44), card.w, Px(44)};
     m.fill = t.fault;
     m.text = message_;
     m.text_colour = {255, 255, 255, 255};
-    m.font_px = Px(20);
+    m.font_px = TextPx();
     m.bold = true;
     m.id = "hit.message";
     s->elements.push_back(m);

@@ -4,14 +4,19 @@
 
 #include <cctype>
 
+#include "hmi/src/model_internal.h"
+
 namespace anpr::hmi {
 
 void HmiModel::BuildHitDriving(Scene* s) const {
   const PendingHit& ph = hits_.front();
   const Hit& h = ph.hit;
-  const Colour ptc = HitTextColour(ph);
-  s->background = HitColour(ph);
-  const int top = Px(40);
+  // By day on the hit's colour; at night on the dark screen, the symbol in
+  // the hit's colour (AddHitBackdrop).
+  const bool night = settings_.night;
+  const Colour ptc = night ? theme().text : HitTextColour(ph);
+  AddHitBackdrop(s, ph);
+  const int top = StatusBarHeight();
   // The whole screen is one target: a touch silences the alarm.
   Element all;
   all.rect = {0, top, width_px_, height_px_ - top};
@@ -22,7 +27,7 @@ void HmiModel::BuildHitDriving(Scene* s) const {
   Element sym;
   sym.rect = {Px(30), top + Px(60), Px(190), Px(190)};
   sym.symbol = PrioritySymbol(h.priority);
-  sym.symbol_colour = ptc;
+  sym.symbol_colour = night ? HitColour(ph) : ptc;
   sym.id = "hit.symbol";
   s->elements.push_back(sym);
   Element pname;
@@ -48,13 +53,29 @@ void HmiModel::BuildHitDriving(Scene* s) const {
   v.wrap = true;
   v.id = "hit.vehicle";
   s->elements.push_back(v);
+  // Warning markers as symbols only, under the priority: no words to read
+  // on the move.
+  {
+    const std::vector<std::string> markers = internal::SplitMarkers(h.warning_markers);
+    const int size = Px(72), gap = Px(8);
+    for (size_t i = 0; i < markers.size() && i < 3; ++i) {
+      Element m;
+      m.rect = {Px(30) + static_cast<int>(i) * (size + gap), top + Px(322), size, size};
+      m.fill = theme().fault;
+      m.symbol = MarkerSymbol(markers[i]);
+      m.symbol_colour = {255, 255, 255, 255};
+      m.text = markers[i];  // for tests and screen readers; not drawn (no font size)
+      m.id = "hit.marker." + std::to_string(i);
+      s->elements.push_back(std::move(m));
+    }
+  }
   if (hits_.size() > 1) {
     Element count;
     count.rect = {width_px_ - Px(250), top + Px(10), Px(240), Px(46)};
     count.fill = {0, 0, 0, 255};
     count.text = "+" + std::to_string(hits_.size() - 1) + " waiting";
     count.text_colour = {255, 255, 255, 255};
-    count.font_px = Px(24);
+    count.font_px = TextPx();
     count.bold = true;
     count.id = "hit.count";
     s->elements.push_back(count);

@@ -24,7 +24,7 @@ void HmiModel::BuildLive(Scene* s) const {
   if (!live_frame_ || live_frame_->empty()) {
     panel.text = "No camera picture";
     panel.text_colour = {255, 255, 255, 255};
-    panel.font_px = Px(26);
+    panel.font_px = TextPx();
     s->elements.push_back(panel);
   } else {
     s->elements.push_back(panel);
@@ -48,11 +48,11 @@ void HmiModel::BuildLive(Scene* s) const {
       s->elements.push_back(box);
       if (!b.vrm.empty()) {
         Element label;
-        label.rect = {box.rect.x, box.rect.y - Px(26), std::max(box.rect.w, Px(130)), Px(24)};
+        label.rect = {box.rect.x, box.rect.y - Px(38), std::max(box.rect.w, Px(150)), Px(36)};
         label.fill = {0, 0, 0, 200};
         label.text = Spaced(b.vrm);
         label.text_colour = {0, 255, 0, 255};
-        label.font_px = Px(20);
+        label.font_px = TextPx();
         label.bold = true;
         label.mono = true;
         label.clip = img;
@@ -74,32 +74,32 @@ void HmiModel::BuildLive(Scene* s) const {
   // Latest reads, newest first.
   const int rx = cam.x + cam.w + gap, rw = c.w - rx - gap;
   Element head;
-  head.rect = {rx, c.y + gap, rw, Px(30)};
+  head.rect = {rx, c.y + gap, rw, Px(36)};
   head.text = "LATEST READS";
   head.text_colour = t.muted_text;
-  head.font_px = Px(18);
+  head.font_px = TextPx();
   head.bold = true;
   s->elements.push_back(head);
-  int y = c.y + gap + Px(34);
-  const int row_h = Px(62);
+  int y = c.y + gap + Px(40);
+  const int row_h = Px(84);
   for (auto it = reads_.rbegin(); it != reads_.rend() && y + row_h <= c.y + c.h; ++it) {
-    AddPlateText(s, {rx, y, rw, Px(40)}, it->vrm, Px(28), "live.read");
+    AddPlateText(s, {rx, y, rw, Px(44)}, it->vrm, Px(34), "live.read");
     Element when;
-    when.rect = {rx, y + Px(40), rw, Px(20)};
+    when.rect = {rx, y + Px(44), rw, Px(36)};
     char conf[32];
     std::snprintf(conf, sizeof conf, "  %.0f%%", it->confidence);
     when.text = LocalTime(it->captured_at_utc_ms, true) + conf;
     when.text_colour = t.muted_text;
-    when.font_px = Px(15);
+    when.font_px = TextPx();
     s->elements.push_back(when);
     y += row_h;
   }
   if (reads_.empty()) {
     Element none;
-    none.rect = {rx, y, rw, Px(30)};
+    none.rect = {rx, y, rw, Px(36)};
     none.text = "No reads yet";
     none.text_colour = t.muted_text;
-    none.font_px = Px(18);
+    none.font_px = TextPx();
     s->elements.push_back(none);
   }
 }

@@ -8,10 +8,10 @@ namespace anpr::hmi {
 
 void HmiModel::BuildLogin(Scene* s) const {
   const Theme& t = theme();
-  const int top = Px(40);
-  const int left_w = width_px_ - Px(340);
+  const int top = StatusBarHeight();
+  const int left_w = width_px_ - Px(386);
   Element title;
-  title.rect = {Px(20), top + Px(12), left_w - Px(40), Px(44)};
+  title.rect = {Px(20), top + Px(6), left_w - Px(40), Px(44)};
   title.text = officer_.empty() && message_ == "Locked after inactivity" ? "Locked" : "Officer log in";
   title.text_colour = t.text;
   title.font_px = Px(32);
@@ -23,14 +23,14 @@ void HmiModel::BuildLogin(Scene* s) const {
   auto field = [&](int y, const std::string& label, const std::string& value, bool active,
                    const std::string& action) {
     Element l;
-    l.rect = {Px(20), y, left_w - Px(40), Px(24)};
+    l.rect = {Px(20), y, left_w - Px(40), Px(34)};
     l.text = label;
     l.text_colour = t.muted_text;
-    l.font_px = Px(18);
+    l.font_px = TextPx();
     l.align = Align::kLeft;
     s->elements.push_back(l);
     Element f;
-    f.rect = {Px(20), y + Px(26), std::min(left_w - Px(40), Px(320)), Px(56)};
+    f.rect = {Px(20), y + Px(34), std::min(left_w - Px(40), Px(320)), Px(kMinTargetDesignPx)};
     f.fill = t.panel;
     f.border = active ? t.accent : t.muted_text;
     f.border_px = active ? Px(4) : Px(2);
@@ -44,14 +44,14 @@ void HmiModel::BuildLogin(Scene* s) const {
     f.id = action;
     s->elements.push_back(f);
   };
-  field(top + Px(66), "Officer number", login_officer_, !login_pin_field_, "login.field.officer");
-  field(top + Px(156), "PIN", std::string(login_pin_.size(), '*'), login_pin_field_, "login.field.pin");
+  field(top + Px(52), "Officer number", login_officer_, !login_pin_field_, "login.field.officer");
+  field(top + Px(146), "PIN", std::string(login_pin_.size(), '*'), login_pin_field_, "login.field.pin");
 
   Element msg;
-  msg.rect = {Px(20), top + Px(244), left_w - Px(40), Px(30)};
+  msg.rect = {Px(20), top + Px(248), left_w - Px(40), Px(40)};
   msg.text = !TypingAllowed() ? "Stop the car to log in" : message_;
   msg.text_colour = t.fault;
-  msg.font_px = Px(20);
+  msg.font_px = TextPx();
   msg.bold = true;
   msg.align = Align::kLeft;
   msg.id = "login.message";
@@ -62,7 +62,7 @@ void HmiModel::BuildLogin(Scene* s) const {
   if (!hits_.empty()) {
     const Priority p = hits_.front().hit.priority;
     Element b;
-    b.rect = {Px(20), height_px_ - Px(130), left_w - Px(40), Px(110)};
+    b.rect = {Px(20), height_px_ - Px(144), left_w - Px(40), Px(132)};
     b.fill = PriorityColour(t, p);
     s->elements.push_back(b);
     Element sym;
@@ -72,10 +72,10 @@ void HmiModel::BuildLogin(Scene* s) const {
     sym.symbol_colour = PriorityTextColour(t, p);
     s->elements.push_back(sym);
     Element txt;
-    txt.rect = {b.rect.x + Px(76), b.rect.y + Px(8), b.rect.w - Px(86), Px(60)};
+    txt.rect = {b.rect.x + Px(76), b.rect.y + Px(8), b.rect.w - Px(86), Px(48)};
     txt.text = std::to_string(hits_.size()) + (hits_.size() == 1 ? " HIT WAITING" : " HITS WAITING");
     txt.text_colour = PriorityTextColour(t, p);
-    txt.font_px = Px(26);
+    txt.font_px = TextPx();
     txt.bold = true;
     txt.align = Align::kLeft;
     txt.id = "login.hits";
@@ -83,20 +83,22 @@ void HmiModel::BuildLogin(Scene* s) const {
     const bool alarm = std::any_of(hits_.begin(), hits_.end(), [](const PendingHit& h) {
       return h.hit.priority == Priority::kHigh && !h.acknowledged;
     });
-    if (alarm) AddButton(s, {b.rect.x + b.rect.w - Px(150), b.rect.y + Px(50), Px(140), Px(52)}, "SILENCE", "login.silence");
+    if (alarm)
+      AddButton(s, {b.rect.x + b.rect.w - Px(180), b.rect.y + b.rect.h - Px(72), Px(172), Px(kMinTargetDesignPx)},
+                "SILENCE", "login.silence");
   }
 
   // Keypad.
-  const int key_w = Px(96), key_h = Px(76), gap = Px(8);
+  const int key_w = Px(112), key_h = Px(76), gap = Px(8);
   const int kx = width_px_ - Px(20) - 3 * key_w - 2 * gap;
-  const int ky = top + Px(20);
+  const int ky = top + Px(16);
   const char* keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "DEL", "0", "OK"};
   for (int i = 0; i < 12; ++i) {
     const Rect r{kx + (i % 3) * (key_w + gap), ky + (i / 3) * (key_h + gap), key_w, key_h};
     std::string k = keys[i];
     std::string action = k == "DEL" ? "login.del" : k == "OK" ? "login.ok" : "login.key." + k;
     std::string label = k == "OK" ? (login_pin_field_ ? "LOG IN" : "NEXT") : k;
-    AddButton(s, r, label, action, TypingAllowed(), k.size() == 1 ? Px(34) : Px(22));
+    AddButton(s, r, label, action, TypingAllowed(), k.size() == 1 ? Px(34) : TextPx());
   }
 }
 

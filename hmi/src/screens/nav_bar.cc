@@ -6,7 +6,7 @@ namespace anpr::hmi {
 
 void HmiModel::BuildNavBar(Scene* s) const {
   const Theme& t = theme();
-  const int h = Px(64), y = height_px_ - h;
+  const int h = NavBarHeight(), y = height_px_ - h;
   Element bar;
   bar.rect = {0, y, width_px_, h};
   bar.fill = t.panel;

@@ -18,16 +18,16 @@ void HmiModel::BuildReads(Scene* s) const {
   const Rect c = ContentRect();
   const int gap = Px(8);
   Element head;
-  head.rect = {gap, c.y, c.w - 2 * gap, Px(36)};
+  head.rect = {gap, c.y, c.w - 2 * gap, Px(40)};
   head.text = std::to_string(reads_.size()) + " reads this shift - drag to scroll";
   head.text_colour = t.muted_text;
-  head.font_px = Px(18);
+  head.font_px = TextPx();
   head.bold = true;
   head.align = Align::kLeft;
   head.id = "reads.title";
   s->elements.push_back(head);
 
-  const Rect list{0, c.y + Px(36), c.w, c.h - Px(36)};
+  const Rect list{0, c.y + Px(40), c.w, c.h - Px(40)};
   Element area;
   area.rect = list;
   area.action = "reads.area";
@@ -50,28 +50,28 @@ void HmiModel::BuildReads(Scene* s) const {
     bg.id = "reads.row";
     s->elements.push_back(bg);
     Element ov;
-    ov.rect = {gap + Px(6), y + Px(8), Px(106), row_h - Px(16)};
+    ov.rect = {gap + Px(6), y + Px(8), Px(96), row_h - Px(16)};
     ov.fill = {0, 0, 0, 255};
     ov.image = r.overview;
     ov.clip = list;
-    if (!r.overview) ov.text = "-", ov.text_colour = {255, 255, 255, 255}, ov.font_px = Px(16);
+    if (!r.overview) ov.text = "-", ov.text_colour = {255, 255, 255, 255}, ov.font_px = TextPx();
     s->elements.push_back(ov);
     Element pl;
-    pl.rect = {gap + Px(120), y + Px(18), Px(160), Px(50)};
+    pl.rect = {gap + Px(110), y + Px(18), Px(140), Px(50)};
     pl.fill = {0, 0, 0, 255};
     pl.image = r.plate;
     pl.clip = list;
-    if (!r.plate) pl.text = "-", pl.text_colour = {255, 255, 255, 255}, pl.font_px = Px(16);
+    if (!r.plate) pl.text = "-", pl.text_colour = {255, 255, 255, 255}, pl.font_px = TextPx();
     s->elements.push_back(pl);
-    AddPlateText(s, {gap + Px(292), y + Px(18), Px(200), Px(50)}, r.vrm, Px(34), "reads.vrm");
+    AddPlateText(s, {gap + Px(262), y + Px(18), Px(190), Px(50)}, r.vrm, Px(34), "reads.vrm");
     s->elements.back().clip = list;
     Element info;
-    info.rect = {gap + Px(504), y + Px(10), c.w - Px(520), row_h - Px(20)};
+    info.rect = {gap + Px(462), y + Px(6), c.w - Px(462) - 2 * gap, row_h - Px(12)};
     char conf[32];
     std::snprintf(conf, sizeof conf, "   %.0f%%", r.confidence);
     info.text = LocalTime(r.captured_at_utc_ms, true) + conf + "\n" + Place(r.position);
     info.text_colour = t.text;
-    info.font_px = Px(17);
+    info.font_px = TextPx();
     info.align = Align::kLeft;
     info.wrap = true;
     info.clip = list;
@@ -82,7 +82,7 @@ void HmiModel::BuildReads(Scene* s) const {
     none.rect = list;
     none.text = "No reads yet this shift";
     none.text_colour = t.muted_text;
-    none.font_px = Px(24);
+    none.font_px = TextPx();
     s->elements.push_back(none);
   }
 }

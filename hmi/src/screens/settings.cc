@@ -1,5 +1,5 @@
-// The Settings screen: volume, night mode, sounds, and the unit's health
-// figures.
+// The Settings screen: volume, night mode and sounds. (The unit's health
+// figures are in the status window, a tap on the status bar.)
 #include "hmi/model.h"
 
 namespace anpr::hmi {
@@ -7,14 +7,14 @@ namespace anpr::hmi {
 void HmiModel::BuildSettings(Scene* s) const {
   const Theme& t = theme();
   const Rect c = ContentRect();
-  const int gap = Px(8), row_h = Px(64);
+  const int gap = Px(8), row_h = Px(kMinTargetDesignPx) + gap;
   int y = c.y + gap;
   auto label = [&](const std::string& text, const std::string& id) {
     Element e;
-    e.rect = {Px(24), y, Px(380), row_h - gap};
+    e.rect = {Px(24), y, width_px_ - Px(24) - Px(300) - Px(40), row_h - gap};
     e.text = text;
     e.text_colour = t.text;
-    e.font_px = Px(26);
+    e.font_px = TextPx();
     e.bold = true;
     e.align = Align::kLeft;
     e.id = id;
@@ -27,7 +27,7 @@ void HmiModel::BuildSettings(Scene* s) const {
   vol.rect = {cx + Px(90), y, Px(120), row_h - gap};
   vol.text = std::to_string(settings_.volume_percent) + "%";
   vol.text_colour = t.text;
-  vol.font_px = Px(28);
+  vol.font_px = Px(30);
   vol.bold = true;
   vol.id = "settings.volume";
   s->elements.push_back(vol);
@@ -45,30 +45,15 @@ void HmiModel::BuildSettings(Scene* s) const {
   toggle("Medium priority sound", settings_.mute_medium, "settings.mute_medium", "MUTED", "ON");
   label("High priority sound", "settings.high.label");
   Element high;
-  high.rect = {cx, y, Px(300), row_h - gap};
+  high.rect = {cx, y, Px(300), Px(48)};
   high.fill = t.high;
   high.text = "ALWAYS ON";
   high.text_colour = t.high_text;
-  high.font_px = Px(22);
+  high.font_px = TextPx();
   high.bold = true;
   high.id = "settings.high";
   s->elements.push_back(high);
-  y += row_h;
-  // The unit's figures, small, under the settings: what a maintainer asks
-  // for first ("frames dropped?", "is it syncing?").
-  const int line_h = Px(22);
-  for (size_t i = 0; i < status_.health_lines.size() && i < 2; ++i) {
-    if (y + line_h > c.y + c.h) break;
-    Element e;
-    e.rect = {Px(24), y, width_px_ - Px(48), line_h};
-    e.text = status_.health_lines[i];
-    e.text_colour = t.muted_text;
-    e.font_px = Px(15);
-    e.align = Align::kLeft;
-    e.id = "settings.health." + std::to_string(i);
-    s->elements.push_back(e);
-    y += line_h;
-  }
+  s->elements[s->elements.size() - 2].rect.h = Px(48);  // its label, level with it
 }
 
 }  // namespace anpr::hmi

@@ -15,8 +15,8 @@ using internal::Spaced;
 void HmiModel::BuildUndoBar(Scene* s) const {
   if (!undo_.active) return;
   const Theme& t = theme();
-  const int gap = Px(10), h = Px(54);
-  const Rect bar{gap, height_px_ - Px(140), width_px_ - 2 * gap, h};
+  const int gap = Px(10), h = Px(kMinTargetDesignPx);
+  const Rect bar{gap, height_px_ - NavBarHeight() - h - gap, width_px_ - 2 * gap, h};
   std::string what = HitOutcomeName(undo_.outcome);
   for (char& ch : what) ch = ch == '-' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   const int64_t left_s = (undo_.until_utc_ms - now_utc_ms_ + 999) / 1000;
@@ -27,7 +27,7 @@ void HmiModel::BuildUndoBar(Scene* s) const {
   e.border_px = std::max(2, Px(2));
   e.text = what + ": " + Spaced(undo_.hit.read_vrm) + "   UNDO (" + std::to_string(left_s) + " s)";
   e.text_colour = {255, 255, 255, 255};
-  e.font_px = Px(24);
+  e.font_px = TextPx();
   e.bold = true;
   e.action = "undo";
   e.id = "undo";
