@@ -81,6 +81,9 @@ struct UnitStatus {
   bool sync_ok = true;
   int64_t last_sync_utc_ms = 0;  // 0 = never
   int64_t unsynced_reads = 0;
+  // Records the depot refused for their content: kept on board, unsynced,
+  // held back so the rest can go; someone at the depot must look at them.
+  int64_t quarantined_records = 0;
 
   bool storage_ok = true;
   int storage_used_percent = 0;

@@ -97,6 +97,32 @@ TEST_F(ModelTest, ReadsScrollByFingerDragAndATapIsNotADrag) {
 // Issue 13: status items can be tapped to open a status window that says
 // what each means, the clock's "?" included, with the unit's health figures
 // (they were in small print under Settings).
+// Records the depot refused are held on board: the sync item turns red and
+// its line in the status window says how many and who must act.
+TEST_F(ModelTest, RecordsHeldBackFromTheDepotShowOnTheStatusBar) {
+  LogIn(model);
+  UnitStatus st;
+  model.SetStatus(st);
+  Scene s = model.BuildScene();
+  const Element* sync = s.FindId("status.sync");
+  ASSERT_NE(sync, nullptr);
+  EXPECT_EQ(sync->text.find("\u2716"), std::string::npos) << sync->text;
+  st.quarantined_records = 2;
+  model.SetStatus(st);
+  s = model.BuildScene();
+  sync = s.FindId("status.sync");
+  ASSERT_NE(sync, nullptr);
+  EXPECT_EQ(sync->text.rfind("\u2716", 0), 0u) << "marked failed: " << sync->text;
+  const Rect at = sync->rect;
+  model.PointerDown(at.cx(), at.cy());
+  model.PointerUp(at.cx(), at.cy());
+  ASSERT_TRUE(model.status_open());
+  s = model.BuildScene();
+  const Element* says = s.FindId("status.sync.says");
+  ASSERT_NE(says, nullptr);
+  EXPECT_NE(says->text.find("2 records refused by the depot"), std::string::npos) << says->text;
+}
+
 TEST_F(ModelTest, TappingTheStatusBarOpensAWindowThatExplainsEachItem) {
   LogIn(model);
   UnitStatus st;

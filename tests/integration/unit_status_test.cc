@@ -84,5 +84,18 @@ TEST_F(UnitStatusTest, UnsyncedReadsAreTheStoresBacklog) {
   EXPECT_EQ(BuildUnitStatus(in_, store_.get()).unsynced_reads, 2);
 }
 
+// A read the depot refused for its content is held on board: counted apart
+// from the backlog, so the status bar can say so.
+TEST_F(UnitStatusTest, RecordsTheDepotRefusedAreCountedApart) {
+  const Read a = SomeRead("AB12CDE"), b = SomeRead("XY51ABC");
+  ASSERT_TRUE(store_->CommitRead(a).ok());
+  ASSERT_TRUE(store_->CommitRead(b).ok());
+  EXPECT_EQ(BuildUnitStatus(in_, store_.get()).quarantined_records, 0);
+  ASSERT_TRUE(store_->QuarantineForSync(SyncRecord::kRead, a.uuid, "HTTP 400: test refusal").ok());
+  const hmi::UnitStatus st = BuildUnitStatus(in_, store_.get());
+  EXPECT_EQ(st.quarantined_records, 1);
+  EXPECT_EQ(st.unsynced_reads, 1);
+}
+
 }  // namespace
 }  // namespace anpr::unit

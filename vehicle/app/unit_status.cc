@@ -37,7 +37,10 @@ hmi::UnitStatus BuildUnitStatus(const UnitStatusInputs& in, Store* store) {
   }
   const StoreState st = store->state();
   // Unknown when the count fails: shown as none rather than a made-up figure.
-  if (auto backlog = store->CountUnsynced(); backlog.ok()) s.unsynced_reads = backlog->reads;
+  if (auto backlog = store->CountUnsynced(); backlog.ok()) {
+    s.unsynced_reads = backlog->reads;
+    s.quarantined_records = backlog->quarantined;
+  }
   struct statvfs vfs {};
   if (statvfs(in.data_dir.c_str(), &vfs) == 0 && vfs.f_blocks > 0) {
     s.storage_used_percent =

@@ -48,9 +48,13 @@ std::vector<HmiModel::StatusLine> HmiModel::StatusLines() const {
       {"status.gps", gps_ok, gps, "GPS", gps_says},
       {"status.clock", u.clock_ok, LocalTime(now_utc_ms_, true) + mark, LocalTime(now_utc_ms_, false) + mark,
        clock_says + (u.clock_ok ? "" : "; off by too much to trust")},
-      {"status.sync", u.sync_ok, u.sync_ok ? "SYNC " + sync_age : "SYNC FAIL", "SYNC",
+      {"status.sync", u.sync_ok && u.quarantined_records == 0,
+       !u.sync_ok ? "SYNC FAIL" : u.quarantined_records > 0 ? "SYNC HELD" : "SYNC " + sync_age, "SYNC",
        (u.sync_ok ? "Sync: last with the depot " + sync_age + " ago" : "Sync: failing; reads are kept until sent") +
-           (u.unsynced_reads > 0 ? ", " + std::to_string(u.unsynced_reads) + " reads to send" : "")},
+           (u.unsynced_reads > 0 ? ", " + std::to_string(u.unsynced_reads) + " reads to send" : "") +
+           (u.quarantined_records > 0 ? "; " + std::to_string(u.quarantined_records) +
+                                            " records refused by the depot, held on board: tell the depot"
+                                      : "")},
       {"status.storage", u.storage_ok, "DISK " + std::to_string(u.storage_used_percent) + "%", "DISK",
        "Storage: " + std::to_string(u.storage_used_percent) + "% used" + (u.storage_ok ? "" : ", failing")},
       {"status.hotlist", u.hotlist_ok && u.hotlist_updated_utc_ms > 0,
