@@ -50,15 +50,7 @@ Result<std::vector<Hit>> Unit::Impl::CheckVrm(const std::string& vrm) {
     h.covert = m.covert;
     if (m.covert) continue;  // covert lists are never shown in the car
     auto entry = store->GetHotlistEntry(m.list_name, m.entry_vrm);
-    if (entry.ok() && entry->has_value()) {
-      const HotlistEntry& e = **entry;
-      h.reason = e.reason;
-      h.warning_markers = e.warning_markers;
-      h.information = e.information;
-      h.make = e.make;
-      h.model = e.model;
-      h.colour = e.colour;
-    }
+    if (entry.ok() && entry->has_value()) CopyEntryDetails(**entry, &h);
     out.push_back(std::move(h));
   }
   return out;

@@ -48,6 +48,11 @@ struct HotlistEntry {
   int64_t valid_until_utc_s = 0;  // 0 = no expiry; expired entries never hit
 };
 
+// What a hit shows of its list entry, copied from it: reason, warning
+// markers, information, make, model and colour (the one place that says which
+// details a hit carries).
+void CopyEntryDetails(const HotlistEntry& entry, Hit* hit);
+
 // Adds and removes that turn version `base_version` into `new_version`.
 struct HotlistDelta {
   int64_t base_version = 0;

@@ -89,15 +89,7 @@ Result<std::vector<Alert>> AlertPolicy::Decide(const Read& read, const std::vect
     h.raised_at_utc_ms = now_utc_ms;
     auto entry = store_->GetHotlistEntry(m.list_name, m.entry_vrm);
     if (!entry.ok()) return entry.status();
-    if (entry->has_value()) {
-      const HotlistEntry& e = **entry;
-      h.reason = e.reason;
-      h.warning_markers = e.warning_markers;
-      h.information = e.information;
-      h.make = e.make;
-      h.model = e.model;
-      h.colour = e.colour;
-    }
+    if (entry->has_value()) CopyEntryDetails(**entry, &h);
     fresh.push_back(std::move(h));
     fresh_keys.push_back(key);
   }

@@ -420,4 +420,13 @@ Result<std::vector<HotlistEntry>> ParseHotlistCsv(std::string_view text,
   return entries;
 }
 
+void CopyEntryDetails(const HotlistEntry& entry, Hit* hit) {
+  hit->reason = entry.reason;
+  hit->warning_markers = entry.warning_markers;
+  hit->information = entry.information;
+  hit->make = entry.make;
+  hit->model = entry.model;
+  hit->colour = entry.colour;
+}
+
 }  // namespace anpr
