@@ -3,7 +3,7 @@
 // stay on the road ("High priority. Whiskey Romeo six one, Kilo X-ray Tango.").
 //
 // Text is synthesised by Debian's espeak-ng program (`espeak-ng --stdout`,
-// a WAV on its standard output: about 30 ms per phrase on the unit, so a
+// a WAV on its standard output: 40-60 ms per phrase measured, so a
 // process per phrase costs nothing worth linking libespeak-ng for) on the
 // Speaker's own thread, never on the render loop, and handed to the
 // AlertPlayer, which plays it on the same SDL audio path as the tones
