@@ -24,6 +24,7 @@
 #include "hmi/actions.h"
 #include "hmi/model.h"
 #include "hmi/sound.h"
+#include "hmi/speech.h"
 #include "hmi/view.h"
 #include "vehicle/records/mutex.h"
 
@@ -33,6 +34,9 @@ struct HmiOptions {
   HmiConfig config;  // width/height are taken from `view`
   ViewOptions view;
   bool sound = true;  // open the audio device
+  // Speak hits raised while driving (hmi/speech.h), with this program.
+  bool speech = true;
+  std::string speech_program = "espeak-ng";
 };
 
 class Hmi {
@@ -57,6 +61,8 @@ class Hmi {
   HmiModel& model() { return *model_; }
   SdlView& view() { return *view_; }
   AlertPlayer& player() { return player_; }
+  // Null when speech is off or there is no audio device.
+  Speaker* speaker() { return speaker_.get(); }
   const std::string& audio_error() const { return audio_error_; }
   // An outcome still held for UNDO is recorded when the Hmi goes.
   // Frames drawn so far (a render skipped because nothing changed is not counted).
@@ -67,6 +73,7 @@ class Hmi {
 
   AlertPlayer player_;
   std::unique_ptr<SdlAudioOutput> audio_;
+  std::unique_ptr<Speaker> speaker_;  // before audio_ is stopped: it feeds player_
   std::string audio_error_;
   std::unique_ptr<SdlView> view_;
   std::unique_ptr<HmiModel> model_;

@@ -36,6 +36,7 @@
 #include "hmi/actions.h"
 #include "hmi/scene.h"
 #include "hmi/sound.h"
+#include "hmi/speech.h"
 #include "vehicle/records/read.h"
 
 namespace anpr::hmi {
@@ -120,6 +121,17 @@ class HmiModel {
   void Resize(int width_px, int height_px);
   // False when the audio device could not be opened: the status bar says so.
   void SetAudioAvailable(bool ok) { audio_ok_ = ok; dirty_ = true; }
+  // Where hits are spoken in driving mode (null: not spoken). A hit raised
+  // while driving (and not muted) has its priority and VRM, as read, spoken
+  // after its tone (SpokenHitText); a stationary screen shows the hit instead
+  // and does not speak. `speech` must outlive the model.
+  void SetSpeech(SpeechSink* speech) { speech_ = speech; }
+  // False when speech synthesis failed: the status bar shows NO SPEECH.
+  void SetSpeechAvailable(bool ok) {
+    if (ok != speech_ok_) dirty_ = true;
+    speech_ok_ = ok;
+  }
+  bool speech_available() const { return speech_ok_; }
 
   // ---- touch and mouse, in window pixels ----
   void PointerDown(int x, int y);
@@ -271,6 +283,7 @@ class HmiModel {
   HmiConfig config_;
   HmiActions* actions_;
   SoundSink* sound_;
+  SpeechSink* speech_ = nullptr;
   HmiSettings settings_;
   int width_px_, height_px_;
   int64_t now_utc_ms_ = 0;
@@ -328,6 +341,7 @@ class HmiModel {
   int64_t speed_unknown_since_utc_ms_ = -1;  // -1: speed known
   bool driving_ = false;
   bool audio_ok_ = true;
+  bool speech_ok_ = true;
 
   // Pointer tracking: the target pressed and whether the gesture became a drag.
   std::string pressed_action_;

@@ -11,6 +11,11 @@
 // replaces a less urgent one; a less urgent one asked for meanwhile waits and
 // plays after it (once per sound). It renders mono signed 16-bit samples on demand,
 // so the same code feeds the SDL audio device and the tests.
+// Speech (hmi/speech.h) goes through the same player: a phrase queued for an
+// alert plays when its tone ends (for the repeating high alarm: at the end of
+// a pass, the alarm resuming after the phrase), never over a tone; a more
+// urgent alert cuts a phrase off (it is dropped), a less urgent one waits
+// for it. Speech is scaled by the volume like the tones.
 #pragma once
 
 #include <cstdint>
@@ -69,16 +74,31 @@ class AlertPlayer final : public SoundSink {
   void Stop(Sound s) override;
   void SetVolume(int percent) override;
 
+  // Queues `samples` (mono S16 at kSampleRateHz) to be spoken after the
+  // alert `after` (see the top of this file). Phrases for more urgent alerts
+  // are spoken first, then in order of arrival.
+  void QueueSpeech(Sound after, std::vector<int16_t> samples);
+
   // Writes `count` samples (mono, S16, kSampleRateHz); silence when idle.
   void Render(int16_t* out, int count);
   // True while a sound is playing.
   bool Playing() const;
+  // True while a phrase is being spoken or waits to be.
+  bool Speaking() const;
 
  private:
   static int Rank(Sound s);
   void Start(Sound s) ANPR_REQUIRES(mu_);
   // Plays the most urgent waiting sound, if any; else goes quiet.
   void StartWaiting() ANPR_REQUIRES(mu_);
+  // True when a phrase waits that is at least as urgent as the tone that
+  // just ended (`ended`) and every waiting tone.
+  bool SpeechDue(Sound ended) const ANPR_REQUIRES(mu_);
+  int Volume(Sound s) const ANPR_REQUIRES(mu_);
+  struct Phrase {
+    Sound after;
+    std::vector<int16_t> samples;
+  };
   mutable Mutex mu_;  // guards everything below
   // By Sound: asked for during a more urgent one, to play after it.
   bool waiting_[4] ANPR_GUARDED_BY(mu_) = {false, false, false, false};
@@ -88,6 +108,9 @@ class AlertPlayer final : public SoundSink {
   int64_t sample_in_step_ ANPR_GUARDED_BY(mu_) = 0;
   double phase_ ANPR_GUARDED_BY(mu_) = 0;
   int volume_percent_ ANPR_GUARDED_BY(mu_) = 80;
+  std::vector<Phrase> phrases_ ANPR_GUARDED_BY(mu_);  // waiting, most urgent first
+  bool speaking_ ANPR_GUARDED_BY(mu_) = false;  // phrases_.front() is playing; tones paused
+  size_t speech_at_ ANPR_GUARDED_BY(mu_) = 0;   // next sample of phrases_.front()
 };
 
 // The real audio device: an SDL audio device whose callback pulls from an

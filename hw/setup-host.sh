@@ -17,6 +17,7 @@ PACKAGES=(
   libcpp-httplib-dev libpq-dev postgresql libsimdjson-dev
   # HMI
   libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
+  espeak-ng                         # hits spoken to the driver (hmi/speech.h)
   # libraries the code leans on
   nlohmann-json3-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
   # tests and benchmarks

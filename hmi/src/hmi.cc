@@ -18,12 +18,17 @@ Result<std::unique_ptr<Hmi>> Hmi::Create(const HmiOptions& options, HmiActions* 
       h->model_->SetAudioAvailable(false);
     }
   }
+  if (h->audio_ && options.speech) {
+    h->speaker_ = std::make_unique<Speaker>(&h->player_, options.speech_program);
+    h->model_->SetSpeech(h->speaker_.get());
+  }
   return h;
 }
 
 Hmi::~Hmi() {
   if (model_) model_->FlushOutcome();  // an answer held for UNDO is not lost
-  audio_.reset();  // stop the callback before the player goes
+  speaker_.reset();  // no more phrases for the player
+  audio_.reset();    // stop the callback before the player goes
 }
 
 void Hmi::PostRead(Read read) {
@@ -72,6 +77,7 @@ bool Hmi::RunFrame(int64_t now_utc_ms) {
   for (const auto& r : reads) model_->AddRead(r);
   for (const PostedHit& h : hits) model_->AddHit(h.hit, h.read, h.style);
   if (have_frame) model_->SetLiveFrame(std::move(frame), std::move(boxes));
+  if (speaker_) model_->SetSpeechAvailable(!speaker_->failed());
   const bool running = view_->PumpEvents(model_.get());
   if (model_->dirty()) {
     view_->Draw(model_->BuildScene());

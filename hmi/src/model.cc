@@ -142,6 +142,9 @@ bool HmiModel::AddHit(const Hit& hit, const Read& read, const HitStyle& style) {
     for (auto& h : hits_) if (h.hit.uuid == hit.uuid) h.acknowledged = true;  // no alarm for a muted hit
   }
   UpdateAlarm();
+  // The driver hears what the passenger would read: the plate as read (the
+  // one on the car ahead), after the tone (the player queues it).
+  if (speech_ && driving_ && !muted) speech_->Say(sound, SpokenHitText(hit.priority, read.vrm));
   // Something new to look at: the idle lock starts counting again.
   last_input_utc_ms_ = now_utc_ms_;
   if (logged_in() && screen_ != Screen::kHit) {

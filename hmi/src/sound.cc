@@ -77,16 +77,54 @@ int AlertPlayer::Rank(Sound s) {
 
 void AlertPlayer::Play(Sound s) {
   MutexLock lock(&mu_);
+  if (playing_ && s == current_ && SoundRepeats(s)) return;  // already repeating
+  if (speaking_) {
+    // A more urgent alert cuts the phrase off; the phrase is spoken again,
+    // from its start, once it is its turn. Anything else waits for it.
+    if (Rank(s) <= Rank(phrases_.front().after)) {
+      waiting_[static_cast<int>(s)] = true;
+      return;
+    }
+    speaking_ = false;
+    speech_at_ = 0;
+  }
   // A less urgent sound never cuts off a more urgent one: it waits and plays
   // after it. The same sound restarts from its beginning.
   if (playing_ && Rank(s) < Rank(current_)) {
     waiting_[static_cast<int>(s)] = true;
     return;
   }
-  if (playing_ && s == current_ && SoundRepeats(s)) return;  // already repeating
   // A once-sound cut off by a more urgent one plays again after it.
   if (playing_ && s != current_ && !SoundRepeats(current_)) waiting_[static_cast<int>(current_)] = true;
   Start(s);
+}
+
+void AlertPlayer::QueueSpeech(Sound after, std::vector<int16_t> samples) {
+  if (samples.empty()) return;
+  MutexLock lock(&mu_);
+  // After the phrases at least as urgent (and after the one being spoken).
+  auto pos = phrases_.begin();
+  if (speaking_) ++pos;
+  while (pos != phrases_.end() && Rank(pos->after) >= Rank(after)) ++pos;
+  phrases_.insert(pos, Phrase{after, std::move(samples)});
+}
+
+bool AlertPlayer::SpeechDue(Sound ended) const {
+  if (phrases_.empty()) return false;
+  const int rank = Rank(phrases_.front().after);
+  if (rank < Rank(ended)) return false;
+  for (Sound s : {Sound::kHighAlert, Sound::kMediumAlert, Sound::kLowAlert, Sound::kStatusFailure})
+    if (waiting_[static_cast<int>(s)] && Rank(s) > rank) return false;
+  return true;
+}
+
+int AlertPlayer::Volume(Sound s) const {
+  return s == Sound::kHighAlert ? std::max(volume_percent_, kMinHighVolumePercent) : volume_percent_;
+}
+
+bool AlertPlayer::Speaking() const {
+  MutexLock lock(&mu_);
+  return speaking_ || !phrases_.empty();
 }
 
 void AlertPlayer::Start(Sound s) {
@@ -128,6 +166,25 @@ void AlertPlayer::Render(int16_t* out, int count) {
   MutexLock lock(&mu_);
   constexpr int kRampSamples = kSampleRateHz * 5 / 1000;  // 5 ms: no clicks
   for (int i = 0; i < count; ++i) {
+    // Idle with a phrase waiting (its tone ended before it was ready): say it.
+    if (!speaking_ && !playing_ && !phrases_.empty()) {
+      speaking_ = true;
+      speech_at_ = 0;
+    }
+    if (speaking_) {  // tones are paused while a phrase plays
+      const Phrase& phrase = phrases_.front();
+      const long v = std::lround(double(phrase.samples[speech_at_]) * Volume(phrase.after) / 100.0);
+      out[i] = static_cast<int16_t>(std::clamp(v, -32767L, 32767L));
+      if (++speech_at_ >= phrase.samples.size()) {
+        phrases_.erase(phrases_.begin());
+        speaking_ = false;
+        speech_at_ = 0;
+        // Next: the paused alarm resumes; else a more urgent waiting tone,
+        // else the next phrase (at the top of the loop).
+        if (!playing_ && !SpeechDue(Sound::kLowAlert)) StartWaiting();
+      }
+      continue;
+    }
     if (!playing_) {
       out[i] = 0;
       continue;
@@ -137,8 +194,7 @@ void AlertPlayer::Render(int16_t* out, int count) {
     const int64_t step_samples = int64_t(step.duration_ms) * kSampleRateHz / 1000;
     double v = 0;
     if (step.hz > 0) {
-      int volume = volume_percent_;
-      if (current_ == Sound::kHighAlert) volume = std::max(volume, kMinHighVolumePercent);
+      const int volume = Volume(current_);
       double env = 1.0;
       const int64_t from_end = step_samples - sample_in_step_;
       if (sample_in_step_ < kRampSamples) env = double(sample_in_step_) / kRampSamples;
@@ -154,7 +210,15 @@ void AlertPlayer::Render(int16_t* out, int count) {
       phase_ = 0;
       if (++step_ >= pattern.size()) {
         step_ = 0;
-        if (!SoundRepeats(current_)) StartWaiting();
+        // The end of a pass: a phrase for this alert is spoken now (the
+        // repeating alarm resumes after it).
+        if (SpeechDue(current_)) {
+          speaking_ = true;
+          speech_at_ = 0;
+          if (!SoundRepeats(current_)) playing_ = false;
+        } else if (!SoundRepeats(current_)) {
+          StartWaiting();
+        }
       }
     }
   }

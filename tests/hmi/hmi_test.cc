@@ -129,5 +129,134 @@ TEST(Hmi, PostedHighHitAlarmsUntilATouchThenAnOutcomeIsRecorded) {
   EXPECT_EQ(Rms(samples, at(ack_s + 0.1), samples.size()), 0) << "silenced by the touch";
 }
 
+// Frequency of a window of samples from its rising zero crossings.
+double Frequency(const std::vector<int16_t>& s, size_t from, size_t count) {
+  int crossings = 0;
+  size_t first = 0, last = 0;
+  for (size_t i = from + 1; i < from + count && i < s.size(); ++i) {
+    if (s[i - 1] < 0 && s[i] >= 0) {
+      if (crossings == 0) first = i;
+      last = i;
+      ++crossings;
+    }
+  }
+  if (crossings < 2) return 0;
+  return double(crossings - 1) * kSampleRateHz / double(last - first);
+}
+
+// What a logged-in unit plays through SDL's disk audio driver for a high hit
+// on "WR61KXT" posted while driving (12 m/s) or stationary, listened to for
+// `listen_ms` and not acknowledged.
+struct Heard {
+  std::vector<int16_t> samples;
+  int64_t spoken = 0;
+  bool speech_failed = false;
+};
+Heard HighHitHeard(bool driving, int listen_ms) {
+  Heard heard;
+  const auto wav = std::filesystem::path(ANPR_BINARY_DIR) / (driving ? "hmi-driving-hit.raw" : "hmi-parked-hit.raw");
+  std::filesystem::remove(wav);
+  setenv("SDL_AUDIODRIVER", "disk", 1);
+  setenv("SDL_DISKAUDIOFILE", wav.c_str(), 1);
+  std::string error;
+  EXPECT_FALSE(InitSdlVideo(&error).empty()) << error;
+  FakeActions actions;
+  auto made = Hmi::Create(HmiOptions{}, &actions);
+  EXPECT_TRUE(made.ok()) << made.status().ToString();
+  if (!made.ok()) return heard;
+  Hmi& hmi = *made.value();
+  auto run_for_ms = [&](int ms) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (std::chrono::steady_clock::now() < end) {
+      hmi.RunFrame(NowUtcMs());
+      std::this_thread::sleep_for(std::chrono::milliseconds(8));
+    }
+  };
+  run_for_ms(20);
+  for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
+                        "login.key.6", "login.key.7", "login.key.8", "login.ok"}) {
+    hmi.model().Activate(a);
+  }
+  EXPECT_TRUE(hmi.model().logged_in());
+  UnitStatus status;
+  status.speed_mps = driving ? 12 : 0;
+  hmi.PostStatus(status);
+  run_for_ms(30);
+  EXPECT_EQ(hmi.model().driving(), driving);
+  const Read read = MakeRead("WR61KXT");
+  hmi.PostRead(read);
+  hmi.PostHit(MakeHit(read, Priority::kHigh), read);
+  run_for_ms(listen_ms);
+  EXPECT_NE(hmi.speaker(), nullptr);
+  if (hmi.speaker()) {
+    heard.spoken = hmi.speaker()->spoken();
+    heard.speech_failed = hmi.speaker()->failed();
+  }
+  made.value().reset();
+  SDL_Quit();
+  unsetenv("SDL_AUDIODRIVER");
+  std::ifstream in(wav, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  heard.samples.resize(bytes.size() / 2);
+  std::memcpy(heard.samples.data(), bytes.data(), heard.samples.size() * 2);
+  return heard;
+}
+
+// The driver hears the hit: one pass of the alarm, then the phrase from
+// espeak-ng sample for sample (at the alarm's volume), then the alarm again.
+TEST(Hmi, AHighHitWhileDrivingPlaysTheToneThenSpeaksIt) {
+  std::vector<int16_t> phrase;
+  std::string error;
+  ASSERT_TRUE(SynthesiseSpeech("espeak-ng", "High priority. Whiskey Romeo six one, Kilo X-ray Tango.", 3000, &phrase,
+                               &error))
+      << error;
+  const int phrase_ms = static_cast<int>(phrase.size() * 1000 / kSampleRateHz);
+  const Heard heard = HighHitHeard(/*driving=*/true, 1250 + phrase_ms + 700);
+  EXPECT_FALSE(heard.speech_failed);
+  EXPECT_EQ(heard.spoken, 1);
+  const std::vector<int16_t>& s = heard.samples;
+  size_t start = 0;
+  while (start < s.size() && std::abs(s[start]) < 1000) ++start;
+  ASSERT_LT(start, s.size()) << "the alarm was never heard";
+  const auto at = [&](double sec) { return start + static_cast<size_t>(sec * kSampleRateHz); };
+  EXPECT_NEAR(Frequency(s, at(0.02), kSampleRateHz / 10), 1400, 30) << "the tone first";
+  EXPECT_NEAR(Frequency(s, at(0.145), kSampleRateHz / 12), 950, 30);
+  // The phrase starts after the pass's closing silence (1.0-1.25 s): line
+  // its first loud sample up with the synthesiser's.
+  size_t voiced = 0;
+  while (voiced < phrase.size() && std::abs(phrase[voiced]) < 1000) ++voiced;
+  ASSERT_LT(voiced, phrase.size());
+  size_t heard_voiced = at(1.01);
+  while (heard_voiced < s.size() && std::abs(s[heard_voiced]) < 800) ++heard_voiced;
+  ASSERT_GE(heard_voiced, voiced);
+  const size_t phrase_at = heard_voiced - voiced;
+  // (`start` is a few samples into the tone's 5 ms fade-in.)
+  EXPECT_NEAR(double(phrase_at), double(at(1.25)), kSampleRateHz / 200) << "the phrase starts when the pass ends";
+  ASSERT_LE(phrase_at + phrase.size(), s.size()) << "the whole phrase was played";
+  size_t mismatched = 0;
+  for (size_t i = 0; i < phrase.size(); ++i) {
+    const long want = std::lround(phrase[i] * 0.8);  // the default volume, 80%
+    mismatched += std::abs(long(s[phrase_at + i]) - want) > 1;
+  }
+  EXPECT_EQ(mismatched, 0u) << "the speech reached the device unaltered, over no tone";
+  const size_t after = phrase_at + phrase.size();
+  EXPECT_NEAR(Frequency(s, after + kSampleRateHz / 50, kSampleRateHz / 10), 1400, 30)
+      << "the alarm again until acknowledged";
+}
+
+// Stationary, the officer reads the hit: nothing is spoken, the alarm's second
+// pass follows the first.
+TEST(Hmi, AHighHitWhileStationaryIsNotSpoken) {
+  const Heard heard = HighHitHeard(/*driving=*/false, 2000);
+  EXPECT_EQ(heard.spoken, 0);
+  const std::vector<int16_t>& s = heard.samples;
+  size_t start = 0;
+  while (start < s.size() && std::abs(s[start]) < 1000) ++start;
+  ASSERT_LT(start, s.size()) << "the alarm was never heard";
+  const auto at = [&](double sec) { return start + static_cast<size_t>(sec * kSampleRateHz); };
+  EXPECT_EQ(Rms(s, at(1.01), kSampleRateHz / 5), 0) << "the pass's closing silence";
+  EXPECT_NEAR(Frequency(s, at(1.27), kSampleRateHz / 10), 1400, 30) << "the alarm again, no phrase";
+}
+
 }  // namespace
 }  // namespace anpr::hmi

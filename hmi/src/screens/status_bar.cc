@@ -1,5 +1,5 @@
 // The status bar at the top of every screen: camera, GPS, clock, sync,
-// storage and hotlist health, and the officer (or NO SOUND). Each item says
+// storage and hotlist health, and the officer (or NO SOUND, or NO SPEECH). Each item says
 // what it can in the room it has: the full text where everything fits (a
 // wide screen), else a short word; a tap anywhere on the bar opens the status
 // window (status_window.cc), which says it all in full.
@@ -80,6 +80,7 @@ void HmiModel::BuildStatusBar(Scene* s) const {
   const int gap = Px(3), font = TextPx();
   std::string who = logged_in() ? officer_ : "LOCKED";
   if (!audio_ok_) who = "\u2716 NO SOUND";  // a silent unit must say so: alerts would go unheard
+  else if (!speech_ok_) who = "\u2716 NO SPEECH";  // tones only: hits are not spoken while driving
   // A failed item carries a cross as well as red; widths from the text, long
   // where every item fits, else short.
   auto shown = [&](const StatusLine& l, bool full) {
@@ -117,7 +118,7 @@ void HmiModel::BuildStatusBar(Scene* s) const {
   officer.rect = {width_px_ - who_w - gap, gap, who_w, h - 2 * gap};
   officer.text = who;
   officer.text_colour = t.text;
-  if (!audio_ok_) {
+  if (!audio_ok_ || !speech_ok_) {
     officer.fill = t.fault;
     officer.text_colour = {255, 255, 255, 255};
   }
