@@ -15,20 +15,17 @@
 
 #include "hmi/sdl_env.h"
 #include "tests/hmi/hmi_test_util.h"
+#include "tests/hmi/audio_test_util.h"
 
 namespace anpr::hmi {
 namespace {
 
+using testing::Rms;
+using testing::Frequency;
+
 using testing::FakeActions;
 using testing::MakeHit;
 using testing::MakeRead;
-
-double Rms(const std::vector<int16_t>& s, size_t from, size_t n) {
-  double sum = 0;
-  size_t k = 0;
-  for (size_t i = from; i < from + n && i < s.size(); ++i, ++k) sum += double(s[i]) * s[i];
-  return k ? std::sqrt(sum / k) : 0;
-}
 
 void Tap(int x, int y, int w, int h) {
   for (Uint32 type : {SDL_FINGERDOWN, SDL_FINGERUP}) {
@@ -127,21 +124,6 @@ TEST(Hmi, PostedHighHitAlarmsUntilATouchThenAnOutcomeIsRecorded) {
   EXPECT_GT(Rms(samples, at(1.27), kSampleRateHz / 10), 5000) << "second pass: it repeats";
   // Silent from shortly after the touch to the end.
   EXPECT_EQ(Rms(samples, at(ack_s + 0.1), samples.size()), 0) << "silenced by the touch";
-}
-
-// Frequency of a window of samples from its rising zero crossings.
-double Frequency(const std::vector<int16_t>& s, size_t from, size_t count) {
-  int crossings = 0;
-  size_t first = 0, last = 0;
-  for (size_t i = from + 1; i < from + count && i < s.size(); ++i) {
-    if (s[i - 1] < 0 && s[i] >= 0) {
-      if (crossings == 0) first = i;
-      last = i;
-      ++crossings;
-    }
-  }
-  if (crossings < 2) return 0;
-  return double(crossings - 1) * kSampleRateHz / double(last - first);
 }
 
 // What a logged-in unit plays through SDL's disk audio driver for a high hit

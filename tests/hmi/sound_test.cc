@@ -15,38 +15,16 @@
 #include <thread>
 #include <vector>
 
+#include "tests/hmi/audio_test_util.h"
+
 namespace anpr::hmi {
 namespace {
 
+using testing::RenderMs;
+using testing::Rms;
+using testing::Frequency;
+
 constexpr int kRate = kSampleRateHz;
-
-std::vector<int16_t> RenderMs(AlertPlayer& p, int ms) {
-  std::vector<int16_t> out(static_cast<size_t>(kRate) * ms / 1000);
-  p.Render(out.data(), static_cast<int>(out.size()));
-  return out;
-}
-
-// Frequency of a window of samples from its rising zero crossings.
-double Frequency(const std::vector<int16_t>& s, size_t from, size_t count) {
-  int crossings = 0;
-  size_t first = 0, last = 0;
-  for (size_t i = from + 1; i < from + count && i < s.size(); ++i) {
-    if (s[i - 1] < 0 && s[i] >= 0) {
-      if (crossings == 0) first = i;
-      last = i;
-      ++crossings;
-    }
-  }
-  if (crossings < 2) return 0;
-  return double(crossings - 1) * kRate / double(last - first);
-}
-
-double Rms(const std::vector<int16_t>& s, size_t from, size_t count) {
-  double sum = 0;
-  size_t n = 0;
-  for (size_t i = from; i < from + count && i < s.size(); ++i, ++n) sum += double(s[i]) * s[i];
-  return n ? std::sqrt(sum / n) : 0;
-}
 
 size_t Ms(int ms) { return static_cast<size_t>(kRate) * ms / 1000; }
 

@@ -12,9 +12,14 @@
 
 #include "hmi/model.h"
 #include "tests/hmi/hmi_test_util.h"
+#include "tests/hmi/audio_test_util.h"
 
 namespace anpr::hmi {
 namespace {
+
+using testing::RenderMs;
+using testing::Rms;
+using testing::Frequency;
 
 using testing::FakeActions;
 using testing::LogIn;
@@ -53,33 +58,6 @@ std::vector<int16_t> Voice(int ms, double amplitude = 20000) {
   for (size_t i = 0; i < v.size(); ++i)
     v[i] = static_cast<int16_t>(amplitude * std::sin(2 * M_PI * 300 * double(i) / kRate));
   return v;
-}
-
-std::vector<int16_t> RenderMs(AlertPlayer& p, int ms) {
-  std::vector<int16_t> out(Ms(ms));
-  p.Render(out.data(), static_cast<int>(out.size()));
-  return out;
-}
-
-double Frequency(const std::vector<int16_t>& s, size_t from, size_t count) {
-  int crossings = 0;
-  size_t first = 0, last = 0;
-  for (size_t i = from + 1; i < from + count && i < s.size(); ++i) {
-    if (s[i - 1] < 0 && s[i] >= 0) {
-      if (crossings == 0) first = i;
-      last = i;
-      ++crossings;
-    }
-  }
-  if (crossings < 2) return 0;
-  return double(crossings - 1) * kRate / double(last - first);
-}
-
-double Rms(const std::vector<int16_t>& s, size_t from, size_t count) {
-  double sum = 0;
-  size_t n = 0;
-  for (size_t i = from; i < from + count && i < s.size(); ++i, ++n) sum += double(s[i]) * s[i];
-  return n ? std::sqrt(sum / n) : 0;
 }
 
 TEST(SpeechPlayer, APhraseFollowsItsToneAndNeverOverlapsIt) {
