@@ -45,6 +45,10 @@ struct SyncClientOptions {
   int64_t idle_interval_ms = 30000;    // between passes when all went well
   int64_t backoff_initial_ms = 1000;
   int64_t backoff_max_ms = 5 * 60 * 1000;
+  // The unit's export signing key (Ed25519 public key, hex;
+  // vehicle/records/signing_key.h), presented every pass with the token so
+  // the depot enrols it. Empty: none presented.
+  std::string signing_public_key_hex;
 };
 
 enum class SyncPhase { kIdle, kSyncing, kError };
@@ -101,6 +105,7 @@ class SyncClient {
   Status SendAll(Http& http, RecordKind kind, const char* path, FetchFn fetch, EncodeFn encode);
   // Sends the outbox's audit chain head, if it keeps a chain.
   Status ReportChainHead(Http& http);
+  Status PresentSigningKey(Http& http);
   void Update(const std::function<void(SyncState&)>& change);
   void Run();
 

@@ -52,6 +52,13 @@ struct SearchQuery {
   bool with_images = false;
 };
 
+// The SHA-256 (hex) of a read's images as the depot received them; "" for
+// an image the read came without.
+struct ReceivedImageHashes {
+  std::string plate_sha256;
+  std::string overview_sha256;
+};
+
 struct DepotCounts {
   int64_t reads = 0, hits = 0, audit = 0, searches = 0, security_events = 0, wanted = 0;
   int64_t distinct_read_uuids = 0;
@@ -103,6 +110,23 @@ class DepotStore {
   virtual Result<IngestResult> IngestWanted(const std::string& vehicle,
                                             const std::vector<WantedEntry>& entries) = 0;
 
+  // Investigation holds placed in the car: while a hold lasts
+  // (until_utc_ms after now), DropReadsBefore keeps the reads of its VRM.
+  // A uuid held for another vehicle is refused (kPermissionDenied).
+  virtual Result<IngestResult> IngestHolds(const std::string& vehicle, const std::vector<HoldEntry>& holds) = 0;
+
+  // Each read's image hashes as received (computed when it was stored);
+  // nullopt when the depot does not hold the read.
+  virtual Result<std::optional<ReceivedImageHashes>> ImageHashesAsReceived(const std::string& read_uuid) = 0;
+  // Enrols the vehicle's export signing key (Ed25519, hex), presented with
+  // its token: the first key a vehicle presents is kept; nullopt when
+  // `public_key_hex` is that key (or now is), else the problem (another
+  // key: a security event, and the held key stays).
+  virtual Result<std::optional<std::string>> EnrolSigningKey(const std::string& vehicle,
+                                                             const std::string& public_key_hex) = 0;
+  // The enrolled key of `vehicle`; nullopt when none.
+  virtual Result<std::optional<std::string>> SigningKeyOf(const std::string& vehicle) = 0;
+
   // Publishes `entries` as the new whole content of `list`; returns its
   // version (a number above every earlier version of any list).
   // InvalidArgument when `list` breaks limits::ValidateListName
@@ -118,11 +142,13 @@ class DepotStore {
   virtual Result<std::vector<Read>> SearchReads(const SearchQuery& q) = 0;
 
   virtual Result<DepotCounts> Counts() = 0;
-  // Whether `uuid` is held (any table of `kind`: "read", "hit", "audit", "wanted").
+  // Whether `uuid` is held (any table of `kind`: "read", "hit", "audit", "wanted", "hold").
   virtual Result<bool> Holds(const std::string& kind, const std::string& uuid) = 0;
   // Retention: removes reads captured before `cutoff_utc_ms` whole months at
-  // a time (PostgreSQL drops partitions). Returns how many partitions/months
-  // went.
+  // a time (PostgreSQL drops partitions), except reads whose VRM is under a
+  // hold in force now (IngestHolds): a month holding such a read keeps
+  // those and loses the rest (PostgreSQL keeps that partition). Returns how
+  // many partitions/months went (SQLite: reads).
   virtual Result<int> DropReadsBefore(int64_t cutoff_utc_ms) = 0;
 };
 

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "sync/depot_export_check.h"
 #include "sync/depot_server.h"
 #include "sync/depot_store.h"
 #include "vehicle/records/field_limits.h"
@@ -256,6 +257,30 @@ int main(int argc, char** argv) {
                 << r.uuid << "\n";
     }
     std::cout << found->size() << " reads (search audited as " << q.investigator << ")" << std::endl;
+  });
+
+  // reads verify: an evidential export checked against what the car sent
+  std::string verify_dir;
+  auto* verify = reads->add_subcommand("verify", "Check an export's signature, files and image hashes");
+  verify->add_option("DIR", verify_dir, "The export folder (manifest.json, manifest.sig and the files)")->required();
+  verify->callback([&] {
+    auto store = OpenOrDie(db);
+    auto c = anpr::sync::CheckExportAtDepot(store.get(), verify_dir);
+    if (!c.ok()) {
+      std::cerr << "anpr-depot: " << c.status().ToString() << "\n";
+      rc = 1;
+      return;
+    }
+    for (const std::string& n : c->notes) std::cout << "  note: " << n << "\n";
+    if (!c->check.intact()) {
+      std::cout << "export CHANGED: " << verify_dir << "\n";
+      for (const std::string& p : c->check.problems) std::cout << "  " << p << "\n";
+      rc = 1;
+      return;
+    }
+    std::cout << "export intact: " << c->check.reads.size() << " reads from unit " << c->check.facts.unit_id
+              << ", signed by its enrolled key; " << c->reads_compared
+              << " reads' images as the car sent them" << std::endl;
   });
 
   // retention

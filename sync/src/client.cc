@@ -153,6 +153,7 @@ std::string UuidOf(const Hit& h) { return h.uuid; }
 std::string UuidOf(const Read& r) { return r.uuid; }
 std::string UuidOf(const WireAuditEntry& a) { return a.uuid; }
 std::string UuidOf(const WantedEntry& w) { return w.uuid; }
+std::string UuidOf(const HoldEntry& h) { return h.uuid; }
 
 }  // namespace
 
@@ -228,6 +229,14 @@ Status SyncClient::Pass(Http& http) {
     st.quarantined = counts->quarantined;
   });
 
+  if (Status s = PresentSigningKey(http); !s.ok()) return s;
+  // Holds before anything else: the depot's retention must know them
+  // before it could drop the reads they keep.
+  if (Status s = SendAll<HoldEntry>(
+          http, RecordKind::kHold, "/holds", [&](std::size_t n) { return outbox_->UnsyncedHolds(n); },
+          [](const std::vector<HoldEntry>& v) { return EncodeHolds(v); });
+      !s.ok())
+    return s;
   // Hits first: they are what an officer at the depot needs soonest.
   if (Status s = SendAll<Hit>(
           http, RecordKind::kHit, "/hits", [&](std::size_t n) { return outbox_->UnsyncedHits(n); },
@@ -279,6 +288,21 @@ Status SyncClient::ReportChainHead(Http& http) {
     // The depot caught it and keeps the security event; the car's records
     // still go, as they are evidence either way.
     spdlog::error("sync: the depot finds this unit's audit chain altered: {}", s.message());
+    return Status::Ok();
+  }
+  return s;
+}
+
+Status SyncClient::PresentSigningKey(Http& http) {
+  if (options_.signing_public_key_hex.empty()) return Status::Ok();
+  const std::string body = EncodeSigningKey(options_.signing_public_key_hex);
+  std::string answer;
+  Status s = http.Call("/unit-key", &body, &answer);
+  if (s.ok() || http.last_http_code() == 404) return Status::Ok();  // 404: a depot that enrols no keys
+  if (http.last_http_code() == 409) {
+    // The depot keeps the key it enrolled first and a security event; the
+    // records still go, as they are evidence either way.
+    spdlog::error("sync: the depot holds another signing key for this unit: {}", s.message());
     return Status::Ok();
   }
   return s;
@@ -382,6 +406,7 @@ const char* RecordKindName(RecordKind k) {
     case RecordKind::kRead: return "read";
     case RecordKind::kAudit: return "audit";
     case RecordKind::kWanted: return "wanted";
+    case RecordKind::kHold: return "hold";
   }
   return "read";
 }

@@ -70,7 +70,7 @@ bool QueryInt(const httplib::Request& req, const char* key, int64_t* out) {
 
 // The endpoints that take a request body (all POST).
 bool IsUploadPath(const std::string& path) {
-  static const std::regex kUploads(R"(/api/v1/(reads|hits|audit|audit/head|wanted|hotlists/[^/]+))");
+  static const std::regex kUploads(R"(/api/v1/(reads|hits|audit|audit/head|wanted|holds|unit-key|hotlists/[^/]+))");
   return std::regex_match(path, kUploads);
 }
 
@@ -362,6 +362,30 @@ void DepotServer::Routes() {
                               [this](const std::string& v, const std::vector<WantedEntry>& x) {
                                 return store_->IngestWanted(v, x);
                               }));
+  // The vehicle's export signing key, enrolled with its token (first kept).
+  s.Post(api + "/unit-key", [this, authorise_upload, read_body](const httplib::Request& req, httplib::Response& res,
+                                                                const httplib::ContentReader& reader) {
+    auto who = authorise_upload(req, res, {Role::kVehicle});
+    if (!who) return;
+    std::string body;
+    if (!read_body(req, res, reader, &body)) return;
+    auto key = ParseSigningKey(body);
+    if (!key.ok()) return Refuse(res, 400, key.status().message());
+    auto problem = store_->EnrolSigningKey(who->name, *key);
+    if (!problem.ok()) return Refuse(res, HttpStatusFor(problem.status()), problem.status().message());
+    if (problem->has_value()) {
+      spdlog::error("depot: {} from {}", **problem, Remote(req));
+      RecordSecurityEvent(store_, **problem, who->name, Remote(req));
+      return Refuse(res, 409, **problem);
+    }
+    Reply(res, 200, R"({"status":"ok"})");
+  });
+  s.Post(api + "/holds", upload(
+                             "holds", [](const std::string& b) { return ParseHolds(b); },
+                             [](const HoldEntry& x) { return x.unit_id; },
+                             [this](const std::string& v, const std::vector<HoldEntry>& x) {
+                               return store_->IngestHolds(v, x);
+                             }));
 
   s.Get(api + "/hotlists", [this, authorise](const httplib::Request& req, httplib::Response& res) {
     if (!authorise(req, res, {Role::kVehicle, Role::kAdmin})) return;

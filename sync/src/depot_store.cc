@@ -5,6 +5,9 @@
 
 #include <cstdio>
 
+#include "sync/src/depot_rules.h"
+#include "vehicle/records/signing_key.h"
+
 namespace anpr::sync {
 
 const char* RoleName(Role r) {
@@ -48,6 +51,11 @@ std::string TokenHash(std::string_view token) {
   unsigned int len = 0;
   EVP_Digest(token.data(), token.size(), md, &len, EVP_sha256(), nullptr);
   return Hex(md, len);
+}
+
+std::string ImageSha256(const std::vector<uint8_t>& jpeg) {
+  if (jpeg.empty()) return "";
+  return Sha256Hex(std::string_view(reinterpret_cast<const char*>(jpeg.data()), jpeg.size()));
 }
 
 Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url) {

@@ -145,5 +145,92 @@ TEST(Cli, ReadsNeedARoleAndAReason) {
   EXPECT_NE(r.output.find("may not manage hotlists"), std::string::npos) << r.output;
 }
 
+// `anpr reads hold` (issue 15): a supervisor, a reason of at least 10
+// visible characters and a date to come; audited, and in force in the store.
+TEST(Cli, AHoldNeedsASupervisorAReasonAndADateToCome) {
+  TempDir dir;
+  const std::string db = " --db " + dir.File("unit.db");
+  const std::string fast = " --pbkdf2-iterations 1000";
+  ASSERT_EQ(RunAnpr("officers add 1 --role administrator" + fast + db, "ANPR_NEW_PIN=9999").exit_code, 0);
+  ASSERT_EQ(RunAnpr("officers add 4711 --role officer --officer 1" + fast + db, "ANPR_PIN=9999 ANPR_NEW_PIN=1234")
+                .exit_code, 0);
+  ASSERT_EQ(RunAnpr("officers add 200 --role supervisor --officer 1" + fast + db, "ANPR_PIN=9999 ANPR_NEW_PIN=5555")
+                .exit_code, 0);
+  Ran r = RunAnpr("reads hold --officer 4711 --vrm AB12CDE --reason 'operation nightjar' --until 2099-01-31" + db,
+                  "ANPR_PIN=1234");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("may not place an investigation hold"), std::string::npos) << r.output;
+  r = RunAnpr("reads hold --officer 200 --vrm AB12CDE --reason 'op 7' --until 2099-01-31" + db, "ANPR_PIN=5555");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("10 visible characters"), std::string::npos) << r.output;
+  r = RunAnpr("reads hold --officer 200 --vrm AB12CDE --reason 'operation nightjar' --until 2001-01-31" + db,
+              "ANPR_PIN=5555");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = RunAnpr("reads hold --officer 200 --vrm AB12CDE --reason 'operation nightjar' --until 31/01/2099" + db,
+              "ANPR_PIN=5555");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = RunAnpr("reads hold --officer 200 --vrm 'ab12 cde' --reason 'operation nightjar' --until 2099-01-31" + db,
+              "ANPR_PIN=5555");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("reads of AB12CDE kept until 2099-01-31T23:59:59"), std::string::npos) << r.output;
+  StoreOptions o;
+  o.path = dir.File("unit.db");
+  auto store = Store::Open(o);
+  ASSERT_TRUE(store.ok());
+  auto holds = (*store)->ActiveHolds(NowUtcMs());
+  ASSERT_EQ(holds->size(), 1u);
+  EXPECT_EQ(holds->front().placed_by, "200");
+  r = RunAnpr("audit list --officer 200" + db, "ANPR_PIN=5555");
+  EXPECT_NE(r.output.find("reads.hold\tvrm=AB12CDE"), std::string::npos) << r.output;
+}
+
+// `anpr reads export` signs what it writes with the unit's key (made beside
+// the store when missing); `anpr reads verify` checks it and names a file
+// changed after the export (issue 15).
+TEST(Cli, AnExportIsSignedAndVerifyNamesAChangedFile) {
+  TempDir dir;
+  const std::string db = " --db " + dir.File("unit.db");
+  Read read = MakeRead("AB12CDE", 1'800'000'000'000);
+  {
+    StoreOptions o;
+    o.path = dir.File("unit.db");
+    auto store = Store::Open(o);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->CommitRead(read).ok());
+  }
+  const std::string fast = " --pbkdf2-iterations 1000";
+  ASSERT_EQ(RunAnpr("officers add 1 --role administrator" + fast + db, "ANPR_NEW_PIN=9999").exit_code, 0);
+  ASSERT_EQ(RunAnpr("officers add 200 --role supervisor --officer 1" + fast + db, "ANPR_PIN=9999 ANPR_NEW_PIN=5555")
+                .exit_code, 0);
+  const std::string out = dir.File("export");
+  Ran r = RunAnpr("reads export --officer 200 --reason 'court bundle 88' --out " + out + db, "ANPR_PIN=5555");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("signed by key"), std::string::npos) << r.output;
+  std::ifstream manifest(out + "/manifest.json");
+  std::string text((std::istreambuf_iterator<char>(manifest)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"exported_by\": \"200\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"reason\": \"court bundle 88\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"unit_id\": \"car-7\""), std::string::npos) << text;
+  EXPECT_NE(text.find(read.uuid + "-plate.jpg"), std::string::npos) << text;
+
+  r = RunAnpr("reads verify " + out + db);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("export intact: 1 reads from unit car-7, exported by 200"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(the unit's)"), std::string::npos) << r.output;
+  // An export goes only into an empty folder: every file there is listed.
+  r = RunAnpr("reads export --officer 200 --reason 'court bundle 88' --out " + out + db, "ANPR_PIN=5555");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+
+  {
+    std::fstream f(out + "/" + read.uuid + "-overview.jpg", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(10);
+    f.put('\x01');
+  }
+  r = RunAnpr("reads verify " + out);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("export CHANGED"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("changed: " + read.uuid + "-overview.jpg"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace anpr

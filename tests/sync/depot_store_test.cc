@@ -224,6 +224,39 @@ TEST_P(DepotStoreTest, RetentionDropsWholeOldMonths) {
   EXPECT_TRUE(*store_->Holds("read", old_read.uuid));
 }
 
+// Investigation holds from a car keep the reads of their VRM through the
+// depot's retention while they last (issue 15); a hold that ended keeps
+// nothing, and another car cannot claim a hold's uuid.
+TEST_P(DepotStoreTest, RetentionKeepsReadsUnderAHoldInForce) {
+  const int64_t jan = 1735689600000 + 86400000;  // 2025-01-02
+  Read held = MakeRead("CAR1", 1);
+  held.captured_at_utc_ms = jan;
+  Read other = MakeRead("CAR1", 2);
+  other.captured_at_utc_ms = jan;
+  other.vrm = "OT11HER";
+  Read ended = MakeRead("CAR1", 3);
+  ended.captured_at_utc_ms = jan;
+  ended.vrm = "EN11DED";
+  ASSERT_NE(held.vrm, other.vrm);
+  ASSERT_TRUE(store_->IngestReads("CAR1", {held, other, ended}).ok());
+  const int64_t now = NowUtcMs();
+  HoldEntry in_force{NewUuid(), "CAR1", held.vrm, "operation nightjar 4471", "200", now - 1000, now + 86400000};
+  HoldEntry over{NewUuid(), "CAR1", ended.vrm, "operation nightjar 4471", "200", now - 5000, now - 1000};
+  auto ack = store_->IngestHolds("CAR1", {in_force, over});
+  ASSERT_TRUE(ack.ok()) << ack.status().ToString();
+  EXPECT_EQ(ack->newly_stored, 2u);
+  EXPECT_EQ(store_->IngestHolds("CAR1", {in_force})->newly_stored, 0u) << "a resend is acknowledged, not stored";
+  EXPECT_EQ(store_->IngestHolds("CAR2", {in_force}).status().code(), StatusCode::kPermissionDenied);
+
+  auto n = store_->DropReadsBefore(1738368000000 + 10 * 86400000LL);  // cut-off 2025-02-11
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_TRUE(*store_->Holds("read", held.uuid)) << "held read purged by the depot";
+  EXPECT_FALSE(*store_->Holds("read", other.uuid));
+  EXPECT_FALSE(*store_->Holds("read", ended.uuid)) << "a hold that ended keeps nothing";
+  // A purged read sent again is stored again; the held one is still acknowledged as held.
+  EXPECT_EQ(store_->IngestReads("CAR1", {held})->newly_stored, 0u);
+}
+
 // The depot's anchor of each car's audit chain: its newest link moves
 // forward with the entries it stores; an entry rewritten under it, or a
 // reported head behind or beside it, is named.

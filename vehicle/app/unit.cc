@@ -28,6 +28,7 @@
 #include "vehicle/app/store_outbox.h"
 #include "vehicle/app/subprocess.h"
 #include "vehicle/app/unit_impl.h"
+#include "vehicle/records/signing_key.h"
 #include "vehicle/store/hotlist_import.h"
 #include "vehicle/store/officers.h"
 #include "vehicle/store/store.h"
@@ -99,6 +100,14 @@ Status Unit::Impl::Build() {
   if (!st.ok()) return st.status();
   store = std::move(st.value());
   if (Status s = store->LoadMatcher(&matcher); !s.ok()) return s;
+  // The export signing key, made at the first start beside the store
+  // (vehicle/records/signing_key.h). Without it the unit still records;
+  // exports and the depot's enrolment wait until it can be made.
+  if (auto key = SigningKey::LoadOrCreate(SigningKeyPathBeside(so.path)); key.ok()) {
+    signing_public_key_hex = key->PublicKeyHex();
+  } else {
+    spdlog::error("no export signing key: {}", key.status().ToString());
+  }
 
   AlertPolicyOptions po;
   po.cooldown_ms = int64_t{config.alert_cooldown_s} * 1000;
@@ -121,6 +130,10 @@ Status Unit::Impl::Build() {
     }
   }
 
+  // The demo replays a recorded drive: its GPS times are not now.
+  ClockWatchOptions cw;
+  cw.compare_gps_time = !options.demo;
+  clock_watch = std::make_unique<ClockWatch>(cw);
   if (!fixes) {
     if (Status s = StartGps(); !s.ok()) return s;
     fixes = std::make_unique<GpsClientFixSource>(gps.get());
@@ -208,6 +221,7 @@ Status Unit::Impl::MakeSync() {
   so.token = token;
   so.ca_file = config.depot_ca_file;
   so.idle_interval_ms = int64_t{config.sync_interval_s} * 1000;
+  so.signing_public_key_hex = signing_public_key_hex;
   sync_client = std::make_unique<sync::SyncClient>(outbox.get(), so);
   return Status::Ok();
 }

@@ -45,7 +45,7 @@ struct UnitConfig {
   int alert_realert_s = 60;       // a high hit answered not seen / not actioned alerts again after this
 
   // [retention]
-  int retention_max_days = 730;       // hard cap: two years at most
+  int retention_max_days = 365;       // default 12 months; hard cap 730 (two years)
   int synced_image_retention_days = 31;
 
   // [depot]

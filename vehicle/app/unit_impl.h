@@ -20,6 +20,7 @@
 
 #include "capture/camera.h"
 #include "capture/capture_thread.h"
+#include "capture/clock_watch.h"
 #include "capture/frame_source.h"
 #include "capture/gps.h"
 #include "capture/tagging.h"
@@ -41,6 +42,10 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   UnitConfig config;
   UnitOptions options;
   std::string data_dir;
+  std::string signing_public_key_hex;  // the export key's (empty: none could be made)
+  // Whether the clock stamping reads is verified (capture/clock_watch.h):
+  // looked at for every read and every status refresh. Made in Build.
+  std::unique_ptr<ClockWatch> clock_watch;
 
   Subprocess gpsfake;
   std::unique_ptr<GpsClient> gps;       // gpsd, when no fix source was given

@@ -72,6 +72,7 @@ hmi::UnitStatus Unit::Impl::BuildStatus() const {
   in.gps = fixes->status();
   in.last_fix = fixes->LastFix();
   in.kernel_clock_synchronised = clock->KernelSynchronised();
+  in.clock_verdict = clock_watch->Observe(MonotonicNowMs(), in.gps, in.kernel_clock_synchronised);
   if (sync_client) in.sync = sync_client->state();
   in.data_dir = data_dir;
   {

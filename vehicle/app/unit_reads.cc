@@ -64,7 +64,10 @@ void Unit::Impl::RecognitionLoop() {
 FrameTag Unit::Impl::TagFromFixes(int64_t captured_at_utc_ms) const {
   FrameTag tag;
   tag.captured_at_utc_ms = captured_at_utc_ms;
-  tag.clock = AssessClock(fixes->status(), clock->KernelSynchronised());
+  const GpsStatus gps_now = fixes->status();
+  const bool kernel_synchronised = clock->KernelSynchronised();
+  tag.clock = AssessClock(gps_now, kernel_synchronised);
+  tag.clock.verified = clock_watch->Observe(MonotonicNowMs(), gps_now, kernel_synchronised).verified;
   tag.position = TagPosition(fixes->History(), ToGpsClockMs(captured_at_utc_ms, tag.clock));
   return tag;
 }

@@ -107,6 +107,20 @@ struct OfficerEntry {
   std::optional<int64_t> synced_at_utc_ms;
 };
 
+// An investigation hold: while it lasts (until_utc_ms), reads of `vrm` are
+// kept past retention, images included (vehicle/store/retention.h). Placed
+// by a supervisor (Officers::PlaceHold), audited, synced to the depot,
+// which keeps those reads the same way.
+struct ReadHold {
+  std::string uuid;
+  std::string vrm;  // normalised
+  std::string reason;
+  std::string placed_by;  // officer number
+  int64_t placed_at_utc_ms = 0;
+  int64_t until_utc_ms = 0;
+  std::optional<int64_t> synced_at_utc_ms;
+};
+
 // What a purge removed.
 struct PurgeCounts {
   int64_t reads_deleted = 0;
@@ -114,6 +128,7 @@ struct PurgeCounts {
   int64_t hits_deleted = 0;
   int64_t images_deleted = 0;  // image pairs of synced reads removed early
   int64_t future_dated_deleted = 0;  // of reads_deleted: stamped too far ahead of now (retention.h)
+  int64_t held_reads_kept = 0;  // past the cap (or future-dated) but kept under a hold
 };
 
 // Records waiting for the depot.
@@ -125,8 +140,8 @@ struct SyncBacklog {
 };
 
 // The kinds of record the sync client sends.
-enum class SyncRecord { kRead, kHit, kAudit, kOfficerEntry };
-const char* SyncRecordName(SyncRecord kind);  // "read", "hit", "audit", "officer_entry"
+enum class SyncRecord { kRead, kHit, kAudit, kOfficerEntry, kHold };
+const char* SyncRecordName(SyncRecord kind);  // "read", "hit", "audit", "officer_entry", "hold"
 
 // One list's change as the depot sends it (sync/ converts its wire form).
 struct DepotListChange {
@@ -287,12 +302,24 @@ class Store {
   // --- retention ------------------------------------------------------------
   // Deletes reads (with images and hits) captured before cap_before_utc_ms,
   // synced or not, and images of synced reads captured before
-  // images_before_utc_ms. Audited with the counts.
-  Result<PurgeCounts> Purge(int64_t cap_before_utc_ms, int64_t images_before_utc_ms);
+  // images_before_utc_ms; reads under a hold in force at now_utc_ms are
+  // kept whole. Audited with the counts.
+  Result<PurgeCounts> Purge(int64_t cap_before_utc_ms, int64_t images_before_utc_ms, int64_t now_utc_ms);
   // Deletes reads (with images and hits) captured after
-  // captured_after_utc_ms, synced or not; audited with the counts. See
-  // retention.h for why and when (ApplyRetention calls it).
-  Result<PurgeCounts> PurgeFutureDated(int64_t captured_after_utc_ms);
+  // captured_after_utc_ms, synced or not, except those under a hold in
+  // force at now_utc_ms; audited with the counts. See retention.h for why
+  // and when (ApplyRetention calls it).
+  Result<PurgeCounts> PurgeFutureDated(int64_t captured_after_utc_ms, int64_t now_utc_ms);
+
+  // --- investigation holds (vehicle/store/src/holds.cc) ----------------------
+  // Stores a hold and audits it ("reads.hold", as hold.placed_by) in one
+  // transaction. The checks (role, reason, dates) are Officers::PlaceHold's.
+  Status AddHold(const ReadHold& hold);
+  // Holds in force at now_utc_ms (until_utc_ms > now), by VRM.
+  Result<std::vector<ReadHold>> ActiveHolds(int64_t now_utc_ms);
+  // Holds not yet acknowledged by the depot, oldest first (quarantined left out).
+  Result<std::vector<ReadHold>> UnsyncedHolds(size_t limit);
+  Status MarkHoldsSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms);
 
   StoreState state() const;
   // Runs PRAGMA integrity_check; "ok" when healthy.
