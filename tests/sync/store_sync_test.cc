@@ -5,8 +5,12 @@
 // in force in the car's matcher.
 #include <httplib.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 #include <gtest/gtest.h>
 
 #include "sync/client.h"
@@ -391,6 +395,26 @@ TEST_F(StoreSync, TheCarsKeyIsEnrolledAndAnExportIsCheckedAgainstWhatTheCarSent)
   const std::vector<std::string> expected = {"read " + (*reads)[1].uuid +
                                              ": plate image differs from what the car sent"};
   EXPECT_EQ(check->check.problems, expected);
+  // The same checks as the depot's administrator runs them.
+  auto depot_verify = [&](const std::string& folder) {
+    const std::string cmd = std::string(ANPR_BINARY_DIR) + "/sync/app/anpr-depot --db sqlite:" +
+                            dir_.File("depot.db") + " reads verify " + folder + " 2>&1";
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    char buf[4096];
+    size_t n;
+    while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int status = p ? pclose(p) : -1;
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+  };
+  auto [code, out] = depot_verify(dir_.File("export"));
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("export intact: 3 reads from unit CAR1, signed by its enrolled key; 3 reads' images as the car sent"),
+            std::string::npos)
+      << out;
+  std::tie(code, out) = depot_verify(dir_.File("altered"));
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("plate image differs from what the car sent"), std::string::npos) << out;
 
   // Another key presented with CAR1's token: the first stays, a security
   // event is kept, and the records still go.
