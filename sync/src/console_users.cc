@@ -136,7 +136,14 @@ Status ConsoleStore::ClearLoginFailures(const std::string& name) {
 }
 
 Status ConsoleStore::CreateSession(const std::string& token_hash, const ConsoleSession& s) {
+  // Sessions unused for a week are long dead (idle timeouts are minutes):
+  // they go here, so the table does not grow with every log-in.
+  constexpr int64_t kForgetAfterMs = 7LL * 24 * 3600 * 1000;
   return db_->Run([&](sql::Tx& tx) {
+    if (auto old = tx.Query("DELETE FROM console_sessions WHERE last_seen_utc_ms < $1",
+                            {s.last_seen_utc_ms - kForgetAfterMs});
+        !old.ok())
+      return old.status();
     return tx
         .Query("INSERT INTO console_sessions(token_hash,user_name,role,csrf_token,created_at_utc_ms,"
                "last_seen_utc_ms) VALUES($1,$2,$3,$4,$5,$5)",

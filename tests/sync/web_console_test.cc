@@ -1,4 +1,5 @@
-// The web console over real TLS on loopback against a real SQLite depot:
+// The web console over real TLS on loopback against a real depot database
+// (a SQLite file, and a PostgreSQL cluster started for the test):
 // log-in and its cookie, lock-out, CSRF, idle timeout, and every page tried
 // without a session and with each wrong role.
 #include <httplib.h>
@@ -21,11 +22,17 @@ using testing::MakeRead;
 
 constexpr const char* kPassword = "correct horse battery";
 
-class WebConsoleTest : public ::testing::Test {
+class WebConsoleTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     ASSERT_TRUE(testing::MakeTestCertificate(dir_.path()));
-    const std::string url = "sqlite:" + dir_.File("depot.db");
+    std::string url = "sqlite:" + dir_.File("depot.db");
+    if (GetParam() == "postgresql") {
+      std::string why;
+      auto* pg = testing::PostgresCluster::Shared(&why);
+      if (!pg) GTEST_SKIP() << "PostgreSQL cannot start here: " << why;
+      url = pg->NewDatabase();
+    }
     auto s = OpenDepotStore(url);
     ASSERT_TRUE(s.ok());
     store_ = std::move(*s);
@@ -117,7 +124,7 @@ class WebConsoleTest : public ::testing::Test {
   std::unique_ptr<DepotServer> server_;
 };
 
-TEST_F(WebConsoleTest, LogInGivesAHardenedSessionCookieAndIsASecurityEvent) {
+TEST_P(WebConsoleTest, LogInGivesAHardenedSessionCookieAndIsASecurityEvent) {
   Login l = LogIn("ian", kPassword);
   ASSERT_EQ(l.status, 303) << l.body;
   ASSERT_FALSE(l.cookie.empty());
@@ -135,7 +142,7 @@ TEST_F(WebConsoleTest, LogInGivesAHardenedSessionCookieAndIsASecurityEvent) {
   EXPECT_EQ(Events("console login failed: unknown user"), 1);
 }
 
-TEST_F(WebConsoleTest, EveryPageRefusesWithoutASessionAndWithEachWrongRole) {
+TEST_P(WebConsoleTest, EveryPageRefusesWithoutASessionAndWithEachWrongRole) {
   struct Route {
     std::string method, path;
     std::set<std::string> allowed;  // users
@@ -182,7 +189,7 @@ TEST_F(WebConsoleTest, EveryPageRefusesWithoutASessionAndWithEachWrongRole) {
   EXPECT_EQ(api->status, 401);
 }
 
-TEST_F(WebConsoleTest, RepeatedFailuresLockTheAccountAtOnceEvenInParallel) {
+TEST_P(WebConsoleTest, RepeatedFailuresLockTheAccountAtOnceEvenInParallel) {
   std::vector<std::thread> ts;
   std::atomic<int> refused{0};
   for (int i = 0; i < 12; ++i)
@@ -199,7 +206,7 @@ TEST_F(WebConsoleTest, RepeatedFailuresLockTheAccountAtOnceEvenInParallel) {
   EXPECT_NE(right.body.find("locked"), std::string::npos);
 }
 
-TEST_F(WebConsoleTest, FormsNeedTheSessionsCsrfToken) {
+TEST_P(WebConsoleTest, FormsNeedTheSessionsCsrfToken) {
   Login l = LogIn("ada", kPassword);
   auto c = Client();
   httplib::MultipartFormDataItems items = {{"list", "LOCAL", "", ""},
@@ -224,7 +231,7 @@ class WebConsoleIdleTest : public WebConsoleTest {
   void Configure(WebConsoleOptions* o) override { o->idle_timeout_ms = 300; }
 };
 
-TEST_F(WebConsoleIdleTest, AnIdleSessionEnds) {
+TEST_P(WebConsoleIdleTest, AnIdleSessionEnds) {
   Login l = LogIn("ian", kPassword);
   auto fresh = Client()->Get("/console/fleet", {{"Cookie", l.cookie}});
   ASSERT_TRUE(fresh);
@@ -235,7 +242,7 @@ TEST_F(WebConsoleIdleTest, AnIdleSessionEnds) {
   EXPECT_EQ(idle->status, 303);
 }
 
-TEST_F(WebConsoleTest, ASearchNeedsAReasonAndIsAuditedWithWhoAndWhy) {
+TEST_P(WebConsoleTest, ASearchNeedsAReasonAndIsAuditedWithWhoAndWhy) {
   Login l = LogIn("ian", kPassword);
   auto c = Client();
   const std::string csrf = Csrf(c->Get("/console/reads", {{"Cookie", l.cookie}})->body);
@@ -256,7 +263,7 @@ TEST_F(WebConsoleTest, ASearchNeedsAReasonAndIsAuditedWithWhoAndWhy) {
   EXPECT_EQ(rows->front().why, "stolen vehicle enquiry 42");
 }
 
-TEST_F(WebConsoleTest, ABadHotlistLineIsNamedAsTheCarNamesItAndNothingIsPublished) {
+TEST_P(WebConsoleTest, ABadHotlistLineIsNamedAsTheCarNamesItAndNothingIsPublished) {
   Login l = LogIn("ada", kPassword);
   auto c = Client();
   const std::string csrf = Csrf(c->Get("/console/hotlists", {{"Cookie", l.cookie}})->body);
@@ -271,6 +278,36 @@ TEST_F(WebConsoleTest, ABadHotlistLineIsNamedAsTheCarNamesItAndNothingIsPublishe
   EXPECT_NE(r->body.find("nothing published"), std::string::npos);
   EXPECT_TRUE(store_->HotlistSince(0)->lists.empty());
 }
+
+TEST_P(WebConsoleTest, TheHitsPageGivesEachListsMisreadShareOfAnsweredHits) {
+  std::vector<Hit> hits;
+  const HitOutcome outcomes[] = {HitOutcome::kMisread, HitOutcome::kConfirmed, HitOutcome::kConfirmed,
+                                 HitOutcome::kPending, HitOutcome::kMisread};
+  for (int i = 0; i < 5; ++i) {
+    Read r = MakeRead("CAR1", 10 + i);
+    ASSERT_TRUE(store_->IngestReads("CAR1", {r}).ok());
+    Hit h = MakeHit(r, i);
+    h.list_name = i < 4 ? "LOCAL" : "ANPR-WATCH";
+    h.outcome = outcomes[i];
+    h.outcome_by = "PC1234";
+    h.outcome_at_utc_ms = outcomes[i] == HitOutcome::kPending ? 0 : h.raised_at_utc_ms + 1000;
+    hits.push_back(h);
+  }
+  ASSERT_TRUE(store_->IngestHits("CAR1", hits).ok());
+  Login l = LogIn("ian", kPassword);
+  auto page = Client()->Get("/console/hits", {{"Cookie", l.cookie}});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200);
+  // LOCAL: 3 answered, 1 misread; ANPR-WATCH: 1 of 1; PNC (the fixture's one hit): pending only.
+  EXPECT_NE(page->body.find("<td>LOCAL</td><td>3</td><td>1</td><td>33.3%</td>"), std::string::npos) << page->body;
+  EXPECT_NE(page->body.find("<td>ANPR-WATCH</td><td>1</td><td>1</td><td>100.0%</td>"), std::string::npos);
+  EXPECT_NE(page->body.find("<td>PNC</td><td>0</td><td>0</td><td>-</td>"), std::string::npos);
+  // High priority first.
+  EXPECT_LT(page->body.find("<tr><td>high</td>"), page->body.find("<tr><td>medium</td>"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, WebConsoleTest, ::testing::Values("sqlite", "postgresql"));
+INSTANTIATE_TEST_SUITE_P(Backends, WebConsoleIdleTest, ::testing::Values("sqlite", "postgresql"));
 
 }  // namespace
 }  // namespace anpr::sync
