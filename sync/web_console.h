@@ -52,4 +52,12 @@ void AddWebConsoleRoutes(httplib::Server& server, DepotStore* depot, ConsoleStor
 // a request's headers before its body is read.
 bool IsConsoleFormPath(const std::string& method, const std::string& path);
 
+// Whether the body of a console form POST may be read, judged on its
+// headers as the API's uploads are: the log-in and log-out forms up to
+// kMaxConsoleFormBytes; a hotlist upload only with an admin's live session
+// cookie. Otherwise false with the reason in *why (nothing of the body read).
+inline constexpr uint64_t kMaxConsoleFormBytes = 16 * 1024;
+bool ConsoleBodyAllowed(const httplib::Request& req, uint64_t content_length, ConsoleStore* console,
+                        const WebConsoleOptions& options, std::string* why);
+
 }  // namespace anpr::sync

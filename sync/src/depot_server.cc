@@ -233,9 +233,13 @@ void DepotServer::Routes() {
       return refuse(Refusal::kBodyTooLarge, 413,
                     "request body of " + std::to_string(length) + " bytes is over the depot's limit of " +
                         std::to_string(options_.max_request_bytes));
-    const bool upload = req.method == "POST" && (IsUploadPath(req.path) || IsConsoleFormPath(req.method, req.path));
+    const bool console_form = console_ && IsConsoleFormPath(req.method, req.path);
+    const bool upload = req.method == "POST" && (IsUploadPath(req.path) || console_form);
     if (upload && !has_length && !has_encoding)
       return refuse(Refusal::kBodyNotAccepted, 411, "an upload needs Content-Length or chunked encoding");
+    std::string why;
+    if (console_form && !ConsoleBodyAllowed(req, length, console_, *console_options_, &why))
+      return refuse(Refusal::kBodyWithoutCredential, 403, why + ", body unread");
     if (!upload && (length > 0 || has_encoding))
       return refuse(Refusal::kBodyNotAccepted, 400, "only the upload endpoints take a request body");
     if (!upload && req.method != "GET" && req.method != "HEAD")

@@ -84,6 +84,21 @@ bool IsConsoleFormPath(const std::string& method, const std::string& path) {
   return method == "POST" && (path == "/console/login" || path == "/console/logout" || path == "/console/hotlists");
 }
 
+bool ConsoleBodyAllowed(const httplib::Request& req, uint64_t content_length, ConsoleStore* console,
+                        const WebConsoleOptions& options, std::string* why) {
+  if (req.path != "/console/hotlists") {
+    if (content_length <= kMaxConsoleFormBytes && !req.has_header("Transfer-Encoding")) return true;
+    *why = "a log-in form over " + std::to_string(kMaxConsoleFormBytes) + " bytes";
+    return false;
+  }
+  const std::string token = Cookie(req, kSessionCookie);
+  auto session = token.empty() ? Result<std::optional<ConsoleSession>>(std::nullopt)
+                               : console->TouchSession(TokenHash(token), NowUtcMs(), options.idle_timeout_ms);
+  if (session.ok() && session->has_value() && (*session)->role == ConsoleRole::kAdmin) return true;
+  *why = "a hotlist upload without an administrator's session";
+  return false;
+}
+
 void AddWebConsoleRoutes(httplib::Server& s, DepotStore* depot, ConsoleStore* console, const WebConsoleOptions& o) {
   auto options = std::make_shared<WebConsoleOptions>(o);
 

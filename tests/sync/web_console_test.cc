@@ -164,14 +164,16 @@ TEST_P(WebConsoleTest, EveryPageRefusesWithoutASessionAndWithEachWrongRole) {
       auto c = Client();
       return r.method == "GET" ? c->Get(r.path, h) : c->Post(r.path, h, "list=X&csrf=0", "application/x-www-form-urlencoded");
     };
+    // A page goes to the log-in page; a form's body is refused unread.
+    const int refused = r.method == "GET" ? 303 : 403;
     auto none = call({});
     ASSERT_TRUE(none);
-    EXPECT_EQ(none->status, 303);
-    EXPECT_EQ(none->get_header_value("Location"), "/console/login");
+    EXPECT_EQ(none->status, refused);
+    if (r.method == "GET") EXPECT_EQ(none->get_header_value("Location"), "/console/login");
     EXPECT_EQ(none->body.find(r.secret), std::string::npos);
     auto forged = call({{"Cookie", "anpr_session=" + std::string(64, 'a')}});
     ASSERT_TRUE(forged);
-    EXPECT_EQ(forged->status, 303);
+    EXPECT_EQ(forged->status, refused);
     for (const auto& [user, cookie] : cookies) {
       if (r.allowed.count(user)) continue;
       SCOPED_TRACE(user);
@@ -187,6 +189,21 @@ TEST_P(WebConsoleTest, EveryPageRefusesWithoutASessionAndWithEachWrongRole) {
   auto api = Client()->Get("/api/v1/reads?vrm=AB12CDE&reason=checking+the+matrix", {{"Cookie", cookies["ian"]}});
   ASSERT_TRUE(api);
   EXPECT_EQ(api->status, 401);
+}
+
+TEST_P(WebConsoleTest, FormBodiesAreJudgedOnTheirHeadersBeforeAnyIsRead) {
+  // A log-in form is small; a stranger cannot make the depot read megabytes.
+  auto big = Client()->Post("/console/login", std::string(20000, 'a'), "application/x-www-form-urlencoded");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 403);
+  EXPECT_NE(big->body.find("body unread"), std::string::npos) << big->body;
+  // A hotlist upload needs an administrator's session before its body is read.
+  Login ian = LogIn("ian", kPassword);
+  auto upload = Client()->Post("/console/hotlists", {{"Cookie", ian.cookie}}, std::string(100000, 'x'), "text/csv");
+  ASSERT_TRUE(upload);
+  EXPECT_EQ(upload->status, 403);
+  EXPECT_NE(upload->body.find("without an administrator's session"), std::string::npos) << upload->body;
+  EXPECT_TRUE(store_->HotlistSince(0)->lists.empty());
 }
 
 TEST_P(WebConsoleTest, RepeatedFailuresLockTheAccountAtOnceEvenInParallel) {
