@@ -164,6 +164,10 @@ Status DepotServer::Start() {
 
 void DepotServer::Stop() {
   if (!http_) return;
+  // httplib's stop() does nothing until its thread has begun to listen; one
+  // that began after it would listen for ever. Wait for it (bounded: a
+  // thread whose listen failed at once never runs).
+  for (int i = 0; i < 5000 && !http_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   http_->stop();
   if (thread_.joinable()) thread_.join();
   http_.reset();
