@@ -22,6 +22,7 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev xvfb
+  chromium chromium-driver python3-selenium  # the depot console in a real browser (tests/sync/console_browser_test.py)
   # fonts the character classifier is trained from (tests/recognition/train_chars.cc)
   fonts-dejavu-extra fonts-liberation fonts-freefont-ttf fonts-roboto-unhinted
 )

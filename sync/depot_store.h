@@ -43,7 +43,7 @@ struct IngestResult {
 };
 
 struct SearchQuery {
-  std::string vrm;           // exact, normalised
+  std::string vrm;           // normalised; each '?' stands for any one character
   std::string reason;        // required, audited
   std::string investigator;  // who searched, audited
   int64_t from_utc_ms = 0;
@@ -157,6 +157,14 @@ class DepotStore {
 //   "postgresql://..." or "postgres://..." or "host=... dbname=..." -> PostgreSQL
 // Does not migrate; call Migrate().
 Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url);
+// A search VRM with '?' wildcards as an SQL LIKE pattern ('?' -> '_'); empty
+// when it has none (then the search is exact, on the index).
+std::string VrmLikePattern(const std::string& vrm);
+// True for 1-16 characters of A-Z 0-9 and '?', not all '?'.
+bool IsVrmPattern(std::string_view vrm);
+
+// Whether `url` names a PostgreSQL database (the forms above); else SQLite.
+bool IsPostgresUrl(const std::string& url);
 
 Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path);
 // `pool_size` connections are shared by request threads.

@@ -145,8 +145,9 @@ Result<HotlistUpdate> ParseHotlistUpdate(std::string_view body);
 // warning_markers, information, make, model, colour, valid_until. Fields may
 // be double-quoted ("" inside quotes is a quote). VRMs are normalised (upper
 // case, spaces removed). A duplicate VRM or a bad row is an error naming the
-// line; nothing is half-accepted.
-Result<std::vector<WireHotlistEntry>> ParseHotlistCsv(std::string_view csv);
+// file and line as the car names them ("<file_label>:<line>: <problem>");
+// nothing is half-accepted.
+Result<std::vector<WireHotlistEntry>> ParseHotlistCsv(std::string_view csv, const std::string& file_label = "csv");
 
 // The text of an {"error": ...} body, for clients showing a depot's refusal.
 std::string EncodeError(std::string_view reason);

@@ -4,6 +4,9 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <ctime>
 #include <fstream>
@@ -11,7 +14,9 @@
 #include <sstream>
 
 #include "sync/depot_export_check.h"
+#include "sync/console_store.h"
 #include "sync/depot_server.h"
+#include "sync/web_console.h"
 #include "sync/depot_store.h"
 #include "vehicle/records/field_limits.h"
 #include "vehicle/records/reason.h"
@@ -31,6 +36,40 @@ std::unique_ptr<DepotStore> OpenOrDie(const std::string& db) {
     std::exit(1);
   }
   return std::move(*store);
+}
+
+std::unique_ptr<anpr::sync::ConsoleStore> OpenConsoleOrDie(const std::string& db) {
+  auto console = anpr::sync::ConsoleStore::Open(db);
+  if (!console.ok()) {
+    std::cerr << "anpr-depot: " << console.status().ToString() << "\n";
+    std::exit(1);
+  }
+  if (auto s = (*console)->Migrate(); !s.ok()) {
+    std::cerr << "anpr-depot: " << s.ToString() << "\n";
+    std::exit(1);
+  }
+  return std::move(*console);
+}
+
+// One line from stdin; with a terminal, asked for and not echoed.
+std::string ReadPassword(const std::string& prompt) {
+  const bool tty = isatty(STDIN_FILENO);
+  termios old{};
+  if (tty) {
+    std::cerr << prompt << std::flush;
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
 }
 
 std::string Iso(int64_t utc_ms) {
@@ -76,6 +115,16 @@ int main(int argc, char** argv) {
   serve->add_option("--max-connections", opts.max_connections, "Connections served at once (default 256)");
   serve->add_flag("--insecure-loopback-dev", opts.insecure_loopback_dev,
                   "Plain HTTP on 127.0.0.1 only, for development. Never in service.");
+  anpr::sync::WebConsoleOptions web;
+  double silence_s = static_cast<double>(web.silence_ms) / 1000.0;
+  int idle_timeout_s = static_cast<int>(web.idle_timeout_ms / 1000);
+  serve->add_option("--silence-s", silence_s,
+                    "Console: a car is red when silent this long after saying it was running (default 120)")
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--idle-timeout-s", idle_timeout_s, "Console: a session ends after this long unused (default 900)")
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--tile-url", web.tile_url,
+                    "Console: map tiles, e.g. https://tiles.example/{z}/{x}/{y}.png (default: none, a plain grid)");
   serve->callback([&] {
     // Block the stop signals before any thread starts so only sigwait sees them.
     sigset_t set;
@@ -84,14 +133,18 @@ int main(int argc, char** argv) {
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     auto store = OpenOrDie(db);
+    auto console = OpenConsoleOrDie(db);
+    web.silence_ms = static_cast<int64_t>(silence_s * 1000.0);
+    web.idle_timeout_ms = int64_t{idle_timeout_s} * 1000;
     anpr::sync::DepotServer server(store.get(), opts);
+    server.AttachConsole(console.get(), web);
     if (auto s = server.Start(); !s.ok()) {
       std::cerr << "anpr-depot: " << s.ToString() << "\n";
       rc = 1;
       return;
     }
     std::cout << "anpr-depot: listening on port " << server.port() << (server.tls() ? " (https)" : " (http, dev)")
-              << std::endl;
+              << "; console at /console/" << std::endl;
     int sig = 0;
     sigwait(&set, &sig);
     std::cout << "anpr-depot: stopping (signal " << sig << ")" << std::endl;
@@ -101,6 +154,7 @@ int main(int argc, char** argv) {
   // migrate
   app.add_subcommand("migrate", "Create or upgrade the database schema")->callback([&] {
     auto store = OpenOrDie(db);
+    OpenConsoleOrDie(db);
     auto v = store->SchemaVersion();
     std::cout << store->Kind() << " schema version " << (v.ok() ? *v : -1) << std::endl;
   });
@@ -132,6 +186,30 @@ int main(int argc, char** argv) {
     std::cerr << "Enrolled " << anpr::sync::RoleName(role) << " '" << enroll_name
               << "'. The token below is shown once; the depot keeps only its SHA-256.\n";
     std::cout << token << std::endl;
+  });
+
+  // users add: people who log in to the web console.
+  auto* users = app.add_subcommand("users", "Web console users");
+  users->require_subcommand(1);
+  auto* user_add = users->add_subcommand("add", "Add a person; the password is read from stdin (asked for on a terminal)");
+  std::string user_name, user_role;
+  user_add->add_option("NAME", user_name, "User name")->required();
+  user_add->add_option("--role", user_role, "admin, investigator or auditor")->required();
+  user_add->callback([&] {
+    anpr::sync::ConsoleRole role;
+    if (!anpr::sync::ParseConsoleRole(user_role, &role)) {
+      std::cerr << "anpr-depot: --role must be admin, investigator or auditor\n";
+      rc = 2;
+      return;
+    }
+    auto console = OpenConsoleOrDie(db);
+    const std::string password = ReadPassword("Password for " + user_name + " (10 characters or more): ");
+    if (auto s = console->AddUser(user_name, role, password); !s.ok()) {
+      std::cerr << "anpr-depot: " << s.message() << "\n";
+      rc = s.code() == anpr::StatusCode::kInvalidArgument ? 2 : 1;
+      return;
+    }
+    std::cout << "added " << anpr::sync::ConsoleRoleName(role) << " " << user_name << std::endl;
   });
 
   // revoke
@@ -168,9 +246,9 @@ int main(int argc, char** argv) {
     std::ifstream in(csv_path, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
-    auto entries = anpr::sync::ParseHotlistCsv(text.str());
+    auto entries = anpr::sync::ParseHotlistCsv(text.str(), csv_path);
     if (!entries.ok()) {
-      std::cerr << "anpr-depot: " << csv_path << ": " << entries.status().message() << " (nothing published)\n";
+      std::cerr << "anpr-depot: " << entries.status().message() << " (nothing published)\n";
       rc = 1;
       return;
     }

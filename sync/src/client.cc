@@ -384,18 +384,55 @@ void SyncClient::Kick() {
   cv_.NotifyAll();
 }
 
+Status SyncClient::SendHeartbeat() {
+  if (!options_.heartbeat_source) return InvalidArgument("no heartbeat source");
+  if (Status s = CheckDepotUrl(options_.depot_url); !s.ok()) return InvalidArgument("depot URL " + s.message());
+  Heartbeat hb = options_.heartbeat_source();
+  auto counts = outbox_->CountUnsynced();
+  if (!counts.ok()) return counts.status();
+  hb.unsynced_reads = counts->reads;
+  hb.unsynced_hits = counts->hits;
+  hb.unsynced_audit = counts->audit;
+  auto version = outbox_->HotlistVersion();
+  if (!version.ok()) return version.status();
+  hb.hotlist_version = *version;
+  hb.last_sync_utc_ms = state().last_success_utc_ms;
+  hb.sent_at_utc_ms = NowUtcMs();
+  const std::string body = EncodeHeartbeat(hb);
+  std::string answer;
+  Http http(options_, &stop_);
+  return http.Call("/heartbeat", &body, &answer);
+}
+
 void SyncClient::Run() {
+  using Clock = std::chrono::steady_clock;
   Backoff backoff(options_.backoff_initial_ms, options_.backoff_max_ms);
+  auto next_pass = Clock::now();
+  auto next_heartbeat = Clock::now();
+  bool kicked = false;
   while (!stop_.load()) {
-    Status s = SyncOnce();
-    int64_t wait_ms = options_.idle_interval_ms;
-    if (s.ok()) {
-      backoff.Reset();
-    } else {
-      wait_ms = backoff.NextDelayMs();
+    if (kicked || Clock::now() >= next_pass) {
+      Status s = SyncOnce();
+      int64_t wait_ms = options_.idle_interval_ms;
+      if (s.ok()) {
+        backoff.Reset();
+      } else {
+        wait_ms = backoff.NextDelayMs();
+      }
+      next_pass = Clock::now() + std::chrono::milliseconds(wait_ms);
     }
+    // The heartbeat keeps its own minute, whatever the passes do: a car with
+    // nothing to sync, or one backing off, is still seen alive.
+    if (options_.heartbeat_source && Clock::now() >= next_heartbeat && !stop_.load()) {
+      if (Status h = SendHeartbeat(); !h.ok()) spdlog::debug("sync: heartbeat not sent: {}", h.ToString());
+      next_heartbeat = Clock::now() + std::chrono::milliseconds(std::max<int64_t>(100, options_.heartbeat_interval_ms));
+    }
+    auto wake = next_pass;
+    if (options_.heartbeat_source) wake = std::min(wake, next_heartbeat);
     MutexLock lock(&mu_);
-    cv_.WaitFor(&mu_, std::chrono::milliseconds(wait_ms), [&]() ANPR_REQUIRES(mu_) { return stop_.load() || kick_; });
+    cv_.WaitFor(&mu_, std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now()),
+                [&]() ANPR_REQUIRES(mu_) { return stop_.load() || kick_; });
+    kicked = kick_;
     kick_ = false;
   }
 }

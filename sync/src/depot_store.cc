@@ -58,11 +58,34 @@ std::string ImageSha256(const std::vector<uint8_t>& jpeg) {
   return Sha256Hex(std::string_view(reinterpret_cast<const char*>(jpeg.data()), jpeg.size()));
 }
 
+std::string VrmLikePattern(const std::string& vrm) {
+  if (vrm.find('?') == std::string::npos) return {};
+  std::string like = vrm;
+  for (char& c : like)
+    if (c == '?') c = '_';
+  return like;
+}
+
+bool IsVrmPattern(std::string_view vrm) {
+  if (vrm.empty() || vrm.size() > 16) return false;
+  bool literal = false;
+  for (char c : vrm) {
+    if (c == '?') continue;
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+    literal = true;
+  }
+  return literal;
+}
+
+bool IsPostgresUrl(const std::string& url) {
+  auto starts = [&](const char* p) { return url.rfind(p, 0) == 0; };
+  return starts("postgresql://") || starts("postgres://") || url.find("dbname=") != std::string::npos ||
+         url.find("host=") != std::string::npos;
+}
+
 Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url) {
   auto starts = [&](const char* p) { return url.rfind(p, 0) == 0; };
-  if (starts("postgresql://") || starts("postgres://") || url.find("dbname=") != std::string::npos ||
-      url.find("host=") != std::string::npos)
-    return OpenPostgresDepotStore(url);
+  if (IsPostgresUrl(url)) return OpenPostgresDepotStore(url);
   if (starts("sqlite:")) return OpenSqliteDepotStore(url.substr(7));
   if (url.empty()) return InvalidArgument("no database given");
   return OpenSqliteDepotStore(url);

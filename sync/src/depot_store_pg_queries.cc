@@ -93,10 +93,13 @@ Result<std::vector<Read>> PgDepotStore::SearchReads(const SearchQuery& q) {
   Lease c(this);
   std::vector<Read> out;
   Status s = InTx(*c, [&]() -> Status {
+    const std::string like = VrmLikePattern(q.vrm);
     auto r = c->Query(
-        "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm=$1 AND captured_at_utc_ms>=$2 "
-        "AND captured_at_utc_ms<$3 ORDER BY captured_at_utc_ms LIMIT $4",
-        {q.vrm, q.from_utc_ms, q.to_utc_ms, static_cast<int64_t>(q.limit)});
+        like.empty() ? "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm=$1 AND captured_at_utc_ms>=$2 "
+                       "AND captured_at_utc_ms<$3 ORDER BY captured_at_utc_ms LIMIT $4"
+                     : "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm LIKE $1 AND "
+                       "captured_at_utc_ms>=$2 AND captured_at_utc_ms<$3 ORDER BY captured_at_utc_ms LIMIT $4",
+        {like.empty() ? q.vrm : like, q.from_utc_ms, q.to_utc_ms, static_cast<int64_t>(q.limit)});
     if (!r.ok()) return r.status();
     for (int i = 0; i < PQntuples(r->get()); ++i) {
       auto rd = ParseRead(Col(*r, i, 0));

@@ -436,10 +436,13 @@ class SqliteDepotStore final : public DepotStore {
     if (q.investigator.empty()) return InvalidArgument("a search needs the investigator's name");
     MutexLock lock(&mu_);
     return InTransaction<std::vector<Read>>([&]() ANPR_REQUIRES(mu_) -> Result<std::vector<Read>> {
-      Stmt st(db_,
-              "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm=? AND captured_at_utc_ms>=? "
-              "AND captured_at_utc_ms<? ORDER BY captured_at_utc_ms LIMIT ?");
-      st.Bind(1, q.vrm).Bind(2, q.from_utc_ms).Bind(3, q.to_utc_ms).Bind(4, static_cast<int64_t>(q.limit));
+      const std::string like = VrmLikePattern(q.vrm);
+      Stmt st(db_, like.empty()
+                       ? "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm=? AND captured_at_utc_ms>=? "
+                         "AND captured_at_utc_ms<? ORDER BY captured_at_utc_ms LIMIT ?"
+                       : "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm LIKE ? AND "
+                         "captured_at_utc_ms>=? AND captured_at_utc_ms<? ORDER BY captured_at_utc_ms LIMIT ?");
+      st.Bind(1, like.empty() ? q.vrm : like).Bind(2, q.from_utc_ms).Bind(3, q.to_utc_ms).Bind(4, static_cast<int64_t>(q.limit));
       std::vector<Read> out;
           while (st.Step()) {
         auto r = ParseRead(st.Text(0));

@@ -121,6 +121,28 @@ TEST_P(DepotStoreTest, SearchNeedsAReasonAndIsAudited) {
   EXPECT_EQ(store_->Counts()->searches, 1);
 }
 
+TEST_P(DepotStoreTest, WildcardSearchMatchesEachQuestionMarkToOneCharacterAndIsAudited) {
+  Read a = MakeRead("CAR1", 1), b = MakeRead("CAR1", 2), c = MakeRead("CAR1", 3);
+  a.vrm = "AB12CDE";
+  b.vrm = "AB17CDE";
+  c.vrm = "AB1CDE";  // one character short: '?' is exactly one
+  ASSERT_TRUE(store_->IngestReads("CAR1", {a, b, c}).ok());
+  SearchQuery q;
+  q.vrm = "AB1?CDE";
+  q.reason = "stolen vehicle, partial plate from witness";
+  q.investigator = "DC Jones";
+  auto found = store_->SearchReads(q);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  std::set<std::string> vrms;
+  for (const auto& r : *found) vrms.insert(r.vrm);
+  EXPECT_EQ(vrms, (std::set<std::string>{"AB12CDE", "AB17CDE"}));
+  EXPECT_EQ(store_->Counts()->searches, 1);
+  EXPECT_TRUE(IsVrmPattern("AB1?CDE"));
+  EXPECT_FALSE(IsVrmPattern("???"));
+  EXPECT_FALSE(IsVrmPattern("AB%"));
+  EXPECT_FALSE(IsVrmPattern("AB_1"));
+}
+
 TEST_P(DepotStoreTest, HitOutcomeUpdatesOnResendButHitStoredOnce) {
   Read r = MakeRead("CAR1", 1);
   Hit h = MakeHit(r, 1);

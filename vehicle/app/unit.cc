@@ -222,6 +222,7 @@ Status Unit::Impl::MakeSync() {
   so.ca_file = config.depot_ca_file;
   so.idle_interval_ms = int64_t{config.sync_interval_s} * 1000;
   so.signing_public_key_hex = signing_public_key_hex;
+  so.heartbeat_source = [this] { return MakeHeartbeat(); };
   sync_client = std::make_unique<sync::SyncClient>(outbox.get(), so);
   return Status::Ok();
 }

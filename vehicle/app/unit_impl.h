@@ -152,6 +152,8 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   hmi::UnitStatus BuildStatus() const;
   static double ResidentMb();
   void LogHealth() const;
+  // What the sync client's heartbeat says of the unit (sync/heartbeat.h).
+  sync::Heartbeat MakeHeartbeat() const;
   UnitSummary MakeSummary() const;
 
   // HmiActions, on the HMI thread (unit_hmi_actions.cc).
