@@ -24,6 +24,7 @@
 #include "capture/synth_source.h"
 #include "hmi/hmi.h"
 #include "hmi/sdl_env.h"
+#include "service/service_health.h"
 #include "sync/client.h"
 #include "vehicle/app/store_outbox.h"
 #include "vehicle/app/subprocess.h"
@@ -326,6 +327,7 @@ Status Unit::Impl::RunLoop() {
     Shutdown();
     return s;
   }
+  if (options.health) options.health->Ready();
   const int64_t end_mono_ms = options.duration_ms > 0 ? MonotonicNowMs() + options.duration_ms : INT64_MAX;
   int64_t next_status_ms = 0;
   // Health to the log (the journal in a car) once a minute: what a
@@ -334,6 +336,8 @@ Status Unit::Impl::RunLoop() {
   int64_t next_health_ms = MonotonicNowMs() + kHealthLogIntervalMs;
   while (!stop && MonotonicNowMs() < end_mono_ms) {
     if (options.stop_at_end_of_source && recognition_done) break;
+    // The watchdog is fed from here: this loop, and the recognition loop's beats.
+    if (options.health) options.health->Tick();
     const int64_t now_mono = MonotonicNowMs();
     if (now_mono >= next_status_ms) {
       if (hmi) hmi->PostStatus(BuildStatus());
@@ -363,6 +367,7 @@ Status Unit::Impl::RunLoop() {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
+  if (options.health) options.health->Stopping();
   Shutdown();
   return Status::Ok();
 }
