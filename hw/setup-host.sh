@@ -20,6 +20,8 @@ PACKAGES=(
   espeak-ng                         # hits spoken to the driver (hmi/speech.h)
   # libraries the code leans on
   nlohmann-json3-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
+  # services: sd_notify watchdog and journal fields (service/); the package test
+  libsystemd-dev lintian
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev xvfb
   # fonts the character classifier is trained from (tests/recognition/train_chars.cc)
