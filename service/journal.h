@@ -53,8 +53,9 @@ bool UseJournalIfConnected(std::string identifier, std::vector<LogField> program
 bool LoggingToJournal();
 
 // Logs one event (a read, a hit, a fault) through the default logger with
-// its own fields: journal fields when the logger sends to the journal,
-// else appended to the line (WithFields).
+// its own fields: journal fields when the logger sends to the journal (a
+// field named like a program field replaces it for this entry), else
+// appended to the line (WithFields).
 void LogEvent(spdlog::level::level_enum level, std::string_view message, const std::vector<LogField>& fields);
 
 }  // namespace anpr::service

@@ -59,7 +59,16 @@ class JournalSink : public spdlog::sinks::base_sink<std::mutex> {
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    std::vector<LogField> fields = program_fields_;
+    // The program's fields, but an event's own value of the same name wins
+    // (the journal would keep both).
+    std::vector<LogField> fields;
+    for (const LogField& f : program_fields_) {
+      bool overridden = false;
+      if (t_event_fields) {
+        for (const LogField& e : *t_event_fields) overridden |= e.name == f.name;
+      }
+      if (!overridden) fields.push_back(f);
+    }
     if (t_event_fields) fields.insert(fields.end(), t_event_fields->begin(), t_event_fields->end());
     const std::string_view text(msg.payload.data(), msg.payload.size());
     send_(JournalAssignments(identifier_, msg.level, text, fields));

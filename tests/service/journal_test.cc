@@ -48,7 +48,12 @@ TEST(Journal, EveryEntryCarriesTheProgramFieldsAndAnEventItsOwn) {
   LogEvent(spdlog::level::info, "read u-9 conf 91.0 camera rear",
            {{"ANPR_CAMERA", "rear"}, {"ANPR_READ_UUID", "u-9"}});
   spdlog::info("after the event");
-  ASSERT_EQ(sent.size(), 3u);
+  LogEvent(spdlog::level::warn, "camera front: reconnecting", {{"ANPR_UNIT_ID", "PATROL-07"}, {"ANPR_CAMERA", "front"}});
+  ASSERT_EQ(sent.size(), 4u);
+  // Named by the event and the program: once.
+  EXPECT_EQ(sent[3], (std::vector<std::string>{"MESSAGE=camera front: reconnecting", "PRIORITY=4",
+                                               "SYSLOG_IDENTIFIER=anpr-vehicle", "ANPR_UNIT_ID=PATROL-07",
+                                               "ANPR_CAMERA=front"}));
   EXPECT_EQ(sent[0], (std::vector<std::string>{"MESSAGE=gps lost for 12 s", "PRIORITY=4",
                                                "SYSLOG_IDENTIFIER=anpr-vehicle", "ANPR_UNIT_ID=PATROL-07"}));
   EXPECT_EQ(sent[1], (std::vector<std::string>{"MESSAGE=read u-9 conf 91.0 camera rear", "PRIORITY=6",

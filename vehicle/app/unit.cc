@@ -24,6 +24,7 @@
 #include "capture/synth_source.h"
 #include "hmi/hmi.h"
 #include "hmi/sdl_env.h"
+#include "service/journal.h"
 #include "service/service_health.h"
 #include "sync/client.h"
 #include "vehicle/app/store_outbox.h"
@@ -330,6 +331,7 @@ Status Unit::Impl::RunLoop() {
   if (options.health) options.health->Ready();
   const int64_t end_mono_ms = options.duration_ms > 0 ? MonotonicNowMs() + options.duration_ms : INT64_MAX;
   int64_t next_status_ms = 0;
+  SourceState camera_state = SourceState::kClosed;
   // Health to the log (the journal in a car) once a minute: what a
   // maintainer reads first when an officer reports "it missed one".
   constexpr int64_t kHealthLogIntervalMs = 60'000;
@@ -342,6 +344,14 @@ Status Unit::Impl::RunLoop() {
     if (now_mono >= next_status_ms) {
       if (hmi) hmi->PostStatus(BuildStatus());
       next_status_ms = now_mono + 250;
+      // Each change of the camera's state, as an event with its id (the
+      // journal's ANPR_CAMERA field): a fault is found by camera, not by text.
+      if (const SourceState cam = capture->stats().source.state; cam != camera_state) {
+        camera_state = cam;
+        service::LogEvent(cam == SourceState::kStreaming ? spdlog::level::info : spdlog::level::warn,
+                          fmt::format("camera {}: {}", config.camera_id, SourceStateName(cam)),
+                          {{"ANPR_UNIT_ID", config.unit_id}, {"ANPR_CAMERA", config.camera_id}});
+      }
     }
     if (now_mono >= next_health_ms) {
       LogHealth();
