@@ -83,7 +83,7 @@ std::string DefaultUser() {
 int main(int argc, char** argv) {
   CLI::App app{"anpr-depot: the depot server cars sync with"};
   app.require_subcommand(1);
-  // --version before any subcommand (the one CLI11 offers warns in g++ 12).
+  // --version alone, answered before parsing (the subcommands are required).
   bool version_only = false;  // listed in --help; acted on before parsing
   app.add_flag("--version", version_only, "Print the version and exit");
   if (argc == 2 && std::string(argv[1]) == "--version") {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <optional>
@@ -212,13 +213,20 @@ TEST(VehicleNotify, AHungRecognitionLoopStopsThePingsThoughTheProgramRunsOn) {
   EXPECT_NE(output.find("watchdog: loop 'recognition' made no progress"), std::string::npos) << output;
 }
 
-TEST(DepotNotify, ReadyThenPingsWhileItAnswersItsOwnHealthThenStopping) {
+TEST(DepotNotify, ReadyThenPingsWhileItAnswersItsOwnHealthOverTlsThenStopping) {
   anpr::testing::TempDir dir;
   NotifySocket sock(dir.path() + "/notify.sock");
   ASSERT_TRUE(sock.bound());
   const std::string log = dir.path() + "/depot.log";
+  // As in service: TLS, with a self-signed certificate.
+  const std::string cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
+  ASSERT_EQ(std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout " + key +
+                         " -out " + cert + " -days 2 -subj /CN=localhost 2>/dev/null")
+                            .c_str()),
+            0)
+      << "openssl (hw/setup-host.sh installs it) could not make a certificate";
   // WatchdogSec=3: probes every 0.5 s, a ping every 0.75 s.
-  Program depot({kDepot, "--db", "sqlite:" + dir.path() + "/depot.db", "serve", "--insecure-loopback-dev",
+  Program depot({kDepot, "--db", "sqlite:" + dir.path() + "/depot.db", "serve", "--cert", cert, "--key", key,
                  "--listen", "127.0.0.1", "--port", "0"},
                 {"NOTIFY_SOCKET=" + dir.path() + "/notify.sock", "WATCHDOG_USEC=3000000"}, log);
   ASSERT_TRUE(WaitReady(&sock, &depot, 60)) << ReadFile(log);

@@ -33,7 +33,7 @@ CommandRegistration::CommandRegistration(std::string name, std::string descripti
 int main(int argc, char** argv) {
   CLI::App app{"anpr: number plate recognition unit tool"};
   app.require_subcommand(1);
-  // --version before any subcommand (the one CLI11 offers warns in g++ 12).
+  // --version alone, answered before parsing (the subcommands are required).
   bool version_only = false;  // listed in --help; acted on before parsing
   app.add_flag("--version", version_only, "Print the version and exit");
   if (argc == 2 && std::string(argv[1]) == "--version") {

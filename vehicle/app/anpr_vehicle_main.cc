@@ -22,7 +22,7 @@ extern "C" void OnSignal(int) {
 
 int main(int argc, char** argv) {
   CLI::App app{"anpr-vehicle: the in-car ANPR unit"};
-  // --version before any subcommand (the one CLI11 offers warns in g++ 12).
+  // --version alone, answered before parsing, as anpr and anpr-depot do.
   bool version_only = false;  // listed in --help; acted on before parsing
   app.add_flag("--version", version_only, "Print the version and exit");
   if (argc == 2 && std::string(argv[1]) == "--version") {
