@@ -15,7 +15,8 @@ namespace {
 
 TEST(Journal, AssignmentsCarryMessagePriorityIdentifierAndCleanFieldNames) {
   const auto a = JournalAssignments("anpr-vehicle", spdlog::level::warn, "camera lost",
-                                    {{"ANPR_UNIT_ID", "PATROL-01"}, {"anpr camera", "front"}, {"_PID", "1"}, {"9X", "y"}});
+                                    {{"ANPR_UNIT_ID", "PATROL-01"}, {"anpr camera", "front"}, {"_PID", "1"},
+                                     {"9X", "y"}});
   const std::vector<std::string> want = {"MESSAGE=camera lost", "PRIORITY=4", "SYSLOG_IDENTIFIER=anpr-vehicle",
                                          "ANPR_UNIT_ID=PATROL-01", "ANPR_CAMERA=front", "F_PID=1", "F9X=y"};
   EXPECT_EQ(a, want);
@@ -48,7 +49,8 @@ TEST(Journal, EveryEntryCarriesTheProgramFieldsAndAnEventItsOwn) {
   LogEvent(spdlog::level::info, "read u-9 conf 91.0 camera rear",
            {{"ANPR_CAMERA", "rear"}, {"ANPR_READ_UUID", "u-9"}});
   spdlog::info("after the event");
-  LogEvent(spdlog::level::warn, "camera front: reconnecting", {{"ANPR_UNIT_ID", "PATROL-07"}, {"ANPR_CAMERA", "front"}});
+  LogEvent(spdlog::level::warn, "camera front: reconnecting",
+           {{"ANPR_UNIT_ID", "PATROL-07"}, {"ANPR_CAMERA", "front"}});
   ASSERT_EQ(sent.size(), 4u);
   // Named by the event and the program: once.
   EXPECT_EQ(sent[3], (std::vector<std::string>{"MESSAGE=camera front: reconnecting", "PRIORITY=4",

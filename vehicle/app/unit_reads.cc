@@ -102,7 +102,9 @@ void Unit::Impl::EmitRead(PassRead pass, int64_t utc_minus_mono_ms, int64_t trig
   if (service::LoggingToJournal()) {
     service::LogEvent(spdlog::level::info,
                       fmt::format("read {} conf {:.1f} camera {}", read.uuid, read.confidence, read.camera_id),
-                      {{"ANPR_UNIT_ID", read.unit_id}, {"ANPR_CAMERA", read.camera_id}, {"ANPR_READ_UUID", read.uuid}});
+                      {{"ANPR_UNIT_ID", read.unit_id},
+                       {"ANPR_CAMERA", read.camera_id},
+                       {"ANPR_READ_UUID", read.uuid}});
   }
   if (headless) {
     std::printf("read  %-8s conf %5.1f  %s  officer %s\n", read.vrm.c_str(), read.confidence, read.syntax.c_str(),
