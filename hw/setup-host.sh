@@ -20,6 +20,8 @@ PACKAGES=(
   espeak-ng                         # hits spoken to the driver (hmi/speech.h)
   # libraries the code leans on
   nlohmann-json3-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
+  # services: sd_notify watchdog and journal fields (service/); the package test
+  libsystemd-dev lintian
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev xvfb
   chromium chromium-driver python3-selenium  # the depot console in a real browser (tests/sync/console_browser_test.py)

@@ -2,22 +2,26 @@
 // administration commands that work on its database directly (run them on
 // the depot host; they need the database, not the network).
 #include <CLI/CLI.hpp>
+#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include "sync/depot_export_check.h"
+#include "service/journal.h"
+#include "service/service_health.h"
 #include "sync/console_store.h"
+#include "sync/depot_export_check.h"
 #include "sync/depot_server.h"
-#include "sync/web_console.h"
 #include "sync/depot_store.h"
+#include "sync/web_console.h"
 #include "vehicle/records/field_limits.h"
 #include "vehicle/records/reason.h"
 
@@ -83,6 +87,31 @@ std::string Iso(int64_t utc_ms) {
   return out;
 }
 
+// One GET /api/v1/health of this depot, the way a car reaches it (TLS unless
+// --insecure-loopback-dev), on loopback when it listens on every address.
+// True when the server answered at all, even 503 (storage down is a fault
+// /health reports, not a hang); false on no answer within the timeouts.
+bool ServerAnswers(const anpr::sync::DepotServerOptions& opts, int port) {
+  std::string host = opts.bind_address;
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  auto probe = [](auto& client) {
+    client.set_connection_timeout(2, 0);
+    client.set_read_timeout(5, 0);
+    client.set_write_timeout(5, 0);
+    auto res = client.Get("/api/v1/health");
+    return static_cast<bool>(res);
+  };
+  if (opts.insecure_loopback_dev) {
+    httplib::Client client(host, port);
+    return probe(client);
+  }
+  httplib::SSLClient client(host, port);
+  // Our own certificate on our own address: the probe checks liveness, not identity.
+  client.enable_server_certificate_verification(false);
+  return probe(client);
+}
+
 std::string DefaultUser() {
   const char* u = std::getenv("SUDO_USER");
   if (!u) u = std::getenv("USER");
@@ -94,6 +123,13 @@ std::string DefaultUser() {
 int main(int argc, char** argv) {
   CLI::App app{"anpr-depot: the depot server cars sync with"};
   app.require_subcommand(1);
+  // --version alone, answered before parsing (the subcommands are required).
+  bool version_only = false;  // listed in --help; acted on before parsing
+  app.add_flag("--version", version_only, "Print the version and exit");
+  if (argc == 2 && std::string(argv[1]) == "--version") {
+    std::cout << "anpr-depot " << ANPR_VERSION << std::endl;
+    return 0;
+  }
   std::string db = "sqlite:depot.db";
   app.add_option("--db", db,
                  "Database: sqlite:PATH (default sqlite:depot.db) or a PostgreSQL URL/conninfo "
@@ -132,6 +168,7 @@ int main(int argc, char** argv) {
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    anpr::service::UseJournalIfConnected("anpr-depot", {});  // real priorities in the journal
     auto store = OpenOrDie(db);
     auto console = OpenConsoleOrDie(db);
     web.silence_ms = static_cast<int64_t>(silence_s * 1000.0);
@@ -145,8 +182,25 @@ int main(int argc, char** argv) {
     }
     std::cout << "anpr-depot: listening on port " << server.port() << (server.tls() ? " (https)" : " (http, dev)")
               << "; console at /console/" << std::endl;
+    // Under systemd (Type=notify, WatchdogSec=): READY=1 now, and
+    // WATCHDOG=1 while the server answers its own /health probe, so a
+    // server that hangs (a stuck database call, no free worker) is
+    // restarted. Without a watchdog: wait for the signal only.
+    anpr::service::ServiceHealth health(anpr::service::MakeSystemdNotifier());
+    const anpr::service::ServiceHealth::LoopId probe_loop = health.Register("http-probe");
+    health.Ready();
+    const int64_t probe_every_ms = health.stall_limit_ms() > 0 ? std::max<int64_t>(health.stall_limit_ms() / 3, 200)
+                                                               : 3'600'000;
     int sig = 0;
-    sigwait(&set, &sig);
+    for (;;) {
+      const timespec wait{static_cast<time_t>(probe_every_ms / 1000),
+                          static_cast<long>(probe_every_ms % 1000) * 1'000'000};
+      sig = sigtimedwait(&set, nullptr, &wait);
+      if (sig > 0) break;
+      if (health.stall_limit_ms() > 0 && ServerAnswers(opts, server.port())) health.Beat(probe_loop);
+      health.Tick();
+    }
+    health.Stopping();
     std::cout << "anpr-depot: stopping (signal " << sig << ")" << std::endl;
     server.Stop();
   });

@@ -5,6 +5,8 @@
 #include <csignal>
 #include <iostream>
 
+#include "service/journal.h"
+#include "service/service_health.h"
 #include "vehicle/app/unit.h"
 #include "vehicle/app/unit_config.h"
 
@@ -20,6 +22,13 @@ extern "C" void OnSignal(int) {
 
 int main(int argc, char** argv) {
   CLI::App app{"anpr-vehicle: the in-car ANPR unit"};
+  // --version alone, answered before parsing, as anpr and anpr-depot do.
+  bool version_only = false;  // listed in --help; acted on before parsing
+  app.add_flag("--version", version_only, "Print the version and exit");
+  if (argc == 2 && std::string(argv[1]) == "--version") {
+    std::cout << "anpr-vehicle " << ANPR_VERSION << std::endl;
+    return 0;
+  }
   std::string config_path;
   anpr::unit::UnitOptions options;
   options.demo_dir = ANPR_DEMO_DIR;
@@ -51,6 +60,12 @@ int main(int argc, char** argv) {
     config.camera_source = "synthetic";
     config.unit_id = "DEMO-01";
   }
+
+  // Under systemd: log entries with the unit's id as a journal field, and
+  // READY=1 / WATCHDOG=1 from the unit's loops (Type=notify, WatchdogSec=).
+  anpr::service::UseJournalIfConnected("anpr-vehicle", {{"ANPR_UNIT_ID", config.unit_id}});
+  anpr::service::ServiceHealth health(anpr::service::MakeSystemdNotifier());
+  options.health = &health;
 
   auto unit = anpr::unit::Unit::Create(config, options);
   if (!unit.ok()) {

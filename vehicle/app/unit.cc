@@ -24,6 +24,8 @@
 #include "capture/synth_source.h"
 #include "hmi/hmi.h"
 #include "hmi/sdl_env.h"
+#include "service/journal.h"
+#include "service/service_health.h"
 #include "sync/client.h"
 #include "vehicle/app/store_outbox.h"
 #include "vehicle/app/subprocess.h"
@@ -341,18 +343,30 @@ Status Unit::Impl::RunLoop() {
     Shutdown();
     return s;
   }
+  if (options.health) options.health->Ready();
   const int64_t end_mono_ms = options.duration_ms > 0 ? MonotonicNowMs() + options.duration_ms : INT64_MAX;
   int64_t next_status_ms = 0;
+  SourceState camera_state = SourceState::kClosed;
   // Health to the log (the journal in a car) once a minute: what a
   // maintainer reads first when an officer reports "it missed one".
   constexpr int64_t kHealthLogIntervalMs = 60'000;
   int64_t next_health_ms = MonotonicNowMs() + kHealthLogIntervalMs;
   while (!stop && MonotonicNowMs() < end_mono_ms) {
     if (options.stop_at_end_of_source && recognition_done) break;
+    // The watchdog is fed from here: this loop, and the recognition loop's beats.
+    if (options.health) options.health->Tick();
     const int64_t now_mono = MonotonicNowMs();
     if (now_mono >= next_status_ms) {
       if (hmi) hmi->PostStatus(BuildStatus());
       next_status_ms = now_mono + 250;
+      // Each change of the camera's state, as an event with its id (the
+      // journal's ANPR_CAMERA field): a fault is found by camera, not by text.
+      if (const SourceState cam = capture->stats().source.state; cam != camera_state) {
+        camera_state = cam;
+        service::LogEvent(cam == SourceState::kStreaming ? spdlog::level::info : spdlog::level::warn,
+                          fmt::format("camera {}: {}", config.camera_id, SourceStateName(cam)),
+                          {{"ANPR_UNIT_ID", config.unit_id}, {"ANPR_CAMERA", config.camera_id}});
+      }
     }
     if (now_mono >= next_health_ms) {
       LogHealth();
@@ -378,6 +392,7 @@ Status Unit::Impl::RunLoop() {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
+  if (options.health) options.health->Stopping();
   Shutdown();
   return Status::Ok();
 }
