@@ -50,14 +50,16 @@ std::string TokenHash(std::string_view token) {
   return Hex(md, len);
 }
 
-Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url) {
+Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url, const std::optional<StoreKey>& key) {
   auto starts = [&](const char* p) { return url.rfind(p, 0) == 0; };
   if (starts("postgresql://") || starts("postgres://") || url.find("dbname=") != std::string::npos ||
-      url.find("host=") != std::string::npos)
+      url.find("host=") != std::string::npos) {
+    if (key) return InvalidArgument("a key file encrypts an SQLite depot only; PostgreSQL's storage is its own");
     return OpenPostgresDepotStore(url);
-  if (starts("sqlite:")) return OpenSqliteDepotStore(url.substr(7));
+  }
+  if (starts("sqlite:")) return OpenSqliteDepotStore(url.substr(7), key);
   if (url.empty()) return InvalidArgument("no database given");
-  return OpenSqliteDepotStore(url);
+  return OpenSqliteDepotStore(url, key);
 }
 
 }  // namespace anpr::sync

@@ -14,7 +14,8 @@
 // page keeps its last kReserveBytes bytes free (SQLite's "reserved bytes",
 // set with SQLITE_FCNTL_RESERVE_BYTES before the first write). On disk a
 // page is the ciphertext of its first page_size - kReserveBytes bytes, then
-// a random 12-byte nonce and the 16-byte GCM tag; the tag also covers the
+// a 12-byte nonce (a random prefix per open file, then a count) and the
+// 16-byte GCM tag; the tag also covers the
 // page's place (file kind and offset), so a page moved within or between
 // files does not decrypt. In the WAL the 32-byte WAL header and each frame's
 // 24-byte header stay plain (salts, checksums, page numbers: no record
@@ -91,6 +92,16 @@ enum class DbFileKind {
 };
 // `key` may be null (no key): then an encrypted file is kEncryptedOther.
 Result<DbFileKind> ProbeDbFile(const std::string& path, const StoreKey* key, int page_size_bytes);
+
+// The one rule for opening a database that may be encrypted, run before
+// SQLite opens it so that a missing or wrong key touches nothing:
+//   - no key: a plain or new file opens plain (null VFS); an encrypted one
+//     is kUnauthenticated ("... is encrypted and no key was given");
+//   - a key: a new file or one the key decrypts gets the VFS to open it
+//     with; another key's file is kUnauthenticated ("does not decrypt with
+//     the key given"), a plain file kInvalidArgument ("is not encrypted").
+// Messages name `path` and say that nothing was changed.
+Result<std::shared_ptr<EncryptedVfs>> VfsForDb(const std::string& path, const StoreKey* key, int page_size_bytes);
 
 // The pragmas an encrypted connection needs, before any other statement:
 // the page size and reserved bytes (for a new database), WAL, and

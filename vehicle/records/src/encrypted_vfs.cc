@@ -56,7 +56,7 @@ class PageCipher {
   PageCipher& operator=(const PageCipher&) = delete;
 
   bool Init(const StoreKey& key) {
-    return enc_ && dec_ &&
+    return enc_ && dec_ && NewNoncePrefix() &&
            EVP_EncryptInit_ex(enc_, EVP_aes_256_gcm(), nullptr, key.bytes().data(), nullptr) == 1 &&
            EVP_DecryptInit_ex(dec_, EVP_aes_256_gcm(), nullptr, key.bytes().data(), nullptr) == 1;
   }
@@ -69,7 +69,15 @@ class PageCipher {
     unsigned char aad[9];
     Aad(kind, offset, aad);
     int len = 0;
-    if (RAND_bytes(nonce, kNonceBytes) != 1) return false;
+    // Nonce: this file's random 8-byte prefix and a 4-byte count of its
+    // pages written (a new prefix when the count wraps). A prefix per open
+    // file, not random bytes per page: RAND_bytes per page cost more than
+    // the encryption itself; 64 random bits keep prefixes apart across every
+    // file ever opened with the key.
+    if (counter_ == UINT32_MAX && !NewNoncePrefix()) return false;
+    ++counter_;
+    std::memcpy(nonce, prefix_, sizeof prefix_);
+    for (int i = 0; i < 4; ++i) nonce[8 + i] = static_cast<unsigned char>(counter_ >> (24 - 8 * i));
     if (EVP_EncryptInit_ex(enc_, nullptr, nullptr, nullptr, nonce) != 1) return false;
     if (EVP_EncryptUpdate(enc_, nullptr, &len, aad, sizeof aad) != 1) return false;
     if (EVP_EncryptUpdate(enc_, out, &len, in, data) != 1) return false;
@@ -104,8 +112,15 @@ class PageCipher {
     for (int i = 0; i < 8; ++i) aad[1 + i] = static_cast<unsigned char>(static_cast<uint64_t>(offset) >> (56 - 8 * i));
   }
 
+  bool NewNoncePrefix() {
+    counter_ = 0;
+    return RAND_bytes(prefix_, sizeof prefix_) == 1;
+  }
+
   EVP_CIPHER_CTX* enc_;
   EVP_CIPHER_CTX* dec_;
+  unsigned char prefix_[8] = {};
+  uint32_t counter_ = 0;
 };
 
 // The journal's keystream cipher (see kJournalPrefixBytes).
@@ -537,6 +552,26 @@ Result<DbFileKind> ProbeDbFile(const std::string& path, const StoreKey* key, int
   if (is_plain(got)) return DbFileKind::kPlain;
   if (got == page_size_bytes && decrypts(FileKind::kWal, first_page)) return DbFileKind::kEncryptedKeyOk;
   return DbFileKind::kEncryptedOther;
+}
+
+Result<std::shared_ptr<EncryptedVfs>> VfsForDb(const std::string& path, const StoreKey* key, int page_size_bytes) {
+  auto kind = ProbeDbFile(path, key, page_size_bytes);
+  if (!kind.ok()) return kind.status();
+  switch (kind.value()) {
+    case DbFileKind::kPlain:
+      if (!key) return std::shared_ptr<EncryptedVfs>();
+      return InvalidArgument(path + " is not encrypted but a key was given; nothing was changed (`anpr store "
+                             "rekey` encrypts a unit's store)");
+    case DbFileKind::kEncryptedOther:
+      if (!key) return Unauthenticated(path + " is encrypted and no key was given; nothing was changed");
+      return Unauthenticated(path + " does not decrypt with the key given (wrong key, or not a database); "
+                             "nothing was changed");
+    case DbFileKind::kMissingOrEmpty:
+    case DbFileKind::kEncryptedKeyOk:
+      break;
+  }
+  if (!key) return std::shared_ptr<EncryptedVfs>();
+  return EncryptedVfs::Create(*key, page_size_bytes);
 }
 
 Status ConfigureEncrypted(sqlite3* db, int page_size_bytes) {

@@ -111,28 +111,8 @@ void OpenDiskRoom(Store::Impl* impl) {
 // or wrong key changes nothing on disk; sets up the encrypting VFS.
 Status PrepareKey(Store::Impl* impl) {
   const StoreOptions& o = impl->options;
-  const StoreKey* key = o.key ? &*o.key : nullptr;
-  auto kind = ProbeDbFile(o.path, key, kEncryptedPageBytes);
-  if (!kind.ok()) return kind.status();
-  switch (kind.value()) {
-    case DbFileKind::kPlain:
-      if (!key) return Status::Ok();
-      return InvalidArgument("store " + o.path + " is not encrypted but a key was given; nothing was changed. "
-                             "Encrypt it with `anpr store rekey --db " + o.path + " --new-key-file FILE`");
-    case DbFileKind::kEncryptedOther:
-      if (!key) {
-        return Unauthenticated("store " + o.path + " is encrypted and no key was given (store.key_file); "
-                               "nothing was changed");
-      }
-      return Unauthenticated("store " + o.path + " does not decrypt with the key given (wrong key, or not a "
-                             "store); nothing was changed");
-    case DbFileKind::kMissingOrEmpty:
-    case DbFileKind::kEncryptedKeyOk:
-      break;
-  }
-  if (!key) return Status::Ok();
-  auto vfs = EncryptedVfs::Create(*key, kEncryptedPageBytes);
-  if (!vfs.ok()) return vfs.status();
+  auto vfs = VfsForDb(o.path, o.key ? &*o.key : nullptr, kEncryptedPageBytes);
+  if (!vfs.ok()) return Status(vfs.status().code(), "store " + vfs.status().message());
   impl->vfs = std::move(vfs).value();
   return Status::Ok();
 }
