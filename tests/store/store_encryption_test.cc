@@ -214,7 +214,9 @@ TEST(StoreEncryption, RekeyChangesTheKeyAndKeepsEveryRecord) {
   }
   // A wrong old key changes nothing.
   const auto before = FilesUnder(dir.File("store"));
-  EXPECT_EQ(RekeyStore(path, new_key, old_key).code(), StatusCode::kUnauthenticated);
+  Status wrong = RekeyStore(path, new_key, old_key);
+  EXPECT_EQ(wrong.code(), StatusCode::kUnauthenticated);
+  EXPECT_NE(wrong.message().find("does not decrypt with the key given"), std::string::npos) << wrong.ToString();
   EXPECT_EQ(FilesUnder(dir.File("store")), before);
 
   ASSERT_TRUE(RekeyStore(path, old_key, new_key).ok());

@@ -11,6 +11,10 @@
 
 namespace anpr {
 
+// The page size of an encrypted store (SQLite's default, which the store's
+// cache and quota settings assume). Store::Open and RekeyStore use it.
+inline constexpr int kStorePageBytes = 4096;
+
 // Rewrites the store at `path` encrypted with `new_key`. `old_key` is its
 // key now (nullopt: the store is plain). The store must not be open
 // elsewhere (the unit stopped): kUnavailable otherwise. Every page is copied

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,8 +14,6 @@
 
 namespace anpr {
 namespace {
-
-constexpr int kPageBytes = 4096;  // the store's (store.cc)
 
 struct DbCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -53,7 +52,7 @@ Result<Db> OpenWith(const std::string& path, const EncryptedVfs* vfs, int flags)
   Db db(raw);
   if (rc != SQLITE_OK) return SqliteError(raw, rc, "open " + path);
   if (vfs) {
-    Status s = ConfigureEncrypted(db.get(), kPageBytes);
+    Status s = ConfigureEncrypted(db.get(), kStorePageBytes);
     if (!s.ok()) return s;
   }
   return db;
@@ -62,29 +61,16 @@ Result<Db> OpenWith(const std::string& path, const EncryptedVfs* vfs, int flags)
 }  // namespace
 
 Status RekeyStore(const std::string& path, const std::optional<StoreKey>& old_key, const StoreKey& new_key) {
-  auto kind = ProbeDbFile(path, old_key ? &*old_key : nullptr, kPageBytes);
-  if (!kind.ok()) return kind.status();
-  switch (kind.value()) {
-    case DbFileKind::kMissingOrEmpty:
-      return NotFound("no store at " + path);
-    case DbFileKind::kPlain:
-      if (old_key) return InvalidArgument("store " + path + " is not encrypted; give no old key to encrypt it");
-      break;
-    case DbFileKind::kEncryptedOther:
-      return Unauthenticated("store " + path + " does not decrypt with the old key given; nothing was changed");
-    case DbFileKind::kEncryptedKeyOk:
-      break;
-  }
-  std::shared_ptr<EncryptedVfs> old_vfs;
-  if (old_key) {
-    auto v = EncryptedVfs::Create(*old_key, kPageBytes);
-    if (!v.ok()) return v.status();
-    old_vfs = std::move(v).value();
-  }
-  auto new_vfs = EncryptedVfs::Create(new_key, kPageBytes);
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) == 0 || ec) return NotFound("no store at " + path);
+  // The old key must open the store as Store::Open would (VfsForDb: a wrong
+  // key is refused before anything is opened).
+  auto old_vfs = VfsForDb(path, old_key ? &*old_key : nullptr, kStorePageBytes);
+  if (!old_vfs.ok()) return Status(old_vfs.status().code(), "store " + old_vfs.status().message());
+  auto new_vfs = EncryptedVfs::Create(new_key, kStorePageBytes);
   if (!new_vfs.ok()) return new_vfs.status();
 
-  auto src = OpenWith(path, old_vfs.get(), SQLITE_OPEN_READWRITE);
+  auto src = OpenWith(path, old_vfs.value().get(), SQLITE_OPEN_READWRITE);
   if (!src.ok()) return src.status();
   sqlite3* db = src.value().get();
   // Exclusive: fails while the unit (or another `anpr`) has the store open,
@@ -97,8 +83,8 @@ Status RekeyStore(const std::string& path, const std::optional<StoreKey>& old_ke
   }
   {
     Stmt size(db, "PRAGMA page_size");
-    if (!size.Step() || size.Int(0) != kPageBytes) {
-      return InvalidArgument("store " + path + " has a page size other than " + std::to_string(kPageBytes));
+    if (!size.Step() || size.Int(0) != kStorePageBytes) {
+      return InvalidArgument("store " + path + " has a page size other than " + std::to_string(kStorePageBytes));
     }
   }
   s = SqliteExec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
@@ -108,7 +94,6 @@ Status RekeyStore(const std::string& path, const std::optional<StoreKey>& old_ke
   sqlite3_file_control(db, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
 
   const std::string tmp = path + "-rekey";
-  std::error_code ec;
   std::filesystem::remove(tmp, ec);  // left by an earlier attempt that failed
   const std::string uri = "file:" + UriPath(tmp) + "?vfs=" + new_vfs.value()->name();
   {

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "vehicle/records/sqlite_stmt.h"
+#include "vehicle/store/rekey.h"
 #include "vehicle/store/src/disk_reserve.h"
 #include "vehicle/store/src/schema.h"
 #include "vehicle/store/src/store_impl.h"
@@ -24,14 +25,10 @@ using namespace store_internal;
 
 namespace {
 
-// The page size of an encrypted store: SQLite's default, the size the
-// store was tuned with (kWriterCacheSql, max_page_count).
-constexpr int kEncryptedPageBytes = 4096;
-
 Status ConfigureConnection(sqlite3* db, int64_t max_page_count, bool encrypted) {
   sqlite3_busy_timeout(db, 10000);
   if (encrypted) {
-    Status s = ConfigureEncrypted(db, kEncryptedPageBytes);
+    Status s = ConfigureEncrypted(db, kStorePageBytes);
     if (!s.ok()) return s;
   }
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
@@ -78,7 +75,7 @@ Status OpenConnections(Store::Impl* impl) {
   if (rc != SQLITE_OK) return SqliteError(impl->rdb, rc, "open " + path);
   sqlite3_busy_timeout(impl->rdb, 10000);
   if (impl->vfs) {
-    s = ConfigureEncrypted(impl->rdb, kEncryptedPageBytes);
+    s = ConfigureEncrypted(impl->rdb, kStorePageBytes);
     if (!s.ok()) return Status(s.code(), path + ": " + s.message());
   }
   return Status::Ok();
@@ -111,7 +108,7 @@ void OpenDiskRoom(Store::Impl* impl) {
 // or wrong key changes nothing on disk; sets up the encrypting VFS.
 Status PrepareKey(Store::Impl* impl) {
   const StoreOptions& o = impl->options;
-  auto vfs = VfsForDb(o.path, o.key ? &*o.key : nullptr, kEncryptedPageBytes);
+  auto vfs = VfsForDb(o.path, o.key ? &*o.key : nullptr, kStorePageBytes);
   if (!vfs.ok()) return Status(vfs.status().code(), "store " + vfs.status().message());
   impl->vfs = std::move(vfs).value();
   return Status::Ok();
