@@ -15,6 +15,7 @@
 
 #include "vehicle/records/status.h"
 #include "sync/protocol.h"
+#include "vehicle/records/encrypted_vfs.h"
 #include "vehicle/records/read.h"
 
 namespace anpr::sync {
@@ -156,7 +157,12 @@ class DepotStore {
 //   "sqlite:/path/depot.db" or a plain path       -> SQLite
 //   "postgresql://..." or "postgres://..." or "host=... dbname=..." -> PostgreSQL
 // Does not migrate; call Migrate().
-Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url);
+// `key` encrypts an SQLite depot at rest (vehicle/records/encrypted_vfs.h:
+// a missing or wrong key is refused before the file is touched); a
+// PostgreSQL depot is encrypted by its server's storage, and a key given
+// for one is an error.
+Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url,
+                                                   const std::optional<StoreKey>& key = std::nullopt);
 // A search VRM with '?' wildcards as an SQL LIKE pattern ('?' -> '_'); empty
 // when it has none (then the search is exact, on the index).
 std::string VrmLikePattern(const std::string& vrm);
@@ -166,7 +172,8 @@ bool IsVrmPattern(std::string_view vrm);
 // Whether `url` names a PostgreSQL database (the forms above); else SQLite.
 bool IsPostgresUrl(const std::string& url);
 
-Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path);
+Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path,
+                                                         const std::optional<StoreKey>& key = std::nullopt);
 // `pool_size` connections are shared by request threads.
 Result<std::unique_ptr<DepotStore>> OpenPostgresDepotStore(const std::string& conninfo, int pool_size = 8);
 

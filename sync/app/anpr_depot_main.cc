@@ -13,6 +13,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "service/journal.h"
@@ -24,13 +25,28 @@
 #include "sync/web_console.h"
 #include "vehicle/records/field_limits.h"
 #include "vehicle/records/reason.h"
+#include "vehicle/records/store_key.h"
 
 namespace {
 
 using anpr::sync::DepotStore;
 
+// --key-file / $ANPR_DEPOT_KEY_FILE: the key of an SQLite depot encrypted at
+// rest (a file on another medium, or credential:NAME under systemd).
+std::string g_key_file;
+
 std::unique_ptr<DepotStore> OpenOrDie(const std::string& db) {
-  auto store = anpr::sync::OpenDepotStore(db);
+  std::optional<anpr::StoreKey> key;
+  if (!g_key_file.empty()) {
+    const std::string path = db.rfind("sqlite:", 0) == 0 ? db.substr(7) : db;
+    auto k = anpr::LoadStoreKey(g_key_file, path);
+    if (!k.ok()) {
+      std::cerr << "anpr-depot: " << k.status().message() << "\n";
+      std::exit(1);
+    }
+    key = std::move(k).value();
+  }
+  auto store = anpr::sync::OpenDepotStore(db, key);
   if (!store.ok()) {
     std::cerr << "anpr-depot: " << store.status().ToString() << "\n";
     std::exit(1);
@@ -135,6 +151,10 @@ int main(int argc, char** argv) {
                  "Database: sqlite:PATH (default sqlite:depot.db) or a PostgreSQL URL/conninfo "
                  "(postgresql://user@host:port/dbname)")
       ->envname("ANPR_DEPOT_DB");
+  app.add_option("--key-file", g_key_file,
+                 "Key of an SQLite depot encrypted at rest: a file on another medium, or credential:NAME "
+                 "(systemd LoadCredentialEncrypted=); none: not encrypted")
+      ->envname("ANPR_DEPOT_KEY_FILE");
   int rc = 0;
 
   app.add_subcommand("version", "Print the depot's version")->callback([] {

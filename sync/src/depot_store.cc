@@ -83,12 +83,15 @@ bool IsPostgresUrl(const std::string& url) {
          url.find("host=") != std::string::npos;
 }
 
-Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url) {
+Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url, const std::optional<StoreKey>& key) {
   auto starts = [&](const char* p) { return url.rfind(p, 0) == 0; };
-  if (IsPostgresUrl(url)) return OpenPostgresDepotStore(url);
-  if (starts("sqlite:")) return OpenSqliteDepotStore(url.substr(7));
+  if (IsPostgresUrl(url)) {
+    if (key) return InvalidArgument("a key file encrypts an SQLite depot only; PostgreSQL's storage is its own");
+    return OpenPostgresDepotStore(url);
+  }
+  if (starts("sqlite:")) return OpenSqliteDepotStore(url.substr(7), key);
   if (url.empty()) return InvalidArgument("no database given");
-  return OpenSqliteDepotStore(url);
+  return OpenSqliteDepotStore(url, key);
 }
 
 }  // namespace anpr::sync

@@ -10,6 +10,7 @@
 #include "sync/depot_store.h"
 #include "sync/src/depot_rules.h"
 #include "sync/src/hotlist_diff.h"
+#include "vehicle/records/encrypted_vfs.h"
 #include "vehicle/records/field_limits.h"
 #include "vehicle/records/mutex.h"
 #include "vehicle/records/sqlite_stmt.h"
@@ -91,7 +92,8 @@ CREATE TABLE unit_keys(
 
 class SqliteDepotStore final : public DepotStore {
  public:
-  explicit SqliteDepotStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  SqliteDepotStore(sqlite3* db, std::string path, std::shared_ptr<EncryptedVfs> vfs)
+      : db_(db), path_(std::move(path)), vfs_(std::move(vfs)) {}
   ~SqliteDepotStore() override { sqlite3_close(db_); }
 
   std::string Kind() const override { return "sqlite"; }
@@ -579,20 +581,36 @@ class SqliteDepotStore final : public DepotStore {
   Mutex mu_;  // one connection, guarded
   sqlite3* db_ ANPR_GUARDED_BY(mu_);
   const std::string path_;
+  // The encrypting VFS db_ was opened with (null: a plain file); closed after db_.
+  const std::shared_ptr<EncryptedVfs> vfs_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path) {
+// The depot's pages: 16 KiB, see the pragmas below.
+constexpr int kDepotPageBytes = 16384;
+
+Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path,
+                                                         const std::optional<StoreKey>& key) {
+  // A missing or wrong key is refused here, before SQLite touches the file.
+  auto vfs = VfsForDb(path, key ? &*key : nullptr, kDepotPageBytes);
+  if (!vfs.ok()) return Status(vfs.status().code(), "depot database " + vfs.status().message());
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+                           vfs.value() ? vfs.value()->name() : nullptr);
   if (rc != SQLITE_OK) {
     std::string m = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     return IoError("open " + path + ": " + m);
   }
   sqlite3_busy_timeout(db, 10000);
+  if (vfs.value()) {
+    // Page size, reserved bytes for nonce and tag, WAL, temporary data in memory.
+    if (Status s = ConfigureEncrypted(db, kDepotPageBytes); !s.ok()) {
+      sqlite3_close(db);
+      return IoError("open " + path + ": " + s.message());
+    }
+  }
   // WAL + FULL: a batch is on disk before it is acknowledged, so the car
   // may forget what the depot acknowledged even across a power cut.
   // 16 KiB pages (new files only; must precede WAL): a read's two ~20 KB
@@ -605,7 +623,7 @@ Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path
       return IoError("open " + path + ": " + m);
     }
   }
-  return std::unique_ptr<DepotStore>(new SqliteDepotStore(db, path));
+  return std::unique_ptr<DepotStore>(new SqliteDepotStore(db, path, std::move(vfs).value()));
 }
 
 }  // namespace anpr::sync

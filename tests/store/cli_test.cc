@@ -4,9 +4,14 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 
 #include "tests/store/test_util.h"
+#include "vehicle/records/store_key.h"
+#include "vehicle/store/officers.h"
 #include "vehicle/store/store.h"
 
 namespace anpr {
@@ -230,6 +235,91 @@ TEST(Cli, AnExportIsSignedAndVerifyNamesAChangedFile) {
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("export CHANGED"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("changed: " + read.uuid + "-overview.jpg"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace anpr
+
+namespace anpr {
+namespace {
+
+// Every file of `dir` with its bytes.
+std::map<std::string, std::string> Snapshot(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    out[e.path().string()] = bytes.str();
+  }
+  return out;
+}
+
+TEST(Cli, AnEncryptedStoreNeedsItsKeyAndStoreRekeyChangesItAudited) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.File("data"));
+  const std::string path = dir.File("data/anpr.db");
+  const std::string db = " --db " + path;
+  const StoreKey old_key = NewStoreKey().value();
+  ASSERT_TRUE(WriteStoreKeyFile(old_key, dir.File("old.key")).ok());
+  {
+    StoreOptions o;
+    o.path = path;
+    o.key = old_key;
+    auto store = Store::Open(o);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    OfficersOptions fast;
+    fast.pbkdf2_iterations = 1000;
+    Officers officers(store->get(), fast);
+    const int64_t now = NowUtcMs();
+    ASSERT_TRUE(officers.AddOfficer(nullptr, "1001", Role::kAdministrator, "1234", now).ok());
+    auto admin = officers.Login("1001", "1234", now);
+    ASSERT_TRUE(admin.ok());
+    ASSERT_TRUE(officers.AddOfficer(&*admin, "2002", Role::kSupervisor, "5678", now).ok());
+    ASSERT_TRUE((*store)->CommitRead(MakeRead("QX51ZVR", now)).ok());
+  }
+  const auto before = Snapshot(dir.File("data"));
+
+  // Without the key, or with another, every command stops and says why.
+  Ran r = RunAnpr("audit verify" + db);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("is encrypted and no key was given"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--key-file"), std::string::npos) << r.output;
+  ASSERT_TRUE(WriteStoreKeyFile(NewStoreKey().value(), dir.File("other.key")).ok());
+  r = RunAnpr("audit verify --key-file " + dir.File("other.key") + db);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("does not decrypt with the key given"), std::string::npos) << r.output;
+  r = RunAnpr("audit verify --key-file " + dir.File("data/old.key") + db);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("store key"), std::string::npos) << r.output;
+  EXPECT_EQ(Snapshot(dir.File("data")), before) << "a refused command changed the store";
+  r = RunAnpr("audit verify" + db, "ANPR_STORE_KEY_FILE=" + dir.File("old.key"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+
+  // Only an administrator changes the key.
+  const std::string rekey = "store rekey --key-file " + dir.File("old.key") + " --new-key-file " +
+                            dir.File("new.key") + " --generate" + db;
+  r = RunAnpr(rekey + " --officer 2002", "ANPR_PIN=5678");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  r = RunAnpr(rekey + " --officer 1001", "ANPR_PIN=1234");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("now encrypted with the key in"), std::string::npos) << r.output;
+
+  r = RunAnpr("audit verify --key-file " + dir.File("old.key") + db);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  StoreOptions o;
+  o.path = path;
+  auto key = LoadStoreKey(dir.File("new.key"), path);
+  ASSERT_TRUE(key.ok());
+  o.key = key.value();
+  auto store = Store::Open(o);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->CountReads().value(), 1);
+  auto head = (*store)->NewestAuditEntry();
+  ASSERT_TRUE(head.ok() && head->has_value());
+  EXPECT_EQ((*head)->action, "store.rekey");
+  EXPECT_EQ((*head)->officer, "1001");
+  EXPECT_TRUE((*store)->VerifyAudit()->ok);
 }
 
 }  // namespace

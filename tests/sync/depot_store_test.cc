@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "sync/depot_store.h"
+#include "vehicle/records/store_key.h"
 #include "tests/sync/sync_test_support.h"
 
 namespace anpr::sync {
@@ -20,6 +21,10 @@ class DepotStoreTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     if (GetParam() == "sqlite") {
       url_ = "sqlite:" + dir_.File("depot.db");
+    } else if (GetParam() == "sqlite_encrypted") {
+      // The same contract on a depot file encrypted at rest.
+      url_ = "sqlite:" + dir_.File("depot.db");
+      key_ = NewStoreKey().value();
     } else {
       std::string why;
       auto* pg = testing::PostgresCluster::Shared(&why);
@@ -31,7 +36,7 @@ class DepotStoreTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::unique_ptr<DepotStore> Open() {
-    auto s = OpenDepotStore(url_);
+    auto s = OpenDepotStore(url_, key_);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     if (!s.ok()) return nullptr;
     auto m = (*s)->Migrate();
@@ -41,11 +46,12 @@ class DepotStoreTest : public ::testing::TestWithParam<std::string> {
 
   testing::TempDir dir_;
   std::string url_;
+  std::optional<StoreKey> key_;
   std::unique_ptr<DepotStore> store_;
 };
 
 TEST_P(DepotStoreTest, MigrationIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->Kind(), GetParam() == "sqlite" ? "sqlite" : "postgresql");
+  EXPECT_EQ(store_->Kind(), GetParam() == "postgresql" ? "postgresql" : "sqlite");
   auto before = store_->SchemaVersion();
   ASSERT_TRUE(before.ok());
   EXPECT_GE(*before, 2);
@@ -208,7 +214,7 @@ TEST_P(DepotStoreTest, HotlistDeltasBetweenVersions) {
 }
 
 TEST_P(DepotStoreTest, TwoDepotServersSharingOneDatabaseStoreOnce) {
-  if (GetParam() == "sqlite") GTEST_SKIP() << "one SQLite depot per file by design; sharing is PostgreSQL's job";
+  if (GetParam() != "postgresql") GTEST_SKIP() << "one SQLite depot per file by design; sharing is PostgreSQL's job";
   auto other = Open();
   ASSERT_TRUE(other);
   std::vector<Read> batch;
@@ -315,7 +321,7 @@ TEST_P(DepotStoreTest, AuditChainHeadsCatchACutOrRecomputedChain) {
   EXPECT_FALSE(store_->CheckAuditChainHead("CAR1", {3, h3})->has_value());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DepotStoreTest, ::testing::Values("sqlite", "postgresql"),
+INSTANTIATE_TEST_SUITE_P(Backends, DepotStoreTest, ::testing::Values("sqlite", "sqlite_encrypted", "postgresql"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace

@@ -32,6 +32,7 @@
 #include "vehicle/app/unit_impl.h"
 #include "vehicle/records/signing_key.h"
 #include "vehicle/store/hotlist_import.h"
+#include "vehicle/records/store_key.h"
 #include "vehicle/store/officers.h"
 #include "vehicle/store/store.h"
 
@@ -98,6 +99,7 @@ Status Unit::Impl::Build() {
 
   StoreOptions so;
   so.path = data_dir + "/anpr.db";
+  if (Status s = ResolveStoreKey(&so); !s.ok()) return s;
   auto st = Store::Open(so);
   if (!st.ok()) return st.status();
   store = std::move(st.value());
@@ -154,6 +156,30 @@ Status Unit::Impl::Build() {
 
 // A list file comes into force as the list's next version; the same file
 // as at the last start is not imported again.
+Status Unit::Impl::ResolveStoreKey(StoreOptions* so) {
+  std::string spec = config.store_key_file;
+  if (spec.empty() && options.demo) {
+    // The demo's store is encrypted like a car's; its key goes beside (never
+    // inside) the demo's data folder, and is left there with it.
+    spec = data_dir + ".key";
+    auto key = NewStoreKey();
+    Status s = key.ok() ? WriteStoreKeyFile(key.value(), spec) : key.status();
+    if (!s.ok()) return s;
+    spdlog::info("demo: the store {} is encrypted at rest with a new key in {}", so->path, spec);
+    std::cerr << "demo: store encrypted at rest; its key is " << spec << " (anpr ... --key-file " << spec
+              << ")\n";
+  }
+  if (spec.empty()) {
+    spdlog::warn("store {} is NOT encrypted at rest: set [store] key_file (see README, encryption at rest)",
+                 so->path);
+    return Status::Ok();
+  }
+  auto key = LoadStoreKey(spec, so->path);
+  if (!key.ok()) return Status(key.status().code(), "[store] key_file: " + key.status().message());
+  so->key = std::move(key).value();
+  return Status::Ok();
+}
+
 Status Unit::Impl::ImportOneList(const std::string& path, const std::string& name) {
   HotlistImportOptions io;
   io.actor = "unit-start";

@@ -131,6 +131,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
 
   // Composition and life cycle (unit.cc).
   Status Build();
+  // Sets so->key from store.key_file; the demo without one gets a new key
+  // file beside its data folder. A key that cannot be loaded stops the unit.
+  Status ResolveStoreKey(StoreOptions* so);
   Status ImportOneList(const std::string& path, const std::string& name);
   Status ImportHotlists();
   Status StartGps();

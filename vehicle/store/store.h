@@ -39,6 +39,7 @@
 
 #include "vehicle/records/status.h"
 #include "vehicle/records/audit.h"
+#include "vehicle/records/encrypted_vfs.h"
 #include "vehicle/records/hotlist.h"
 #include "vehicle/records/read.h"
 
@@ -48,6 +49,12 @@ class Matcher;
 
 struct StoreOptions {
   std::string path;  // the SQLite file; created (with its folder) when missing
+  // The key the store is encrypted with (vehicle/records/encrypted_vfs.h,
+  // store_key.h). nullopt: a plain store (tests, tools, a unit configured
+  // without a key). Open refuses, touching nothing, an encrypted store
+  // without its key or with another key, and a plain store when a key is
+  // given (RekeyStore encrypts it).
+  std::optional<StoreKey> key;
   // Largest database size in pages (4 KiB each); 0 = no limit. A quota for
   // the evidence partition, and how tests simulate a full disk.
   int64_t max_page_count = 0;
