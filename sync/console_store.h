@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sync/heartbeat.h"
+#include "vehicle/records/encrypted_vfs.h"
 #include "vehicle/records/read.h"
 #include "vehicle/records/status.h"
 
@@ -100,7 +101,10 @@ class ConsoleStore {
 
   // Opens the database at `url` (the depot store's forms). Does not migrate.
   // `heartbeat_history`: heartbeats kept per vehicle.
-  static Result<std::unique_ptr<ConsoleStore>> Open(const std::string& url, int heartbeat_history = kHeartbeatHistory);
+  // `key`: an SQLite depot's key when it is encrypted at rest (as for
+  // OpenDepotStore; the console's tables live in the same file).
+  static Result<std::unique_ptr<ConsoleStore>> Open(const std::string& url, int heartbeat_history = kHeartbeatHistory,
+                                                     const StoreKey* key = nullptr);
   ~ConsoleStore();
   ConsoleStore(const ConsoleStore&) = delete;
   ConsoleStore& operator=(const ConsoleStore&) = delete;

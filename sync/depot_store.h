@@ -172,6 +172,9 @@ bool IsVrmPattern(std::string_view vrm);
 // Whether `url` names a PostgreSQL database (the forms above); else SQLite.
 bool IsPostgresUrl(const std::string& url);
 
+// The depot SQLite file's page size (16 KiB; fixed, since an encrypted file
+// is read page by page): every connection to that file uses it.
+inline constexpr int kDepotSqlitePageBytes = 16384;
 Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path,
                                                          const std::optional<StoreKey>& key = std::nullopt);
 // `pool_size` connections are shared by request threads.

@@ -35,18 +35,20 @@ using anpr::sync::DepotStore;
 // rest (a file on another medium, or credential:NAME under systemd).
 std::string g_key_file;
 
-std::unique_ptr<DepotStore> OpenOrDie(const std::string& db) {
-  std::optional<anpr::StoreKey> key;
-  if (!g_key_file.empty()) {
-    const std::string path = db.rfind("sqlite:", 0) == 0 ? db.substr(7) : db;
-    auto k = anpr::LoadStoreKey(g_key_file, path);
-    if (!k.ok()) {
-      std::cerr << "anpr-depot: " << k.status().message() << "\n";
-      std::exit(1);
-    }
-    key = std::move(k).value();
+// The key named by --key-file for database `db`, if any (exits on a bad one).
+std::optional<anpr::StoreKey> KeyOrDie(const std::string& db) {
+  if (g_key_file.empty()) return std::nullopt;
+  const std::string path = db.rfind("sqlite:", 0) == 0 ? db.substr(7) : db;
+  auto k = anpr::LoadStoreKey(g_key_file, path);
+  if (!k.ok()) {
+    std::cerr << "anpr-depot: " << k.status().message() << "\n";
+    std::exit(1);
   }
-  auto store = anpr::sync::OpenDepotStore(db, key);
+  return std::move(k).value();
+}
+
+std::unique_ptr<DepotStore> OpenOrDie(const std::string& db) {
+  auto store = anpr::sync::OpenDepotStore(db, KeyOrDie(db));
   if (!store.ok()) {
     std::cerr << "anpr-depot: " << store.status().ToString() << "\n";
     std::exit(1);
@@ -59,7 +61,8 @@ std::unique_ptr<DepotStore> OpenOrDie(const std::string& db) {
 }
 
 std::unique_ptr<anpr::sync::ConsoleStore> OpenConsoleOrDie(const std::string& db) {
-  auto console = anpr::sync::ConsoleStore::Open(db);
+  const std::optional<anpr::StoreKey> key = KeyOrDie(db);
+  auto console = anpr::sync::ConsoleStore::Open(db, anpr::sync::ConsoleStore::kHeartbeatHistory, key ? &*key : nullptr);
   if (!console.ok()) {
     std::cerr << "anpr-depot: " << console.status().ToString() << "\n";
     std::exit(1);

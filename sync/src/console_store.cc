@@ -56,8 +56,9 @@ ConsoleStore::ConsoleStore(std::unique_ptr<sql::Db> db, int heartbeat_history)
     : db_(std::move(db)), heartbeat_history_(std::max(1, heartbeat_history)) {}
 ConsoleStore::~ConsoleStore() = default;
 
-Result<std::unique_ptr<ConsoleStore>> ConsoleStore::Open(const std::string& url, int heartbeat_history) {
-  auto db = sql::Open(url);
+Result<std::unique_ptr<ConsoleStore>> ConsoleStore::Open(const std::string& url, int heartbeat_history,
+                                                        const StoreKey* key) {
+  auto db = sql::Open(url, key);
   if (!db.ok()) return db.status();
   return std::unique_ptr<ConsoleStore>(new ConsoleStore(std::move(*db), heartbeat_history));
 }

@@ -587,13 +587,11 @@ class SqliteDepotStore final : public DepotStore {
 
 }  // namespace
 
-// The depot's pages: 16 KiB, see the pragmas below.
-constexpr int kDepotPageBytes = 16384;
 
 Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path,
                                                          const std::optional<StoreKey>& key) {
   // A missing or wrong key is refused here, before SQLite touches the file.
-  auto vfs = VfsForDb(path, key ? &*key : nullptr, kDepotPageBytes);
+  auto vfs = VfsForDb(path, key ? &*key : nullptr, kDepotSqlitePageBytes);
   if (!vfs.ok()) return Status(vfs.status().code(), "depot database " + vfs.status().message());
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -606,7 +604,7 @@ Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path
   sqlite3_busy_timeout(db, 10000);
   if (vfs.value()) {
     // Page size, reserved bytes for nonce and tag, WAL, temporary data in memory.
-    if (Status s = ConfigureEncrypted(db, kDepotPageBytes); !s.ok()) {
+    if (Status s = ConfigureEncrypted(db, kDepotSqlitePageBytes); !s.ok()) {
       sqlite3_close(db);
       return IoError("open " + path + ": " + s.message());
     }

@@ -78,7 +78,7 @@ class SqliteTx final : public Tx {
 
 class SqliteDb final : public Db {
  public:
-  explicit SqliteDb(sqlite3* db) : db_(db) {}
+  SqliteDb(sqlite3* db, std::shared_ptr<EncryptedVfs> vfs) : vfs_(std::move(vfs)), db_(db) {}
   ~SqliteDb() override { sqlite3_close(db_); }
   std::string Kind() const override { return "sqlite"; }
 
@@ -94,6 +94,7 @@ class SqliteDb final : public Db {
 
  private:
   Mutex mu_;
+  const std::shared_ptr<EncryptedVfs> vfs_;  // null: plain; outlives db_ (closed in the destructor)
   sqlite3* db_ ANPR_PT_GUARDED_BY(mu_);
 };
 
@@ -169,15 +170,25 @@ class PgDb final : public Db {
   PGconn* c_ ANPR_PT_GUARDED_BY(mu_);
 };
 
-Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path) {
+Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path, const StoreKey* key) {
+  // The depot store's rule: a missing or wrong key is refused before SQLite
+  // touches the file.
+  auto vfs = VfsForDb(path, key, kDepotSqlitePageBytes);
+  if (!vfs.ok()) return Status(vfs.status().code(), "depot database " + vfs.status().message());
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
+                      vfs.value() ? vfs.value()->name() : nullptr) != SQLITE_OK) {
     std::string m = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     return IoError("open " + path + ": " + m);
   }
   sqlite3_busy_timeout(db, 10000);
+  if (vfs.value()) {
+    if (Status s = ConfigureEncrypted(db, kDepotSqlitePageBytes); !s.ok()) {
+      sqlite3_close(db);
+      return IoError("open " + path + ": " + s.message());
+    }
+  }
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"}) {
     if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
       std::string m = sqlite3_errmsg(db);
@@ -185,13 +196,14 @@ Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path) {
       return IoError("open " + path + ": " + m);
     }
   }
-  return std::unique_ptr<Db>(new SqliteDb(db));
+  return std::unique_ptr<Db>(new SqliteDb(db, std::move(vfs).value()));
 }
 
 }  // namespace
 
-Result<std::unique_ptr<Db>> Open(const std::string& url) {
+Result<std::unique_ptr<Db>> Open(const std::string& url, const StoreKey* key) {
   if (IsPostgresUrl(url)) {
+    if (key) return InvalidArgument("a key file encrypts an SQLite depot only; PostgreSQL's storage is its own");
     PGconn* c = PQconnectdb(url.c_str());
     if (PQstatus(c) != CONNECTION_OK) {
       std::string m = PQerrorMessage(c);
@@ -203,7 +215,7 @@ Result<std::unique_ptr<Db>> Open(const std::string& url) {
     return std::unique_ptr<Db>(new PgDb(c));
   }
   if (url.empty()) return InvalidArgument("no database given");
-  return OpenSqlite(url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url);
+  return OpenSqlite(url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url, key);
 }
 
 }  // namespace anpr::sync::sql

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "vehicle/records/encrypted_vfs.h"
 #include "vehicle/records/status.h"
 
 namespace anpr::sync::sql {
@@ -47,6 +48,8 @@ class Db {
 };
 
 // Opens the database at a depot store URL (sync/depot_store.h's forms).
-Result<std::unique_ptr<Db>> Open(const std::string& url);
+// `key`: the key of an SQLite depot encrypted at rest (the depot store's
+// rule: a missing or wrong key is refused before the file is touched).
+Result<std::unique_ptr<Db>> Open(const std::string& url, const StoreKey* key = nullptr);
 
 }  // namespace anpr::sync::sql

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <map>
 
+#include "sync/console_store.h"
 #include "sync/depot_store.h"
 #include "tests/sync/sync_test_support.h"
 #include "vehicle/records/store_key.h"
@@ -97,6 +98,41 @@ TEST(DepotEncryption, NoFileOfTheDepotHoldsAPlateAnImageAHotlistOrAnAuditLine) {
   depot = OpenOrDie(path, key);
   ASSERT_NE(depot, nullptr);
   EXPECT_EQ(depot->Counts()->reads, 3);
+}
+
+// The console's tables (heartbeats, users) live in the same file: they are
+// encrypted with the same key, and the file is refused to the console
+// without it.
+TEST(DepotEncryption, TheConsolesHeartbeatsAndUsersAreEncryptedInTheSameFile) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.File("depot"));
+  const std::string path = dir.File("depot/depot.db");
+  const StoreKey key = NewStoreKey().value();
+  auto depot = OpenOrDie(path, key);
+  ASSERT_NE(depot, nullptr);
+  auto console = ConsoleStore::Open("sqlite:" + path, ConsoleStore::kHeartbeatHistory, &key);
+  ASSERT_TRUE(console.ok()) << console.status().ToString();
+  ASSERT_TRUE((*console)->Migrate().ok());
+  Heartbeat hb;
+  hb.unit_id = "car-1";
+  hb.sent_at_utc_ms = 1'700'000'000'000;
+  hb.software_version = "VERSIONSECRET-9";
+  hb.last_fault = "FAULTSECRETTEXT";
+  ASSERT_TRUE((*console)->RecordHeartbeat(hb, hb.sent_at_utc_ms).ok());
+  ASSERT_TRUE((*console)->AddUser("investigatorsecret", ConsoleRole::kInvestigator, "a long password 1").ok());
+  auto latest = (*console)->LatestHeartbeats();
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  ASSERT_EQ(latest->size(), 1u);
+  console->reset();
+  depot.reset();
+  for (const auto& [name, bytes] : FilesUnder(dir.File("depot")))
+    for (const std::string secret : {"VERSIONSECRET-9", "FAULTSECRETTEXT", "investigatorsecret"})
+      EXPECT_FALSE(Contains(bytes, secret)) << name << " holds " << secret;
+
+  const auto before = FilesUnder(dir.File("depot"));
+  auto none = ConsoleStore::Open("sqlite:" + path);
+  EXPECT_EQ(none.status().code(), StatusCode::kUnauthenticated) << none.status().ToString();
+  EXPECT_EQ(FilesUnder(dir.File("depot")), before);
 }
 
 }  // namespace
