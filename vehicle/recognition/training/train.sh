@@ -11,12 +11,19 @@
 #      are set 0, indices 99,000-99,999, drawn first.
 # Usage, from anywhere, as root for step 1:
 #   bash vehicle/recognition/training/train.sh [CROPS (default 24000)]
+# TRAIN_INIT=FILE.onnx fine-tunes that earlier model instead of starting
+# from scratch (learning rate 5e-4; how the committed model was made, see
+# ../model/MODEL.md).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 crops="${1:-24000}"
 minutes="${TRAIN_MINUTES:-50}"
 threads="${TRAIN_THREADS:-1}"
+init=()
+if [[ -n "${TRAIN_INIT:-}" ]]; then
+  init=(--init "$(realpath "$TRAIN_INIT")" --lr 5e-4)
+fi
 work="${TRAIN_WORK_DIR:-/tmp/anpr-line-reader-training}"
 jobs=2
 
@@ -38,6 +45,6 @@ for ((k = 0; k < jobs; ++k)); do
 done
 sleep 120  # a first few thousand crops
 OMP_NUM_THREADS="$threads" nice -n 10 /usr/bin/python3 "$here/train_line_reader.py" --data "${parts[@]}" \
-  --val-data "$work/val" --reload --threads "$threads" \
+  --val-data "$work/val" --reload --threads "$threads" "${init[@]}" \
   --out "$repo/vehicle/recognition/model" --minutes "$minutes" 2>&1 | tee "$work/train.log"
 for pid in "${pids[@]}"; do wait "$pid"; done

@@ -27,6 +27,7 @@ import torch.nn as nn
 
 HEIGHT, WIDTH = 32, 128
 CLASSES = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # index 0: the CTC blank
+FROZEN_NORM = False  # set by --init: fine-tuning keeps the normalisation fixed
 
 
 def prepare(image):
@@ -119,6 +120,41 @@ class LineReader(nn.Module):
         return self.features(x)
 
 
+def init_from_onnx(net, onnx_path, log):
+    """Starts from an earlier exported model (fine-tuning): OpenCV's importer
+    gives each convolution with its batch normalisation folded in (weights
+    and a bias), in order; the weights go to the convolutions, the bias to
+    the normalisation's shift, whose scale and statistics become the
+    identity. The normalisations are then kept frozen (see FreezeNorm)."""
+    cvnet = cv2.dnn.readNetFromONNX(onnx_path)
+    folded = [cvnet.getLayer(cvnet.getLayerId(n)).blobs for n in cvnet.getLayerNames()
+              if cvnet.getLayer(cvnet.getLayerId(n)).type == "Convolution"]
+    convs = [m for m in net.features if isinstance(m, nn.Conv2d)]
+    norms = [m for m in net.features if isinstance(m, nn.BatchNorm2d)]
+    if len(folded) != len(convs):
+        raise SystemExit(f"{onnx_path}: {len(folded)} convolutions, the network has {len(convs)}")
+    with torch.no_grad():
+        for i, (conv, blobs) in enumerate(zip(convs, folded)):
+            conv.weight.copy_(torch.from_numpy(blobs[0]))
+            bias = torch.from_numpy(blobs[1].reshape(-1)) if len(blobs) > 1 else torch.zeros(conv.out_channels)
+            if i < len(norms):
+                norm = norms[i]
+                norm.running_mean.zero_()
+                norm.running_var.fill_(1.0 - norm.eps)
+                norm.weight.fill_(1.0)
+                norm.bias.copy_(bias)
+            else:
+                conv.bias.copy_(bias)
+    log(f"started from {onnx_path}")
+
+
+def freeze_norm(net):
+    """Normalisation layers use their stored statistics, not the batch's."""
+    for m in net.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.eval()
+
+
 def decode(scores):
     """Greedy CTC over (N, classes, 1, T) -> list of strings."""
     best = scores.argmax(dim=1)[:, 0, :].numpy()
@@ -146,6 +182,8 @@ def evaluate(net, images, texts, batch=256):
             for got, want in zip(decode(net(x)), texts[i:i + batch]):
                 right += fold(got) == fold(want)
     net.train()
+    if FROZEN_NORM:
+        freeze_norm(net)
     return right / max(1, len(texts))
 
 
@@ -162,6 +200,7 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--init", help="an earlier line_reader.onnx to fine-tune from (default: from scratch)")
     args = ap.parse_args()
 
     t_start = time.time()
@@ -184,6 +223,11 @@ def main():
     log(f"train {len(train_t)}, validation {len(val_t)}")
 
     net = LineReader()
+    if args.init:
+        init_from_onnx(net, args.init, log)
+        global FROZEN_NORM
+        FROZEN_NORM = True
+        freeze_norm(net)
     log(f"parameters {sum(p.numel() for p in net.parameters())}")
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
