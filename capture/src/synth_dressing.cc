@@ -204,7 +204,7 @@ void DrawDressingOver(cv::Mat& plate, const PlateSpec& spec, const PlateLayout& 
   const PlateSpec::Dressing& d = spec.dressing;
   std::mt19937_64 rng(MixSeed(d.seed, 12));
   if (d.screws > 0 && !layout.glyphs.empty()) {
-    const cv::Vec3b g = plate.at<cv::Vec3b>(plate.rows / 2, plate.cols - 2);  // the ground beside the text
+    const cv::Vec3b g = plate.at<cv::Vec3b>(plate.rows / 2, std::max(0, plate.cols - 2));  // the ground beside the text
     const cv::Scalar ground(g[0], g[1], g[2]);
     const int kind = UniformInt(rng, 0, 2);
     const double r = Uniform(rng, 3, 5.5);
@@ -213,7 +213,7 @@ void DrawDressingOver(cv::Mat& plate, const PlateSpec& spec, const PlateLayout& 
     const double first = layout.glyphs.front().cell_mm.x, last = layout.glyphs.back().cell_mm.br().x;
     // At the ends (in the margins beside the text) or between characters,
     // at mid-height or in the top / bottom margins.
-    const bool ends = Chance(rng, 0.5);
+    const bool ends = Chance(rng, 0.5) || layout.glyphs.size() < 2;
     double xl = ends ? (left + first) / 2 : 0, xr = ends ? (last + layout.size_mm.width) / 2 : 0;
     if (!ends) {
       const size_t i = static_cast<size_t>(UniformInt(rng, 1, std::max(1, static_cast<int>(layout.glyphs.size()) - 1)));
