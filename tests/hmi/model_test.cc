@@ -28,12 +28,12 @@ TEST_F(ModelTest, DrivingModeShowsOnlyTheEssentials) {
   Drive(13.4);  // 30 mph
   EXPECT_TRUE(model.driving());
   Scene s = model.BuildScene();
-  EXPECT_EQ(s.FindId("hit.vrm")->text, "AB12 CDE");
-  EXPECT_EQ(s.FindId("hit.vehicle")->text, "Blue Ford Focus");
   EXPECT_EQ(s.FindId("hit.symbol")->symbol, Symbol::kTriangle);
   EXPECT_EQ(s.background, DayTheme().high);
-  for (const char* hidden : {"hit.reason", "hit.information", "hit.warnings", "hit.overview", "hit.patch",
-                             "hit.place", "hit.confirmed", "hit.notactioned"})
+  // Regulation 109: the priority's symbol and colour; the VRM is spoken.
+  for (const char* hidden : {"hit.vrm", "hit.vehicle", "hit.title", "hit.count", "hit.reason", "hit.information",
+                             "hit.warnings", "hit.overview", "hit.patch", "hit.place", "hit.confirmed",
+                             "hit.notactioned"})
     EXPECT_EQ(s.FindId(hidden), nullptr) << hidden << " must not show while moving";
   // Touch anywhere silences; outcomes wait until stationary.
   model.PointerDown(10, 300);

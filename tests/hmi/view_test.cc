@@ -112,9 +112,7 @@ TEST_P(Screenshots, EveryScreenAtBothSizes) {
           EXPECT_GT(ColourFraction(shot, t.high), 0.04) << "the symbol, band and frame in the priority's colour";
           EXPECT_LT(ColourFraction(shot, t.high), 0.3) << "not a screen full of it at night";
         }
-        const Element* vrm = scene.FindId("hit.vrm");
-        EXPECT_GE(vrm->font_px, h / 6);
-        EXPECT_GT(TextMatch(*view, shot, *vrm), 0.9);
+        EXPECT_EQ(scene.FindId("hit.vrm"), nullptr) << "no words for the driver: the VRM is spoken";
       }
       if (base == "status-fault") {
         const Element* cam = scene.FindId("status.camera");

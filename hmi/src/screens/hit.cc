@@ -87,28 +87,7 @@ void HmiModel::BuildHit(Scene* s) const {
     q.align = Align::kLeft;
     q.id = "hit.reason.title";
     s->elements.push_back(q);
-    // Two to a row where both fit half the width, else one across; 16 apart
-    // like the outcome buttons, since each records an outcome.
-    const int half = (card.w - 2 * gap - buttons_gap) / 2, bh = Px(kMinTargetDesignPx);
-    auto fits_half = [&](size_t i) {
-      return i < config_.not_actioned_reasons.size() &&
-             internal::EstimateTextWidthPx(config_.not_actioned_reasons[i], TextPx(), false) + Px(12) <= half;
-    };
-    int y = card.y + Px(56);
-    for (size_t i = 0; i < config_.not_actioned_reasons.size(); y += bh + buttons_gap) {
-      if (fits_half(i) && fits_half(i + 1)) {
-        for (size_t k = 0; k < 2; ++k, ++i) {
-          AddButton(s, {card.x + gap + int(k) * (half + buttons_gap), y, half, bh}, config_.not_actioned_reasons[i],
-                    "hit.reason." + std::to_string(i), true);
-          s->elements.back().bold = false;  // sentences, in the regular weight
-        }
-      } else {
-        AddButton(s, {card.x + gap, y, card.w - 2 * gap, bh}, config_.not_actioned_reasons[i],
-                  "hit.reason." + std::to_string(i), true);
-        s->elements.back().bold = false;
-        ++i;
-      }
-    }
+    AddReasonButtons(s, {card.x + gap, card.y + Px(56), card.w - 2 * gap, 0}, "hit.reason.");
     AddButton(s, {gap, height_px_ - buttons_h - gap, width_px_ - 2 * gap, buttons_h}, "CANCEL",
               "hit.reason.cancel");
   } else {
@@ -138,6 +117,31 @@ void HmiModel::BuildHit(Scene* s) const {
     m.bold = true;
     m.id = "hit.message";
     s->elements.push_back(m);
+  }
+}
+
+// Two to a row where both fit half the width, else one across; 16 apart
+// like the outcome buttons, since each records an outcome.
+void HmiModel::AddReasonButtons(Scene* s, Rect r, const std::string& prefix) const {
+  const int buttons_gap = Px(16);
+  const int half = (r.w - buttons_gap) / 2, bh = Px(kMinTargetDesignPx);
+  auto fits_half = [&](size_t i) {
+    return i < config_.not_actioned_reasons.size() &&
+           internal::EstimateTextWidthPx(config_.not_actioned_reasons[i], TextPx(), false) + Px(12) <= half;
+  };
+  int y = r.y;
+  for (size_t i = 0; i < config_.not_actioned_reasons.size(); y += bh + buttons_gap) {
+    if (fits_half(i) && fits_half(i + 1)) {
+      for (size_t k = 0; k < 2; ++k, ++i) {
+        AddButton(s, {r.x + int(k) * (half + buttons_gap), y, half, bh}, config_.not_actioned_reasons[i],
+                  prefix + std::to_string(i), true);
+        s->elements.back().bold = false;  // sentences, in the regular weight
+      }
+    } else {
+      AddButton(s, {r.x, y, r.w, bh}, config_.not_actioned_reasons[i], prefix + std::to_string(i), true);
+      s->elements.back().bold = false;
+      ++i;
+    }
   }
 }
 
