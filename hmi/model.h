@@ -244,7 +244,9 @@ class HmiModel {
   const Theme& theme() const;
   int Px(double design_px) const;  // design units (800x480) to window pixels
   int TextPx() const { return Px(kMinTextDesignPx); }  // the smallest text
-  int StatusBarHeight() const { return Px(48); }
+  // The status bar is one touch target (it opens the status window), as
+  // tall as every other target.
+  int StatusBarHeight() const { return Px(kMinTargetDesignPx); }
   int NavBarHeight() const { return Px(76); }
   Rect ContentRect() const;        // between the status bar and the nav bar
   Rect WantedRect() const;         // below the status bar: the wanted entry hides the nav bar

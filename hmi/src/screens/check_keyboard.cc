@@ -11,7 +11,7 @@ void HmiModel::BuildCheckKeyboard(Scene* s) const {
 
 // Digits, then QWERTY rows, at the bottom of `c`.
 void HmiModel::AddKeyboard(Scene* s, const Rect& c, const std::string& prefix, bool space) const {
-  const int gap = Px(6);
+  const int gap = Px(4);  // four rows of 64 px keys and two rows above them fit below the status bar
   const int key_h = Px(kMinTargetDesignPx);
   const int kb_h = 4 * key_h + 3 * gap;
   const std::vector<std::string> rows = {"1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"};

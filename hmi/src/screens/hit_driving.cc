@@ -28,8 +28,8 @@ void HmiModel::BuildHitDriving(Scene* s) const {
   s->elements.push_back(all);
 
   Element sym;
-  const int sym_px = Px(250);
-  sym.rect = {(width_px_ - sym_px) / 2, top + Px(24), sym_px, sym_px};
+  const int sym_px = Px(230);
+  sym.rect = {(width_px_ - sym_px) / 2, top + Px(16), sym_px, sym_px};
   sym.symbol = PrioritySymbol(h.priority);
   sym.symbol_colour = night ? HitColour(ph) : ptc;
   sym.id = "hit.symbol";
@@ -42,7 +42,7 @@ void HmiModel::BuildHitDriving(Scene* s) const {
     const int row_x = (width_px_ - shown * size - (shown - 1) * gap) / 2;
     for (int i = 0; i < shown; ++i) {
       Element m;
-      m.rect = {row_x + i * (size + gap), top + Px(286), size, size};
+      m.rect = {row_x + i * (size + gap), sym.rect.y + sym_px + gap, size, size};
       m.fill = theme().fault;
       m.symbol = MarkerSymbol(markers[i]);
       m.symbol_colour = {255, 255, 255, 255};
