@@ -300,6 +300,10 @@ class HmiModel {
   void AddReasonButtons(Scene* s, Rect r, const std::string& prefix) const;
   void AddWaitingHits(Scene* s, int right_px, int y_px) const;
   void AddPlateText(Scene* s, Rect r, const std::string& vrm, int font_px, const std::string& id) const;
+  // Buttons for `labels` side by side across r, `gap_px` apart, each as
+  // wide as its label needs (bold, the smallest text), the rest shared out
+  // evenly, all shrunk alike when they would not fit; their rectangles.
+  std::vector<Rect> RowOfButtons(const std::vector<std::string>& labels, Rect r, int gap_px) const;
   void AddButton(Scene* s, Rect r, const std::string& label, const std::string& action,
                  bool enabled = true, int font_px = 0) const;
   int ReadsContentHeight() const;

@@ -65,6 +65,14 @@ TEST_P(Screenshots, EveryScreenAtBothSizes) {
         const cv::Vec3b px = shot.at<cv::Vec3b>(e.rect.y + in, e.rect.x + in);
         EXPECT_EQ(px, Bgr(e.fill)) << e.action << " corner colour";
       }
+      // A row of buttons keeps its margin at the screen's edges: at 1280x800
+      // the outcome row ran to the last pixel (its label widths estimated
+      // wide, never shrunk to fit).
+      for (const Element& e : scene.elements) {
+        const bool row = e.action == "hit.notactioned" || e.action == "shift.outcome.notactioned" ||
+                         e.action == "nav.lock";
+        if (row) EXPECT_LE(e.rect.x + e.rect.w, w - 4) << e.action << " reaches the screen's edge";
+      }
       // The status bar is on every screen.
       ASSERT_NE(scene.FindId("status.clock"), nullptr);
 

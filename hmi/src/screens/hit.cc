@@ -95,17 +95,11 @@ void HmiModel::BuildHit(Scene* s) const {
     else BuildHitEvidence(s, card);
 
     // Outcome buttons.
-    const char* labels[4] = {"CONFIRMED", "MISREAD", "NOT SEEN", "NOT ACTIONED"};
+    const std::vector<std::string> labels = {"CONFIRMED", "MISREAD", "NOT SEEN", "NOT ACTIONED"};
     const char* actions[4] = {"hit.confirmed", "hit.misread", "hit.notseen", "hit.notactioned"};
-    // Each as wide as its label needs, the rest shared out evenly.
-    int text_w[4], total = 0;
-    for (int i = 0; i < 4; ++i) total += text_w[i] = internal::EstimateTextWidthPx(labels[i], TextPx(), true) + Px(8);
-    const int spare = std::max(0, width_px_ - 2 * gap - 3 * buttons_gap - total) / 4;
-    int x = gap;
-    for (int i = 0; i < 4; ++i) {
-      AddButton(s, {x, height_px_ - buttons_h - gap, text_w[i] + spare, buttons_h}, labels[i], actions[i]);
-      x += text_w[i] + spare + buttons_gap;
-    }
+    const std::vector<Rect> at =
+        RowOfButtons(labels, {gap, height_px_ - buttons_h - gap, width_px_ - 2 * gap, buttons_h}, buttons_gap);
+    for (size_t i = 0; i < at.size(); ++i) AddButton(s, at[i], labels[i], actions[i]);
   }
   if (!message_.empty()) {
     Element m;

@@ -152,23 +152,19 @@ void HmiModel::BuildShiftHit(Scene* s) const {
   // another records the change (audited).
   const int buttons_y = area.y + area.h - button_h - gap, outcome_gap = Px(16);
   {
-    const char* labels[4] = {"CONFIRMED", "MISREAD", "NOT SEEN", "NOT ACTIONED"};
+    const std::vector<std::string> labels = {"CONFIRMED", "MISREAD", "NOT SEEN", "NOT ACTIONED"};
     const char* actions[4] = {"shift.outcome.confirmed", "shift.outcome.misread", "shift.outcome.notseen",
                               "shift.outcome.notactioned"};
     const HitOutcome outcomes[4] = {HitOutcome::kConfirmed, HitOutcome::kMisread, HitOutcome::kNotSeen,
                                     HitOutcome::kNotActioned};
-    int text_w[4], total = 0;
-    for (int i = 0; i < 4; ++i) total += text_w[i] = internal::EstimateTextWidthPx(labels[i], TextPx(), true) + Px(8);
-    const int spare = std::max(0, area.w - 2 * gap - 3 * outcome_gap - total) / 4;
-    int x = gap;
-    for (int i = 0; i < 4; ++i) {
-      AddButton(s, {x, buttons_y, text_w[i] + spare, button_h}, labels[i], actions[i]);
+    const std::vector<Rect> at = RowOfButtons(labels, {gap, buttons_y, area.w - 2 * gap, button_h}, outcome_gap);
+    for (size_t i = 0; i < at.size(); ++i) {
+      AddButton(s, at[i], labels[i], actions[i]);
       if (outcomes[i] == a.outcome) {
         s->elements.back().fill = t.accent;
         s->elements.back().border = t.text;
         s->elements.back().border_px = Px(3);
       }
-      x += text_w[i] + spare + outcome_gap;
     }
   }
   // Left: the images. Right: priority and time, the VRMs, what was done.
