@@ -247,7 +247,7 @@ class HmiModel {
   // The status bar is one touch target (it opens the status window), as
   // tall as every other target.
   int StatusBarHeight() const { return Px(kMinTargetDesignPx); }
-  int NavBarHeight() const { return Px(76); }
+  int NavBarHeight() const { return Px(72); }  // 64 px buttons, 4 px about them
   Rect ContentRect() const;        // between the status bar and the nav bar
   Rect WantedRect() const;         // below the status bar: the wanted entry hides the nav bar
   bool TypingAllowed() const { return !driving_; }

@@ -84,7 +84,7 @@ TEST_F(ModelTest, ReadsScrollByFingerDragAndATapIsNotADrag) {
   model.PointerDown(400, 400);
   model.PointerMove(400, -5000);
   model.PointerUp(400, -5000);
-  const int list_h = 480 - 64 - 76 - 40;  // below the status bar, above the nav bar and the title
+  const int list_h = 480 - 64 - 72 - 40;  // below the status bar, above the nav bar and the title
   EXPECT_EQ(model.reads_scroll_px(), 30 * 88 - list_h);
   // Each row has its images.
   s = model.BuildScene();

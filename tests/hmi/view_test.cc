@@ -71,7 +71,14 @@ TEST_P(Screenshots, EveryScreenAtBothSizes) {
       for (const Element& e : scene.elements) {
         const bool row = e.action == "hit.notactioned" || e.action == "shift.outcome.notactioned" ||
                          e.action == "nav.lock";
-        if (row) EXPECT_LE(e.rect.x + e.rect.w, w - 4) << e.action << " reaches the screen's edge";
+        if (row) {
+          EXPECT_LE(e.rect.x + e.rect.w, w - 4) << e.action << " reaches the screen's edge";
+        }
+      }
+      // The VRM row stands clear of the keyboard below it.
+      if (base == "check") {
+        EXPECT_LE(scene.FindAction("check.go")->rect.y + scene.FindAction("check.go")->rect.h + 2,
+                  scene.FindAction("check.key.1")->rect.y);
       }
       // The status bar is on every screen.
       ASSERT_NE(scene.FindId("status.clock"), nullptr);

@@ -16,7 +16,7 @@ void HmiModel::BuildNavBar(Scene* s) const {
   const std::vector<std::pair<std::string, std::string>> items = {
       {"LIVE", "nav.live"}, {"READS", "nav.reads"}, {"HITS", "nav.shift"}, {"CHECK", "nav.check"},
       {"SETTINGS", "nav.settings"}, {"LOCK", "nav.lock"}};
-  const int gap = Px(6);
+  const int gap = Px(4);
   std::vector<std::string> labels;
   for (const auto& item : items) labels.push_back(item.first);
   const std::vector<Rect> at = RowOfButtons(labels, {gap, y + gap, width_px_ - 2 * gap, h - 2 * gap}, gap);
