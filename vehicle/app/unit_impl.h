@@ -163,6 +163,8 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   Status Login(const std::string& officer_id, const std::string& pin) override;
   void Logout(const std::string&, bool) override;
   Status RecordOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& note) override;
+  Status CorrectHit(const std::string& hit_uuid, const std::string& vrm, std::optional<HitOutcome> outcome,
+                    const std::string& note) override;
   Result<std::vector<Hit>> CheckVrm(const std::string& vrm) override;
   Status EnterWanted(const std::string& vrm, Priority priority, const std::string& reason, int valid_days) override;
   void SettingsChanged(const hmi::HmiSettings& s) override;

@@ -112,6 +112,9 @@ class Officers {
   // Records a hit outcome as this officer (audited by the store).
   Status RecordOutcome(Session* session, const std::string& hit_uuid, HitOutcome outcome,
                        const std::string& note, int64_t now_utc_ms);
+  // Records an officer's correction of an answered hit as this officer
+  // (Store::CorrectHit; the same right as recording an outcome).
+  Status CorrectHit(Session* session, Store::HitCorrection correction, int64_t now_utc_ms);
   // Audits a setting change (the caller applies it).
   Status ChangeSetting(Session* session, const std::string& name, const std::string& value,
                        int64_t now_utc_ms);

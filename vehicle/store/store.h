@@ -203,6 +203,24 @@ class Store {
   // valid UTF-8 is InvalidArgument. The hit is synced again afterwards.
   Status SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& officer,
                        const std::string& note, int64_t at_utc_ms);
+  // An officer's later correction of an answered hit (the shift's hits list):
+  // the plate as they read it on the image, and / or another outcome.
+  struct HitCorrection {
+    std::string hit_uuid;
+    std::string officer;  // required
+    int64_t at_utc_ms = 0;
+    std::string vrm;  // normalised (NormaliseVrm); empty: not corrected
+    std::optional<HitOutcome> outcome;  // nullopt: not changed (never back to kPending)
+    std::string note;  // for outcome, as SetHitOutcome's
+  };
+  // Records `c` as one audit entry "hit.correction" (who, when, each old and
+  // new value), which syncs to the depot like every audit entry. The read is
+  // never changed: a corrected VRM lives only in that entry, against the VRM
+  // as read. A changed outcome becomes the hit's outcome (so the alert policy
+  // and the depot use it; the hit is synced again); the outcome it replaces
+  // stays in the audit log. Not ok: nothing recorded (NotFound for an
+  // unknown hit, InvalidArgument for an empty or malformed correction).
+  Status CorrectHit(const HitCorrection& c);
 
   Result<std::optional<Read>> GetRead(const std::string& uuid, bool with_images = true);
   Result<std::vector<Read>> FindReads(const ReadQuery& query);

@@ -284,6 +284,14 @@ Status Officers::RecordOutcome(Session* session, const std::string& hit_uuid, Hi
   return store_->SetHitOutcome(hit_uuid, outcome, session->officer, note, now_utc_ms);
 }
 
+Status Officers::CorrectHit(Session* session, Store::HitCorrection correction, int64_t now_utc_ms) {
+  Status s = Authorize(session, Right::kRecordOutcome, "", now_utc_ms);
+  if (!s.ok()) return s;
+  correction.officer = session->officer;
+  correction.at_utc_ms = now_utc_ms;
+  return store_->CorrectHit(correction);
+}
+
 Status Officers::ChangeSetting(Session* session, const std::string& name, const std::string& value,
                                int64_t now_utc_ms) {
   Status s = Authorize(session, Right::kChangeSettings, "", now_utc_ms);
