@@ -101,5 +101,21 @@ TEST(UnitSummary, LateAlertsAreReportedApartFromLiveOnes) {
   EXPECT_EQ(j["late_alerts"]["capture_to_alert_ms"]["p95"].get<double>(), 100'740);
 }
 
+// Issue 16: the summary reports alerts timed from first sight beside the
+// figure timed from the frame that completed the read.
+TEST(UnitSummary, ReportsFirstSightToAlertBesideCaptureToAlert) {
+  UnitSummary s;
+  s.alerts = 2;
+  s.capture_to_alert_p50_ms = 120;
+  s.capture_to_alert_p95_ms = 180;
+  s.first_sight_to_alert_p50_ms = 820;
+  s.first_sight_to_alert_p95_ms = 1'240;
+  const auto j = nlohmann::json::parse(s.ToJson());
+  EXPECT_EQ(j["capture_to_alert_ms"]["p50"].get<double>(), 120);
+  ASSERT_TRUE(j.contains("first_sight_to_alert_ms")) << j.dump();
+  EXPECT_EQ(j["first_sight_to_alert_ms"]["p50"].get<double>(), 820);
+  EXPECT_EQ(j["first_sight_to_alert_ms"]["p95"].get<double>(), 1'240);
+}
+
 }  // namespace
 }  // namespace anpr::unit

@@ -355,5 +355,59 @@ TEST(UnitReplay, ReadsMadeWhileTheClockIsOffGpsTimeAreFlagged) {
   }
 }
 
+// Issue 16: alerts are timed from the capture of the first frame the plate
+// was seen in, not only from the frame that completed its read. The unit's
+// clock stands still, so each alert's two samples differ by exactly the time
+// its plate was in view before the read: at least two frame intervals, as no
+// pass is read before its third frame (early read) or, seen less often, until
+// it has been out of view for the tracker's 600 ms.
+TEST(UnitReplay, AlertsAreTimedFromTheFirstFrameThePlateWasSeenIn) {
+  sync::testing::TempDir dir;
+  std::filesystem::create_directories(dir.File("lists"));
+  std::filesystem::copy_file(kSourceDir + "/hw/demo/demo-hotlist.csv", dir.File("lists/demo-local.csv"));
+  std::vector<GpsFix> fixes = ParseNmea(kSourceDir + "/hw/demo/demo-drive.nmea");
+  ASSERT_GT(fixes.size(), 100u);
+  const int64_t drive_start_utc_ms = *fixes.front().time_utc_ms + kDriveStartIntoLogMs;
+  synth::DriveByOptions d;
+  d.width_px = kWidthPx;
+  d.height_px = kHeightPx;
+  d.fps = kFps;
+  d.plates = DemoPlates();
+  d.plates.resize(2);  // a vehicle of no interest, then WR61 KXT (high)
+  d.pass_duration_s = 2.0;
+  d.gap_s = 0.5;
+  synth::DriveBy drive(1, d);
+  UnitConfig config;
+  config.data_dir = dir.File("data");
+  config.hotlist_dir = dir.File("lists");
+  config.hmi_enabled = false;
+  config.camera_fps = static_cast<int>(kFps);
+  config.camera_width_px = kWidthPx;
+  config.camera_height_px = kHeightPx;
+  config.frame_queue_frames = drive.frame_count() + 1;
+  UnitOptions options;
+  options.headless = true;
+  options.stop_at_end_of_source = true;
+  options.duration_ms = 120'000;
+  UnitParts parts;
+  parts.frames = std::make_unique<DriveSource>(drive, drive_start_utc_ms);
+  parts.fixes = std::make_unique<LogFixSource>(std::move(fixes));
+  constexpr int64_t kClockIntoDriveMs = 60'000;
+  parts.clock = std::make_unique<FixedClock>(drive_start_utc_ms + kClockIntoDriveMs);
+  auto unit = Unit::CreateFromParts(config, options, std::move(parts));
+  ASSERT_TRUE(unit.ok()) << unit.status().ToString();
+  ASSERT_TRUE((*unit)->Run().ok());
+  const UnitSummary s = (*unit)->Summary();
+  ASSERT_GE(s.alerts, 1u) << s.ToJson();
+  constexpr double kTwoFrameIntervalsMs = 2 * 1000.0 / kFps;
+  // Both measured against the same still clock: alert at drive start + 60 s.
+  EXPECT_GT(s.capture_to_alert_p50_ms, 0) << s.ToJson();
+  EXPECT_LE(s.capture_to_alert_p95_ms, kClockIntoDriveMs) << s.ToJson();
+  EXPECT_GE(s.first_sight_to_alert_p50_ms, s.capture_to_alert_p50_ms + kTwoFrameIntervalsMs) << s.ToJson();
+  EXPECT_GE(s.first_sight_to_alert_p95_ms, s.capture_to_alert_p95_ms + kTwoFrameIntervalsMs) << s.ToJson();
+  // And no more than the pass: the plate was first seen after the drive began.
+  EXPECT_LE(s.first_sight_to_alert_p95_ms, kClockIntoDriveMs) << s.ToJson();
+}
+
 }  // namespace
 }  // namespace anpr::unit

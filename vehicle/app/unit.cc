@@ -399,7 +399,7 @@ Status Unit::Impl::RunLoop() {
       next_health_ms = now_mono + kHealthLogIntervalMs;
     }
     if (hmi) {
-      std::vector<int64_t> drawing;
+      std::vector<ReadTimes> drawing;
       {
         MutexLock lock(&mu);
         drawing.swap(alerts_to_draw);
@@ -409,7 +409,7 @@ Status Unit::Impl::RunLoop() {
       const int64_t now = Now();
       {
         MutexLock lock(&mu);
-        for (int64_t t : drawing) AddSample(&capture_to_alert_ms, static_cast<double>(now - t));
+        for (const ReadTimes& t : drawing) AddAlertSamples(t, now);
       }
       // ~60 Hz; SDL's software renderer does not wait for vsync. Without
       // the lock: reads and alerts take it.

@@ -91,7 +91,11 @@ struct UnitSummary {
   uint64_t hits_high = 0, hits_medium = 0, hits_low = 0;
   uint64_t alerts = 0;            // hits shown and sounded (not covert, not repeats)
   double capture_to_alert_p50_ms = 0;
-  double capture_to_alert_p95_ms = 0;  // live alerts only
+  double capture_to_alert_p95_ms = 0;  // live alerts only, from the frame that completed the read
+  // The same live alerts timed from the capture of the first frame in which
+  // their plate was seen: how long the officer waited after it came into view.
+  double first_sight_to_alert_p50_ms = 0;
+  double first_sight_to_alert_p95_ms = 0;
   // Alerts raised late, by re-matching older reads after a hotlist change,
   // and their capture-to-alert time, kept apart from the live figure above.
   uint64_t late_alerts = 0;

@@ -95,6 +95,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
     samples->push_back(ms);
   }
   std::vector<double> capture_to_alert_ms ANPR_GUARDED_BY(mu);
+  // The same live alerts timed from the capture of the first frame their
+  // plate was seen in: what the officer waited after it came into view.
+  std::vector<double> first_sight_to_alert_ms ANPR_GUARDED_BY(mu);
   // Late (re-matched) alerts, apart from live ones.
   std::vector<double> late_capture_to_alert_ms ANPR_GUARDED_BY(mu);
   std::atomic<uint64_t> late_alerts{0};
@@ -103,10 +106,21 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   // alerts over with the hit only). Bounded: the oldest go first.
   std::map<std::string, Read> recent_reads ANPR_GUARDED_BY(mu);
   std::deque<std::string> recent_order ANPR_GUARDED_BY(mu);
-  // uuid -> capture time of the frame that completed it.
-  std::map<std::string, int64_t> read_trigger_utc_ms ANPR_GUARDED_BY(mu);
-  // Alerts posted to the HMI and not yet drawn: capture time of their read.
-  std::vector<int64_t> alerts_to_draw ANPR_GUARDED_BY(mu);
+  // When a read's plate was captured: in the first frame it was seen in,
+  // and in the frame that completed the read (UTC ms).
+  struct ReadTimes {
+    int64_t first_sight_utc_ms = 0;
+    int64_t trigger_utc_ms = 0;
+  };
+  // uuid -> its times, for the recent reads.
+  std::map<std::string, ReadTimes> read_times ANPR_GUARDED_BY(mu);
+  // Alerts posted to the HMI and not yet drawn: the times of their read.
+  std::vector<ReadTimes> alerts_to_draw ANPR_GUARDED_BY(mu);
+  // Adds one live alert's two latency samples, the alert being out at now_utc_ms.
+  void AddAlertSamples(const ReadTimes& times, int64_t now_utc_ms) ANPR_REQUIRES(mu) {
+    AddSample(&capture_to_alert_ms, static_cast<double>(now_utc_ms - times.trigger_utc_ms));
+    AddSample(&first_sight_to_alert_ms, static_cast<double>(now_utc_ms - times.first_sight_utc_ms));
+  }
 
   // Officer session: used and changed on the HMI thread only.
   std::optional<Session> session;

@@ -31,6 +31,7 @@ std::string UnitSummary::ToJson() const {
   j["hits"] = {{"high", hits_high}, {"medium", hits_medium}, {"low", hits_low}};
   j["alerts"] = alerts;
   j["capture_to_alert_ms"] = {{"p50", capture_to_alert_p50_ms}, {"p95", capture_to_alert_p95_ms}};
+  j["first_sight_to_alert_ms"] = {{"p50", first_sight_to_alert_p50_ms}, {"p95", first_sight_to_alert_p95_ms}};
   j["late_alerts"] = {{"count", late_alerts},
                       {"capture_to_alert_ms", {{"p50", late_capture_to_alert_p50_ms}, {"p95", late_capture_to_alert_p95_ms}}}};
   j["read_latency_ms"] = {{"p50", read_latency_p50_ms}, {"p95", read_latency_p95_ms}};
@@ -95,6 +96,11 @@ hmi::UnitStatus Unit::Impl::BuildStatus() const {
                   u.read_latency_p50_ms, u.read_latency_p95_ms,
                   sync_client ? sync::DescribeSyncState(sync_client->state()).c_str() : "off");
     in.health_lines.push_back(line);
+    std::snprintf(line, sizeof line,
+                  "Alerts %llu; from capture p50 %.0f ms, p95 %.0f ms; from first sight p50 %.0f ms, p95 %.0f ms",
+                  static_cast<unsigned long long>(u.alerts), u.capture_to_alert_p50_ms, u.capture_to_alert_p95_ms,
+                  u.first_sight_to_alert_p50_ms, u.first_sight_to_alert_p95_ms);
+    in.health_lines.push_back(line);
   }
   return BuildUnitStatus(in, store.get());
 }
@@ -151,10 +157,13 @@ void Unit::Impl::LogHealth() const {
   if (sync_client) sync_text = sync::DescribeSyncState(sync_client->state());
   spdlog::info(
       "health: frames in {} processed {} dropped {} queued {}; reads {}; hits high {} medium {} low {}; "
-      "store queue {}; read latency p50 {:.0f} ms p95 {:.0f} ms; camera {}; gps {}; sync {}; "
+      "store queue {}; read latency p50 {:.0f} ms p95 {:.0f} ms; "
+      "capture to alert p50 {:.0f} ms p95 {:.0f} ms; first sight to alert p50 {:.0f} ms p95 {:.0f} ms; "
+      "camera {}; gps {}; sync {}; "
       "memory {:.1f} MB (heap in use {:.1f} MB of {:.1f} MB held; SQLite {:.1f} MB)",
       u.frames_in, u.frames_processed, u.frames_dropped, u.frame_queue_depth, u.reads, u.hits_high, u.hits_medium,
-      u.hits_low, u.store_queue_depth, u.read_latency_p50_ms, u.read_latency_p95_ms, SourceStateName(cam.state),
+      u.hits_low, u.store_queue_depth, u.read_latency_p50_ms, u.read_latency_p95_ms, u.capture_to_alert_p50_ms,
+      u.capture_to_alert_p95_ms, u.first_sight_to_alert_p50_ms, u.first_sight_to_alert_p95_ms, SourceStateName(cam.state),
       GpsStateName(fixes->status().state), sync_text, ResidentMb(), double(heap.uordblks + heap.hblkhd) / kMiB,
       double(heap.arena + heap.hblkhd) / kMiB, double(sqlite3_memory_used()) / kMiB);
 }
@@ -176,6 +185,8 @@ UnitSummary Unit::Impl::MakeSummary() const {
   MutexLock lock(&mu);
   s.capture_to_alert_p50_ms = Percentile(capture_to_alert_ms, 50);
   s.capture_to_alert_p95_ms = Percentile(capture_to_alert_ms, 95);
+  s.first_sight_to_alert_p50_ms = Percentile(first_sight_to_alert_ms, 50);
+  s.first_sight_to_alert_p95_ms = Percentile(first_sight_to_alert_ms, 95);
   s.late_alerts = late_alerts;
   s.late_capture_to_alert_p50_ms = Percentile(late_capture_to_alert_ms, 50);
   s.late_capture_to_alert_p95_ms = Percentile(late_capture_to_alert_ms, 95);

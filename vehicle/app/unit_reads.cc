@@ -91,11 +91,13 @@ void Unit::Impl::EmitRead(PassRead pass, int64_t utc_minus_mono_ms, int64_t trig
     MutexLock lock(&mu);
     AddSample(&read_latency_ms, static_cast<double>(Now() - trigger_frame_utc_ms));
     recent_reads[read.uuid] = read;
-    read_trigger_utc_ms[read.uuid] = trigger_frame_utc_ms;
+    // First sight: the pass's first frame, on the same stream-to-UTC offset
+    // as the evidence time above.
+    read_times[read.uuid] = ReadTimes{pass.first_seen_ms + utc_minus_mono_ms, trigger_frame_utc_ms};
     recent_order.push_back(read.uuid);
     while (recent_order.size() > 64) {
       recent_reads.erase(recent_order.front());
-      read_trigger_utc_ms.erase(recent_order.front());
+      read_times.erase(recent_order.front());
       recent_order.pop_front();
     }
   }
@@ -125,19 +127,18 @@ void Unit::Impl::OnAlert(const Alert& alert) {
   if (hit.covert) return;  // recorded and synced, never alerted in the car
   ++alerts;
   Read read;
-  int64_t trigger_utc_ms = Now();
+  const int64_t now_utc_ms = Now();
+  ReadTimes times{now_utc_ms, now_utc_ms};
   {
     MutexLock lock(&mu);
     if (auto it = recent_reads.find(hit.read_uuid); it != recent_reads.end()) read = it->second;
-    if (auto it = read_trigger_utc_ms.find(hit.read_uuid); it != read_trigger_utc_ms.end()) {
-      trigger_utc_ms = it->second;
-    }
+    if (auto it = read_times.find(hit.read_uuid); it != read_times.end()) times = it->second;
     if (hit.late) {
       // Not timed with live alerts (kept apart below, once the read is known).
     } else if (hmi) {
-      alerts_to_draw.push_back(trigger_utc_ms);
+      alerts_to_draw.push_back(times);
     } else {
-      AddSample(&capture_to_alert_ms, static_cast<double>(Now() - trigger_utc_ms));
+      AddAlertSamples(times, now_utc_ms);
     }
   }
   if (read.uuid.empty()) {
