@@ -84,6 +84,128 @@ TEST(UnitConfig, MissingFileIsNotFound) {
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
 }
 
+// Issue 16: today's single [camera] table is a list of one camera, with the
+// values it always had.
+TEST(UnitConfig, TheSingleCameraTableIsAListOfOne) {
+  auto c = ParseUnitConfig(R"(
+[camera]
+id = "rear"
+source = "v4l2"
+device = "/dev/video2"
+width = 1920
+height = 1080
+fps = 30
+pixel_format = "yuyv"
+exposure_us = 2000
+gain = 40
+)", "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->camera_id, "rear");
+  EXPECT_EQ(c->camera_device, "/dev/video2");
+  EXPECT_EQ(c->camera_width_px, 1920);
+  EXPECT_EQ(c->camera_fps, 30);
+  EXPECT_EQ(c->camera_pixel_format, "yuyv");
+  EXPECT_EQ(c->camera_exposure_us, 2000);
+  EXPECT_EQ(c->camera_gain, 40);
+  ASSERT_EQ(c->cameras.size(), 1u);
+  EXPECT_EQ(c->cameras[0].id, "rear");
+  EXPECT_EQ(c->cameras[0].device, "/dev/video2");
+  EXPECT_EQ(c->cameras[0].height_px, 1080);
+  EXPECT_EQ(c->cameras[0].gain, 40);
+  // No camera table at all: the one default camera.
+  auto none = ParseUnitConfig("[unit]\nid = \"A-1\"\n", "t.toml");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  ASSERT_EQ(none->cameras.size(), 1u);
+  EXPECT_EQ(none->cameras[0].id, UnitConfig{}.camera_id);
+  EXPECT_EQ(none->cameras[0].device, UnitConfig{}.camera_device);
+}
+
+TEST(UnitConfig, ReadsAListOfCameras) {
+  auto c = ParseUnitConfig(R"(
+[[camera]]
+id = "front"
+device = "/dev/anpr-front"
+fps = 15
+[[camera]]
+id = "rear"
+source = "synthetic"
+width = 640
+height = 360
+fps = 10
+exposure_us = 1000
+gain = 8
+[[camera]]
+id = "nearside"
+source = "folder"
+path = "/media/frames"
+pixel_format = "yuyv"
+)", "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->cameras.size(), 3u);
+  EXPECT_EQ(c->cameras[0].id, "front");
+  EXPECT_EQ(c->cameras[0].device, "/dev/anpr-front");
+  EXPECT_EQ(c->cameras[0].width_px, 1280);  // the default
+  EXPECT_EQ(c->cameras[1].id, "rear");
+  EXPECT_EQ(c->cameras[1].source, "synthetic");
+  EXPECT_EQ(c->cameras[1].width_px, 640);
+  EXPECT_EQ(c->cameras[1].height_px, 360);
+  EXPECT_EQ(c->cameras[1].fps, 10);
+  EXPECT_EQ(c->cameras[1].exposure_us, 1000);
+  EXPECT_EQ(c->cameras[1].gain, 8);
+  EXPECT_EQ(c->cameras[2].id, "nearside");
+  EXPECT_EQ(c->cameras[2].path, "/media/frames");
+  EXPECT_EQ(c->cameras[2].pixel_format, "yuyv");
+  // The camera the unit runs is the first.
+  EXPECT_EQ(c->camera_id, "front");
+  EXPECT_EQ(c->camera_device, "/dev/anpr-front");
+}
+
+// Until each camera has its own capture thread, the unit runs the first and
+// says which cameras it does not run.
+TEST(UnitConfig, CamerasBeyondTheFirstAreNamedAsNotRun) {
+  auto one = ParseUnitConfig("[camera]\nid = \"front\"\n", "t.toml");
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(CamerasNotRunWarning(*one), "");
+  EXPECT_EQ(CamerasNotRunWarning(UnitConfig{}), "");
+  auto three = ParseUnitConfig("[[camera]]\nid = \"front\"\n[[camera]]\nid = \"rear\"\n[[camera]]\nid = \"nearside\"\n",
+                               "t.toml");
+  ASSERT_TRUE(three.ok()) << three.status().ToString();
+  EXPECT_EQ(CamerasNotRunWarning(*three),
+            "3 cameras configured; this unit runs only the first, front: NOT RUN: rear, nearside");
+}
+
+// Each bad camera table is refused naming the table's place in the list.
+TEST(UnitConfig, BadCameraListsNameTheTable) {
+  struct Case {
+    const char* text;
+    const char* expect;
+  };
+  const Case cases[] = {
+      {"[[camera]]\nid = \"front\"\n[[camera]]\nid = \"front\"\n",
+       "t.toml: [[camera]] #2: camera.id 'front' is already the id of [[camera]] #1"},
+      {"[[camera]]\nid = \"front\"\n[[camera]]\n", "[[camera]] #2: camera.id 'front' is already the id of [[camera]] #1"},
+      {"[[camera]]\nid = \"front\"\n[[camera]]\nid = \"rear\"\nfps = 0\n",
+       "t.toml:5: [[camera]] #2: camera.fps: 0 is out of range 1-120"},
+      {"[[camera]]\nid = \"a\"\nwidth = 100\n", "t.toml:3: [[camera]] #1: camera.width: 100 is out of range 320-4096"},
+      {"[[camera]]\nid = \"a\"\n[[camera]]\nid = \"b\"\nfsp = 15\n",
+       "t.toml:5: [[camera]] #2: unknown setting camera.fsp"},
+      {"[[camera]]\nid = \"a\"\n[[camera]]\nid = \"b\"\nsource = \"video\"\n",
+       "[[camera]] #2: camera.path is required when camera.source = \"video\""},
+      {"[[camera]]\nid = \"a\"\n[[camera]]\nid = \"b c\"\n", "t.toml:4: [[camera]] #2: camera.id:"},
+      {"[[camera]]\nid = \"a\"\n[[camera]]\nid = \"b\"\npixel_format = \"rgb\"\n",
+       "t.toml:5: [[camera]] #2: camera.pixel_format: 'rgb' is not one of mjpeg | yuyv"},
+      {"camera = []\n", "camera is an empty list"},
+      {"camera = [1]\n", "[[camera]] #1 must be a table"},
+  };
+  for (const Case& c : cases) {
+    auto r = ParseUnitConfig(c.text, "t.toml");
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(c.expect), std::string::npos)
+        << "got: " << r.status().message() << "\nwant: " << c.expect;
+  }
+}
+
 // Late alerts (re-matched older reads) are counted and timed apart from the
 // live capture-to-alert figure, which they would otherwise swamp.
 TEST(UnitSummary, LateAlertsAreReportedApartFromLiveOnes) {

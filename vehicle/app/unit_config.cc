@@ -160,6 +160,55 @@ const std::map<std::string, Setting>& Settings() {
   return settings;
 }
 
+// The camera_* fields of a config as one camera, and back.
+CameraConfig CameraOf(const UnitConfig& c) {
+  CameraConfig cam;
+  cam.id = c.camera_id;
+  cam.source = c.camera_source;
+  cam.device = c.camera_device;
+  cam.path = c.camera_path;
+  cam.width_px = c.camera_width_px;
+  cam.height_px = c.camera_height_px;
+  cam.fps = c.camera_fps;
+  cam.pixel_format = c.camera_pixel_format;
+  cam.exposure_us = c.camera_exposure_us;
+  cam.gain = c.camera_gain;
+  return cam;
+}
+
+void SetCamera(const CameraConfig& cam, UnitConfig& c) {
+  c.camera_id = cam.id;
+  c.camera_source = cam.source;
+  c.camera_device = cam.device;
+  c.camera_path = cam.path;
+  c.camera_width_px = cam.width_px;
+  c.camera_height_px = cam.height_px;
+  c.camera_fps = cam.fps;
+  c.camera_pixel_format = cam.pixel_format;
+  c.camera_exposure_us = cam.exposure_us;
+  c.camera_gain = cam.gain;
+}
+
+// "[[camera]] #2": a camera table of the list, numbered from 1 as it stands
+// in the file.
+std::string CameraTableName(size_t index) { return "[[camera]] #" + std::to_string(index + 1); }
+
+// One [[camera]] table: the keys of the [camera] table, each validated by
+// the same Settings entry (applied to a config of defaults, then taken out).
+Result<CameraConfig> ParseCameraTable(const toml::table& table, size_t index, const std::string& origin) {
+  UnitConfig scratch;
+  for (auto&& [key, node] : table) {
+    const std::string name = "camera." + std::string(key.str());
+    const std::string where = origin + ":" + std::to_string(node.source().begin.line) + ": " + CameraTableName(index);
+    auto it = Settings().find(name);
+    if (it == Settings().end()) return InvalidArgument(where + ": unknown setting " + name);
+    if (std::string problem = it->second.apply(node, scratch); !problem.empty()) {
+      return InvalidArgument(where + ": " + name + ": " + problem);
+    }
+  }
+  return CameraOf(scratch);
+}
+
 }  // namespace
 
 Result<UnitConfig> ParseUnitConfig(const std::string& toml_text, const std::string& origin) {
@@ -174,6 +223,18 @@ Result<UnitConfig> ParseUnitConfig(const std::string& toml_text, const std::stri
   UnitConfig config;
   for (auto&& [section_key, section_node] : root) {
     const std::string section(section_key.str());
+    if (section == "camera" && section_node.is_array()) {
+      const toml::array& list = *section_node.as_array();
+      if (list.empty()) return InvalidArgument(origin + ": camera is an empty list: give at least one [[camera]]");
+      for (size_t i = 0; i < list.size(); ++i) {
+        const auto* camera_table = list[i].as_table();
+        if (!camera_table) return InvalidArgument(origin + ": " + CameraTableName(i) + " must be a table");
+        auto camera = ParseCameraTable(*camera_table, i, origin);
+        if (!camera.ok()) return camera.status();
+        config.cameras.push_back(std::move(*camera));
+      }
+      continue;
+    }
     const auto* table = section_node.as_table();
     if (!table) {
       return InvalidArgument(origin + ": '" + section + "' must be a [section]");
@@ -190,16 +251,41 @@ Result<UnitConfig> ParseUnitConfig(const std::string& toml_text, const std::stri
       }
     }
   }
-  if (config.camera_source == "video" || config.camera_source == "folder") {
-    if (config.camera_path.empty()) {
-      return InvalidArgument(origin + ": camera.path is required when camera.source = \"" +
-                             config.camera_source + "\"");
+  // The single [camera] table (or none: the defaults) is a list of one.
+  const bool camera_list = !config.cameras.empty();
+  if (camera_list) {
+    SetCamera(config.cameras.front(), config);
+  } else {
+    config.cameras.push_back(CameraOf(config));
+  }
+  std::map<std::string, size_t> camera_by_id;
+  for (size_t i = 0; i < config.cameras.size(); ++i) {
+    const CameraConfig& cam = config.cameras[i];
+    const std::string name = camera_list ? CameraTableName(i) + ": " : "";
+    if ((cam.source == "video" || cam.source == "folder") && cam.path.empty()) {
+      return InvalidArgument(origin + ": " + name + "camera.path is required when camera.source = \"" + cam.source +
+                             "\"");
+    }
+    // Reads are told apart by camera id, at the depot too.
+    if (auto [it, fresh] = camera_by_id.emplace(cam.id, i); !fresh) {
+      return InvalidArgument(origin + ": " + name + "camera.id '" + cam.id + "' is already the id of " +
+                             CameraTableName(it->second) + " (each camera needs its own id)");
     }
   }
   if (!config.depot_url.empty() && config.depot_token_file.empty()) {
     return InvalidArgument(origin + ": depot.token_file is required when depot.url is set");
   }
   return config;
+}
+
+std::string CamerasNotRunWarning(const UnitConfig& config) {
+  if (config.cameras.size() <= 1) return "";
+  std::string not_run;
+  for (size_t i = 1; i < config.cameras.size(); ++i) {
+    not_run += (i > 1 ? ", " : "") + config.cameras[i].id;
+  }
+  return std::to_string(config.cameras.size()) + " cameras configured; this unit runs only the first, " +
+         config.cameras.front().id + ": NOT RUN: " + not_run;
 }
 
 Result<UnitConfig> LoadUnitConfig(const std::string& path) {

@@ -6,10 +6,25 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "vehicle/records/status.h"
 
 namespace anpr::unit {
+
+// One camera of the car ([[camera]] tables, or the single [camera] table).
+struct CameraConfig {
+  std::string id = "front";         // stamped on every read; unique in the car
+  std::string source = "v4l2";      // v4l2 | video | folder | synthetic
+  std::string device = "/dev/anpr-camera";
+  std::string path;                 // file or folder for video / folder
+  int width_px = 1280;
+  int height_px = 720;
+  int fps = 15;
+  std::string pixel_format = "mjpeg";  // mjpeg | yuyv
+  int exposure_us = 0;                 // 0 = camera's automatic exposure
+  int gain = -1;                       // -1 = leave as the camera has it
+};
 
 struct UnitConfig {
   // [unit]
@@ -17,7 +32,8 @@ struct UnitConfig {
   std::string data_dir = "/var/lib/anpr";
   std::string region = "gb";          // plate syntax: gb | eu
 
-  // [camera]
+  // [camera], or the first of the [[camera]] tables: the camera the unit
+  // runs (it runs one camera for now; see `cameras`).
   std::string camera_id = "front";
   std::string camera_source = "v4l2";  // v4l2 | video | folder | synthetic
   std::string camera_device = "/dev/anpr-camera";
@@ -28,6 +44,10 @@ struct UnitConfig {
   std::string camera_pixel_format = "mjpeg";  // mjpeg | yuyv
   int camera_exposure_us = 0;                 // 0 = camera's automatic exposure
   int camera_gain = -1;                       // -1 = leave as the camera has it
+  // Every configured camera in file order, as loaded from a file ([0] holds
+  // the values of the camera_* fields above); empty for a configuration
+  // built in code, which has the one camera of the camera_* fields.
+  std::vector<CameraConfig> cameras;
 
   // [gps]
   std::string gpsd_host = "localhost";
@@ -78,6 +98,10 @@ struct UnitConfig {
   bool mute_low = false;
   bool mute_medium = false;
 };
+
+// The unit runs the first configured camera only, for now: "" when that is
+// every camera, else a warning naming the cameras configured and not run.
+std::string CamerasNotRunWarning(const UnitConfig& config);
 
 // Parses and validates a TOML configuration file. Unknown keys are errors
 // (a typo must not silently fall back to a default).
