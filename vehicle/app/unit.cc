@@ -95,6 +95,8 @@ Status Unit::Impl::Build() {
 
   StoreOptions so;
   so.path = data_dir + "/anpr.db";
+  so.spill_bytes = int64_t{config.store_spill_mb} << 20;
+  so.reserve_bytes = int64_t{config.store_reserve_mb} << 20;
   auto st = Store::Open(so);
   if (!st.ok()) return st.status();
   store = std::move(st.value());

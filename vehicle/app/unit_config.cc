@@ -134,6 +134,9 @@ const std::map<std::string, Setting>& Settings() {
       // Two years is the legal ceiling for keeping reads; shorter is allowed.
       {"retention.max_days", {[](N n, C c) { return Int(n, c.retention_max_days, 1, 730); }}},
       {"retention.synced_image_days", {[](N n, C c) { return Int(n, c.synced_image_retention_days, 0, 730); }}},
+      // Allocated at start on the store's filesystem: at most 1 GB each.
+      {"store.spill_mb", {[](N n, C c) { return Int(n, c.store_spill_mb, 0, 1024); }}},
+      {"store.reserve_mb", {[](N n, C c) { return Int(n, c.store_reserve_mb, 0, 1024); }}},
       {"depot.url", {[](N n, C c) {
          auto e = Str(n, c.depot_url);
          if (!e.empty() || c.depot_url.empty()) return e;
