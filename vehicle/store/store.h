@@ -178,7 +178,10 @@ class Store {
   Status RecordRepeatHit(const std::string& hit_uuid, const std::string& read_uuid, int64_t at_utc_ms);
   // Records what the officer did with a hit (audited in the same transaction).
   // kNotActioned requires a note; a note over limits::kMaxReasonBytes or not
-  // valid UTF-8 is InvalidArgument. The hit is synced again afterwards.
+  // valid UTF-8 is InvalidArgument. The hit is synced again afterwards; a
+  // hit in sync quarantine (QuarantineForSync) is released from it, audited,
+  // so that its new outcome is offered to the depot (quarantined again if the
+  // depot refuses it again).
   Status SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& officer,
                        const std::string& note, int64_t at_utc_ms);
 

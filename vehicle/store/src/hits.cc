@@ -58,6 +58,15 @@ Status Store::SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, con
       st = AppendAudit(db, officer, "hit.outcome",
                        "hit " + hit_uuid + ": " + HitOutcomeName(outcome) + (note.empty() ? "" : " (" + note + ")"));
     }
+    // A hit the depot refused is set aside (QuarantineForSync); its new
+    // outcome must still reach the depot, so the changed hit is offered again.
+    Stmt release(db, "DELETE FROM sync_quarantine WHERE kind = 'hit' AND key = ?");
+    if (st.ok()) st = release.Bind(1, hit_uuid).Run();
+    if (st.ok() && sqlite3_changes(db) == 1) {
+      st = AppendAudit(db, "system", "sync.release",
+                       "hit " + hit_uuid + " released from quarantine: its outcome changed; offered to the depot "
+                       "again (quarantined again if refused again)");
+    }
     return st;
   });
 }
