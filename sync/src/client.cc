@@ -228,6 +228,10 @@ Status SyncClient::Pass(Http& http) {
     st.quarantined = counts->quarantined;
   });
 
+  // The chain head first as well: the depot keeps the newest head reported,
+  // so entries the car holds now are known to it even if this pass is cut
+  // before they are sent (deleting them later is then caught).
+  if (Status s = ReportChainHead(http); !s.ok()) return s;
   // Hits first: they are what an officer at the depot needs soonest.
   if (Status s = SendAll<Hit>(
           http, RecordKind::kHit, "/hits", [&](std::size_t n) { return outbox_->UnsyncedHits(n); },

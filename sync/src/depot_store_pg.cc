@@ -85,6 +85,12 @@ INSERT INTO read_uuids(uuid, unit_id, captured_at_utc_ms)
 CREATE TABLE audit_heads(
   unit_id text PRIMARY KEY, seq bigint NOT NULL, hash text NOT NULL, updated_at_utc_ms bigint NOT NULL);
 )sql",
+    // 5: the newest audit chain head each car reported, which may be ahead of
+    // the entries it sent (DepotStore::CheckAuditChainHead).
+    R"sql(
+CREATE TABLE audit_reported_heads(
+  unit_id text PRIMARY KEY, seq bigint NOT NULL, hash text NOT NULL, reported_at_utc_ms bigint NOT NULL);
+)sql",
 };
 
 }  // namespace
