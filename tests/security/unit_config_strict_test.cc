@@ -82,6 +82,26 @@ TEST(UnitConfigStrict, SpillAndReserveSizesAreCheckedSettings) {
   }
 }
 
+// The file is read whole before it is parsed: a path naming something huge
+// (a disk image, /proc/kcore) must be refused, not read into memory.
+TEST(UnitConfigStrict, AHugeFileIsNotReadWhole) {
+  TempDir dir;
+  const std::string path = dir.File("huge.toml");
+  {
+    std::ofstream out(path);
+    const std::string comment = "# " + std::string(1000, 'x') + "\n";
+    for (int i = 0; i < 2000; ++i) out << comment;  // 2 MB of comments: valid TOML, all defaults
+  }
+  auto r = LoadUnitConfig(path);
+  ASSERT_FALSE(r.ok()) << "a 2 MB file was read and taken";
+  EXPECT_NE(r.status().message().find(path), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("larger than"), std::string::npos) << r.status().message();
+  std::ofstream(dir.File("small.toml")) << "[unit]\nid = \"CAR-9\"\n";
+  auto small = LoadUnitConfig(dir.File("small.toml"));
+  ASSERT_TRUE(small.ok()) << small.status().ToString();
+  EXPECT_EQ(small->unit_id, "CAR-9");
+}
+
 int64_t FileBytes(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : -1;
