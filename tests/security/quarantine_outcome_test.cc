@@ -107,6 +107,24 @@ TEST_F(QuarantinedHitOutcome, AnOutcomeRecordedAfterTheQuarantineReachesTheDepot
   EXPECT_TRUE(released) << "the release is not in the audit log";
 }
 
+// A repeat sighting changes the hit too: it is released the same way.
+TEST_F(QuarantinedHitOutcome, ARepeatSightingRecordedAfterTheQuarantineReachesTheDepot) {
+  const Read read = sync::testing::MakeRead("CAR1", 3, 16);
+  Hit hit = sync::testing::MakeHit(read, 3);
+  hit.reason = std::string(3000, 'r');
+  ASSERT_TRUE(store_->CommitRead(read, {hit}).ok());
+  StartDepot(2500);
+  ASSERT_TRUE(SyncPass().ok());
+  ASSERT_EQ(store_->CountUnsynced()->quarantined, 1);
+  StartDepot(sync::kMaxRequestBytes);
+  const Read again = sync::testing::MakeRead("CAR1", 4, 16);
+  ASSERT_TRUE(store_->CommitRead(again).ok());
+  ASSERT_TRUE(store_->RecordRepeatHit(hit.uuid, again.uuid, again.captured_at_utc_ms).ok());
+  ASSERT_TRUE(SyncPass().ok());
+  EXPECT_EQ(DepotOutcome(hit.uuid), "pending") << "the hit seen again never reached the depot";
+  EXPECT_EQ(store_->CountUnsynced()->quarantined, 0);
+}
+
 // Refused again, it is quarantined again: kept on the car, never blocking.
 TEST_F(QuarantinedHitOutcome, ARefusedAgainHitIsQuarantinedAgain) {
   const Read read = sync::testing::MakeRead("CAR1", 2, 16);

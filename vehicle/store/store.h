@@ -183,7 +183,8 @@ class Store {
   Status CommitRead(const Read& read, const std::vector<Hit>& hits = {});
   // Stores hits, waiting until durable (on a full disk: in the spill file).
   Status CommitHits(const std::vector<Hit>& hits);
-  // A repeat hit within the cool-down: the first hit records the repeat.
+  // A repeat hit within the cool-down: the first hit records the repeat (and
+  // is synced again; released from sync quarantine as by SetHitOutcome).
   Status RecordRepeatHit(const std::string& hit_uuid, const std::string& read_uuid, int64_t at_utc_ms);
   // Records what the officer did with a hit (audited in the same transaction).
   // kNotActioned requires a note; a note over limits::kMaxReasonBytes or not
