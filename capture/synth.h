@@ -52,10 +52,39 @@ struct PlateSpec {
   int font = 0;
   double char_width_scale = 1.0;
   double char_gap_scale = 1.0;
+  // Multiplies the standard's 33 mm gap between the groups (room for an
+  // emblem or a hyphen on continental plates).
+  double group_gap_scale = 1.0;
+  // What real plates carry besides the registration (synth_dressing.cc);
+  // the default draws none of it.
+  struct Dressing {
+    // Letters in the blue band of a kEu plate ("D", "NL", "GB", ...);
+    // empty: "UK".
+    std::string band_letters;
+    // kEu band: 0 the EU ring of stars; 1 a Union-flag-like flag above the
+    // letters (GB plates); 2 a band of letters only.
+    int band_kind = 0;
+    // Between the groups: 0 nothing; 1 a hyphen; 2 two round stacked seals
+    // (German registration and inspection stickers); 3 a small coat of arms.
+    int between_groups = 0;
+    int screws = 0;           // 0, 2 or 4 screw heads through the plate
+    bool border = false;      // a thin black line inside the plate's edge
+    // A dealer's frame over the plate's edge (mm, 0 none), with dealer_text
+    // printed on its lower bar when that is not empty.
+    double frame_mm = 0;
+    std::string dealer_text;
+    double dirt = 0;          // 0 clean .. 1 grimy (spots, road film)
+    uint64_t seed = 0;        // where screws, seals and dirt fall
+  };
+  Dressing dressing = {};
 };
 
-// Number of typefaces PlateSpec::font can pick from.
-constexpr int kPlateFontCount = 6;
+// Number of typefaces PlateSpec::font can pick from: 0-5 TrueType faces, 6
+// and 7 the project's own stroke-drawn faces (6 narrow strokes, DIN-1451
+// like, as continental plates use; 7 heavier strokes, in the manner of the
+// UK's mandatory plate font). See StrokeGlyphMask in synth_internal.h.
+constexpr int kPlateFontCount = 8;
+constexpr int kFirstStrokeFont = 6;
 
 // A random plate in the current GB format (two letters, two-digit age
 // identifier, space, three letters), drawn only from letters actually issued.

@@ -20,6 +20,9 @@ struct ClockStatus {
   // GPS time minus system time, last measured (see GpsClient::ClockOffsetMs).
   std::optional<int64_t> gps_minus_system_ms;
   bool kernel_synchronised = false;  // the kernel says NTP/chrony keeps it in step
+  // What ClockWatch (capture/clock_watch.h) last found; reads stamped while
+  // false carry clock_unverified. AssessClock leaves it true.
+  bool verified = true;
 };
 
 // True when the kernel reports the clock synchronised (adjtimex: no

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,15 @@ class HmiActions {
   // message is shown; nothing is dropped.
   virtual Status RecordOutcome(const std::string& hit_uuid, HitOutcome outcome,
                                const std::string& note) = 0;
+
+  // A correction, from the shift's hits list, of a hit already answered:
+  // the plate as the officer reads it on the image (`vrm`, normalised; empty:
+  // not corrected) and / or another outcome (`note` as for RecordOutcome).
+  // The read and the answer it corrects stay as recorded; the correction is a
+  // new audited record (who, when, old and new values) that syncs to the
+  // depot. Not ok: the message is shown and nothing changed.
+  virtual Status CorrectHit(const std::string& hit_uuid, const std::string& vrm,
+                            std::optional<HitOutcome> outcome, const std::string& note) = 0;
 
   // Hotlist entries a read of `vrm` (normalised) would hit, highest priority
   // first, described as Hits (list_name, entry_vrm, priority, match, reason,

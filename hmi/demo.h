@@ -15,19 +15,22 @@
 namespace anpr::hmi {
 
 // Officer "1234" with PIN "5678"; hotlist AB12CDE (high), MX19KLT (medium),
-// YK65RVP (low). Records outcomes and settings in memory.
+// YK65RVP (low). Records outcomes, corrections and settings in memory.
 class DemoActions : public HmiActions {
  public:
   DemoActions();
   Status Login(const std::string& officer_id, const std::string& pin) override;
   void Logout(const std::string&, bool) override {}
   Status RecordOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& note) override;
+  Status CorrectHit(const std::string& hit_uuid, const std::string& vrm, std::optional<HitOutcome> outcome,
+                    const std::string& note) override;
   Result<std::vector<Hit>> CheckVrm(const std::string& vrm) override;
   Status EnterWanted(const std::string& vrm, Priority priority, const std::string& reason, int valid_days) override;
   void SettingsChanged(const HmiSettings& s) override { settings = s; }
 
   std::map<std::string, std::vector<Hit>> hotlist;
   std::vector<std::pair<std::string, HitOutcome>> outcomes;
+  std::vector<std::string> corrections;  // "<uuid> <vrm> <outcome>"
   HmiSettings settings;
 };
 
@@ -46,7 +49,9 @@ Hit DemoHit(const Read& read, Priority p, MatchKind match = MatchKind::kExact);
 // (a VRM typed on the keyboard), check-result (what the check found),
 // wanted (the "new wanted" entry step typing its reason), wanted-picks (its
 // priority and days), settings, status-fault, status (the status window
-// over a unit with faults and a clock not set);
+// over a unit with faults and a clock not set), shift (the hits answered this
+// shift, one corrected), shift-hit (one opened for review), shift-vrm (its
+// VRM on the keyboard for a correction);
 // each also with a "night-" prefix.
 std::vector<std::string> DemoScreenNames();
 // A model of `width_px` x `height_px` put into the named state at `now_utc_ms`.

@@ -2,7 +2,8 @@
 // does, which sound plays. Single-threaded: call everything from the thread
 // that renders (hmi/hmi.h posts data in from other threads).
 //
-// Screens: Login (officer number + PIN keypad; also the lock screen), Live
+// Screens (Shift: the hits answered this shift, hmi/src/model_shift.cc):
+// Login (officer number + PIN keypad; also the lock screen), Live
 // (camera view with plate boxes and the latest reads), Hit (full-screen alert
 // with outcome buttons; modal until answered; waiting hits queue highest
 // priority first), Reads (the shift's reads, dragged by finger), Check (type a
@@ -10,8 +11,9 @@
 // own "new wanted" plate: priority, reason and 1 / 7 / 30 / 100 days, then
 // SAVE), Settings. The status bar is on every screen.
 // Driving mode (GPS speed above the threshold, or speed unknown for more than
-// kSpeedUnknownMovingMs): hits show only priority symbol and colour, VRM and
-// make / model / colour; other screens are hidden and typing is disabled
+// kSpeedUnknownMovingMs): hits show only the priority's symbol and colour
+// (Regulation 109: no text; the VRM and priority are spoken, SetSpeech), and
+// a touch silences the alarm and the phrase; other screens are hidden and typing is disabled
 // until the car is stationary; a tap on a control that is disabled while
 // moving shows "Stop to answer". With operator_present the full screen stays
 // up while moving (a second officer works it).
@@ -41,8 +43,9 @@
 
 namespace anpr::hmi {
 
-enum class Screen { kLogin, kLive, kHit, kReads, kCheck, kSettings };
-const char* ScreenName(Screen s);  // "login", "live", "hit", "reads", "check", "settings"
+enum class Screen { kLogin, kLive, kHit, kReads, kCheck, kSettings, kShift };
+// "login", "live", "hit", "reads", "check", "settings", "shift"
+const char* ScreenName(Screen s);
 bool ParseScreen(std::string_view text, Screen* out);
 
 // Text the officer reads is at least this tall, in design px (800x480): its
@@ -179,6 +182,13 @@ class HmiModel {
   // "Wanted entered: AB12CDE, high, 7 days" after a saved entry; else empty.
   const std::string& check_notice() const { return check_notice_; }
   size_t read_count() const { return reads_.size(); }
+  // The Shift screen: hits answered this shift (recorded, past UNDO), oldest
+  // first; the one opened for review (-1: the list); whether its VRM is
+  // being corrected on the keyboard, and what is typed.
+  size_t shift_hit_count() const { return answered_.size(); }
+  int shift_open() const { return shift_.open; }
+  bool shift_typing() const { return shift_.typing; }
+  const std::string& shift_vrm() const { return shift_.vrm; }
 
   // Shows a screen directly (screenshots, tests); ignored while logged out
   // except for kLogin. kHit needs a waiting hit.
@@ -204,6 +214,24 @@ class HmiModel {
     std::string note;
     int64_t until_utc_ms = 0;
   };
+  // A hit answered this shift, for review and correction (Shift screen).
+  struct AnsweredHit {
+    PendingHit hit;  // as it was shown (images dropped past kMaxShiftHitImages)
+    HitOutcome outcome = HitOutcome::kPending;  // the latest: corrected, if it was
+    std::string note;
+    int64_t answered_at_utc_ms = 0;
+    std::string corrected_vrm;  // the latest VRM correction; empty: none
+    bool corrected = false;
+  };
+  // The Shift screen's state.
+  struct ShiftView {
+    int open = -1;   // index into answered_ under review; -1: the list
+    int page = 0;    // the list's page, newest first
+    bool typing = false;  // the VRM keyboard is up
+    std::string vrm;      // ... and what is typed
+    bool choosing_reason = false;  // "not actioned" picks its reason
+    std::string notice;   // "Corrected: ..." after a saved correction
+  };
   struct ReadRow {
     std::string uuid, vrm;
     double confidence = 0;
@@ -216,8 +244,10 @@ class HmiModel {
   const Theme& theme() const;
   int Px(double design_px) const;  // design units (800x480) to window pixels
   int TextPx() const { return Px(kMinTextDesignPx); }  // the smallest text
-  int StatusBarHeight() const { return Px(48); }
-  int NavBarHeight() const { return Px(76); }
+  // The status bar is one touch target (it opens the status window), as
+  // tall as every other target.
+  int StatusBarHeight() const { return Px(kMinTargetDesignPx); }
+  int NavBarHeight() const { return Px(72); }  // 64 px buttons, 4 px about them
   Rect ContentRect() const;        // between the status bar and the nav bar
   Rect WantedRect() const;         // below the status bar: the wanted entry hides the nav bar
   bool TypingAllowed() const { return !driving_; }
@@ -257,9 +287,23 @@ class HmiModel {
   void BuildWantedEntry(Scene* s) const;
   void BuildCheckKeyboard(Scene* s) const;
   void BuildSettings(Scene* s) const;
+  void BuildShift(Scene* s) const;
+  void BuildShiftList(Scene* s) const;
+  void BuildShiftHit(Scene* s) const;
+  // The VRM / reason keyboard in `area`'s bottom; keys send prefix + "key.X".
+  // The last row ends in DEL and CLEAR, or SPACE and DEL when `space`.
+  void AddKeyboard(Scene* s, const Rect& area, const std::string& prefix, bool space) const;
+  int ShiftRowsPerPage() const;
   void BuildUndoBar(Scene* s) const;
+  // The "not actioned" reasons as buttons from r's top left, r.w wide;
+  // actions prefix + index.
+  void AddReasonButtons(Scene* s, Rect r, const std::string& prefix) const;
   void AddWaitingHits(Scene* s, int right_px, int y_px) const;
   void AddPlateText(Scene* s, Rect r, const std::string& vrm, int font_px, const std::string& id) const;
+  // Buttons for `labels` side by side across r, `gap_px` apart, each as
+  // wide as its label needs (bold, the smallest text), the rest shared out
+  // evenly, all shrunk alike when they would not fit; their rectangles.
+  std::vector<Rect> RowOfButtons(const std::vector<std::string>& labels, Rect r, int gap_px) const;
   void AddButton(Scene* s, Rect r, const std::string& label, const std::string& action,
                  bool enabled = true, int font_px = 0) const;
   int ReadsContentHeight() const;
@@ -279,6 +323,9 @@ class HmiModel {
   void RunCheck(const std::string& vrm);
   void ActivateWanted(const std::string& action);
   void SaveWanted();
+  void ActivateShift(const std::string& action);
+  void AddAnswered(PendingHit h, HitOutcome outcome, const std::string& note);
+  void SaveCorrection(const std::string& vrm, std::optional<HitOutcome> outcome, const std::string& note);
 
   HmiConfig config_;
   HmiActions* actions_;
@@ -314,6 +361,8 @@ class HmiModel {
   std::shared_ptr<const cv::Mat> live_frame_;
   std::vector<LiveBox> live_boxes_;
   std::deque<ReadRow> reads_;  // oldest first
+  std::deque<AnsweredHit> answered_;  // oldest first
+  ShiftView shift_;
 
   std::string check_text_;
   std::vector<Hit> check_results_;

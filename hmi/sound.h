@@ -78,6 +78,9 @@ class AlertPlayer final : public SoundSink {
   // alert `after` (see the top of this file). Phrases for more urgent alerts
   // are spoken first, then in order of arrival.
   void QueueSpeech(Sound after, std::vector<int16_t> samples);
+  // Drops the phrases spoken after the alert `after`, waiting or being
+  // spoken (cut off at once; the tones carry on).
+  void DropSpeech(Sound after);
 
   // Writes `count` samples (mono, S16, kSampleRateHz); silence when idle.
   void Render(int16_t* out, int count);

@@ -38,6 +38,10 @@ class SpeechSink {
   virtual ~SpeechSink() = default;
   // Never blocks.
   virtual void Say(Sound after, std::string text) = 0;
+  // The alert `after` was acknowledged: its phrases are dropped, whether
+  // waiting to be synthesised, waiting to be played or being spoken (cut
+  // off). Phrases asked for later are spoken as usual. Never blocks.
+  virtual void Silence(Sound after) = 0;
 };
 
 // Runs `program` ("espeak-ng", searched on PATH, or a path) with --stdout for
@@ -60,6 +64,7 @@ class Speaker final : public SpeechSink {
   Speaker& operator=(const Speaker&) = delete;
 
   void Say(Sound after, std::string text) override;
+  void Silence(Sound after) override;
   // True once a synthesis failed.
   bool failed() const;
   std::string error() const;
@@ -73,6 +78,7 @@ class Speaker final : public SpeechSink {
     Sound after;
     std::string text;
     int64_t asked_at_ns;
+    int64_t silenced;  // silenced_[after] when asked: a later Silence drops it
   };
   void Run();
 
@@ -86,6 +92,8 @@ class Speaker final : public SpeechSink {
   std::string error_ ANPR_GUARDED_BY(mu_);
   int64_t spoken_ ANPR_GUARDED_BY(mu_) = 0;
   int64_t last_latency_ms_ ANPR_GUARDED_BY(mu_) = 0;
+  // By Sound: how many times its phrases were silenced.
+  int64_t silenced_[4] ANPR_GUARDED_BY(mu_) = {0, 0, 0, 0};
   std::thread thread_;  // last: started once the members above exist
 };
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 host to build, test and run the ANPR unit and depot.
 # Idempotent: safe to run again; installs only what is missing.
-# Usage (as root): bash hw/setup-host.sh
+# Usage (as root): bash hw/setup-host.sh [--car]   (--car: also chrony for the clock)
 set -euo pipefail
 
 PACKAGES=(
@@ -20,11 +20,20 @@ PACKAGES=(
   espeak-ng                         # hits spoken to the driver (hmi/speech.h)
   # libraries the code leans on
   nlohmann-json3-dev libcli11-dev libspdlog-dev libtomlplusplus-dev
+  # services: sd_notify watchdog and journal fields (service/); the package test
+  libsystemd-dev lintian
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev xvfb
+  chromium chromium-driver python3-selenium  # the depot console in a real browser (tests/sync/console_browser_test.py)
   # fonts the character classifier is trained from (tests/recognition/train_chars.cc)
   fonts-dejavu-extra fonts-liberation fonts-freefont-ttf fonts-roboto-unhinted
 )
+
+# A patrol car (not a build or CI host): chrony keeps the clock on GPS time
+# (hw/chrony-anpr.conf). `bash hw/setup-host.sh --car` or ANPR_CAR=1.
+if [ "${1:-}" = "--car" ] || [ "${ANPR_CAR:-0}" = "1" ]; then
+  PACKAGES+=(chrony pps-tools)
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup-host: run as root (it installs Debian packages)" >&2

@@ -15,7 +15,8 @@
 // Start() runs passes on a thread of its own: after a success it waits
 // idle_interval_ms, after a failure an exponential backoff with jitter
 // (capture/backoff.h). An authentication failure is a fault shown in the
-// state (auth_fault), never "done".
+// state (auth_fault), never "done". Beside the passes it posts a heartbeat
+// every heartbeat_interval_ms (POST /api/v1/heartbeat).
 //
 // A batch the depot refuses for its content (HTTP 400 or 413; never 401 or
 // 403, which are about the credential or whose data it is) is halved until
@@ -31,6 +32,7 @@
 #include <thread>
 
 #include "vehicle/records/status.h"
+#include "sync/heartbeat.h"
 #include "sync/outbox.h"
 #include "vehicle/records/mutex.h"
 
@@ -47,6 +49,17 @@ struct SyncClientOptions {
   int64_t idle_interval_ms = 30000;    // between passes when all went well
   int64_t backoff_initial_ms = 1000;
   int64_t backoff_max_ms = 5 * 60 * 1000;
+  // The unit's export signing key (Ed25519 public key, hex;
+  // vehicle/records/signing_key.h), presented every pass with the token so
+  // the depot enrols it. Empty: none presented.
+  std::string signing_public_key_hex;
+  // A heartbeat (sync/heartbeat.h) goes this often while the depot answers,
+  // even with nothing to sync; only when heartbeat_source is set.
+  int64_t heartbeat_interval_ms = 60000;
+  // The unit's health as it is now (unit id, version, cameras, GPS, clock,
+  // disk, last fault); the client adds the unsynced counts, the hotlist
+  // version and the send time. Called on the syncing thread.
+  std::function<Heartbeat()> heartbeat_source;
 };
 
 enum class SyncPhase { kIdle, kSyncing, kError };
@@ -89,6 +102,10 @@ class SyncClient {
   // only after a full answer) and joins.
   void Start();
   void Stop();
+  // Sends one heartbeat now (on the caller's thread; not while Start()ed).
+  // kInvalidArgument without a heartbeat_source.
+  Status SendHeartbeat();
+
   // Wakes the background thread for a pass now (e.g. the car reached the depot's Wi-Fi).
   void Kick();
 
@@ -103,6 +120,7 @@ class SyncClient {
   Status SendAll(Http& http, RecordKind kind, const char* path, FetchFn fetch, EncodeFn encode);
   // Sends the outbox's audit chain head, if it keeps a chain.
   Status ReportChainHead(Http& http);
+  Status PresentSigningKey(Http& http);
   void Update(const std::function<void(SyncState&)>& change);
   void Run();
 

@@ -29,8 +29,10 @@
 
 namespace anpr::sync {
 
+class ConsoleStore;
 class GuardedHttpServer;
 class SecurityTally;
+struct WebConsoleOptions;
 
 struct DepotServerOptions {
   std::string bind_address = "0.0.0.0";
@@ -58,6 +60,12 @@ class DepotServer {
   DepotServer(const DepotServer&) = delete;
   DepotServer& operator=(const DepotServer&) = delete;
 
+  // Before Start(): takes heartbeats (POST /api/v1/heartbeat) into
+  // `console` and serves the web console (sync/web_console.h). Without it
+  // the heartbeat endpoint answers 404 and there is no console.
+  // `console` must outlive the server.
+  void AttachConsole(ConsoleStore* console, const WebConsoleOptions& options);
+
   // Loads the certificate, binds and starts serving on a thread of its own.
   // Fails (and serves nothing) on a bad certificate/key, a taken port, or
   // TLS not configured without insecure_loopback_dev.
@@ -73,6 +81,8 @@ class DepotServer {
 
   DepotStore* store_;
   DepotServerOptions options_;
+  ConsoleStore* console_ = nullptr;
+  std::unique_ptr<WebConsoleOptions> console_options_;
   std::unique_ptr<SecurityTally> tally_;
   std::unique_ptr<GuardedHttpServer> http_;
   std::thread thread_;

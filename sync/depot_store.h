@@ -15,6 +15,7 @@
 
 #include "vehicle/records/status.h"
 #include "sync/protocol.h"
+#include "vehicle/records/encrypted_vfs.h"
 #include "vehicle/records/read.h"
 
 namespace anpr::sync {
@@ -43,13 +44,20 @@ struct IngestResult {
 };
 
 struct SearchQuery {
-  std::string vrm;           // exact, normalised
+  std::string vrm;           // normalised; each '?' stands for any one character
   std::string reason;        // required, audited
   std::string investigator;  // who searched, audited
   int64_t from_utc_ms = 0;
   int64_t to_utc_ms = INT64_MAX;
   std::size_t limit = 1000;
   bool with_images = false;
+};
+
+// The SHA-256 (hex) of a read's images as the depot received them; "" for
+// an image the read came without.
+struct ReceivedImageHashes {
+  std::string plate_sha256;
+  std::string overview_sha256;
 };
 
 struct DepotCounts {
@@ -108,6 +116,23 @@ class DepotStore {
   virtual Result<IngestResult> IngestWanted(const std::string& vehicle,
                                             const std::vector<WantedEntry>& entries) = 0;
 
+  // Investigation holds placed in the car: while a hold lasts
+  // (until_utc_ms after now), DropReadsBefore keeps the reads of its VRM.
+  // A uuid held for another vehicle is refused (kPermissionDenied).
+  virtual Result<IngestResult> IngestHolds(const std::string& vehicle, const std::vector<HoldEntry>& holds) = 0;
+
+  // Each read's image hashes as received (computed when it was stored);
+  // nullopt when the depot does not hold the read.
+  virtual Result<std::optional<ReceivedImageHashes>> ImageHashesAsReceived(const std::string& read_uuid) = 0;
+  // Enrols the vehicle's export signing key (Ed25519, hex), presented with
+  // its token: the first key a vehicle presents is kept; nullopt when
+  // `public_key_hex` is that key (or now is), else the problem (another
+  // key: a security event, and the held key stays).
+  virtual Result<std::optional<std::string>> EnrolSigningKey(const std::string& vehicle,
+                                                             const std::string& public_key_hex) = 0;
+  // The enrolled key of `vehicle`; nullopt when none.
+  virtual Result<std::optional<std::string>> SigningKeyOf(const std::string& vehicle) = 0;
+
   // Publishes `entries` as the new whole content of `list`; returns its
   // version (a number above every earlier version of any list).
   // InvalidArgument when `list` breaks limits::ValidateListName
@@ -123,11 +148,13 @@ class DepotStore {
   virtual Result<std::vector<Read>> SearchReads(const SearchQuery& q) = 0;
 
   virtual Result<DepotCounts> Counts() = 0;
-  // Whether `uuid` is held (any table of `kind`: "read", "hit", "audit", "wanted").
+  // Whether `uuid` is held (any table of `kind`: "read", "hit", "audit", "wanted", "hold").
   virtual Result<bool> Holds(const std::string& kind, const std::string& uuid) = 0;
   // Retention: removes reads captured before `cutoff_utc_ms` whole months at
-  // a time (PostgreSQL drops partitions). Returns how many partitions/months
-  // went.
+  // a time (PostgreSQL drops partitions), except reads whose VRM is under a
+  // hold in force now (IngestHolds): a month holding such a read keeps
+  // those and loses the rest (PostgreSQL keeps that partition). Returns how
+  // many partitions/months went (SQLite: reads).
   virtual Result<int> DropReadsBefore(int64_t cutoff_utc_ms) = 0;
 };
 
@@ -135,9 +162,26 @@ class DepotStore {
 //   "sqlite:/path/depot.db" or a plain path       -> SQLite
 //   "postgresql://..." or "postgres://..." or "host=... dbname=..." -> PostgreSQL
 // Does not migrate; call Migrate().
-Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url);
+// `key` encrypts an SQLite depot at rest (vehicle/records/encrypted_vfs.h:
+// a missing or wrong key is refused before the file is touched); a
+// PostgreSQL depot is encrypted by its server's storage, and a key given
+// for one is an error.
+Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url,
+                                                   const std::optional<StoreKey>& key = std::nullopt);
+// A search VRM with '?' wildcards as an SQL LIKE pattern ('?' -> '_'); empty
+// when it has none (then the search is exact, on the index).
+std::string VrmLikePattern(const std::string& vrm);
+// True for 1-16 characters of A-Z 0-9 and '?', not all '?'.
+bool IsVrmPattern(std::string_view vrm);
 
-Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path);
+// Whether `url` names a PostgreSQL database (the forms above); else SQLite.
+bool IsPostgresUrl(const std::string& url);
+
+// The depot SQLite file's page size (16 KiB; fixed, since an encrypted file
+// is read page by page): every connection to that file uses it.
+inline constexpr int kDepotSqlitePageBytes = 16384;
+Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path,
+                                                         const std::optional<StoreKey>& key = std::nullopt);
 // `pool_size` connections are shared by request threads.
 Result<std::unique_ptr<DepotStore>> OpenPostgresDepotStore(const std::string& conninfo, int pool_size = 8);
 

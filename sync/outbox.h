@@ -17,8 +17,8 @@
 
 namespace anpr::sync {
 
-enum class RecordKind { kHit, kRead, kAudit, kWanted };
-const char* RecordKindName(RecordKind k);  // "hit", "read", "audit", "wanted"
+enum class RecordKind { kHit, kRead, kAudit, kWanted, kHold };
+const char* RecordKindName(RecordKind k);  // "hit", "read", "audit", "wanted", "hold"
 
 // The backlog: records waiting to go. Quarantined records (refused by the
 // depot for their content, see Outbox::Quarantine) are counted apart: they
@@ -44,6 +44,11 @@ class Outbox {
   // (a stand-alone file of reads) keeps this default.
   virtual Result<std::vector<WantedEntry>> UnsyncedWanted(std::size_t /*limit*/) {
     return std::vector<WantedEntry>{};
+  }
+  // Investigation holds, oldest first (not counted in CountUnsynced: few,
+  // and sent first). An outbox that holds none keeps this default.
+  virtual Result<std::vector<HoldEntry>> UnsyncedHolds(std::size_t /*limit*/) {
+    return std::vector<HoldEntry>{};
   }
   virtual Result<UnsyncedCounts> CountUnsynced() = 0;
   // The newest entry of the car's audit hash chain as the store holds it

@@ -9,6 +9,9 @@
 //   POST /api/v1/hits    {"hits":[Hit...]}              -> same
 //   POST /api/v1/audit   {"audit":[WireAuditEntry...]}  -> same
 //   POST /api/v1/wanted  {"wanted":[WantedEntry...]}     -> same
+//   POST /api/v1/holds   {"holds":[HoldEntry...]}        -> same
+//   POST /api/v1/unit-key {"public_key_ed25519":HEX}     -> {"status":"ok"}, or 409
+//                        when the depot enrolled another key for the vehicle
 //   POST /api/v1/audit/head {"seq":N,"hash":H}          -> {"status":"ok"}, or 409
 //                        when the car's chain ends before or differs from
 //                        what the depot holds (a security event)
@@ -69,6 +72,19 @@ struct WantedEntry {
   std::optional<int64_t> synced_at_utc_ms;
 };
 
+// An investigation hold placed in a car: the depot keeps the reads of `vrm`
+// past its retention until until_utc_ms, as the car does
+// (vehicle/store/retention.h). Idempotent by the uuid made in the car.
+struct HoldEntry {
+  std::string uuid;
+  std::string unit_id;  // the vehicle it was placed in
+  std::string vrm;      // normalised
+  std::string reason;
+  std::string placed_by;  // officer number
+  int64_t placed_at_utc_ms = 0;
+  int64_t until_utc_ms = 0;
+};
+
 // How one named list changed between the version the car holds and the
 // newest one. `full` means the car had no version of this list: `added` is
 // the whole list. An entry in `added` replaces any entry with the same VRM.
@@ -109,6 +125,11 @@ std::string EncodeAuditChainHead(const AuditChainHead& head);
 Result<AuditChainHead> ParseAuditChainHead(std::string_view body);
 std::string EncodeWanted(const std::vector<WantedEntry>& entries);
 Result<std::vector<WantedEntry>> ParseWanted(std::string_view body);
+std::string EncodeHolds(const std::vector<HoldEntry>& holds);
+Result<std::vector<HoldEntry>> ParseHolds(std::string_view body);
+// The unit's export signing key (64 lower-case hex characters).
+std::string EncodeSigningKey(const std::string& public_key_hex);
+Result<std::string> ParseSigningKey(std::string_view body);
 std::string EncodeHit(const Hit& hit);
 Result<Hit> ParseHit(std::string_view object_text);
 
@@ -124,8 +145,9 @@ Result<HotlistUpdate> ParseHotlistUpdate(std::string_view body);
 // warning_markers, information, make, model, colour, valid_until. Fields may
 // be double-quoted ("" inside quotes is a quote). VRMs are normalised (upper
 // case, spaces removed). A duplicate VRM or a bad row is an error naming the
-// line; nothing is half-accepted.
-Result<std::vector<WireHotlistEntry>> ParseHotlistCsv(std::string_view csv);
+// file and line as the car names them ("<file_label>:<line>: <problem>");
+// nothing is half-accepted.
+Result<std::vector<WireHotlistEntry>> ParseHotlistCsv(std::string_view csv, const std::string& file_label = "csv");
 
 // The text of an {"error": ...} body, for clients showing a depot's refusal.
 std::string EncodeError(std::string_view reason);

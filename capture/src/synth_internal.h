@@ -51,6 +51,22 @@ cv::Mat RenderPlateAt(const PlateSpec& spec, double px_per_mm);
 // their own width).
 cv::Mat GlyphMask(char c, cv::Size size, int font = 0);
 
+// The project's stroke-drawn characters (synth_stroke_font.cc): a grey ink
+// mask of `c` (A-Z 0-9), tight to its ink, `height_px` tall, strokes
+// `stroke` of the height thick (DIN-1451-like at about 0.13, UK-plate-font
+// like at about 0.17). Empty for other characters.
+cv::Mat StrokeGlyphMask(char c, int height_px, double stroke);
+
+// What a plate carries besides its registration (synth_dressing.cc), drawn
+// on the face-on plate at `px_per_mm`: the band's letters and emblem, an
+// emblem or hyphen between the groups, screws, border, dealer frame, dirt.
+// The band itself and the characters are drawn by RenderPlateAt.
+void DrawBandMarks(cv::Mat& plate, const PlateSpec& spec, const cv::Rect2d& band_mm, double px_per_mm);
+void DrawDressingUnder(cv::Mat& plate, const PlateSpec& spec, const PlateLayout& layout, double px_per_mm);
+void DrawDressingOver(cv::Mat& plate, const PlateSpec& spec, const PlateLayout& layout, double px_per_mm);
+// out = out + (colour - out) * mask / 255, in place (`mask` 8-bit, roi's size).
+void BlendInk(cv::Mat& roi, const cv::Mat& mask, const cv::Scalar& colour);
+
 // The camera's view of a vehicle's rear or front face, a plane in millimetres
 // with its origin at the plate centre, x to the right and y down.
 struct Pose {

@@ -91,11 +91,13 @@ struct Pitch {
   double char_mm = kCharWidthMm;
   double gap_mm = kCharSpacingMm;
   int font = 0;
+  double group_gap_mm = kGroupGapMm;
 };
 
 Pitch PitchOf(const PlateSpec& spec) {
   return {kCharWidthMm * std::clamp(spec.char_width_scale, 0.5, 1.5),
-          kCharSpacingMm * std::clamp(spec.char_gap_scale, 0.0, 3.0), spec.font};
+          kCharSpacingMm * std::clamp(spec.char_gap_scale, 0.0, 3.0), spec.font,
+          kGroupGapMm * std::clamp(spec.group_gap_scale, 0.3, 3.0)};
 }
 
 double GroupWidthMm(const std::string& g, const Pitch& pitch) {
@@ -108,7 +110,7 @@ double GroupWidthMm(const std::string& g, const Pitch& pitch) {
 void PlaceRow(const std::vector<std::string>& groups, double x, double y, const Pitch& pitch,
               std::vector<GlyphCell>& out) {
   for (size_t gi = 0; gi < groups.size(); ++gi) {
-    if (gi > 0) x += kGroupGapMm - pitch.gap_mm;
+    if (gi > 0) x += pitch.group_gap_mm - pitch.gap_mm;
     for (char c : groups[gi]) {
       out.push_back({c, pitch.font, cv::Rect2d(x, y, pitch.char_mm, kCharHeightMm)});
       x += pitch.char_mm + pitch.gap_mm;
@@ -130,7 +132,7 @@ const char* const kFontPaths[] = {
 };
 // Fonts 1.. (PlateSpec::font), for training variety; Debian packages
 // fonts-dejavu-extra, fonts-liberation, fonts-freefont-ttf, fonts-roboto-unhinted.
-const char* const kExtraFontPaths[kPlateFontCount - 1] = {
+const char* const kExtraFontPaths[kFirstStrokeFont - 1] = {
     "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationSansNarrow-Bold.ttf",
     "/usr/share/fonts/truetype/freefont/FreeSansBold.ttf",
@@ -190,6 +192,14 @@ void RenderBank(const std::vector<const char*>& paths, GlyphBank* bank) {
   }
 }
 
+// The project's stroke faces (fonts kFirstStrokeFont..): stroke width as a
+// fraction of the character height.
+void RenderStrokeBank(double stroke, GlyphBank* bank) {
+  for (char c : std::string("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")) {
+    bank->mask[static_cast<unsigned char>(c)] = StrokeGlyphMask(c, kGlyphRenderHeightPx, stroke);
+  }
+}
+
 const GlyphBank& Glyphs(int font) {
   static std::array<GlyphBank, kPlateFontCount> banks;
   static std::array<std::once_flag, kPlateFontCount> once;
@@ -198,6 +208,8 @@ const GlyphBank& Glyphs(int font) {
   std::call_once(once[i], [font, i] {
     if (font == 0) {
       RenderBank({std::begin(kFontPaths), std::end(kFontPaths)}, &banks[i]);
+    } else if (font >= kFirstStrokeFont) {
+      RenderStrokeBank(font == kFirstStrokeFont ? 0.13 : 0.17, &banks[i]);
     } else if (std::filesystem::exists(kExtraFontPaths[i - 1])) {
       RenderBank({kExtraFontPaths[i - 1]}, &banks[i]);
     } else {
@@ -213,7 +225,8 @@ const cv::Scalar kInkBgr(22, 22, 24);
 const cv::Scalar kBandBgr(150, 52, 0);
 const cv::Scalar kStarBgr(0, 204, 255);
 
-// out = out + (colour - out) * mask / 255, in place.
+}  // namespace
+
 void BlendInk(cv::Mat& roi, const cv::Mat& mask, const cv::Scalar& colour) {
   const int c0 = static_cast<int>(colour[0]);
   const int c1 = static_cast<int>(colour[1]);
@@ -230,6 +243,8 @@ void BlendInk(cv::Mat& roi, const cv::Mat& mask, const cv::Scalar& colour) {
     }
   }
 }
+
+namespace {
 
 cv::Rect ToPx(const cv::Rect2d& r_mm, double ppm) {
   int x0 = static_cast<int>(std::lround(r_mm.x * ppm));
@@ -248,8 +263,12 @@ void DrawGlyph(cv::Mat& plate, char c, const cv::Rect& cell, const cv::Scalar& c
   BlendInk(roi, mask, colour);
 }
 
-void DrawBand(cv::Mat& plate, const cv::Rect2d& band_mm, double ppm) {
+void DrawBand(cv::Mat& plate, const PlateSpec& spec, const cv::Rect2d& band_mm, double ppm) {
   cv::rectangle(plate, ToPx(band_mm, ppm), kBandBgr, cv::FILLED);
+  if (!spec.dressing.band_letters.empty() || spec.dressing.band_kind != 0) {
+    DrawBandMarks(plate, spec, band_mm, ppm);
+    return;
+  }
   // A ring of twelve stars (dots at small sizes) above the "UK" letters.
   cv::Point2d centre_mm(band_mm.x + band_mm.width / 2, band_mm.y + 30);
   double ring_mm = 13;
@@ -346,7 +365,7 @@ PlateLayout LayoutPlate(const PlateSpec& spec) {
   } else {
     double text_w = 0;
     for (size_t i = 0; i < groups.size(); ++i) {
-      text_w += GroupWidthMm(groups[i], pitch) + (i > 0 ? kGroupGapMm : 0);
+      text_w += GroupWidthMm(groups[i], pitch) + (i > 0 ? pitch.group_gap_mm : 0);
     }
     double width = std::max(kPlateWidthMm, band + 2 * kMarginMm + text_w);
     layout.size_mm = {width, kPlateHeightMm};
@@ -364,11 +383,13 @@ cv::Mat RenderPlateAt(const PlateSpec& spec, double px_per_mm) {
                 std::max(1, static_cast<int>(std::lround(layout.size_mm.height * px_per_mm))));
   const cv::Scalar& ground = spec.style == PlateStyle::kUkRear ? kYellowBgr : kWhiteBgr;
   cv::Mat plate(size, CV_8UC3, ground);
-  if (layout.has_band) DrawBand(plate, layout.band_mm, px_per_mm);
+  DrawDressingUnder(plate, spec, layout, px_per_mm);
+  if (layout.has_band) DrawBand(plate, spec, layout.band_mm, px_per_mm);
   for (const GlyphCell& g : layout.glyphs) {
     DrawGlyph(plate, g.c, ToPx(g.cell_mm, px_per_mm), kInkBgr, g.font);
   }
   if (spec.supplier_mark) DrawSupplierMark(plate, layout, px_per_mm);
+  DrawDressingOver(plate, spec, layout, px_per_mm);
   return plate;
 }
 

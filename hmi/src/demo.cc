@@ -73,6 +73,12 @@ Status DemoActions::RecordOutcome(const std::string& hit_uuid, HitOutcome outcom
   return Status::Ok();
 }
 
+Status DemoActions::CorrectHit(const std::string& hit_uuid, const std::string& vrm,
+                               std::optional<HitOutcome> outcome, const std::string&) {
+  corrections.push_back(hit_uuid + " " + vrm + " " + (outcome ? HitOutcomeName(*outcome) : ""));
+  return Status::Ok();
+}
+
 Result<std::vector<Hit>> DemoActions::CheckVrm(const std::string& vrm) {
   auto it = hotlist.find(vrm);
   if (it == hotlist.end()) return std::vector<Hit>{};
@@ -165,7 +171,8 @@ Hit DemoHit(const Read& read, Priority p, MatchKind match) {
 std::vector<std::string> DemoScreenNames() {
   std::vector<std::string> base = {"login",       "locked-hit", "live",   "hit-high", "hit-medium", "hit-low",
                                    "hit-reason",  "hit-details", "hit-overview", "driving-hit", "driving", "reads",
-                                   "check",       "check-result", "wanted",     "wanted-picks", "settings", "status-fault", "status"};
+                                   "check",       "check-result", "wanted",     "wanted-picks", "settings", "status-fault", "status",
+                                   "shift", "shift-hit", "shift-vrm"};
   std::vector<std::string> all = base;
   for (const auto& n : base) all.push_back("night-" + n);
   return all;
@@ -266,6 +273,24 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
     }
     m->Activate("wanted.days.7");
     if (name == "wanted-picks") m->Activate("wanted.done");
+  } else if (name == "shift" || name == "shift-hit" || name == "shift-vrm") {
+    // Three hits answered; the medium one's outcome corrected since. "shift":
+    // the list; "shift-hit": the high one opened; "shift-vrm": its VRM on
+    // the keyboard.
+    hit("AB12CDE", Priority::kHigh, MatchKind::kExact);
+    m->Activate("hit.confirmed");
+    hit("MX19KLT", Priority::kMedium, MatchKind::kExact);
+    m->Activate("hit.notseen");
+    hit("YK65RVP", Priority::kLow, MatchKind::kSimilar);
+    m->Activate("hit.misread");
+    m->FlushOutcome();
+    m->ShowScreen(Screen::kShift);
+    m->Activate("shift.open.1");
+    m->Activate("shift.outcome.notactioned");
+    m->Activate("shift.reason.0");
+    m->Activate("shift.back");
+    if (name != "shift") m->Activate("shift.open.0");
+    if (name == "shift-vrm") m->Activate("shift.vrm");
   } else if (name == "settings") {
     m->ShowScreen(Screen::kSettings);
   } else if (name == "status") {

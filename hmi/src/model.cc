@@ -27,13 +27,14 @@ const char* ScreenName(Screen s) {
     case Screen::kReads: return "reads";
     case Screen::kCheck: return "check";
     case Screen::kSettings: return "settings";
+    case Screen::kShift: return "shift";
   }
   return "?";
 }
 
 bool ParseScreen(std::string_view text, Screen* out) {
   for (Screen s : {Screen::kLogin, Screen::kLive, Screen::kHit, Screen::kReads, Screen::kCheck,
-                   Screen::kSettings}) {
+                   Screen::kSettings, Screen::kShift}) {
     if (text == ScreenName(s)) {
       *out = s;
       return true;
@@ -307,10 +308,12 @@ Scene HmiModel::BuildScene() const {
       case Screen::kReads: BuildReads(&s); break;
       case Screen::kCheck: BuildCheck(&s); break;
       case Screen::kSettings: BuildSettings(&s); break;
+      case Screen::kShift: BuildShift(&s); break;
       case Screen::kLogin:
       case Screen::kHit: BuildLive(&s); break;
     }
-    if (!(screen_ == Screen::kCheck && wanted_.open)) BuildNavBar(&s);
+    if (!(screen_ == Screen::kCheck && wanted_.open) && !(screen_ == Screen::kShift && shift_.open >= 0))
+      BuildNavBar(&s);
   }
   if (logged_in()) BuildUndoBar(&s);
   if (status_open_ && !driving_) BuildStatusWindow(&s);

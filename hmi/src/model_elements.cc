@@ -77,4 +77,25 @@ void HmiModel::AddPlateText(Scene* s, Rect r, const std::string& vrm, int font_p
   s->elements.push_back(std::move(e));
 }
 
+std::vector<Rect> HmiModel::RowOfButtons(const std::vector<std::string>& labels, Rect r, int gap_px) const {
+  const int n = static_cast<int>(labels.size());
+  if (n == 0) return {};
+  std::vector<int> w;
+  int total = 0;
+  for (const std::string& l : labels)
+    total += w.emplace_back(internal::EstimateTextWidthPx(l, TextPx(), true) + Px(8));
+  const int room = r.w - (n - 1) * gap_px;
+  const int spare = std::max(0, room - total) / n;
+  std::vector<Rect> out;
+  int x = r.x;
+  for (int i = 0; i < n; ++i) {
+    // The estimate errs wide: shrunk in proportion, the labels still fit.
+    int bw = total > room ? w[static_cast<size_t>(i)] * room / total : w[static_cast<size_t>(i)] + spare;
+    if (i + 1 == n) bw = r.x + r.w - x;  // the last takes what rounding left
+    out.push_back({x, r.y, bw, r.h});
+    x += bw + gap_px;
+  }
+  return out;
+}
+
 }  // namespace anpr::hmi

@@ -51,6 +51,12 @@ std::shared_ptr<const cv::Mat> Decode(const std::vector<uint8_t>& jpeg, int max_
   return std::make_shared<const cv::Mat>(std::move(m));
 }
 
+std::string OutcomeText(HitOutcome o) {
+  std::string text = HitOutcomeName(o);
+  for (char& ch : text) ch = ch == '-' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return text;
+}
+
 std::string LocalTime(int64_t utc_ms, bool seconds) {
   if (utc_ms <= 0) return "--:--";
   std::time_t t = static_cast<std::time_t>(utc_ms / 1000);

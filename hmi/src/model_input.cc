@@ -213,6 +213,7 @@ void HmiModel::Activate(const std::string& action) {
     }
     return;
   }
+  if (starts("shift.")) return ActivateShift(action);
   if (starts("settings.")) {
     if (screen_ != Screen::kSettings || driving_) return;
     if (action == "settings.vol.down") settings_.volume_percent = std::max(0, settings_.volume_percent - 10);
@@ -326,6 +327,7 @@ void HmiModel::ShowScreen(Screen s) {
 }
 
 void HmiModel::Navigate(Screen s) {
+  if (s == Screen::kShift && screen_ != Screen::kShift) shift_ = ShiftView{};  // the list, newest first
   screen_ = s;
   message_.clear();
   check_notice_.clear();
@@ -363,6 +365,7 @@ void HmiModel::Lock(bool idle) {
   check_done_ = false;
   check_notice_.clear();
   wanted_ = WantedEntry{};  // the next officer starts afresh
+  shift_ = ShiftView{};
   message_ = idle ? "Locked after inactivity" : "";
   screen_ = Screen::kLogin;
   NoteShownHit();
@@ -375,8 +378,12 @@ void HmiModel::SettingsChanged() {
 }
 
 void HmiModel::Acknowledge() {
+  const bool alarm = AlarmSounding();
   for (auto& h : hits_) h.acknowledged = true;
   UpdateAlarm();
+  // The touch that silences the alarm silences its phrase too: the driver
+  // has the hit in hand and is not talked over.
+  if (alarm && speech_) speech_->Silence(Sound::kHighAlert);
   dirty_ = true;
 }
 
@@ -419,7 +426,7 @@ void HmiModel::CommitOutcome() {
   undo_.active = false;
   const Status st = actions_->RecordOutcome(undo_.hit.hit.uuid, undo_.outcome, undo_.note);
   dirty_ = true;
-  if (st.ok()) return;
+  if (st.ok()) return AddAnswered(std::move(undo_.hit), undo_.outcome, undo_.note);
   // Not saved: the hit comes back on screen, the officer tries again;
   // nothing is lost.
   RequeueFront(std::move(undo_.hit));

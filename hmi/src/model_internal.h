@@ -23,6 +23,9 @@ inline constexpr int kWantedDays[] = {1, 7, 30, 100};
 // `s` in upper case (ASCII).
 std::string Upper(std::string s);
 
+// An outcome as the screens print it: "CONFIRMED", "NOT SEEN" ...
+std::string OutcomeText(HitOutcome o);
+
 // A list's colour "#rrggbb" (or "rrggbb"), opaque; nullopt for anything else.
 std::optional<Colour> ParseHexColour(const std::string& text);
 

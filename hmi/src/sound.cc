@@ -109,6 +109,18 @@ void AlertPlayer::QueueSpeech(Sound after, std::vector<int16_t> samples) {
   phrases_.insert(pos, Phrase{after, std::move(samples)});
 }
 
+void AlertPlayer::DropSpeech(Sound after) {
+  MutexLock lock(&mu_);
+  if (phrases_.empty()) return;
+  const bool cut = speaking_ && phrases_.front().after == after;
+  std::erase_if(phrases_, [after](const Phrase& p) { return p.after == after; });
+  if (!cut) return;
+  speaking_ = false;
+  speech_at_ = 0;
+  // As at the end of a phrase: the paused alarm resumes, else what waits.
+  if (!playing_ && !SpeechDue(Sound::kLowAlert)) StartWaiting();
+}
+
 bool AlertPlayer::SpeechDue(Sound ended) const {
   if (phrases_.empty()) return false;
   const int rank = Rank(phrases_.front().after);

@@ -193,9 +193,19 @@ Speaker::~Speaker() {
 void Speaker::Say(Sound after, std::string text) {
   {
     MutexLock lock(&mu_);
-    queue_.push_back({after, std::move(text), NowNs()});
+    queue_.push_back({after, std::move(text), NowNs(), silenced_[static_cast<int>(after)]});
   }
   wake_.NotifyAll();
+}
+
+void Speaker::Silence(Sound after) {
+  {
+    MutexLock lock(&mu_);
+    ++silenced_[static_cast<int>(after)];
+    std::erase_if(queue_, [after](const Request& r) { return r.after == after; });
+  }
+  // A phrase being synthesised now is dropped when it is ready (Run).
+  player_->DropSpeech(after);
 }
 
 bool Speaker::failed() const {
@@ -232,10 +242,15 @@ void Speaker::Run() {
     std::vector<int16_t> samples;
     std::string error;
     const bool ok = SynthesiseSpeech(program_, r.text, kTimeoutMs, &samples, &error);
-    if (ok) player_->QueueSpeech(r.after, std::move(samples));
     const int64_t latency_ms = (NowNs() - r.asked_at_ns) / 1000000;
     lock.Lock();
+    // Queued under the lock, so a Silence either comes before (and the phrase
+    // is dropped here) or after (and DropSpeech takes it off the player).
+    // A phrase acknowledged while it was being synthesised is not spoken.
+    const bool silenced = r.silenced != silenced_[static_cast<int>(r.after)];
     if (ok) {
+      if (silenced) continue;
+      player_->QueueSpeech(r.after, std::move(samples));
       ++spoken_;
       last_latency_ms_ = latency_ms;
     } else {

@@ -2,25 +2,53 @@
 // administration commands that work on its database directly (run them on
 // the depot host; they need the database, not the network).
 #include <CLI/CLI.hpp>
+#include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <termios.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <csignal>
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
+#include "service/journal.h"
+#include "service/service_health.h"
+#include "sync/console_store.h"
+#include "sync/depot_export_check.h"
 #include "sync/depot_server.h"
 #include "sync/depot_store.h"
+#include "sync/web_console.h"
 #include "vehicle/records/field_limits.h"
 #include "vehicle/records/reason.h"
+#include "vehicle/records/store_key.h"
 
 namespace {
 
 using anpr::sync::DepotStore;
 
+// --key-file / $ANPR_DEPOT_KEY_FILE: the key of an SQLite depot encrypted at
+// rest (a file on another medium, or credential:NAME under systemd).
+std::string g_key_file;
+
+// The key named by --key-file for database `db`, if any (exits on a bad one).
+std::optional<anpr::StoreKey> KeyOrDie(const std::string& db) {
+  if (g_key_file.empty()) return std::nullopt;
+  const std::string path = db.rfind("sqlite:", 0) == 0 ? db.substr(7) : db;
+  auto k = anpr::LoadStoreKey(g_key_file, path);
+  if (!k.ok()) {
+    std::cerr << "anpr-depot: " << k.status().message() << "\n";
+    std::exit(1);
+  }
+  return std::move(k).value();
+}
+
 std::unique_ptr<DepotStore> OpenOrDie(const std::string& db) {
-  auto store = anpr::sync::OpenDepotStore(db);
+  auto store = anpr::sync::OpenDepotStore(db, KeyOrDie(db));
   if (!store.ok()) {
     std::cerr << "anpr-depot: " << store.status().ToString() << "\n";
     std::exit(1);
@@ -30,6 +58,41 @@ std::unique_ptr<DepotStore> OpenOrDie(const std::string& db) {
     std::exit(1);
   }
   return std::move(*store);
+}
+
+std::unique_ptr<anpr::sync::ConsoleStore> OpenConsoleOrDie(const std::string& db) {
+  const std::optional<anpr::StoreKey> key = KeyOrDie(db);
+  auto console = anpr::sync::ConsoleStore::Open(db, anpr::sync::ConsoleStore::kHeartbeatHistory, key ? &*key : nullptr);
+  if (!console.ok()) {
+    std::cerr << "anpr-depot: " << console.status().ToString() << "\n";
+    std::exit(1);
+  }
+  if (auto s = (*console)->Migrate(); !s.ok()) {
+    std::cerr << "anpr-depot: " << s.ToString() << "\n";
+    std::exit(1);
+  }
+  return std::move(*console);
+}
+
+// One line from stdin; with a terminal, asked for and not echoed.
+std::string ReadPassword(const std::string& prompt) {
+  const bool tty = isatty(STDIN_FILENO);
+  termios old{};
+  if (tty) {
+    std::cerr << prompt << std::flush;
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
 }
 
 std::string Iso(int64_t utc_ms) {
@@ -43,6 +106,31 @@ std::string Iso(int64_t utc_ms) {
   return out;
 }
 
+// One GET /api/v1/health of this depot, the way a car reaches it (TLS unless
+// --insecure-loopback-dev), on loopback when it listens on every address.
+// True when the server answered at all, even 503 (storage down is a fault
+// /health reports, not a hang); false on no answer within the timeouts.
+bool ServerAnswers(const anpr::sync::DepotServerOptions& opts, int port) {
+  std::string host = opts.bind_address;
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  auto probe = [](auto& client) {
+    client.set_connection_timeout(2, 0);
+    client.set_read_timeout(5, 0);
+    client.set_write_timeout(5, 0);
+    auto res = client.Get("/api/v1/health");
+    return static_cast<bool>(res);
+  };
+  if (opts.insecure_loopback_dev) {
+    httplib::Client client(host, port);
+    return probe(client);
+  }
+  httplib::SSLClient client(host, port);
+  // Our own certificate on our own address: the probe checks liveness, not identity.
+  client.enable_server_certificate_verification(false);
+  return probe(client);
+}
+
 std::string DefaultUser() {
   const char* u = std::getenv("SUDO_USER");
   if (!u) u = std::getenv("USER");
@@ -54,11 +142,22 @@ std::string DefaultUser() {
 int main(int argc, char** argv) {
   CLI::App app{"anpr-depot: the depot server cars sync with"};
   app.require_subcommand(1);
+  // --version alone, answered before parsing (the subcommands are required).
+  bool version_only = false;  // listed in --help; acted on before parsing
+  app.add_flag("--version", version_only, "Print the version and exit");
+  if (argc == 2 && std::string(argv[1]) == "--version") {
+    std::cout << "anpr-depot " << ANPR_VERSION << std::endl;
+    return 0;
+  }
   std::string db = "sqlite:depot.db";
   app.add_option("--db", db,
                  "Database: sqlite:PATH (default sqlite:depot.db) or a PostgreSQL URL/conninfo "
                  "(postgresql://user@host:port/dbname)")
       ->envname("ANPR_DEPOT_DB");
+  app.add_option("--key-file", g_key_file,
+                 "Key of an SQLite depot encrypted at rest: a file on another medium, or credential:NAME "
+                 "(systemd LoadCredentialEncrypted=); none: not encrypted")
+      ->envname("ANPR_DEPOT_KEY_FILE");
   int rc = 0;
 
   app.add_subcommand("version", "Print the depot's version")->callback([] {
@@ -75,6 +174,16 @@ int main(int argc, char** argv) {
   serve->add_option("--max-connections", opts.max_connections, "Connections served at once (default 256)");
   serve->add_flag("--insecure-loopback-dev", opts.insecure_loopback_dev,
                   "Plain HTTP on 127.0.0.1 only, for development. Never in service.");
+  anpr::sync::WebConsoleOptions web;
+  double silence_s = static_cast<double>(web.silence_ms) / 1000.0;
+  int idle_timeout_s = static_cast<int>(web.idle_timeout_ms / 1000);
+  serve->add_option("--silence-s", silence_s,
+                    "Console: a car is red when silent this long after saying it was running (default 120)")
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--idle-timeout-s", idle_timeout_s, "Console: a session ends after this long unused (default 900)")
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--tile-url", web.tile_url,
+                    "Console: map tiles, e.g. https://tiles.example/{z}/{x}/{y}.png (default: none, a plain grid)");
   serve->callback([&] {
     // Block the stop signals before any thread starts so only sigwait sees them.
     sigset_t set;
@@ -82,17 +191,39 @@ int main(int argc, char** argv) {
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    anpr::service::UseJournalIfConnected("anpr-depot", {});  // real priorities in the journal
     auto store = OpenOrDie(db);
+    auto console = OpenConsoleOrDie(db);
+    web.silence_ms = static_cast<int64_t>(silence_s * 1000.0);
+    web.idle_timeout_ms = int64_t{idle_timeout_s} * 1000;
     anpr::sync::DepotServer server(store.get(), opts);
+    server.AttachConsole(console.get(), web);
     if (auto s = server.Start(); !s.ok()) {
       std::cerr << "anpr-depot: " << s.ToString() << "\n";
       rc = 1;
       return;
     }
     std::cout << "anpr-depot: listening on port " << server.port() << (server.tls() ? " (https)" : " (http, dev)")
-              << std::endl;
+              << "; console at /console/" << std::endl;
+    // Under systemd (Type=notify, WatchdogSec=): READY=1 now, and
+    // WATCHDOG=1 while the server answers its own /health probe, so a
+    // server that hangs (a stuck database call, no free worker) is
+    // restarted. Without a watchdog: wait for the signal only.
+    anpr::service::ServiceHealth health(anpr::service::MakeSystemdNotifier());
+    const anpr::service::ServiceHealth::LoopId probe_loop = health.Register("http-probe");
+    health.Ready();
+    const int64_t probe_every_ms = health.stall_limit_ms() > 0 ? std::max<int64_t>(health.stall_limit_ms() / 3, 200)
+                                                               : 3'600'000;
     int sig = 0;
-    sigwait(&set, &sig);
+    for (;;) {
+      const timespec wait{static_cast<time_t>(probe_every_ms / 1000),
+                          static_cast<long>(probe_every_ms % 1000) * 1'000'000};
+      sig = sigtimedwait(&set, nullptr, &wait);
+      if (sig > 0) break;
+      if (health.stall_limit_ms() > 0 && ServerAnswers(opts, server.port())) health.Beat(probe_loop);
+      health.Tick();
+    }
+    health.Stopping();
     std::cout << "anpr-depot: stopping (signal " << sig << ")" << std::endl;
     server.Stop();
   });
@@ -100,6 +231,7 @@ int main(int argc, char** argv) {
   // migrate
   app.add_subcommand("migrate", "Create or upgrade the database schema")->callback([&] {
     auto store = OpenOrDie(db);
+    OpenConsoleOrDie(db);
     auto v = store->SchemaVersion();
     std::cout << store->Kind() << " schema version " << (v.ok() ? *v : -1) << std::endl;
   });
@@ -131,6 +263,30 @@ int main(int argc, char** argv) {
     std::cerr << "Enrolled " << anpr::sync::RoleName(role) << " '" << enroll_name
               << "'. The token below is shown once; the depot keeps only its SHA-256.\n";
     std::cout << token << std::endl;
+  });
+
+  // users add: people who log in to the web console.
+  auto* users = app.add_subcommand("users", "Web console users");
+  users->require_subcommand(1);
+  auto* user_add = users->add_subcommand("add", "Add a person; the password is read from stdin (asked for on a terminal)");
+  std::string user_name, user_role;
+  user_add->add_option("NAME", user_name, "User name")->required();
+  user_add->add_option("--role", user_role, "admin, investigator or auditor")->required();
+  user_add->callback([&] {
+    anpr::sync::ConsoleRole role;
+    if (!anpr::sync::ParseConsoleRole(user_role, &role)) {
+      std::cerr << "anpr-depot: --role must be admin, investigator or auditor\n";
+      rc = 2;
+      return;
+    }
+    auto console = OpenConsoleOrDie(db);
+    const std::string password = ReadPassword("Password for " + user_name + " (10 characters or more): ");
+    if (auto s = console->AddUser(user_name, role, password); !s.ok()) {
+      std::cerr << "anpr-depot: " << s.message() << "\n";
+      rc = s.code() == anpr::StatusCode::kInvalidArgument ? 2 : 1;
+      return;
+    }
+    std::cout << "added " << anpr::sync::ConsoleRoleName(role) << " " << user_name << std::endl;
   });
 
   // revoke
@@ -167,9 +323,9 @@ int main(int argc, char** argv) {
     std::ifstream in(csv_path, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
-    auto entries = anpr::sync::ParseHotlistCsv(text.str());
+    auto entries = anpr::sync::ParseHotlistCsv(text.str(), csv_path);
     if (!entries.ok()) {
-      std::cerr << "anpr-depot: " << csv_path << ": " << entries.status().message() << " (nothing published)\n";
+      std::cerr << "anpr-depot: " << entries.status().message() << " (nothing published)\n";
       rc = 1;
       return;
     }
@@ -256,6 +412,30 @@ int main(int argc, char** argv) {
                 << r.uuid << "\n";
     }
     std::cout << found->size() << " reads (search audited as " << q.investigator << ")" << std::endl;
+  });
+
+  // reads verify: an evidential export checked against what the car sent
+  std::string verify_dir;
+  auto* verify = reads->add_subcommand("verify", "Check an export's signature, files and image hashes");
+  verify->add_option("DIR", verify_dir, "The export folder (manifest.json, manifest.sig and the files)")->required();
+  verify->callback([&] {
+    auto store = OpenOrDie(db);
+    auto c = anpr::sync::CheckExportAtDepot(store.get(), verify_dir);
+    if (!c.ok()) {
+      std::cerr << "anpr-depot: " << c.status().ToString() << "\n";
+      rc = 1;
+      return;
+    }
+    for (const std::string& n : c->notes) std::cout << "  note: " << n << "\n";
+    if (!c->check.intact()) {
+      std::cout << "export CHANGED: " << verify_dir << "\n";
+      for (const std::string& p : c->check.problems) std::cout << "  " << p << "\n";
+      rc = 1;
+      return;
+    }
+    std::cout << "export intact: " << c->check.reads.size() << " reads from unit " << c->check.facts.unit_id
+              << ", signed by its enrolled key; " << c->reads_compared
+              << " reads' images as the car sent them" << std::endl;
   });
 
   // retention

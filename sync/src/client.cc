@@ -153,6 +153,7 @@ std::string UuidOf(const Hit& h) { return h.uuid; }
 std::string UuidOf(const Read& r) { return r.uuid; }
 std::string UuidOf(const WireAuditEntry& a) { return a.uuid; }
 std::string UuidOf(const WantedEntry& w) { return w.uuid; }
+std::string UuidOf(const HoldEntry& h) { return h.uuid; }
 
 }  // namespace
 
@@ -232,6 +233,14 @@ Status SyncClient::Pass(Http& http) {
   // so entries the car holds now are known to it even if this pass is cut
   // before they are sent (deleting them later is then caught).
   if (Status s = ReportChainHead(http); !s.ok()) return s;
+  if (Status s = PresentSigningKey(http); !s.ok()) return s;
+  // Holds before anything else: the depot's retention must know them
+  // before it could drop the reads they keep.
+  if (Status s = SendAll<HoldEntry>(
+          http, RecordKind::kHold, "/holds", [&](std::size_t n) { return outbox_->UnsyncedHolds(n); },
+          [](const std::vector<HoldEntry>& v) { return EncodeHolds(v); });
+      !s.ok())
+    return s;
   // Hits first: they are what an officer at the depot needs soonest.
   if (Status s = SendAll<Hit>(
           http, RecordKind::kHit, "/hits", [&](std::size_t n) { return outbox_->UnsyncedHits(n); },
@@ -283,6 +292,21 @@ Status SyncClient::ReportChainHead(Http& http) {
     // The depot caught it and keeps the security event; the car's records
     // still go, as they are evidence either way.
     spdlog::error("sync: the depot finds this unit's audit chain altered: {}", s.message());
+    return Status::Ok();
+  }
+  return s;
+}
+
+Status SyncClient::PresentSigningKey(Http& http) {
+  if (options_.signing_public_key_hex.empty()) return Status::Ok();
+  const std::string body = EncodeSigningKey(options_.signing_public_key_hex);
+  std::string answer;
+  Status s = http.Call("/unit-key", &body, &answer);
+  if (s.ok() || http.last_http_code() == 404) return Status::Ok();  // 404: a depot that enrols no keys
+  if (http.last_http_code() == 409) {
+    // The depot keeps the key it enrolled first and a security event; the
+    // records still go, as they are evidence either way.
+    spdlog::error("sync: the depot holds another signing key for this unit: {}", s.message());
     return Status::Ok();
   }
   return s;
@@ -364,18 +388,55 @@ void SyncClient::Kick() {
   cv_.NotifyAll();
 }
 
+Status SyncClient::SendHeartbeat() {
+  if (!options_.heartbeat_source) return InvalidArgument("no heartbeat source");
+  if (Status s = CheckDepotUrl(options_.depot_url); !s.ok()) return InvalidArgument("depot URL " + s.message());
+  Heartbeat hb = options_.heartbeat_source();
+  auto counts = outbox_->CountUnsynced();
+  if (!counts.ok()) return counts.status();
+  hb.unsynced_reads = counts->reads;
+  hb.unsynced_hits = counts->hits;
+  hb.unsynced_audit = counts->audit;
+  auto version = outbox_->HotlistVersion();
+  if (!version.ok()) return version.status();
+  hb.hotlist_version = *version;
+  hb.last_sync_utc_ms = state().last_success_utc_ms;
+  hb.sent_at_utc_ms = NowUtcMs();
+  const std::string body = EncodeHeartbeat(hb);
+  std::string answer;
+  Http http(options_, &stop_);
+  return http.Call("/heartbeat", &body, &answer);
+}
+
 void SyncClient::Run() {
+  using Clock = std::chrono::steady_clock;
   Backoff backoff(options_.backoff_initial_ms, options_.backoff_max_ms);
+  auto next_pass = Clock::now();
+  auto next_heartbeat = Clock::now();
+  bool kicked = false;
   while (!stop_.load()) {
-    Status s = SyncOnce();
-    int64_t wait_ms = options_.idle_interval_ms;
-    if (s.ok()) {
-      backoff.Reset();
-    } else {
-      wait_ms = backoff.NextDelayMs();
+    if (kicked || Clock::now() >= next_pass) {
+      Status s = SyncOnce();
+      int64_t wait_ms = options_.idle_interval_ms;
+      if (s.ok()) {
+        backoff.Reset();
+      } else {
+        wait_ms = backoff.NextDelayMs();
+      }
+      next_pass = Clock::now() + std::chrono::milliseconds(wait_ms);
     }
+    // The heartbeat keeps its own minute, whatever the passes do: a car with
+    // nothing to sync, or one backing off, is still seen alive.
+    if (options_.heartbeat_source && Clock::now() >= next_heartbeat && !stop_.load()) {
+      if (Status h = SendHeartbeat(); !h.ok()) spdlog::debug("sync: heartbeat not sent: {}", h.ToString());
+      next_heartbeat = Clock::now() + std::chrono::milliseconds(std::max<int64_t>(100, options_.heartbeat_interval_ms));
+    }
+    auto wake = next_pass;
+    if (options_.heartbeat_source) wake = std::min(wake, next_heartbeat);
     MutexLock lock(&mu_);
-    cv_.WaitFor(&mu_, std::chrono::milliseconds(wait_ms), [&]() ANPR_REQUIRES(mu_) { return stop_.load() || kick_; });
+    cv_.WaitFor(&mu_, std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now()),
+                [&]() ANPR_REQUIRES(mu_) { return stop_.load() || kick_; });
+    kicked = kick_;
     kick_ = false;
   }
 }
@@ -386,6 +447,7 @@ const char* RecordKindName(RecordKind k) {
     case RecordKind::kRead: return "read";
     case RecordKind::kAudit: return "audit";
     case RecordKind::kWanted: return "wanted";
+    case RecordKind::kHold: return "hold";
   }
   return "read";
 }

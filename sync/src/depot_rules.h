@@ -3,8 +3,10 @@
 // whichever storage runs the depot.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sync/wire_audit.h"
 
@@ -84,5 +86,18 @@ inline std::optional<std::string> HeadProblem(const std::string& vehicle, const 
            " on the car differs from the head it reported before (rewritten and recomputed on the car)";
   return std::nullopt;
 }
+
+// A vehicle's export signing key: the first one presented is kept; another
+// is named (a security event: the car's key file was replaced, or the token
+// is used by something that is not the car).
+inline std::optional<std::string> KeyProblem(const std::string& vehicle, const std::optional<std::string>& held,
+                                             const std::string& presented) {
+  if (!held || *held == presented) return std::nullopt;
+  return "signing key of " + vehicle + ": the car presented key " + presented.substr(0, 16) +
+         "... but the depot enrolled " + held->substr(0, 16) + "... (kept)";
+}
+
+// The SHA-256 hex of an image as the depot received it; "" for none.
+std::string ImageSha256(const std::vector<uint8_t>& jpeg);
 
 }  // namespace anpr::sync

@@ -9,7 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sync/console_store.h"
+#include "sync/heartbeat.h"
 #include "sync/src/guarded_http_server.h"
+#include "sync/web_console.h"
 #include "sync/src/security_tally.h"
 #include "vehicle/records/field_limits.h"
 #include "vehicle/records/reason.h"
@@ -70,7 +73,7 @@ bool QueryInt(const httplib::Request& req, const char* key, int64_t* out) {
 
 // The endpoints that take a request body (all POST).
 bool IsUploadPath(const std::string& path) {
-  static const std::regex kUploads(R"(/api/v1/(reads|hits|audit|audit/head|wanted|hotlists/[^/]+))");
+  static const std::regex kUploads(R"(/api/v1/(reads|hits|audit|audit/head|wanted|holds|unit-key|heartbeat|hotlists/[^/]+))");
   return std::regex_match(path, kUploads);
 }
 
@@ -100,6 +103,11 @@ DepotServer::DepotServer(DepotStore* store, DepotServerOptions options)
     : store_(store), options_(std::move(options)) {}
 
 DepotServer::~DepotServer() { Stop(); }
+
+void DepotServer::AttachConsole(ConsoleStore* console, const WebConsoleOptions& options) {
+  console_ = console;
+  console_options_ = std::make_unique<WebConsoleOptions>(options);
+}
 
 Status DepotServer::Start() {
   if (http_) return Internal("depot server already started");
@@ -156,6 +164,10 @@ Status DepotServer::Start() {
 
 void DepotServer::Stop() {
   if (!http_) return;
+  // httplib's stop() does nothing until its thread has begun to listen; one
+  // that began after it would listen for ever. Wait for it (bounded: a
+  // thread whose listen failed at once never runs).
+  for (int i = 0; i < 5000 && !http_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   http_->stop();
   if (thread_.joinable()) thread_.join();
   http_.reset();
@@ -225,9 +237,13 @@ void DepotServer::Routes() {
       return refuse(Refusal::kBodyTooLarge, 413,
                     "request body of " + std::to_string(length) + " bytes is over the depot's limit of " +
                         std::to_string(options_.max_request_bytes));
-    const bool upload = req.method == "POST" && IsUploadPath(req.path);
+    const bool console_form = console_ && IsConsoleFormPath(req.method, req.path);
+    const bool upload = req.method == "POST" && (IsUploadPath(req.path) || console_form);
     if (upload && !has_length && !has_encoding)
       return refuse(Refusal::kBodyNotAccepted, 411, "an upload needs Content-Length or chunked encoding");
+    std::string why;
+    if (console_form && !ConsoleBodyAllowed(req, length, console_, *console_options_, &why))
+      return refuse(Refusal::kBodyWithoutCredential, 403, why + ", body unread");
     if (!upload && (length > 0 || has_encoding))
       return refuse(Refusal::kBodyNotAccepted, 400, "only the upload endpoints take a request body");
     if (!upload && req.method != "GET" && req.method != "HEAD")
@@ -362,6 +378,49 @@ void DepotServer::Routes() {
                               [this](const std::string& v, const std::vector<WantedEntry>& x) {
                                 return store_->IngestWanted(v, x);
                               }));
+  // The vehicle's export signing key, enrolled with its token (first kept).
+  s.Post(api + "/unit-key", [this, authorise_upload, read_body](const httplib::Request& req, httplib::Response& res,
+                                                                const httplib::ContentReader& reader) {
+    auto who = authorise_upload(req, res, {Role::kVehicle});
+    if (!who) return;
+    std::string body;
+    if (!read_body(req, res, reader, &body)) return;
+    auto key = ParseSigningKey(body);
+    if (!key.ok()) return Refuse(res, 400, key.status().message());
+    auto problem = store_->EnrolSigningKey(who->name, *key);
+    if (!problem.ok()) return Refuse(res, HttpStatusFor(problem.status()), problem.status().message());
+    if (problem->has_value()) {
+      spdlog::error("depot: {} from {}", **problem, Remote(req));
+      RecordSecurityEvent(store_, **problem, who->name, Remote(req));
+      return Refuse(res, 409, **problem);
+    }
+    Reply(res, 200, R"({"status":"ok"})");
+  });
+  s.Post(api + "/holds", upload(
+                             "holds", [](const std::string& b) { return ParseHolds(b); },
+                             [](const HoldEntry& x) { return x.unit_id; },
+                             [this](const std::string& v, const std::vector<HoldEntry>& x) {
+                               return store_->IngestHolds(v, x);
+                             }));
+
+  // The car's health every minute (sync/heartbeat.h), kept for the console.
+  s.Post(api + "/heartbeat", [this, authorise_upload, read_body](const httplib::Request& req, httplib::Response& res,
+                                                                 const httplib::ContentReader& reader) {
+    if (!console_) return Refuse(res, 404, "this depot keeps no heartbeats");
+    auto who = authorise_upload(req, res, {Role::kVehicle});
+    if (!who) return;
+    std::string body;
+    if (!read_body(req, res, reader, &body)) return;
+    auto hb = ParseHeartbeat(body);
+    if (!hb.ok()) return Refuse(res, 400, hb.status().message());
+    if (hb->unit_id != who->name) {
+      RecordSecurityEvent(store_, "heartbeat for another vehicle (" + hb->unit_id + ")", who->name, Remote(req));
+      return Refuse(res, 403, "a vehicle may only send its own heartbeat (it names " + hb->unit_id + ")");
+    }
+    if (Status st = console_->RecordHeartbeat(*hb, NowUtcMs()); !st.ok())
+      return Refuse(res, HttpStatusFor(st), st.message());
+    Reply(res, 200, R"({"status":"ok"})");
+  });
 
   s.Get(api + "/hotlists", [this, authorise](const httplib::Request& req, httplib::Response& res) {
     if (!authorise(req, res, {Role::kVehicle, Role::kAdmin})) return;
@@ -427,6 +486,12 @@ void DepotServer::Routes() {
                          {"refused", refused}}
               .dump());
   });
+
+  if (console_) {
+    WebConsoleOptions web = *console_options_;
+    web.secure_cookie = tls();
+    AddWebConsoleRoutes(s, store_, console_, web);
+  }
 
   // Anything else, and httplib's own refusals (413 payload too large, 400
   // bad request line), get a JSON reason.

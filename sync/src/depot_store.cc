@@ -5,6 +5,9 @@
 
 #include <cstdio>
 
+#include "sync/src/depot_rules.h"
+#include "vehicle/records/signing_key.h"
+
 namespace anpr::sync {
 
 const char* RoleName(Role r) {
@@ -50,14 +53,45 @@ std::string TokenHash(std::string_view token) {
   return Hex(md, len);
 }
 
-Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url) {
+std::string ImageSha256(const std::vector<uint8_t>& jpeg) {
+  if (jpeg.empty()) return "";
+  return Sha256Hex(std::string_view(reinterpret_cast<const char*>(jpeg.data()), jpeg.size()));
+}
+
+std::string VrmLikePattern(const std::string& vrm) {
+  if (vrm.find('?') == std::string::npos) return {};
+  std::string like = vrm;
+  for (char& c : like)
+    if (c == '?') c = '_';
+  return like;
+}
+
+bool IsVrmPattern(std::string_view vrm) {
+  if (vrm.empty() || vrm.size() > 16) return false;
+  bool literal = false;
+  for (char c : vrm) {
+    if (c == '?') continue;
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+    literal = true;
+  }
+  return literal;
+}
+
+bool IsPostgresUrl(const std::string& url) {
   auto starts = [&](const char* p) { return url.rfind(p, 0) == 0; };
-  if (starts("postgresql://") || starts("postgres://") || url.find("dbname=") != std::string::npos ||
-      url.find("host=") != std::string::npos)
+  return starts("postgresql://") || starts("postgres://") || url.find("dbname=") != std::string::npos ||
+         url.find("host=") != std::string::npos;
+}
+
+Result<std::unique_ptr<DepotStore>> OpenDepotStore(const std::string& url, const std::optional<StoreKey>& key) {
+  auto starts = [&](const char* p) { return url.rfind(p, 0) == 0; };
+  if (IsPostgresUrl(url)) {
+    if (key) return InvalidArgument("a key file encrypts an SQLite depot only; PostgreSQL's storage is its own");
     return OpenPostgresDepotStore(url);
-  if (starts("sqlite:")) return OpenSqliteDepotStore(url.substr(7));
+  }
+  if (starts("sqlite:")) return OpenSqliteDepotStore(url.substr(7), key);
   if (url.empty()) return InvalidArgument("no database given");
-  return OpenSqliteDepotStore(url);
+  return OpenSqliteDepotStore(url, key);
 }
 
 }  // namespace anpr::sync

@@ -85,7 +85,22 @@ INSERT INTO read_uuids(uuid, unit_id, captured_at_utc_ms)
 CREATE TABLE audit_heads(
   unit_id text PRIMARY KEY, seq bigint NOT NULL, hash text NOT NULL, updated_at_utc_ms bigint NOT NULL);
 )sql",
-    // 5: the newest audit chain head each car reported, which may be ahead of
+    // 5: investigation holds from the cars; retention keeps the reads they name.
+    R"sql(
+CREATE TABLE read_holds(
+  uuid uuid PRIMARY KEY, unit_id text NOT NULL, vrm text NOT NULL, reason text NOT NULL,
+  placed_by text NOT NULL, placed_at_utc_ms bigint NOT NULL, until_utc_ms bigint NOT NULL,
+  received_at_utc_ms bigint NOT NULL);
+CREATE INDEX read_holds_vrm ON read_holds(vrm, until_utc_ms);
+)sql",
+    // 6: evidence: each read's image hashes as received (beside its claimed
+    // uuid, kept as long as the read), and each vehicle's export signing key.
+    R"sql(
+ALTER TABLE read_uuids ADD COLUMN plate_sha256 text, ADD COLUMN overview_sha256 text;
+CREATE TABLE unit_keys(
+  unit_id text PRIMARY KEY, public_key_ed25519 text NOT NULL, enrolled_at_utc_ms bigint NOT NULL);
+)sql",
+    // 7: the newest audit chain head each car reported, which may be ahead of
     // the entries it sent (DepotStore::CheckAuditChainHead).
     R"sql(
 CREATE TABLE audit_reported_heads(
@@ -182,18 +197,34 @@ Result<int> PgDepotStore::DropReadsBefore(int64_t cutoff_utc_ms) {
   if (old.empty()) return 0;
   // The partitions and their uuids go together (DDL is transactional here):
   // a uuid claimed without its read would acknowledge a resend never stored.
+  // A partition holding a read under a hold in force is kept, with only
+  // its held reads (and their uuids).
+  int dropped = 0;
+  const int64_t now = NowUtcMs();
+  constexpr const char* kHeld = "vrm IN (SELECT vrm FROM read_holds WHERE until_utc_ms > $1)";
   Status s = InTx(*c, [&]() -> Status {
-    if (auto r = c->Query("DELETE FROM read_uuids WHERE captured_at_utc_ms < $1", {MonthStartUtcMs(cutoff_utc_ms)});
-        !r.ok())
-      return r.status();
-    for (const std::string& name : old)
-      if (auto d = c->Exec("DROP TABLE IF EXISTS " + name); !d.ok()) return d;
+    for (const std::string& name : old) {
+      const std::string count_held = "SELECT count(*) FROM " + name + " WHERE " + kHeld;
+      auto held = c->Query(count_held.c_str(), {now});
+      if (!held.ok()) return held.status();
+      const std::string uuids_of = "DELETE FROM read_uuids WHERE uuid IN (SELECT uuid FROM " + name;
+      if (ColInt(*held, 0, 0) == 0) {
+        if (auto d = c->Exec(uuids_of + ")"); !d.ok()) return d;
+        if (auto d = c->Exec("DROP TABLE IF EXISTS " + name); !d.ok()) return d;
+        ++dropped;
+      } else {
+        const std::string uuids_unheld = uuids_of + " WHERE NOT " + kHeld + ")";
+        const std::string reads_unheld = "DELETE FROM " + name + " WHERE NOT " + kHeld;
+        if (auto r = c->Query(uuids_unheld.c_str(), {now}); !r.ok()) return r.status();
+        if (auto r = c->Query(reads_unheld.c_str(), {now}); !r.ok()) return r.status();
+      }
+    }
     return Status::Ok();
   });
   if (!s.ok()) return s;
   MutexLock lock(&mu_);
   known_partitions_.clear();
-  return static_cast<int>(old.size());
+  return dropped;
 }
 
 Status PgDepotStore::InTx(Conn& c, const std::function<Status()>& body) {

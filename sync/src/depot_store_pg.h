@@ -54,6 +54,11 @@ class PgDepotStore final : public DepotStore {
                                                          const AuditChainHead& head) override;
 
   Result<IngestResult> IngestWanted(const std::string& vehicle, const std::vector<WantedEntry>& entries) override;
+  Result<IngestResult> IngestHolds(const std::string& vehicle, const std::vector<HoldEntry>& holds) override;
+  Result<std::optional<ReceivedImageHashes>> ImageHashesAsReceived(const std::string& read_uuid) override;
+  Result<std::optional<std::string>> EnrolSigningKey(const std::string& vehicle,
+                                                     const std::string& public_key_hex) override;
+  Result<std::optional<std::string>> SigningKeyOf(const std::string& vehicle) override;
 
   Result<int64_t> PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
                                  const std::string& publisher) override;

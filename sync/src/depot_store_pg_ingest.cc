@@ -42,14 +42,17 @@ Result<IngestResult> PgDepotStore::IngestReads(const std::string& vehicle, const
     std::set<std::string> claimed;  // lower-case uuids new in this batch
     for (std::size_t first = 0; first < reads.size(); first += kRowsPerInsert) {
       const std::size_t last = std::min(reads.size(), first + kRowsPerInsert);
-      std::string sql = "INSERT INTO read_uuids(uuid,unit_id,captured_at_utc_ms) VALUES";
+      std::string sql =
+          "INSERT INTO read_uuids(uuid,unit_id,captured_at_utc_ms,plate_sha256,overview_sha256) VALUES";
       std::vector<Param> params;
       for (std::size_t i = first; i < last; ++i) {
         if (i > first) sql += ',';
-        sql += RowPlaceholders(params.size(), 3);
+        sql += RowPlaceholders(params.size(), 5);
         params.emplace_back(reads[i].uuid);
         params.emplace_back(vehicle);
         params.emplace_back(reads[i].captured_at_utc_ms);
+        params.emplace_back(ImageSha256(reads[i].plate_jpeg));  // as received
+        params.emplace_back(ImageSha256(reads[i].overview_jpeg));
       }
       sql += " ON CONFLICT DO NOTHING RETURNING uuid::text";
       auto ins = c->Query(sql.c_str(), params);
@@ -220,6 +223,33 @@ Result<IngestResult> PgDepotStore::IngestWanted(const std::string& vehicle, cons
         if (!o.ok()) return o.status();
         if (PQntuples(o->get()) != 1 || Col(*o, 0, 0) != vehicle)
           return PermissionDenied("wanted entry " + x.uuid + " belongs to another vehicle");
+      }
+      out.acknowledged.push_back(x.uuid);
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<IngestResult> PgDepotStore::IngestHolds(const std::string& vehicle, const std::vector<HoldEntry>& holds) {
+  Lease c(this);
+  IngestResult out;
+  Status s = InTx(*c, [&]() -> Status {
+    const int64_t now = NowUtcMs();
+    for (const auto& x : holds) {
+      auto ins = c->Query(
+          "INSERT INTO read_holds(uuid,unit_id,vrm,reason,placed_by,placed_at_utc_ms,until_utc_ms,received_at_utc_ms) "
+          "VALUES($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING",
+          {x.uuid, vehicle, x.vrm, x.reason, x.placed_by, x.placed_at_utc_ms, x.until_utc_ms, now});
+      if (!ins.ok()) return ins.status();
+      if (std::string(PQcmdTuples(ins->get())) == "1") {
+        ++out.newly_stored;
+      } else {
+        auto o = c->Query("SELECT unit_id FROM read_holds WHERE uuid=$1", {x.uuid});
+        if (!o.ok()) return o.status();
+        if (PQntuples(o->get()) != 1 || Col(*o, 0, 0) != vehicle)
+          return PermissionDenied("hold " + x.uuid + " belongs to another vehicle");
       }
       out.acknowledged.push_back(x.uuid);
     }

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "sync/src/depot_rules.h"
 #include "sync/src/depot_store_pg.h"
 #include "sync/src/hotlist_diff.h"
 #include "vehicle/records/field_limits.h"
@@ -92,10 +93,13 @@ Result<std::vector<Read>> PgDepotStore::SearchReads(const SearchQuery& q) {
   Lease c(this);
   std::vector<Read> out;
   Status s = InTx(*c, [&]() -> Status {
+    const std::string like = VrmLikePattern(q.vrm);
     auto r = c->Query(
-        "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm=$1 AND captured_at_utc_ms>=$2 "
-        "AND captured_at_utc_ms<$3 ORDER BY captured_at_utc_ms LIMIT $4",
-        {q.vrm, q.from_utc_ms, q.to_utc_ms, static_cast<int64_t>(q.limit)});
+        like.empty() ? "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm=$1 AND captured_at_utc_ms>=$2 "
+                       "AND captured_at_utc_ms<$3 ORDER BY captured_at_utc_ms LIMIT $4"
+                     : "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm LIKE $1 AND "
+                       "captured_at_utc_ms>=$2 AND captured_at_utc_ms<$3 ORDER BY captured_at_utc_ms LIMIT $4",
+        {like.empty() ? q.vrm : like, q.from_utc_ms, q.to_utc_ms, static_cast<int64_t>(q.limit)});
     if (!r.ok()) return r.status();
     for (int i = 0; i < PQntuples(r->get()); ++i) {
       auto rd = ParseRead(Col(*r, i, 0));
@@ -141,11 +145,44 @@ Result<bool> PgDepotStore::Holds(const std::string& kind, const std::string& uui
   const char* sql = kind == "read"  ? "SELECT 1 FROM reads WHERE uuid=$1"
                     : kind == "hit" ? "SELECT 1 FROM hits WHERE uuid=$1"
                     : kind == "wanted" ? "SELECT 1 FROM wanted WHERE uuid=$1"
+                    : kind == "hold" ? "SELECT 1 FROM read_holds WHERE uuid=$1"
                                     : "SELECT 1 FROM audit WHERE uuid=$1";
   Lease c(this);
   auto r = c->Query(sql, {uuid});
   if (!r.ok()) return r.status();
   return PQntuples(r->get()) > 0;
+}
+
+Result<std::optional<ReceivedImageHashes>> PgDepotStore::ImageHashesAsReceived(const std::string& read_uuid) {
+  if (!IsValidUuid(read_uuid)) return std::optional<ReceivedImageHashes>();
+  Lease c(this);
+  auto r = c->Query("SELECT COALESCE(plate_sha256,''), COALESCE(overview_sha256,'') FROM read_uuids WHERE uuid=$1",
+                    {read_uuid});
+  if (!r.ok()) return r.status();
+  if (PQntuples(r->get()) == 0) return std::optional<ReceivedImageHashes>();
+  return std::optional<ReceivedImageHashes>(ReceivedImageHashes{Col(*r, 0, 0), Col(*r, 0, 1)});
+}
+
+Result<std::optional<std::string>> PgDepotStore::EnrolSigningKey(const std::string& vehicle,
+                                                                 const std::string& public_key_hex) {
+  Lease c(this);
+  auto ins = c->Query(
+      "INSERT INTO unit_keys(unit_id,public_key_ed25519,enrolled_at_utc_ms) VALUES($1,$2,$3) ON CONFLICT DO NOTHING",
+      {vehicle, public_key_hex, NowUtcMs()});
+  if (!ins.ok()) return ins.status();
+  auto held = c->Query("SELECT public_key_ed25519 FROM unit_keys WHERE unit_id=$1", {vehicle});
+  if (!held.ok()) return held.status();
+  std::optional<std::string> key;
+  if (PQntuples(held->get()) == 1) key = Col(*held, 0, 0);
+  return KeyProblem(vehicle, key, public_key_hex);
+}
+
+Result<std::optional<std::string>> PgDepotStore::SigningKeyOf(const std::string& vehicle) {
+  Lease c(this);
+  auto r = c->Query("SELECT public_key_ed25519 FROM unit_keys WHERE unit_id=$1", {vehicle});
+  if (!r.ok()) return r.status();
+  if (PQntuples(r->get()) == 0) return std::optional<std::string>();
+  return std::optional<std::string>(Col(*r, 0, 0));
 }
 
 }  // namespace anpr::sync::pg

@@ -10,6 +10,7 @@
 #include "sync/depot_store.h"
 #include "sync/src/depot_rules.h"
 #include "sync/src/hotlist_diff.h"
+#include "vehicle/records/encrypted_vfs.h"
 #include "vehicle/records/field_limits.h"
 #include "vehicle/records/mutex.h"
 #include "vehicle/records/sqlite_stmt.h"
@@ -71,7 +72,23 @@ CREATE INDEX wanted_vrm ON wanted(vrm);
 CREATE TABLE audit_heads(
   unit_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL, updated_at_utc_ms INTEGER NOT NULL);
 )sql",
-    // 4: the newest audit chain head each car reported, which may be ahead of
+    // 4: investigation holds from the cars; retention keeps the reads they name.
+    R"sql(
+CREATE TABLE read_holds(
+  uuid TEXT PRIMARY KEY, unit_id TEXT NOT NULL, vrm TEXT NOT NULL, reason TEXT NOT NULL,
+  placed_by TEXT NOT NULL, placed_at_utc_ms INTEGER NOT NULL, until_utc_ms INTEGER NOT NULL,
+  received_at_utc_ms INTEGER NOT NULL);
+CREATE INDEX read_holds_vrm ON read_holds(vrm, until_utc_ms);
+)sql",
+    // 5: evidence: each read's image hashes as received, and each vehicle's
+    // export signing key.
+    R"sql(
+ALTER TABLE reads ADD COLUMN plate_sha256 TEXT;
+ALTER TABLE reads ADD COLUMN overview_sha256 TEXT;
+CREATE TABLE unit_keys(
+  unit_id TEXT PRIMARY KEY, public_key_ed25519 TEXT NOT NULL, enrolled_at_utc_ms INTEGER NOT NULL);
+)sql",
+    // 6: the newest audit chain head each car reported, which may be ahead of
     // the entries it sent (DepotStore::CheckAuditChainHead).
     R"sql(
 CREATE TABLE audit_reported_heads(
@@ -81,7 +98,8 @@ CREATE TABLE audit_reported_heads(
 
 class SqliteDepotStore final : public DepotStore {
  public:
-  explicit SqliteDepotStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  SqliteDepotStore(sqlite3* db, std::string path, std::shared_ptr<EncryptedVfs> vfs)
+      : db_(db), path_(std::move(path)), vfs_(std::move(vfs)) {}
   ~SqliteDepotStore() override { sqlite3_close(db_); }
 
   std::string Kind() const override { return "sqlite"; }
@@ -157,7 +175,7 @@ class SqliteDepotStore final : public DepotStore {
     return InTransaction<IngestResult>([&]() ANPR_REQUIRES(mu_) -> Result<IngestResult> {
       Stmt ins(db_,
                "INSERT OR IGNORE INTO reads(uuid,unit_id,vrm,captured_at_utc_ms,received_at_utc_ms,record,"
-               "plate_jpeg,overview_jpeg) VALUES(?,?,?,?,?,?,?,?)");
+               "plate_jpeg,overview_jpeg,plate_sha256,overview_sha256) VALUES(?,?,?,?,?,?,?,?,?,?)");
       Stmt held(db_, "SELECT unit_id, captured_at_utc_ms FROM reads WHERE uuid=?");
       const int64_t now = NowUtcMs();
       IngestResult out;
@@ -165,6 +183,7 @@ class SqliteDepotStore final : public DepotStore {
         ins.Reset();
         ins.Bind(1, r.uuid).Bind(2, vehicle).Bind(3, r.vrm).Bind(4, r.captured_at_utc_ms).Bind(5, now);
         ins.Bind(6, EncodeRead(r, false)).Bind(7, r.plate_jpeg).Bind(8, r.overview_jpeg);
+        ins.Bind(9, ImageSha256(r.plate_jpeg)).Bind(10, ImageSha256(r.overview_jpeg));
         if (!ins.Run().ok()) return Err("store read " + r.uuid);
         if (sqlite3_changes(db_) == 1) {
           ++out.newly_stored;
@@ -300,6 +319,57 @@ class SqliteDepotStore final : public DepotStore {
     });
   }
 
+  Result<std::optional<ReceivedImageHashes>> ImageHashesAsReceived(const std::string& read_uuid) override {
+    MutexLock lock(&mu_);
+    Stmt st(db_, "SELECT COALESCE(plate_sha256,''), COALESCE(overview_sha256,'') FROM reads WHERE uuid=?");
+    st.Bind(1, read_uuid);
+    if (!st.Step()) {
+      if (!st.status().ok()) return Err("image hashes");
+      return std::optional<ReceivedImageHashes>();
+    }
+    return std::optional<ReceivedImageHashes>(ReceivedImageHashes{st.Text(0), st.Text(1)});
+  }
+
+  Result<std::optional<std::string>> EnrolSigningKey(const std::string& vehicle,
+                                                     const std::string& public_key_hex) override {
+    MutexLock lock(&mu_);
+    Stmt ins(db_, "INSERT OR IGNORE INTO unit_keys(unit_id,public_key_ed25519,enrolled_at_utc_ms) VALUES(?,?,?)");
+    if (!ins.Bind(1, vehicle).Bind(2, public_key_hex).Bind(3, NowUtcMs()).Run().ok()) return Err("enrol key");
+    auto held = SigningKeyLocked(vehicle);
+    if (!held.ok()) return held.status();
+    return KeyProblem(vehicle, *held, public_key_hex);
+  }
+
+  Result<std::optional<std::string>> SigningKeyOf(const std::string& vehicle) override {
+    MutexLock lock(&mu_);
+    return SigningKeyLocked(vehicle);
+  }
+
+  Result<IngestResult> IngestHolds(const std::string& vehicle, const std::vector<HoldEntry>& holds) override {
+    MutexLock lock(&mu_);
+    return InTransaction<IngestResult>([&]() ANPR_REQUIRES(mu_) -> Result<IngestResult> {
+      Stmt ins(db_,
+               "INSERT OR IGNORE INTO read_holds(uuid,unit_id,vrm,reason,placed_by,placed_at_utc_ms,until_utc_ms,"
+               "received_at_utc_ms) VALUES(?,?,?,?,?,?,?,?)");
+      Stmt owner(db_, "SELECT unit_id FROM read_holds WHERE uuid=?");
+      const int64_t now = NowUtcMs();
+      IngestResult out;
+      for (const auto& x : holds) {
+        ins.Reset();
+        ins.Bind(1, x.uuid).Bind(2, vehicle).Bind(3, x.vrm).Bind(4, x.reason).Bind(5, x.placed_by);
+        ins.Bind(6, x.placed_at_utc_ms).Bind(7, x.until_utc_ms).Bind(8, now);
+        if (!ins.Run().ok()) return Err("store hold " + x.uuid);
+        if (sqlite3_changes(db_) == 1) {
+          ++out.newly_stored;
+        } else if (auto s = CheckOwner(owner, x.uuid, vehicle); !s.ok()) {
+          return s;
+        }
+        out.acknowledged.push_back(x.uuid);
+      }
+      return out;
+    });
+  }
+
   Result<int64_t> PublishHotlist(const std::string& list, const std::vector<WireHotlistEntry>& entries,
                                  const std::string& publisher) override {
     if (Status named = limits::ValidateListName(list); !named.ok()) return named;
@@ -383,10 +453,13 @@ class SqliteDepotStore final : public DepotStore {
     if (q.investigator.empty()) return InvalidArgument("a search needs the investigator's name");
     MutexLock lock(&mu_);
     return InTransaction<std::vector<Read>>([&]() ANPR_REQUIRES(mu_) -> Result<std::vector<Read>> {
-      Stmt st(db_,
-              "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm=? AND captured_at_utc_ms>=? "
-              "AND captured_at_utc_ms<? ORDER BY captured_at_utc_ms LIMIT ?");
-      st.Bind(1, q.vrm).Bind(2, q.from_utc_ms).Bind(3, q.to_utc_ms).Bind(4, static_cast<int64_t>(q.limit));
+      const std::string like = VrmLikePattern(q.vrm);
+      Stmt st(db_, like.empty()
+                       ? "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm=? AND captured_at_utc_ms>=? "
+                         "AND captured_at_utc_ms<? ORDER BY captured_at_utc_ms LIMIT ?"
+                       : "SELECT record, plate_jpeg, overview_jpeg FROM reads WHERE vrm LIKE ? AND "
+                         "captured_at_utc_ms>=? AND captured_at_utc_ms<? ORDER BY captured_at_utc_ms LIMIT ?");
+      st.Bind(1, like.empty() ? q.vrm : like).Bind(2, q.from_utc_ms).Bind(3, q.to_utc_ms).Bind(4, static_cast<int64_t>(q.limit));
       std::vector<Read> out;
           while (st.Step()) {
         auto r = ParseRead(st.Text(0));
@@ -430,6 +503,7 @@ class SqliteDepotStore final : public DepotStore {
     const char* sql = kind == "read"  ? "SELECT 1 FROM reads WHERE uuid=?"
                       : kind == "hit" ? "SELECT 1 FROM hits WHERE uuid=?"
                       : kind == "wanted" ? "SELECT 1 FROM wanted WHERE uuid=?"
+                      : kind == "hold" ? "SELECT 1 FROM read_holds WHERE uuid=?"
                                       : "SELECT 1 FROM audit WHERE uuid=?";
     MutexLock lock(&mu_);
     Stmt st(db_, sql);
@@ -443,12 +517,24 @@ class SqliteDepotStore final : public DepotStore {
     MutexLock lock(&mu_);
     // Whole months only, like the PostgreSQL partitions.
     const int64_t bound = MonthStartUtcMs(cutoff_utc_ms);
-    Stmt st(db_, "DELETE FROM reads WHERE captured_at_utc_ms < ?");
-    if (!st.Bind(1, bound).Run().ok()) return Err("retention");
+    Stmt st(db_,
+            "DELETE FROM reads WHERE captured_at_utc_ms < ? AND vrm NOT IN "
+            "(SELECT vrm FROM read_holds WHERE until_utc_ms > ?)");
+    if (!st.Bind(1, bound).Bind(2, NowUtcMs()).Run().ok()) return Err("retention");
     return sqlite3_changes(db_);
   }
 
  private:
+  Result<std::optional<std::string>> SigningKeyLocked(const std::string& vehicle) ANPR_REQUIRES(mu_) {
+    Stmt st(db_, "SELECT public_key_ed25519 FROM unit_keys WHERE unit_id=?");
+    st.Bind(1, vehicle);
+    if (!st.Step()) {
+      if (!st.status().ok()) return Err("signing key");
+      return std::optional<std::string>();
+    }
+    return std::optional<std::string>(st.Text(0));
+  }
+
   Status Err(const std::string& what) ANPR_REQUIRES(mu_) {
     const int code = sqlite3_errcode(db_);
     std::string m = path_ + ": " + what + ": " + sqlite3_errmsg(db_);
@@ -512,20 +598,34 @@ class SqliteDepotStore final : public DepotStore {
   Mutex mu_;  // one connection, guarded
   sqlite3* db_ ANPR_GUARDED_BY(mu_);
   const std::string path_;
+  // The encrypting VFS db_ was opened with (null: a plain file); closed after db_.
+  const std::shared_ptr<EncryptedVfs> vfs_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path) {
+
+Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path,
+                                                         const std::optional<StoreKey>& key) {
+  // A missing or wrong key is refused here, before SQLite touches the file.
+  auto vfs = VfsForDb(path, key ? &*key : nullptr, kDepotSqlitePageBytes);
+  if (!vfs.ok()) return Status(vfs.status().code(), "depot database " + vfs.status().message());
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+                           vfs.value() ? vfs.value()->name() : nullptr);
   if (rc != SQLITE_OK) {
     std::string m = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     return IoError("open " + path + ": " + m);
   }
   sqlite3_busy_timeout(db, 10000);
+  if (vfs.value()) {
+    // Page size, reserved bytes for nonce and tag, WAL, temporary data in memory.
+    if (Status s = ConfigureEncrypted(db, kDepotSqlitePageBytes); !s.ok()) {
+      sqlite3_close(db);
+      return IoError("open " + path + ": " + s.message());
+    }
+  }
   // WAL + FULL: a batch is on disk before it is acknowledged, so the car
   // may forget what the depot acknowledged even across a power cut.
   // 16 KiB pages (new files only; must precede WAL): a read's two ~20 KB
@@ -538,7 +638,7 @@ Result<std::unique_ptr<DepotStore>> OpenSqliteDepotStore(const std::string& path
       return IoError("open " + path + ": " + m);
     }
   }
-  return std::unique_ptr<DepotStore>(new SqliteDepotStore(db, path));
+  return std::unique_ptr<DepotStore>(new SqliteDepotStore(db, path, std::move(vfs).value()));
 }
 
 }  // namespace anpr::sync

@@ -9,11 +9,11 @@
 
 namespace anpr::sync {
 
-Result<std::vector<WireHotlistEntry>> ParseHotlistCsv(std::string_view csv) {
+Result<std::vector<WireHotlistEntry>> ParseHotlistCsv(std::string_view csv, const std::string& file_label) {
   // The car's own parser (vehicle/records/hotlist.h) decides what a valid
   // file is, so the depot never publishes a list a car would refuse, and a
   // car never imports locally what the depot would refuse.
-  auto parsed = anpr::ParseHotlistCsv(csv, "csv");
+  auto parsed = anpr::ParseHotlistCsv(csv, file_label);
   if (!parsed.ok()) return parsed.status();
   std::vector<WireHotlistEntry> out;
   out.reserve(parsed->size());

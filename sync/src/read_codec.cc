@@ -46,6 +46,7 @@ Read ReadFromJson(const json& e, const std::string& w) {
   if (cs != 0 && cs != 1 && cs != 2) Fail(w + ".clock_source", "not 0, 1 or 2");
   r.clock_source = static_cast<ClockSource>(cs);
   r.clock_offset_ms = Int(e, "clock_offset_ms", w, false, 0);
+  r.clock_unverified = Bool(e, "clock_unverified", w);
   r.camera_id = Str(e, "camera_id", w, false, kMaxId);
   r.unit_id = Str(e, "unit_id", w, true, kMaxId);
   if (r.unit_id.empty()) Fail(w + ".unit_id", "empty");
@@ -94,6 +95,8 @@ json ReadToJson(const Read& r) {
         {"heading_deg", NumOrNull(r.position.heading_deg)},
         {"fix_age_ms", r.position.fix_age_ms}}},
   };
+  // Only when set: reads of a verified clock encode as before.
+  if (r.clock_unverified) j["clock_unverified"] = true;
   return j;
 }
 

@@ -200,7 +200,7 @@ Result<UnsyncedCounts> SqliteOutbox::CountUnsynced() {
 }
 
 Status SqliteOutbox::Quarantine(RecordKind kind, const std::string& uuid, const std::string& reason) {
-  if (kind == RecordKind::kWanted) return Status::Ok();  // this outbox holds none: unknown UUIDs are ignored
+  if (kind == RecordKind::kWanted || kind == RecordKind::kHold) return Status::Ok();  // this outbox holds none: unknown UUIDs are ignored
   MutexLock lock(&mu_);
   Stmt st(db_, "INSERT OR IGNORE INTO quarantine(kind,uuid,reason,at_utc_ms) VALUES(?,?,?,?)");
   if (!st.Bind(1, RecordKindName(kind)).Bind(2, uuid).Bind(3, reason).Bind(4, NowUtcMs()).Run().ok())
@@ -209,7 +209,7 @@ Status SqliteOutbox::Quarantine(RecordKind kind, const std::string& uuid, const 
 }
 
 Status SqliteOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) {
-  if (kind == RecordKind::kWanted) return Status::Ok();  // this outbox holds none: unknown UUIDs are ignored
+  if (kind == RecordKind::kWanted || kind == RecordKind::kHold) return Status::Ok();  // this outbox holds none: unknown UUIDs are ignored
   MutexLock lock(&mu_);
   const char* sql = kind == RecordKind::kHit    ? "UPDATE hits SET synced_at_utc_ms=? WHERE uuid=?"
                     : kind == RecordKind::kRead ? "UPDATE reads SET synced_at_utc_ms=? WHERE uuid=?"

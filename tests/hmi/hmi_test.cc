@@ -128,13 +128,15 @@ TEST(Hmi, PostedHighHitAlarmsUntilATouchThenAnOutcomeIsRecorded) {
 
 // What a logged-in unit plays through SDL's disk audio driver for a high hit
 // on "WR61KXT" posted while driving (12 m/s) or stationary, listened to for
-// `listen_ms` and not acknowledged.
+// `listen_ms`; acknowledged by a touch `ack_at_ms` after it was posted (-1:
+// not acknowledged).
 struct Heard {
   std::vector<int16_t> samples;
   int64_t spoken = 0;
   bool speech_failed = false;
+  double ack_s = 0;  // when the touch came, seconds after the hit was posted
 };
-Heard HighHitHeard(bool driving, int listen_ms) {
+Heard HighHitHeard(bool driving, int listen_ms, int ack_at_ms = -1) {
   Heard heard;
   const auto wav = std::filesystem::path(ANPR_BINARY_DIR) / (driving ? "hmi-driving-hit.raw" : "hmi-parked-hit.raw");
   std::filesystem::remove(wav);
@@ -168,7 +170,16 @@ Heard HighHitHeard(bool driving, int listen_ms) {
   const Read read = MakeRead("WR61KXT");
   hmi.PostRead(read);
   hmi.PostHit(MakeHit(read, Priority::kHigh), read);
-  run_for_ms(listen_ms);
+  const auto posted = std::chrono::steady_clock::now();
+  if (ack_at_ms >= 0) {
+    run_for_ms(ack_at_ms);
+    hmi.model().PointerDown(400, 300);  // anywhere on the driving hit screen
+    hmi.model().PointerUp(400, 300);
+    heard.ack_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - posted).count();
+    run_for_ms(listen_ms - ack_at_ms);
+  } else {
+    run_for_ms(listen_ms);
+  }
   EXPECT_NE(hmi.speaker(), nullptr);
   if (hmi.speaker()) {
     heard.spoken = hmi.speaker()->spoken();
@@ -224,6 +235,22 @@ TEST(Hmi, AHighHitWhileDrivingPlaysTheToneThenSpeaksIt) {
   const size_t after = phrase_at + phrase.size();
   EXPECT_NEAR(Frequency(s, after + kSampleRateHz / 50, kSampleRateHz / 10), 1400, 30)
       << "the alarm again until acknowledged";
+}
+
+// Issue 13: a touch while driving stopped the alarm but the phrase went on.
+// The touch silences both: from shortly after it, nothing is heard.
+TEST(Hmi, TouchingTheHitWhileDrivingSilencesTheAlarmAndItsPhrase) {
+  const Heard heard = HighHitHeard(/*driving=*/true, /*listen_ms=*/3500, /*ack_at_ms=*/1250 + 700);
+  EXPECT_FALSE(heard.speech_failed);
+  const std::vector<int16_t>& s = heard.samples;
+  size_t start = 0;
+  while (start < s.size() && std::abs(s[start]) < 1000) ++start;
+  ASSERT_LT(start, s.size()) << "the alarm was never heard";
+  const auto at = [&](double sec) { return start + static_cast<size_t>(sec * kSampleRateHz); };
+  EXPECT_GT(Rms(s, at(1.3), at(heard.ack_s - 0.05) - at(1.3)), 300) << "the phrase was being spoken";
+  ASSERT_GT(s.size(), at(heard.ack_s + 1.0)) << "listened on after the touch";
+  EXPECT_EQ(Rms(s, at(heard.ack_s + 0.15), s.size() - at(heard.ack_s + 0.15)), 0)
+      << "no alarm and no rest of the phrase after the touch";
 }
 
 // Stationary, the officer reads the hit: nothing is spoken, the alarm's second

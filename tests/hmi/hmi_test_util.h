@@ -47,6 +47,19 @@ class FakeActions : public HmiActions {
     outcomes.push_back({uuid, o, note});
     return Status::Ok();
   }
+  struct Correction {
+    std::string uuid, vrm;
+    std::optional<HitOutcome> outcome;
+    std::string note;
+  };
+  std::vector<Correction> corrections;
+  bool fail_corrections = false;
+  Status CorrectHit(const std::string& uuid, const std::string& vrm, std::optional<HitOutcome> o,
+                    const std::string& note) override {
+    if (fail_corrections) return IoError("store unavailable");
+    corrections.push_back({uuid, vrm, o, note});
+    return Status::Ok();
+  }
   Result<std::vector<Hit>> CheckVrm(const std::string& vrm) override {
     auto it = hotlist.find(vrm);
     if (it == hotlist.end()) return std::vector<Hit>{};

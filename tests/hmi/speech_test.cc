@@ -110,6 +110,23 @@ TEST(SpeechPlayer, ALessUrgentToneWaitsForThePhrase) {
   EXPECT_NEAR(Frequency(s, Ms(10), Ms(200)), 660, 15) << "the chime after it";
 }
 
+// Issue 13: acknowledging a high hit stopped its tone, not its phrase.
+TEST(SpeechPlayer, DroppingTheAlarmsPhraseCutsItOffAndKeepsTheOthers) {
+  AlertPlayer p;
+  p.Play(Sound::kHighAlert);
+  p.QueueSpeech(Sound::kHighAlert, Voice(1000));
+  p.QueueSpeech(Sound::kMediumAlert, Voice(300, 10000));
+  auto s = RenderMs(p, 1500);
+  EXPECT_NEAR(Frequency(s, Ms(1260), Ms(200)), 300, 5) << "speaking the alarm's phrase";
+  p.Stop(Sound::kHighAlert);
+  p.DropSpeech(Sound::kHighAlert);
+  s = RenderMs(p, 600);
+  EXPECT_NEAR(Rms(s, 0, Ms(300)), 0.8 * 10000 / std::sqrt(2.0), 100) << "cut off: the medium phrase at once (80%)";
+  EXPECT_EQ(Rms(s, Ms(300), Ms(300)), 0) << "then nothing";
+  EXPECT_FALSE(p.Speaking());
+  EXPECT_FALSE(p.Playing());
+}
+
 TEST(SpeechPlayer, VolumeAppliesToSpeech) {
   AlertPlayer p;
   p.SetVolume(100);
@@ -172,12 +189,32 @@ TEST(SpeechSynth, SpeakerQueuesTheSynthesisedPhraseOnThePlayerOffTheCallersThrea
   EXPECT_GT(Rms(RenderMs(p, 2000), 0, Ms(2000)), 200) << "the player speaks it";
 }
 
+// A phrase silenced while espeak-ng is still making it is never handed to
+// the player; one asked for afterwards is spoken.
+TEST(SpeechSynth, APhraseSilencedWhileBeingSynthesisedIsNotSpoken) {
+  AlertPlayer p;
+  Speaker speaker(&p);
+  speaker.Say(Sound::kHighAlert, SpokenHitText(Priority::kHigh, "WR61KXT"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // most likely synthesising now
+  speaker.Silence(Sound::kHighAlert);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  ASSERT_FALSE(speaker.failed()) << speaker.error();
+  EXPECT_EQ(speaker.spoken(), 0);
+  EXPECT_FALSE(p.Speaking());
+  EXPECT_EQ(Rms(RenderMs(p, 500), 0, Ms(500)), 0);
+  speaker.Say(Sound::kHighAlert, SpokenHitText(Priority::kHigh, "AB12CDE"));
+  for (int i = 0; i < 300 && speaker.spoken() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(speaker.spoken(), 1) << "a later phrase is spoken";
+}
+
 // ---- the model: which hits are spoken
 
 class RecordingSpeech : public SpeechSink {
  public:
   std::vector<std::pair<Sound, std::string>> said;
+  std::vector<Sound> silenced;
   void Say(Sound after, std::string text) override { said.emplace_back(after, std::move(text)); }
+  void Silence(Sound after) override { silenced.push_back(after); }
 };
 
 struct DrivingModel {
@@ -207,6 +244,25 @@ TEST(SpeechModel, AHitRaisedWhileDrivingIsSpokenAfterItsTone) {
   // The same hit again within the cool-down: no new alert, nothing said.
   m.model.AddHit(m.model.current_hit() ? *m.model.current_hit() : Hit{}, read);
   EXPECT_EQ(m.speech.said.size(), 1u);
+}
+
+// Issue 13: the touch that silenced the alarm left the phrase talking.
+TEST(SpeechModel, TheTouchThatSilencesTheAlarmSilencesItsPhrase) {
+  DrivingModel m(/*driving=*/true);
+  const Read read = MakeRead("WR61KXT");
+  m.model.AddHit(MakeHit(read, Priority::kHigh), read);
+  ASSERT_EQ(m.speech.said.size(), 1u);
+  m.model.Tick(1'790'000'000'000 + kHitSettleMs);
+  EXPECT_TRUE(m.speech.silenced.empty());
+  m.model.PointerDown(400, 300);
+  m.model.PointerUp(400, 300);
+  EXPECT_EQ(m.sound.log.back(), "stop:high");
+  ASSERT_EQ(m.speech.silenced.size(), 1u);
+  EXPECT_EQ(m.speech.silenced[0], Sound::kHighAlert);
+  // A second touch, nothing sounding: nothing more to silence.
+  m.model.PointerDown(400, 300);
+  m.model.PointerUp(400, 300);
+  EXPECT_EQ(m.speech.silenced.size(), 1u);
 }
 
 TEST(SpeechModel, TheStationaryScreenShowsTheHitAndDoesNotSpeak) {

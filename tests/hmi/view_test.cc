@@ -65,6 +65,21 @@ TEST_P(Screenshots, EveryScreenAtBothSizes) {
         const cv::Vec3b px = shot.at<cv::Vec3b>(e.rect.y + in, e.rect.x + in);
         EXPECT_EQ(px, Bgr(e.fill)) << e.action << " corner colour";
       }
+      // A row of buttons keeps its margin at the screen's edges: at 1280x800
+      // the outcome row ran to the last pixel (its label widths estimated
+      // wide, never shrunk to fit).
+      for (const Element& e : scene.elements) {
+        const bool row = e.action == "hit.notactioned" || e.action == "shift.outcome.notactioned" ||
+                         e.action == "nav.lock";
+        if (row) {
+          EXPECT_LE(e.rect.x + e.rect.w, w - 4) << e.action << " reaches the screen's edge";
+        }
+      }
+      // The VRM row stands clear of the keyboard below it.
+      if (base == "check") {
+        EXPECT_LE(scene.FindAction("check.go")->rect.y + scene.FindAction("check.go")->rect.h + 2,
+                  scene.FindAction("check.key.1")->rect.y);
+      }
       // The status bar is on every screen.
       ASSERT_NE(scene.FindId("status.clock"), nullptr);
 
@@ -112,9 +127,7 @@ TEST_P(Screenshots, EveryScreenAtBothSizes) {
           EXPECT_GT(ColourFraction(shot, t.high), 0.04) << "the symbol, band and frame in the priority's colour";
           EXPECT_LT(ColourFraction(shot, t.high), 0.3) << "not a screen full of it at night";
         }
-        const Element* vrm = scene.FindId("hit.vrm");
-        EXPECT_GE(vrm->font_px, h / 6);
-        EXPECT_GT(TextMatch(*view, shot, *vrm), 0.9);
+        EXPECT_EQ(scene.FindId("hit.vrm"), nullptr) << "no words for the driver: the VRM is spoken";
       }
       if (base == "status-fault") {
         const Element* cam = scene.FindId("status.camera");

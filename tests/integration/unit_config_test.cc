@@ -16,7 +16,8 @@ TEST(UnitConfig, TheShippedExampleIsValidAndMatchesTheDefaults) {
   EXPECT_EQ(loaded->unit_id, defaults.unit_id);
   EXPECT_EQ(loaded->camera_width_px, defaults.camera_width_px);
   EXPECT_EQ(loaded->gpsd_port, 2947);
-  EXPECT_EQ(loaded->retention_max_days, 730);
+  EXPECT_EQ(loaded->retention_max_days, 365);  // 12 months by default (issue 15)
+  EXPECT_EQ(defaults.retention_max_days, 365);
   EXPECT_EQ(loaded->hmi_operator_present, defaults.hmi_operator_present);
   EXPECT_EQ(loaded->alert_realert_s, 60);
 }

@@ -107,12 +107,14 @@ std::vector<GpsFix> ParseNmea(const std::string& path) {
 // gpsd would report at any moment of the drive, without the waiting.
 class LogFixSource : public FixSource {
  public:
-  explicit LogFixSource(std::vector<GpsFix> fixes) : fixes_(std::move(fixes)) {}
+  // gps_minus_system_ms: the clock offset gpsd's fixes show (0: in step).
+  explicit LogFixSource(std::vector<GpsFix> fixes, int64_t gps_minus_system_ms = 0)
+      : fixes_(std::move(fixes)), offset_ms_(gps_minus_system_ms) {}
   GpsStatus status() const override {
     GpsStatus s;
     s.state = GpsState::kOk;
     s.last_fix_age_ms = 0;
-    s.gps_minus_system_ms = 0;
+    s.gps_minus_system_ms = offset_ms_;
     s.fixes_received = static_cast<int64_t>(fixes_.size());
     return s;
   }
@@ -124,6 +126,7 @@ class LogFixSource : public FixSource {
 
  private:
   const std::vector<GpsFix> fixes_;
+  const int64_t offset_ms_;
 };
 
 // Frames of the demo drive stamped on the log's clock (start + t), as fast
@@ -300,6 +303,56 @@ TEST(UnitReplay, DemoDriveGivesTheGoldenReadsAndHits) {
   EXPECT_NE(all.find("hit  WR61KXT"), std::string::npos) << all;
   EXPECT_NE(all.find("hit  LK19BPN"), std::string::npos) << all;
   EXPECT_NE(all.find("hit  YD68FTA"), std::string::npos) << all;
+}
+
+// Issue 15: with the system clock 2.5 s off GPS time, every read the unit
+// stores carries clock_unverified and the measured offset (the drive's
+// first two vehicles are enough).
+TEST(UnitReplay, ReadsMadeWhileTheClockIsOffGpsTimeAreFlagged) {
+  sync::testing::TempDir dir;
+  std::vector<GpsFix> fixes = ParseNmea(kSourceDir + "/hw/demo/demo-drive.nmea");
+  ASSERT_GT(fixes.size(), 100u);
+  const int64_t drive_start_utc_ms = *fixes.front().time_utc_ms + kDriveStartIntoLogMs;
+  synth::DriveByOptions d;
+  d.width_px = kWidthPx;
+  d.height_px = kHeightPx;
+  d.fps = kFps;
+  d.plates = DemoPlates();
+  d.plates.resize(2);
+  d.pass_duration_s = 2.0;
+  d.gap_s = 0.5;
+  synth::DriveBy drive(1, d);
+  UnitConfig config;
+  config.data_dir = dir.File("data");
+  config.hmi_enabled = false;
+  config.camera_fps = static_cast<int>(kFps);
+  config.camera_width_px = kWidthPx;
+  config.camera_height_px = kHeightPx;
+  config.frame_queue_frames = drive.frame_count() + 1;
+  UnitOptions options;
+  options.headless = true;
+  options.stop_at_end_of_source = true;
+  options.duration_ms = 120'000;
+  UnitParts parts;
+  parts.frames = std::make_unique<DriveSource>(drive, drive_start_utc_ms);
+  parts.fixes = std::make_unique<LogFixSource>(std::move(fixes), 2500);
+  parts.clock = std::make_unique<FixedClock>(drive_start_utc_ms + 60'000);
+  {
+    auto unit = Unit::CreateFromParts(config, options, std::move(parts));
+    ASSERT_TRUE(unit.ok()) << unit.status().ToString();
+    ASSERT_TRUE((*unit)->Run().ok());
+  }
+  StoreOptions so;
+  so.path = dir.File("data/anpr.db");
+  auto store = Store::Open(so);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto reads = (*store)->UnsyncedReads(1000);
+  ASSERT_TRUE(reads.ok());
+  ASSERT_FALSE(reads->empty()) << "the drive gave no reads";
+  for (const Read& r : *reads) {
+    EXPECT_TRUE(r.clock_unverified) << r.vrm;
+    EXPECT_EQ(r.clock_offset_ms, 2500) << r.vrm;
+  }
 }
 
 }  // namespace

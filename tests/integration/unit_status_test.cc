@@ -74,6 +74,19 @@ TEST_F(UnitStatusTest, GpsFarFromTheSystemClockWithNoNtpIsNotOk) {
   EXPECT_FALSE(s.clock_ok);
 }
 
+// Issue 15: a disciplined source is not enough when the ClockWatch finds
+// the clock off GPS time (or unsynchronised for 10 min with a fix): the
+// clock item turns red (and the HMI sounds the failure tone).
+TEST_F(UnitStatusTest, AnUnverifiedClockIsNotOkEvenWhenDisciplined) {
+  in_.gps.state = GpsState::kOk;
+  in_.gps.gps_minus_system_ms = 120;
+  in_.kernel_clock_synchronised = true;
+  in_.clock_verdict = ClockVerdict{false, "system clock 2.0 s behind GPS time"};
+  const hmi::UnitStatus s = BuildUnitStatus(in_, store_.get());
+  EXPECT_NE(s.clock_source, ClockSource::kFreeRunning);
+  EXPECT_FALSE(s.clock_ok);
+}
+
 TEST_F(UnitStatusTest, UnsyncedReadsAreTheStoresBacklog) {
   EXPECT_EQ(BuildUnitStatus(in_, store_.get()).unsynced_reads, 0);
   const Read a = SomeRead("AB12CDE"), b = SomeRead("XY51ABC"), c = SomeRead("LK19BPN");

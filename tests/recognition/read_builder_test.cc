@@ -57,6 +57,10 @@ TEST(ReadBuilder, CarriesRecognitionTimePlaceClockAndIdentity) {
   EXPECT_EQ(r.captured_at_utc_ms, 1'700'000'002'500);
   EXPECT_EQ(r.clock_source, ClockSource::kGps);
   EXPECT_EQ(r.clock_offset_ms, 120);
+  EXPECT_FALSE(r.clock_unverified);
+  FrameTag doubtful = SampleTag(1'700'000'002'500);
+  doubtful.clock.verified = false;  // ClockWatch: off GPS time by more than 1 s
+  EXPECT_TRUE(BuildRead(p, doubtful, {}).clock_unverified);
   EXPECT_EQ(r.position.mode, FixMode::k3D);
   EXPECT_DOUBLE_EQ(r.position.lat_deg, 51.601);
   EXPECT_DOUBLE_EQ(r.position.lon_deg, -0.236);

@@ -121,6 +121,81 @@ TEST_F(OfficersTest, RolesGateSearchExportAndAdministration) {
   EXPECT_EQ(officers_->ChangeSetting(&*supervisor, "cooldown_ms", "1", kT0).code(), StatusCode::kPermissionDenied);
 }
 
+// Issue 13: a misread plate or a wrong outcome corrected from the shift's
+// hits list. The correction is one audit entry (who, when, old and new
+// values) that syncs; the read is never changed; a changed outcome becomes
+// the hit's, synced again, the first answer still in the audit log.
+TEST_F(OfficersTest, AHitCorrectionIsAuditedAndLeavesTheReadAsRead) {
+  const Read read = MakeRead("GF20MHU", kT0);
+  Hit hit;
+  hit.uuid = "hit-1";
+  hit.read_uuid = read.uuid;
+  hit.list_name = "PNC";
+  hit.entry_vrm = "GF2OMHU";
+  hit.priority = Priority::kHigh;
+  hit.match = MatchKind::kSimilar;
+  hit.raised_at_utc_ms = kT0;
+  ASSERT_TRUE(store_->CommitRead(read, {hit}).ok());
+  auto officer = officers_->Login("4711", "1234", kT0);
+  ASSERT_TRUE(officer.ok());
+  ASSERT_TRUE(officers_->RecordOutcome(&*officer, "hit-1", HitOutcome::kConfirmed, "", kT0 + 1000).ok());
+  ASSERT_TRUE(store_->MarkHitsSynced({"hit-1"}, kT0 + 2000).ok());
+  auto audit_before = store_->AuditEntries(1, 1000);
+  ASSERT_TRUE(audit_before.ok());
+
+  Store::HitCorrection vrm_fix;
+  vrm_fix.hit_uuid = "hit-1";
+  vrm_fix.vrm = "GF2OMHU";
+  ASSERT_TRUE(officers_->CorrectHit(&*officer, vrm_fix, kT0 + 60'000).ok());
+  EXPECT_EQ((*store_->GetRead(read.uuid))->vrm, "GF20MHU") << "the read stays as read";
+  EXPECT_EQ((*store_->GetHit("hit-1"))->outcome, HitOutcome::kConfirmed) << "the outcome is not touched";
+  EXPECT_TRUE(store_->UnsyncedHits(10)->empty());
+  auto entries = store_->AuditEntries(1, 1000);
+  ASSERT_EQ(entries->size(), audit_before->size() + 1);
+  const AuditEntry& e = entries->back();
+  EXPECT_EQ(e.officer, "4711");
+  EXPECT_GT(e.at_utc_ms, 0) << "stamped by the store when written";
+  EXPECT_EQ(e.action, "hit.correction");
+  EXPECT_NE(e.detail.find("hit hit-1"), std::string::npos) << e.detail;
+  EXPECT_NE(e.detail.find("VRM GF20MHU -> GF2OMHU"), std::string::npos) << e.detail;
+  EXPECT_FALSE(e.synced_at_utc_ms.has_value()) << "the correction goes to the depot";
+
+  Store::HitCorrection outcome_fix;
+  outcome_fix.hit_uuid = "hit-1";
+  outcome_fix.outcome = HitOutcome::kNotActioned;
+  outcome_fix.note = "Unsafe to stop";
+  ASSERT_TRUE(officers_->CorrectHit(&*officer, outcome_fix, kT0 + 90'000).ok());
+  auto h = store_->GetHit("hit-1");
+  EXPECT_EQ((*h)->outcome, HitOutcome::kNotActioned);
+  EXPECT_EQ((*h)->outcome_note, "Unsafe to stop");
+  EXPECT_EQ((*h)->outcome_at_utc_ms, kT0 + 90'000);
+  ASSERT_EQ(store_->UnsyncedHits(10)->size(), 1u) << "the changed outcome syncs again";
+  EXPECT_TRUE(AuditHas("hit.correction", "outcome confirmed -> not-actioned (Unsafe to stop)"));
+  EXPECT_TRUE(AuditHas("hit.outcome", "hit hit-1: confirmed")) << "the first answer stays in the log";
+  EXPECT_TRUE(store_->VerifyAudit()->ok);
+
+  // Refused, and nothing recorded: no change, a malformed VRM, no reason,
+  // an unknown hit, no session.
+  const size_t n = store_->AuditEntries(1, 1000)->size();
+  Store::HitCorrection empty;
+  empty.hit_uuid = "hit-1";
+  EXPECT_EQ(officers_->CorrectHit(&*officer, empty, kT0).code(), StatusCode::kInvalidArgument);
+  Store::HitCorrection bad_vrm = vrm_fix;
+  bad_vrm.vrm = "GF2 OMHU";
+  EXPECT_EQ(officers_->CorrectHit(&*officer, bad_vrm, kT0).code(), StatusCode::kInvalidArgument);
+  Store::HitCorrection no_reason = outcome_fix;
+  no_reason.note = "";
+  EXPECT_EQ(officers_->CorrectHit(&*officer, no_reason, kT0).code(), StatusCode::kInvalidArgument);
+  Store::HitCorrection unknown = vrm_fix;
+  unknown.hit_uuid = "no-such-hit";
+  EXPECT_EQ(officers_->CorrectHit(&*officer, unknown, kT0).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->AuditEntries(1, 1000)->size(), n) << "nothing recorded for a refused correction";
+  ASSERT_TRUE(officers_->Logout(&*officer, kT0 + 100'000).ok());
+  const size_t after_logout = store_->AuditEntries(1, 1000)->size();
+  EXPECT_NE(officers_->CorrectHit(&*officer, vrm_fix, kT0 + 100'001).code(), StatusCode::kOk);
+  EXPECT_EQ(store_->AuditEntries(1, 1000)->size(), after_logout);
+}
+
 TEST(Rights, TableMatchesTheDocumentation) {
   EXPECT_TRUE(RoleHasRight(Role::kOfficer, Right::kRecordOutcome));
   EXPECT_TRUE(RoleHasRight(Role::kOfficer, Right::kEnterWanted));

@@ -441,5 +441,26 @@ TEST(Store, AuditVerifyNamesTheChangedEntry) {
   EXPECT_EQ(v->problem, "entry 3 (login): hash does not match its content (the entry was changed)");
 }
 
+// Issue 15: a read stamped while the clock was not verified keeps its flag
+// and its measured offset in the store, through a reopen.
+TEST(Store, AClockUnverifiedReadKeepsItsFlagAndOffset) {
+  TempDir dir;
+  Read r = MakeRead("AB12CDE", kT0);
+  r.clock_unverified = true;
+  r.clock_offset_ms = -2100;
+  Read ok = MakeRead("XY51ABC", kT0);
+  {
+    auto store = OpenOrDie(dir.File("unit.db"));
+    ASSERT_TRUE(store->CommitRead(r).ok());
+    ASSERT_TRUE(store->CommitRead(ok).ok());
+  }
+  auto store = OpenOrDie(dir.File("unit.db"));
+  auto back = store->GetRead(r.uuid, true);
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_TRUE((*back)->clock_unverified);
+  EXPECT_EQ((*back)->clock_offset_ms, -2100);
+  EXPECT_FALSE((*store->GetRead(ok.uuid, false))->clock_unverified);
+}
+
 }  // namespace
 }  // namespace anpr

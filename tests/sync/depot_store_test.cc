@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "sync/depot_store.h"
+#include "vehicle/records/store_key.h"
 #include "tests/sync/sync_test_support.h"
 
 namespace anpr::sync {
@@ -20,6 +21,10 @@ class DepotStoreTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     if (GetParam() == "sqlite") {
       url_ = "sqlite:" + dir_.File("depot.db");
+    } else if (GetParam() == "sqlite_encrypted") {
+      // The same contract on a depot file encrypted at rest.
+      url_ = "sqlite:" + dir_.File("depot.db");
+      key_ = NewStoreKey().value();
     } else {
       std::string why;
       auto* pg = testing::PostgresCluster::Shared(&why);
@@ -31,7 +36,7 @@ class DepotStoreTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::unique_ptr<DepotStore> Open() {
-    auto s = OpenDepotStore(url_);
+    auto s = OpenDepotStore(url_, key_);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     if (!s.ok()) return nullptr;
     auto m = (*s)->Migrate();
@@ -41,11 +46,12 @@ class DepotStoreTest : public ::testing::TestWithParam<std::string> {
 
   testing::TempDir dir_;
   std::string url_;
+  std::optional<StoreKey> key_;
   std::unique_ptr<DepotStore> store_;
 };
 
 TEST_P(DepotStoreTest, MigrationIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->Kind(), GetParam() == "sqlite" ? "sqlite" : "postgresql");
+  EXPECT_EQ(store_->Kind(), GetParam() == "postgresql" ? "postgresql" : "sqlite");
   auto before = store_->SchemaVersion();
   ASSERT_TRUE(before.ok());
   EXPECT_GE(*before, 2);
@@ -121,6 +127,28 @@ TEST_P(DepotStoreTest, SearchNeedsAReasonAndIsAudited) {
   EXPECT_EQ(store_->Counts()->searches, 1);
 }
 
+TEST_P(DepotStoreTest, WildcardSearchMatchesEachQuestionMarkToOneCharacterAndIsAudited) {
+  Read a = MakeRead("CAR1", 1), b = MakeRead("CAR1", 2), c = MakeRead("CAR1", 3);
+  a.vrm = "AB12CDE";
+  b.vrm = "AB17CDE";
+  c.vrm = "AB1CDE";  // one character short: '?' is exactly one
+  ASSERT_TRUE(store_->IngestReads("CAR1", {a, b, c}).ok());
+  SearchQuery q;
+  q.vrm = "AB1?CDE";
+  q.reason = "stolen vehicle, partial plate from witness";
+  q.investigator = "DC Jones";
+  auto found = store_->SearchReads(q);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  std::set<std::string> vrms;
+  for (const auto& r : *found) vrms.insert(r.vrm);
+  EXPECT_EQ(vrms, (std::set<std::string>{"AB12CDE", "AB17CDE"}));
+  EXPECT_EQ(store_->Counts()->searches, 1);
+  EXPECT_TRUE(IsVrmPattern("AB1?CDE"));
+  EXPECT_FALSE(IsVrmPattern("???"));
+  EXPECT_FALSE(IsVrmPattern("AB%"));
+  EXPECT_FALSE(IsVrmPattern("AB_1"));
+}
+
 TEST_P(DepotStoreTest, HitOutcomeUpdatesOnResendButHitStoredOnce) {
   Read r = MakeRead("CAR1", 1);
   Hit h = MakeHit(r, 1);
@@ -186,7 +214,7 @@ TEST_P(DepotStoreTest, HotlistDeltasBetweenVersions) {
 }
 
 TEST_P(DepotStoreTest, TwoDepotServersSharingOneDatabaseStoreOnce) {
-  if (GetParam() == "sqlite") GTEST_SKIP() << "one SQLite depot per file by design; sharing is PostgreSQL's job";
+  if (GetParam() != "postgresql") GTEST_SKIP() << "one SQLite depot per file by design; sharing is PostgreSQL's job";
   auto other = Open();
   ASSERT_TRUE(other);
   std::vector<Read> batch;
@@ -222,6 +250,39 @@ TEST_P(DepotStoreTest, RetentionDropsWholeOldMonths) {
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->newly_stored, 1u);
   EXPECT_TRUE(*store_->Holds("read", old_read.uuid));
+}
+
+// Investigation holds from a car keep the reads of their VRM through the
+// depot's retention while they last (issue 15); a hold that ended keeps
+// nothing, and another car cannot claim a hold's uuid.
+TEST_P(DepotStoreTest, RetentionKeepsReadsUnderAHoldInForce) {
+  const int64_t jan = 1735689600000 + 86400000;  // 2025-01-02
+  Read held = MakeRead("CAR1", 1);
+  held.captured_at_utc_ms = jan;
+  Read other = MakeRead("CAR1", 2);
+  other.captured_at_utc_ms = jan;
+  other.vrm = "OT11HER";
+  Read ended = MakeRead("CAR1", 3);
+  ended.captured_at_utc_ms = jan;
+  ended.vrm = "EN11DED";
+  ASSERT_NE(held.vrm, other.vrm);
+  ASSERT_TRUE(store_->IngestReads("CAR1", {held, other, ended}).ok());
+  const int64_t now = NowUtcMs();
+  HoldEntry in_force{NewUuid(), "CAR1", held.vrm, "operation nightjar 4471", "200", now - 1000, now + 86400000};
+  HoldEntry over{NewUuid(), "CAR1", ended.vrm, "operation nightjar 4471", "200", now - 5000, now - 1000};
+  auto ack = store_->IngestHolds("CAR1", {in_force, over});
+  ASSERT_TRUE(ack.ok()) << ack.status().ToString();
+  EXPECT_EQ(ack->newly_stored, 2u);
+  EXPECT_EQ(store_->IngestHolds("CAR1", {in_force})->newly_stored, 0u) << "a resend is acknowledged, not stored";
+  EXPECT_EQ(store_->IngestHolds("CAR2", {in_force}).status().code(), StatusCode::kPermissionDenied);
+
+  auto n = store_->DropReadsBefore(1738368000000 + 10 * 86400000LL);  // cut-off 2025-02-11
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_TRUE(*store_->Holds("read", held.uuid)) << "held read purged by the depot";
+  EXPECT_FALSE(*store_->Holds("read", other.uuid));
+  EXPECT_FALSE(*store_->Holds("read", ended.uuid)) << "a hold that ended keeps nothing";
+  // A purged read sent again is stored again; the held one is still acknowledged as held.
+  EXPECT_EQ(store_->IngestReads("CAR1", {held})->newly_stored, 0u);
 }
 
 // The depot's anchor of each car's audit chain: its newest link moves
@@ -286,7 +347,7 @@ TEST_P(DepotStoreTest, AnEntryAtTheReportedHeadMustCarryItsHash) {
       << in->security_notes[0];
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DepotStoreTest, ::testing::Values("sqlite", "postgresql"),
+INSTANTIATE_TEST_SUITE_P(Backends, DepotStoreTest, ::testing::Values("sqlite", "sqlite_encrypted", "postgresql"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace

@@ -28,6 +28,9 @@ TEST(Protocol, ReadBatchRoundTripsEveryField) {
   EXPECT_EQ(b.vrm, r.vrm);
   EXPECT_EQ(b.captured_at_utc_ms, r.captured_at_utc_ms);
   EXPECT_EQ(b.clock_source, ClockSource::kGps);
+  EXPECT_FALSE(b.clock_unverified);
+  r.clock_unverified = true;  // travels only when set, and comes back set
+  EXPECT_TRUE((*ParseReads(EncodeReads({r})))[0].clock_unverified);
   EXPECT_EQ(b.plate_jpeg, r.plate_jpeg);
   EXPECT_EQ(b.overview_jpeg, r.overview_jpeg);
   EXPECT_EQ(b.candidates.size(), 1u);

@@ -4,14 +4,24 @@
 // has marked synced exactly those, and hotlists published at the depot are
 // in force in the car's matcher.
 #include <httplib.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <tuple>
 #include <gtest/gtest.h>
 
 #include "sync/client.h"
+#include "sync/depot_export_check.h"
 #include "sync/depot_server.h"
 #include "sync/depot_store.h"
 #include "vehicle/app/store_outbox.h"
 #include "tests/sync/sync_test_support.h"
 #include "vehicle/hotlists/matcher.h"
+#include "vehicle/records/evidence_manifest.h"
+#include "vehicle/records/signing_key.h"
 #include "vehicle/store/store.h"
 
 namespace anpr::sync {
@@ -300,6 +310,124 @@ TEST_F(StoreSync, WantedPlatesEnteredByOfficersReachTheDepotOnce) {
   EXPECT_TRUE(again.empty()) << "marked entries are not sent again";
   ASSERT_TRUE(client.SyncOnce().ok());
   EXPECT_EQ(depot_->Counts()->wanted, 1);
+}
+
+// An investigation hold placed in the car reaches the depot on the next
+// pass (before the reads), once, so that the depot's retention keeps the
+// reads it names as the car does (issue 15).
+TEST_F(StoreSync, AHoldPlacedInTheCarReachesTheDepotOnce) {
+  const int64_t now = NowUtcMs();
+  ReadHold hold{NewUuid(), "KX19ABC", "operation nightjar 4471", "200", now, now + 30LL * 24 * 3600 * 1000, {}};
+  ASSERT_TRUE(car_->AddHold(hold).ok());
+  Drive(2);
+  SyncClient client(outbox_.get(), Options(server_->port()));
+  ASSERT_TRUE(client.SyncOnce().ok());
+  EXPECT_TRUE(*depot_->Holds("hold", hold.uuid));
+  EXPECT_TRUE(car_->UnsyncedHolds(10)->empty()) << "marked synced once the depot acknowledged it";
+  ASSERT_TRUE(client.SyncOnce().ok());
+  ExpectInStep();
+}
+
+// An export as `anpr reads export` lays it out: each read's images, its
+// record naming them, reads.json, the manifest signed by `key`. The plate
+// image of `altered_uuid` is changed first (as if altered in the car after
+// it was sent).
+void ExportReads(const std::string& dir, const std::vector<Read>& reads, const SigningKey& key,
+                 const std::string& altered_uuid = "") {
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> files;
+  std::string records = "[";
+  for (const Read& r : reads) {
+    for (const auto& [what, bytes] : {std::pair<std::string, std::vector<uint8_t>>{"plate", r.plate_jpeg},
+                                      {"overview", r.overview_jpeg}}) {
+      std::vector<uint8_t> out = bytes;
+      if (what == "plate" && r.uuid == altered_uuid) out[out.size() / 2] ^= 0x10;
+      std::ofstream(dir + "/" + r.uuid + "-" + what + ".jpg", std::ios::binary)
+          .write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size()));
+      files.push_back(r.uuid + "-" + what + ".jpg");
+    }
+    if (records.size() > 1) records += ",";
+    records += R"({"uuid":")" + r.uuid + R"(","plate_jpeg":")" + r.uuid + R"(-plate.jpg","overview_jpeg":")" +
+               r.uuid + R"(-overview.jpg"})";
+  }
+  records += "]";
+  std::ofstream(dir + "/reads.json") << records;
+  files.push_back("reads.json");
+  ASSERT_TRUE(WriteSignedManifest(dir, {"CAR1", "200", "court bundle 88 for R v Smith", NowUtcMs()}, records, files,
+                                  key)
+                  .ok());
+}
+
+// Evidence (issue 15): the car's signing key is enrolled with its token on
+// sync; an export is checked at the depot against the enrolled key and the
+// image hashes the depot computed when the car sent the reads.
+TEST_F(StoreSync, TheCarsKeyIsEnrolledAndAnExportIsCheckedAgainstWhatTheCarSent) {
+  auto key = SigningKey::LoadOrCreate(dir_.File("unit-signing-key.pem"));
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  Drive(3);
+  SyncClientOptions o = Options(server_->port());
+  o.signing_public_key_hex = key->PublicKeyHex();
+  SyncClient client(outbox_.get(), o);
+  ASSERT_TRUE(client.SyncOnce().ok());
+  EXPECT_EQ(depot_->SigningKeyOf("CAR1")->value_or(""), key->PublicKeyHex());
+
+  ReadQuery q;
+  q.with_images = true;
+  auto reads = car_->FindReads(q);
+  ASSERT_TRUE(reads.ok());
+  ASSERT_EQ(reads->size(), 3u);
+  auto hashes = depot_->ImageHashesAsReceived(reads->front().uuid);
+  ASSERT_TRUE(hashes.ok() && hashes->has_value());
+  const auto& plate = reads->front().plate_jpeg;
+  EXPECT_EQ((*hashes)->plate_sha256, Sha256Hex(std::string(plate.begin(), plate.end())));
+
+  ExportReads(dir_.File("export"), *reads, *key);
+  auto check = CheckExportAtDepot(depot_.get(), dir_.File("export"));
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_TRUE(check->check.intact()) << check->check.problems.front();
+  EXPECT_EQ(check->reads_compared, 3);
+
+  // Signed by the car, but an image is not the one the car sent.
+  ExportReads(dir_.File("altered"), *reads, *key, (*reads)[1].uuid);
+  EXPECT_TRUE(VerifyExport(dir_.File("altered"), key->PublicKeyHex())->intact()) << "self-consistent";
+  check = CheckExportAtDepot(depot_.get(), dir_.File("altered"));
+  ASSERT_TRUE(check.ok());
+  const std::vector<std::string> expected = {"read " + (*reads)[1].uuid +
+                                             ": plate image differs from what the car sent"};
+  EXPECT_EQ(check->check.problems, expected);
+  // The same checks as the depot's administrator runs them.
+  auto depot_verify = [&](const std::string& folder) {
+    const std::string cmd = std::string(ANPR_BINARY_DIR) + "/sync/app/anpr-depot --db sqlite:" +
+                            dir_.File("depot.db") + " reads verify " + folder + " 2>&1";
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    char buf[4096];
+    size_t n;
+    while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int status = p ? pclose(p) : -1;
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+  };
+  auto [code, out] = depot_verify(dir_.File("export"));
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("export intact: 3 reads from unit CAR1, signed by its enrolled key; 3 reads' images as the car sent"),
+            std::string::npos)
+      << out;
+  std::tie(code, out) = depot_verify(dir_.File("altered"));
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("plate image differs from what the car sent"), std::string::npos) << out;
+
+  // Another key presented with CAR1's token: the first stays, a security
+  // event is kept, and the records still go.
+  auto stranger = SigningKey::LoadOrCreate(dir_.File("other/unit-signing-key.pem"));
+  ASSERT_TRUE(stranger.ok());
+  const int64_t events = depot_->Counts()->security_events;
+  o.signing_public_key_hex = stranger->PublicKeyHex();
+  Drive(1);
+  SyncClient impostor(outbox_.get(), o);
+  ASSERT_TRUE(impostor.SyncOnce().ok());
+  EXPECT_EQ(depot_->SigningKeyOf("CAR1")->value_or(""), key->PublicKeyHex());
+  EXPECT_EQ(depot_->Counts()->security_events, events + 1);
+  ExpectInStep();
 }
 
 TEST_F(StoreSync, AnOutcomeRecordedWhileItsHitIsInFlightStillReachesTheDepot) {

@@ -518,5 +518,27 @@ TEST_F(SyncE2E, PostgresDepotSyncsExactlyOnceThroughACut) {
   EXPECT_EQ(store_->Counts()->hits, 4);
 }
 
+// A depot stopped right after it started (a test, a start-up that fails
+// later) stops. Before the fix Stop() could run before the server's thread
+// began to listen; that thread then listened for ever and Stop() never
+// returned.
+TEST(DepotServerLifeCycle, StopRightAfterStartReturns) {
+  testing::TempDir dir;
+  ASSERT_TRUE(testing::MakeTestCertificate(dir.path()));
+  auto store = OpenDepotStore("sqlite:" + dir.File("depot.db"));
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Migrate().ok());
+  for (int i = 0; i < 50; ++i) {
+    DepotServerOptions o;
+    o.bind_address = "127.0.0.1";
+    o.port = 0;
+    o.cert_file = dir.File("cert.pem");
+    o.key_file = dir.File("key.pem");
+    DepotServer server(store->get(), o);
+    ASSERT_TRUE(server.Start().ok());
+    server.Stop();
+  }
+}
+
 }  // namespace
 }  // namespace anpr::sync

@@ -1,6 +1,8 @@
 // `anpr`: the unit's command-line tool (read, bench, devices, gps, hotlist,
 // reads, audit, sync ...). Subcommands live in cmd_*.cc.
+#include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "vehicle/app/command.h"
@@ -31,6 +33,13 @@ CommandRegistration::CommandRegistration(std::string name, std::string descripti
 int main(int argc, char** argv) {
   CLI::App app{"anpr: number plate recognition unit tool"};
   app.require_subcommand(1);
+  // --version alone, answered before parsing (the subcommands are required).
+  bool version_only = false;  // listed in --help; acted on before parsing
+  app.add_flag("--version", version_only, "Print the version and exit");
+  if (argc == 2 && std::string(argv[1]) == "--version") {
+    std::cout << "anpr " << ANPR_VERSION << std::endl;
+    return 0;
+  }
   std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
   for (auto& entry : anpr::cli::Registry()) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.description);

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "service/journal.h"
+#include "service/service_health.h"
 #include "vehicle/app/unit.h"
 #include "vehicle/app/vehicle_args.h"
 
@@ -19,6 +21,11 @@ extern "C" void OnSignal(int) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --version alone, answered before parsing, as anpr and anpr-depot do.
+  if (argc == 2 && std::string(argv[1]) == "--version") {
+    std::cout << "anpr-vehicle " << ANPR_VERSION << std::endl;
+    return 0;
+  }
   const anpr::unit::VehicleStart start =
       anpr::unit::ParseVehicleCommandLine(std::vector<std::string>(argv, argv + argc), ANPR_DEMO_DIR);
   std::cout << start.out;
@@ -30,6 +37,12 @@ int main(int argc, char** argv) {
   options.headless = start.args.headless;
   options.duration_ms = start.args.duration_ms;
   options.demo_dir = start.args.demo_dir;
+
+  // Under systemd: log entries with the unit's id as a journal field, and
+  // READY=1 / WATCHDOG=1 from the unit's loops (Type=notify, WatchdogSec=).
+  anpr::service::UseJournalIfConnected("anpr-vehicle", {{"ANPR_UNIT_ID", config.unit_id}});
+  anpr::service::ServiceHealth health(anpr::service::MakeSystemdNotifier());
+  options.health = &health;
 
   auto unit = anpr::unit::Unit::Create(config, options);
   if (!unit.ok()) {

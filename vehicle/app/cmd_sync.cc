@@ -10,6 +10,7 @@
 
 #include "sync/client.h"
 #include "sync/sqlite_outbox.h"
+#include "vehicle/records/signing_key.h"
 #include "vehicle/app/store_outbox.h"
 #include "vehicle/app/store_cli.h"
 #include "vehicle/hotlists/matcher.h"
@@ -79,6 +80,11 @@ const anpr::cli::CommandRegistration kSync{
         o.token = a->token;
         o.ca_file = a->ca_file;
         o.batch_records = a->batch;
+        if (store) {
+          // The unit's export key, when it has one, is enrolled as anpr-vehicle does.
+          auto key = anpr::SigningKey::Load(anpr::SigningKeyPathBeside(store->path()));
+          if (key.ok()) o.signing_public_key_hex = key->PublicKeyHex();
+        }
         anpr::sync::SyncClient client(box.get(), o);
         std::string last;
         client.SetStateListener([&last](const anpr::sync::SyncState& s) {

@@ -3,6 +3,8 @@
 //
 // Database: --db PATH, else $ANPR_DB, else /var/lib/anpr/anpr.db (the store
 // anpr-vehicle writes with the default data_dir).
+// Key of an encrypted store: --key-file FILE (or credential:NAME), else
+// $ANPR_STORE_KEY_FILE; none for a plain store (vehicle/records/store_key.h).
 // Authentication: --officer NUMBER; the PIN comes from $ANPR_PIN, or else the
 // first line of standard input (so it never appears in `ps` or the shell
 // history). `officers add` takes the new officer's PIN from $ANPR_NEW_PIN or
@@ -20,6 +22,7 @@
 
 #include "vehicle/store/officers.h"
 #include "vehicle/records/read.h"
+#include "vehicle/records/store_key.h"
 #include "vehicle/store/store.h"
 
 namespace anpr::cli {
@@ -32,8 +35,23 @@ inline std::string DbPath(const std::string& flag) {
   return kDefaultDbPath;
 }
 
+// --key-file as parsed (one command runs per process).
+inline std::string& KeyFileFlag() {
+  static std::string flag;
+  return flag;
+}
+
+inline std::string KeySpec() {
+  if (!KeyFileFlag().empty()) return KeyFileFlag();
+  if (const char* env = std::getenv("ANPR_STORE_KEY_FILE"); env && *env) return env;
+  return "";
+}
+
 inline void AddDbOption(CLI::App& sub, std::string* db) {
   sub.add_option("--db", *db, "Store file (default: $ANPR_DB or /var/lib/anpr/anpr.db)");
+  sub.add_option("--key-file", KeyFileFlag(),
+                 "Key of the encrypted store: a file on a separate medium, or credential:NAME "
+                 "(default: $ANPR_STORE_KEY_FILE; none for a plain store)");
 }
 
 // Opens the store, creating it when missing (for commands that write: import,
@@ -41,9 +59,20 @@ inline void AddDbOption(CLI::App& sub, std::string* db) {
 inline std::unique_ptr<Store> OpenStoreOrReport(const std::string& flag) {
   StoreOptions o;
   o.path = DbPath(flag);
+  if (const std::string spec = KeySpec(); !spec.empty()) {
+    auto key = LoadStoreKey(spec, o.path);
+    if (!key.ok()) {
+      std::cerr << "anpr: cannot open store: " << key.status().message() << "\n";
+      return nullptr;
+    }
+    o.key = std::move(key).value();
+  }
   auto s = Store::Open(o);
   if (!s.ok()) {
     std::cerr << "anpr: cannot open store: " << s.status().ToString() << "\n";
+    if (s.status().code() == StatusCode::kUnauthenticated) {
+      std::cerr << "anpr: give the store's key with --key-file FILE or $ANPR_STORE_KEY_FILE\n";
+    }
     return nullptr;
   }
   return std::move(s).value();

@@ -71,6 +71,16 @@ Result<std::vector<WantedEntry>> StoreOutbox::UnsyncedWanted(std::size_t limit) 
   return out;
 }
 
+Result<std::vector<HoldEntry>> StoreOutbox::UnsyncedHolds(std::size_t limit) {
+  auto stored = store_->UnsyncedHolds(limit);
+  if (!stored.ok()) return stored.status();
+  std::vector<HoldEntry> out;
+  for (const ReadHold& h : *stored) {
+    out.push_back(HoldEntry{h.uuid, unit_id_, h.vrm, h.reason, h.placed_by, h.placed_at_utc_ms, h.until_utc_ms});
+  }
+  return out;
+}
+
 Result<UnsyncedCounts> StoreOutbox::CountUnsynced() {
   auto b = store_->CountUnsynced();
   if (!b.ok()) return b.status();
@@ -91,6 +101,7 @@ Status StoreOutbox::Quarantine(RecordKind kind, const std::string& uuid, const s
     case RecordKind::kHit: return store_->QuarantineForSync(SyncRecord::kHit, uuid, reason);
     case RecordKind::kRead: return store_->QuarantineForSync(SyncRecord::kRead, uuid, reason);
     case RecordKind::kWanted: return store_->QuarantineForSync(SyncRecord::kOfficerEntry, uuid, reason);
+    case RecordKind::kHold: return store_->QuarantineForSync(SyncRecord::kHold, uuid, reason);
     case RecordKind::kAudit: {
       int64_t seq = 0;
       {
@@ -126,6 +137,7 @@ Status StoreOutbox::MarkSynced(RecordKind kind, const std::vector<std::string>& 
     }
     case RecordKind::kRead: return store_->MarkReadsSynced(uuids, synced_at_utc_ms);
     case RecordKind::kWanted: return store_->MarkOfficerEntriesSynced(uuids, synced_at_utc_ms);
+    case RecordKind::kHold: return store_->MarkHoldsSynced(uuids, synced_at_utc_ms);
     case RecordKind::kAudit: {
       std::vector<int64_t> seqs;
       {

@@ -33,6 +33,7 @@ class StoreOutbox final : public Outbox {
   Result<std::vector<Read>> UnsyncedReads(std::size_t limit) override;
   Result<std::vector<WireAuditEntry>> UnsyncedAudit(std::size_t limit) override;
   Result<std::vector<WantedEntry>> UnsyncedWanted(std::size_t limit) override;
+  Result<std::vector<HoldEntry>> UnsyncedHolds(std::size_t limit) override;
   Result<UnsyncedCounts> CountUnsynced() override;
   Result<std::optional<AuditChainHead>> ChainHead() override;
   Status MarkSynced(RecordKind kind, const std::vector<std::string>& uuids, int64_t synced_at_utc_ms) override;

@@ -24,11 +24,15 @@
 #include "capture/synth_source.h"
 #include "hmi/hmi.h"
 #include "hmi/sdl_env.h"
+#include "service/journal.h"
+#include "service/service_health.h"
 #include "sync/client.h"
 #include "vehicle/app/store_outbox.h"
 #include "vehicle/app/subprocess.h"
 #include "vehicle/app/unit_impl.h"
+#include "vehicle/records/signing_key.h"
 #include "vehicle/store/hotlist_import.h"
+#include "vehicle/records/store_key.h"
 #include "vehicle/store/officers.h"
 #include "vehicle/store/store.h"
 
@@ -97,10 +101,19 @@ Status Unit::Impl::Build() {
   so.path = data_dir + "/anpr.db";
   so.spill_bytes = int64_t{config.store_spill_mb} << 20;
   so.reserve_bytes = int64_t{config.store_reserve_mb} << 20;
+  if (Status s = ResolveStoreKey(&so); !s.ok()) return s;
   auto st = Store::Open(so);
   if (!st.ok()) return st.status();
   store = std::move(st.value());
   if (Status s = store->LoadMatcher(&matcher); !s.ok()) return s;
+  // The export signing key, made at the first start beside the store
+  // (vehicle/records/signing_key.h). Without it the unit still records;
+  // exports and the depot's enrolment wait until it can be made.
+  if (auto key = SigningKey::LoadOrCreate(SigningKeyPathBeside(so.path)); key.ok()) {
+    signing_public_key_hex = key->PublicKeyHex();
+  } else {
+    spdlog::error("no export signing key: {}", key.status().ToString());
+  }
 
   AlertPolicyOptions po;
   po.cooldown_ms = int64_t{config.alert_cooldown_s} * 1000;
@@ -123,6 +136,10 @@ Status Unit::Impl::Build() {
     }
   }
 
+  // The demo replays a recorded drive: its GPS times are not now.
+  ClockWatchOptions cw;
+  cw.compare_gps_time = !options.demo;
+  clock_watch = std::make_unique<ClockWatch>(cw);
   if (!fixes) {
     if (Status s = StartGps(); !s.ok()) return s;
     fixes = std::make_unique<GpsClientFixSource>(gps.get());
@@ -141,6 +158,30 @@ Status Unit::Impl::Build() {
 
 // A list file comes into force as the list's next version; the same file
 // as at the last start is not imported again.
+Status Unit::Impl::ResolveStoreKey(StoreOptions* so) {
+  std::string spec = config.store_key_file;
+  if (spec.empty() && options.demo) {
+    // The demo's store is encrypted like a car's; its key goes beside (never
+    // inside) the demo's data folder, and is left there with it.
+    spec = data_dir + ".key";
+    auto key = NewStoreKey();
+    Status s = key.ok() ? WriteStoreKeyFile(key.value(), spec) : key.status();
+    if (!s.ok()) return s;
+    spdlog::info("demo: the store {} is encrypted at rest with a new key in {}", so->path, spec);
+    std::cerr << "demo: store encrypted at rest; its key is " << spec << " (anpr ... --key-file " << spec
+              << ")\n";
+  }
+  if (spec.empty()) {
+    spdlog::warn("store {} is NOT encrypted at rest: set [store] key_file (see README, encryption at rest)",
+                 so->path);
+    return Status::Ok();
+  }
+  auto key = LoadStoreKey(spec, so->path);
+  if (!key.ok()) return Status(key.status().code(), "[store] key_file: " + key.status().message());
+  so->key = std::move(key).value();
+  return Status::Ok();
+}
+
 Status Unit::Impl::ImportOneList(const std::string& path, const std::string& name) {
   HotlistImportOptions io;
   io.actor = "unit-start";
@@ -210,6 +251,8 @@ Status Unit::Impl::MakeSync() {
   so.token = token;
   so.ca_file = config.depot_ca_file;
   so.idle_interval_ms = int64_t{config.sync_interval_s} * 1000;
+  so.signing_public_key_hex = signing_public_key_hex;
+  so.heartbeat_source = [this] { return MakeHeartbeat(); };
   sync_client = std::make_unique<sync::SyncClient>(outbox.get(), so);
   return Status::Ok();
 }
@@ -328,18 +371,30 @@ Status Unit::Impl::RunLoop() {
     Shutdown();
     return s;
   }
+  if (options.health) options.health->Ready();
   const int64_t end_mono_ms = options.duration_ms > 0 ? MonotonicNowMs() + options.duration_ms : INT64_MAX;
   int64_t next_status_ms = 0;
+  SourceState camera_state = SourceState::kClosed;
   // Health to the log (the journal in a car) once a minute: what a
   // maintainer reads first when an officer reports "it missed one".
   constexpr int64_t kHealthLogIntervalMs = 60'000;
   int64_t next_health_ms = MonotonicNowMs() + kHealthLogIntervalMs;
   while (!stop && MonotonicNowMs() < end_mono_ms) {
     if (options.stop_at_end_of_source && recognition_done) break;
+    // The watchdog is fed from here: this loop, and the recognition loop's beats.
+    if (options.health) options.health->Tick();
     const int64_t now_mono = MonotonicNowMs();
     if (now_mono >= next_status_ms) {
       if (hmi) hmi->PostStatus(BuildStatus());
       next_status_ms = now_mono + 250;
+      // Each change of the camera's state, as an event with its id (the
+      // journal's ANPR_CAMERA field): a fault is found by camera, not by text.
+      if (const SourceState cam = capture->stats().source.state; cam != camera_state) {
+        camera_state = cam;
+        service::LogEvent(cam == SourceState::kStreaming ? spdlog::level::info : spdlog::level::warn,
+                          fmt::format("camera {}: {}", config.camera_id, SourceStateName(cam)),
+                          {{"ANPR_UNIT_ID", config.unit_id}, {"ANPR_CAMERA", config.camera_id}});
+      }
     }
     if (now_mono >= next_health_ms) {
       LogHealth();
@@ -365,6 +420,7 @@ Status Unit::Impl::RunLoop() {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
+  if (options.health) options.health->Stopping();
   Shutdown();
   return Status::Ok();
 }

@@ -23,6 +23,10 @@
 #include "vehicle/records/status.h"
 #include "vehicle/app/unit_config.h"
 
+namespace anpr::service {
+class ServiceHealth;
+}
+
 namespace anpr::unit {
 
 // The vehicles of the demo drive: the three hotlisted ones (high, medium,
@@ -39,6 +43,10 @@ struct UnitOptions {
   // Run() returns once the frame source has ended and every frame was
   // recognised (a replay); otherwise an ended source leaves the unit running.
   bool stop_at_end_of_source = false;
+  // Told when the unit is ready and stopping, and fed by its main and
+  // recognition loops (the systemd watchdog); must outlive the unit.
+  // Null: none.
+  service::ServiceHealth* health = nullptr;
 };
 
 // Where the unit's GPS fixes come from: gpsd (GpsClient) in a car, a parsed

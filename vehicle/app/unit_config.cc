@@ -134,6 +134,7 @@ const std::map<std::string, Setting>& Settings() {
       {"hotlists.rematch_hours", {[](N n, C c) { return Int(n, c.rematch_hours, 0, 72); }}},
       {"hotlists.cooldown_s", {[](N n, C c) { return Int(n, c.alert_cooldown_s, 0, 3600); }}},
       {"hotlists.realert_s", {[](N n, C c) { return Int(n, c.alert_realert_s, 0, 3600); }}},
+      {"store.key_file", {[](N n, C c) { return Str(n, c.store_key_file); }}},
       // Two years is the legal ceiling for keeping reads; shorter is allowed.
       {"retention.max_days", {[](N n, C c) { return Int(n, c.retention_max_days, 1, 730); }}},
       {"retention.synced_image_days", {[](N n, C c) { return Int(n, c.synced_image_retention_days, 0, 730); }}},

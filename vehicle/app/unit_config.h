@@ -44,8 +44,14 @@ struct UnitConfig {
   int alert_cooldown_s = 300;     // repeat hit on the same vehicle and entry, from its alert
   int alert_realert_s = 60;       // a high hit answered not seen / not actioned alerts again after this
 
+  // [store]
+  // The store's encryption key: a key file on a separate medium, or
+  // "credential:NAME" (systemd LoadCredentialEncrypted=); see
+  // vehicle/records/store_key.h. Empty: the store is not encrypted.
+  std::string store_key_file;
+
   // [retention]
-  int retention_max_days = 730;       // hard cap: two years at most
+  int retention_max_days = 365;       // default 12 months; hard cap 730 (two years)
   int synced_image_retention_days = 31;
 
   // [store]: the disk-full safety files beside the store (vehicle/store/store.h).

@@ -1,5 +1,5 @@
 // Unit::Impl as the screen's HmiActions: login and logout (which set the
-// officer on duty for reads), outcomes, a VRM check, a wanted plate entered
+// officer on duty for reads), outcomes and their corrections, a VRM check, a wanted plate entered
 // in the car and settings. All on the HMI thread.
 #include <string>
 #include <utility>
@@ -37,6 +37,17 @@ void Unit::Impl::Logout(const std::string&, bool) {
 Status Unit::Impl::RecordOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& note) {
   if (!session) return PermissionDenied("log in to record an outcome");
   return officers->RecordOutcome(&*session, hit_uuid, outcome, note, Now());
+}
+
+Status Unit::Impl::CorrectHit(const std::string& hit_uuid, const std::string& vrm, std::optional<HitOutcome> outcome,
+                              const std::string& note) {
+  if (!session) return PermissionDenied("log in to correct a hit");
+  Store::HitCorrection c;
+  c.hit_uuid = hit_uuid;
+  c.vrm = vrm;
+  c.outcome = outcome;
+  c.note = note;
+  return officers->CorrectHit(&*session, std::move(c), Now());
 }
 
 Result<std::vector<Hit>> Unit::Impl::CheckVrm(const std::string& vrm) {

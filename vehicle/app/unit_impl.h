@@ -20,6 +20,7 @@
 
 #include "capture/camera.h"
 #include "capture/capture_thread.h"
+#include "capture/clock_watch.h"
 #include "capture/frame_source.h"
 #include "capture/gps.h"
 #include "capture/tagging.h"
@@ -41,6 +42,10 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   UnitConfig config;
   UnitOptions options;
   std::string data_dir;
+  std::string signing_public_key_hex;  // the export key's (empty: none could be made)
+  // Whether the clock stamping reads is verified (capture/clock_watch.h):
+  // looked at for every read and every status refresh. Made in Build.
+  std::unique_ptr<ClockWatch> clock_watch;
 
   Subprocess gpsfake;
   std::unique_ptr<GpsClient> gps;       // gpsd, when no fix source was given
@@ -126,6 +131,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
 
   // Composition and life cycle (unit.cc).
   Status Build();
+  // Sets so->key from store.key_file; the demo without one gets a new key
+  // file beside its data folder. A key that cannot be loaded stops the unit.
+  Status ResolveStoreKey(StoreOptions* so);
   Status ImportOneList(const std::string& path, const std::string& name);
   Status ImportHotlists();
   Status StartGps();
@@ -147,12 +155,16 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   hmi::UnitStatus BuildStatus() const;
   static double ResidentMb();
   void LogHealth() const;
+  // What the sync client's heartbeat says of the unit (sync/heartbeat.h).
+  sync::Heartbeat MakeHeartbeat() const;
   UnitSummary MakeSummary() const;
 
   // HmiActions, on the HMI thread (unit_hmi_actions.cc).
   Status Login(const std::string& officer_id, const std::string& pin) override;
   void Logout(const std::string&, bool) override;
   Status RecordOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& note) override;
+  Status CorrectHit(const std::string& hit_uuid, const std::string& vrm, std::optional<HitOutcome> outcome,
+                    const std::string& note) override;
   Result<std::vector<Hit>> CheckVrm(const std::string& vrm) override;
   Status EnterWanted(const std::string& vrm, Priority priority, const std::string& reason, int valid_days) override;
   void SettingsChanged(const hmi::HmiSettings& s) override;

@@ -2,6 +2,7 @@
 // ApplyRetention), the health the status bar shows and the log records once
 // a minute, and the figures of the summary.
 #include <malloc.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <chrono>
@@ -72,6 +73,7 @@ hmi::UnitStatus Unit::Impl::BuildStatus() const {
   in.gps = fixes->status();
   in.last_fix = fixes->LastFix();
   in.kernel_clock_synchronised = clock->KernelSynchronised();
+  in.clock_verdict = clock_watch->Observe(MonotonicNowMs(), in.gps, in.kernel_clock_synchronised);
   if (sync_client) in.sync = sync_client->state();
   in.data_dir = data_dir;
   {
@@ -95,6 +97,36 @@ hmi::UnitStatus Unit::Impl::BuildStatus() const {
     in.health_lines.push_back(line);
   }
   return BuildUnitStatus(in, store.get());
+}
+
+sync::Heartbeat Unit::Impl::MakeHeartbeat() const {
+  sync::Heartbeat hb;
+  hb.unit_id = config.unit_id;
+  hb.software_version = ANPR_VERSION;
+  hb.running = !stop.load();
+  if (capture) {
+    const SourceHealth cam = capture->stats().source;
+    hb.cameras.push_back({config.camera_id, cam.state == SourceState::kStreaming
+                                                ? "running"
+                                                : std::string(SourceStateName(cam.state)) +
+                                                      (cam.message.empty() ? "" : ": " + cam.message)});
+  }
+  if (fixes) {
+    const GpsStatus gps_status = fixes->status();
+    const auto fix = fixes->LastFix();
+    hb.gps_fix = !fix ? "none" : fix->mode == FixMode::k3D ? "3d" : fix->mode == FixMode::k2D ? "2d" : "none";
+    if (gps_status.last_fix_age_ms >= 0) hb.gps_fix_age_ms = gps_status.last_fix_age_ms;
+    if (gps_status.gps_minus_system_ms) hb.clock_offset_ms = -*gps_status.gps_minus_system_ms;  // system minus GPS
+  }
+  struct statvfs vfs {};
+  if (statvfs(data_dir.c_str(), &vfs) == 0 && vfs.f_blocks > 0) {
+    hb.disk_total_bytes = static_cast<int64_t>(vfs.f_blocks * vfs.f_frsize);
+    hb.disk_used_bytes = static_cast<int64_t>((vfs.f_blocks - vfs.f_bavail) * vfs.f_frsize);
+  }
+  if (store) hb.last_fault = store->state().last_error;
+  MutexLock lock(&maintenance_mu);
+  if (hb.last_fault.empty()) hb.last_fault = last_purge_error;
+  return hb;
 }
 
 // This process's resident memory (VmRSS), MB; 0 where /proc is not there.

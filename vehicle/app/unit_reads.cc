@@ -11,6 +11,8 @@
 #include <spdlog/spdlog.h>
 
 #include "capture/tagging.h"
+#include "service/journal.h"
+#include "service/service_health.h"
 #include "vehicle/app/unit_impl.h"
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/plate_tracker.h"
@@ -25,9 +27,15 @@ void Unit::Impl::RecognitionLoop() {
   Region region = Region::kGb;
   ParseRegion(config.region, &region);
   ro.region = region;
+  // Watched from here: a recognition loop stuck in a frame stops the
+  // watchdog's pings; Pop()'s timeout makes idle passes beat too.
+  service::ServiceHealth* health = options.health;
+  const service::ServiceHealth::LoopId loop_id = health ? health->Register("recognition") : -1;
   auto made = Recognizer::Create(ro);
   if (!made.ok()) {
-    spdlog::error("recognition cannot start: {}", made.status().ToString());
+    service::LogEvent(spdlog::level::err, "recognition cannot start: " + made.status().ToString(),
+                      {{"ANPR_UNIT_ID", config.unit_id}, {"ANPR_CAMERA", config.camera_id}});
+    if (health) health->Retire(loop_id);  // runs degraded, visibly: no reads
     return;
   }
   auto recognizer = std::move(made.value());
@@ -35,6 +43,7 @@ void Unit::Impl::RecognitionLoop() {
   int64_t utc_minus_mono_ms = 0;
   while (true) {
     if (stop) break;
+    if (health) health->Beat(loop_id);
     auto frame = capture->Pop(100);
     if (!frame) {
       if (capture->ended()) break;
@@ -55,6 +64,7 @@ void Unit::Impl::RecognitionLoop() {
       EmitRead(std::move(pass), utc_minus_mono_ms, frame->captured_at_utc_ms);
     }
   }
+  if (health) health->Retire(loop_id);
   for (PassRead& pass : tracker.Flush()) EmitRead(std::move(pass), utc_minus_mono_ms, Now());
   recognition_done = true;
 }
@@ -64,7 +74,10 @@ void Unit::Impl::RecognitionLoop() {
 FrameTag Unit::Impl::TagFromFixes(int64_t captured_at_utc_ms) const {
   FrameTag tag;
   tag.captured_at_utc_ms = captured_at_utc_ms;
-  tag.clock = AssessClock(fixes->status(), clock->KernelSynchronised());
+  const GpsStatus gps_now = fixes->status();
+  const bool kernel_synchronised = clock->KernelSynchronised();
+  tag.clock = AssessClock(gps_now, kernel_synchronised);
+  tag.clock.verified = clock_watch->Observe(MonotonicNowMs(), gps_now, kernel_synchronised).verified;
   tag.position = TagPosition(fixes->History(), ToGpsClockMs(captured_at_utc_ms, tag.clock));
   return tag;
 }
@@ -87,6 +100,15 @@ void Unit::Impl::EmitRead(PassRead pass, int64_t utc_minus_mono_ms, int64_t trig
     }
   }
   if (hmi) hmi->PostRead(read);
+  // To the journal only (a console run prints reads below); no VRM: it is
+  // personal data, and the uuid finds it in the store.
+  if (service::LoggingToJournal()) {
+    service::LogEvent(spdlog::level::info,
+                      fmt::format("read {} conf {:.1f} camera {}", read.uuid, read.confidence, read.camera_id),
+                      {{"ANPR_UNIT_ID", read.unit_id},
+                       {"ANPR_CAMERA", read.camera_id},
+                       {"ANPR_READ_UUID", read.uuid}});
+  }
   if (headless) {
     std::printf("read  %-8s conf %5.1f  %s  officer %s\n", read.vrm.c_str(), read.confidence, read.syntax.c_str(),
                 read.officer_id.empty() ? "-" : read.officer_id.c_str());
@@ -129,6 +151,13 @@ void Unit::Impl::OnAlert(const Alert& alert) {
     if (!read.uuid.empty()) AddSample(&late_capture_to_alert_ms, static_cast<double>(NowUtcMs() - read.captured_at_utc_ms));
   }
   if (hmi) hmi->PostHit(hit, read, {alert.list_colour, alert.list_sound});
+  service::LogEvent(spdlog::level::info,
+                    fmt::format("hit {} {} list {} read {}{}", PriorityName(hit.priority), MatchKindName(hit.match),
+                                hit.list_name, hit.read_uuid, hit.late ? " (late)" : ""),
+                    {{"ANPR_UNIT_ID", config.unit_id},
+                     {"ANPR_CAMERA", read.camera_id.empty() ? config.camera_id : read.camera_id},
+                     {"ANPR_READ_UUID", hit.read_uuid},
+                     {"ANPR_HIT_UUID", hit.uuid}});
   if (headless || !hmi) {
     std::printf("HIT   %-6s %-8s %s (%s, list %s): %s%s\n", PriorityName(hit.priority),
                 hit.entry_vrm.c_str(), MatchKindName(hit.match),

@@ -36,7 +36,10 @@ hmi::UnitStatus BuildUnitStatus(const UnitStatusInputs& in, Store* store) {
   // Trusted when GPS time agrees with the system clock or the kernel says
   // NTP/chrony keeps it in step; a free-running clock stamps evidence that
   // a court may not accept, and the officer should know.
-  s.clock_ok = clock.source != ClockSource::kFreeRunning;
+  // A verified source is not enough: off GPS time by more than 1 s, or not
+  // synchronised for 10 minutes with a fix, and reads are flagged
+  // clock_unverified (capture/clock_watch.h).
+  s.clock_ok = clock.source != ClockSource::kFreeRunning && in.clock_verdict.verified;
   if (in.sync) {
     const sync::SyncState& ss = *in.sync;
     s.sync_ok = !ss.auth_fault && ss.phase != sync::SyncPhase::kError;

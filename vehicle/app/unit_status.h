@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "capture/clock_watch.h"
 #include "capture/frame_source.h"
 #include "capture/gps.h"
 #include "hmi/actions.h"
@@ -20,6 +21,7 @@ struct UnitStatusInputs {
   GpsStatus gps;
   std::optional<GpsFix> last_fix;  // newest fix with a position
   bool kernel_clock_synchronised = false;
+  ClockVerdict clock_verdict;  // the unit's ClockWatch (capture/clock_watch.h)
   std::optional<sync::SyncState> sync;  // nullopt: no depot configured
   std::string data_dir;                 // the store's folder, for the disk figure
   std::string last_purge_error;         // empty when the last retention purge worked
@@ -29,7 +31,8 @@ struct UnitStatusInputs {
 // The status the HMI shows. `store` (required) gives its state, the hotlists
 // in force and the backlog of reads not yet synced (unsynced_reads). The
 // clock is ok when AssessClock (capture/tagging.h) finds it GPS- or
-// NTP-disciplined, not when it runs free. Reads only.
+// NTP-disciplined, not when it runs free, and the ClockWatch verdict is
+// verified. Reads only.
 hmi::UnitStatus BuildUnitStatus(const UnitStatusInputs& in, Store* store);
 
 }  // namespace anpr::unit

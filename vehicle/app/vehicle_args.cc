@@ -17,6 +17,9 @@ VehicleStart ParseVehicleCommandLine(const std::vector<std::string>& argv, const
   a.demo_dir = default_demo_dir;
   CLI::App app{"anpr-vehicle: the in-car ANPR unit"};
   double duration_s = 0;
+  // Listed in --help; main() answers `anpr-vehicle --version` before parsing.
+  bool version_only = false;
+  app.add_flag("--version", version_only, "Print the version and exit");
   app.add_option("--config", a.config_path, "Configuration file (see hw/anpr-vehicle.example.toml)");
   app.add_flag("--demo", a.demo,
                "Run with no hardware: synthetic drive-by, simulated GPS (gpsfake), demo hotlist, "

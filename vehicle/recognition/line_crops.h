@@ -2,8 +2,10 @@
 // (capture/synth.h): the training data of the learned line reader
 // (vehicle/recognition/line_reader.h) and the held-out sets it is measured
 // on. A crop is what a detector hands the reader: the plate in a scene,
-// seen at an angle, blurred, noisy, JPEG-compressed, cut with an uneven
-// margin. Deterministic by seed.
+// dressed as real plates are (band letters, seals, screws, frame, dirt:
+// synth::PlateSpec::Dressing), seen at an angle, blurred, noisy, stretched,
+// JPEG-compressed, cut with an uneven margin that may take in some of the
+// vehicle. Deterministic by seed.
 #pragma once
 
 #include <cstdint>

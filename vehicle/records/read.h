@@ -58,6 +58,10 @@ struct Read {
   int64_t captured_at_utc_ms = 0;
   ClockSource clock_source = ClockSource::kFreeRunning;
   int64_t clock_offset_ms = 0;  // GPS time minus system time, last measured
+  // The clock was not verified when this read was stamped (off GPS time by
+  // more than 1 s, or unsynchronised for 10 min with a GPS fix; see
+  // capture/clock_watch.h): its time needs checking before it is relied on.
+  bool clock_unverified = false;
 
   std::string camera_id;
   std::string unit_id;     // the vehicle

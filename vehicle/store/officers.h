@@ -8,6 +8,7 @@
 //   enter a "new wanted" plate             yes       yes          yes
 //   search stored reads (reason needed)    no        yes          yes
 //   export stored reads (reason needed)    no        yes          yes
+//   place an investigation hold (reason)   no        yes          yes
 //   import / change hotlists               no        yes          yes
 //   verify the audit log                   yes       yes          yes
 //   add officers, change settings          no        no           yes
@@ -36,6 +37,7 @@ enum class Right : int {
   kEnterWanted,
   kSearchReads,
   kExportReads,
+  kHoldReads,
   kManageHotlists,
   kVerifyAudit,
   kManageOfficers,
@@ -101,9 +103,18 @@ class Officers {
                                         int64_t now_utc_ms);
   Result<std::vector<Read>> ExportReads(Session* session, ReadQuery query, const std::string& reason,
                                         int64_t now_utc_ms);
+  // Places an investigation hold on the reads of `vrm` (normalised here)
+  // until until_utc_ms, which must be after now: retention keeps them until
+  // then (vehicle/store/retention.h). Needs kHoldReads and a reason
+  // (ValidateReason); stored and audited in one transaction; synced.
+  Result<ReadHold> PlaceHold(Session* session, const std::string& vrm, const std::string& reason,
+                             int64_t until_utc_ms, int64_t now_utc_ms);
   // Records a hit outcome as this officer (audited by the store).
   Status RecordOutcome(Session* session, const std::string& hit_uuid, HitOutcome outcome,
                        const std::string& note, int64_t now_utc_ms);
+  // Records an officer's correction of an answered hit as this officer
+  // (Store::CorrectHit; the same right as recording an outcome).
+  Status CorrectHit(Session* session, Store::HitCorrection correction, int64_t now_utc_ms);
   // Audits a setting change (the caller applies it).
   Status ChangeSetting(Session* session, const std::string& name, const std::string& value,
                        int64_t now_utc_ms);

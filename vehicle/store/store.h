@@ -39,6 +39,7 @@
 
 #include "vehicle/records/status.h"
 #include "vehicle/records/audit.h"
+#include "vehicle/records/encrypted_vfs.h"
 #include "vehicle/records/hotlist.h"
 #include "vehicle/records/read.h"
 
@@ -48,6 +49,12 @@ class Matcher;
 
 struct StoreOptions {
   std::string path;  // the SQLite file; created (with its folder) when missing
+  // The key the store is encrypted with (vehicle/records/encrypted_vfs.h,
+  // store_key.h). nullopt: a plain store (tests, tools, a unit configured
+  // without a key). Open refuses, touching nothing, an encrypted store
+  // without its key or with another key, and a plain store when a key is
+  // given (RekeyStore encrypts it).
+  std::optional<StoreKey> key;
   // Largest database size in pages (4 KiB each); 0 = no limit. A quota for
   // the evidence partition, and how tests simulate a full disk.
   int64_t max_page_count = 0;
@@ -111,6 +118,20 @@ struct OfficerEntry {
   std::optional<int64_t> synced_at_utc_ms;
 };
 
+// An investigation hold: while it lasts (until_utc_ms), reads of `vrm` are
+// kept past retention, images included (vehicle/store/retention.h). Placed
+// by a supervisor (Officers::PlaceHold), audited, synced to the depot,
+// which keeps those reads the same way.
+struct ReadHold {
+  std::string uuid;
+  std::string vrm;  // normalised
+  std::string reason;
+  std::string placed_by;  // officer number
+  int64_t placed_at_utc_ms = 0;
+  int64_t until_utc_ms = 0;
+  std::optional<int64_t> synced_at_utc_ms;
+};
+
 // What a purge removed.
 struct PurgeCounts {
   int64_t reads_deleted = 0;
@@ -118,6 +139,7 @@ struct PurgeCounts {
   int64_t hits_deleted = 0;
   int64_t images_deleted = 0;  // image pairs of synced reads removed early
   int64_t future_dated_deleted = 0;  // of reads_deleted: stamped too far ahead of now (retention.h)
+  int64_t held_reads_kept = 0;  // past the cap (or future-dated) but kept under a hold
 };
 
 // Records waiting for the depot.
@@ -129,8 +151,8 @@ struct SyncBacklog {
 };
 
 // The kinds of record the sync client sends.
-enum class SyncRecord { kRead, kHit, kAudit, kOfficerEntry };
-const char* SyncRecordName(SyncRecord kind);  // "read", "hit", "audit", "officer_entry"
+enum class SyncRecord { kRead, kHit, kAudit, kOfficerEntry, kHold };
+const char* SyncRecordName(SyncRecord kind);  // "read", "hit", "audit", "officer_entry", "hold"
 
 // One list's change as the depot sends it (sync/ converts its wire form).
 struct DepotListChange {
@@ -194,6 +216,24 @@ class Store {
   // depot refuses it again).
   Status SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& officer,
                        const std::string& note, int64_t at_utc_ms);
+  // An officer's later correction of an answered hit (the shift's hits list):
+  // the plate as they read it on the image, and / or another outcome.
+  struct HitCorrection {
+    std::string hit_uuid;
+    std::string officer;  // required
+    int64_t at_utc_ms = 0;
+    std::string vrm;  // normalised (NormaliseVrm); empty: not corrected
+    std::optional<HitOutcome> outcome;  // nullopt: not changed (never back to kPending)
+    std::string note;  // for outcome, as SetHitOutcome's
+  };
+  // Records `c` as one audit entry "hit.correction" (who, when, each old and
+  // new value), which syncs to the depot like every audit entry. The read is
+  // never changed: a corrected VRM lives only in that entry, against the VRM
+  // as read. A changed outcome becomes the hit's outcome (so the alert policy
+  // and the depot use it; the hit is synced again); the outcome it replaces
+  // stays in the audit log. Not ok: nothing recorded (NotFound for an
+  // unknown hit, InvalidArgument for an empty or malformed correction).
+  Status CorrectHit(const HitCorrection& c);
 
   Result<std::optional<Read>> GetRead(const std::string& uuid, bool with_images = true);
   Result<std::vector<Read>> FindReads(const ReadQuery& query);
@@ -300,12 +340,24 @@ class Store {
   // --- retention ------------------------------------------------------------
   // Deletes reads (with images and hits) captured before cap_before_utc_ms,
   // synced or not, and images of synced reads captured before
-  // images_before_utc_ms. Audited with the counts.
-  Result<PurgeCounts> Purge(int64_t cap_before_utc_ms, int64_t images_before_utc_ms);
+  // images_before_utc_ms; reads under a hold in force at now_utc_ms are
+  // kept whole. Audited with the counts.
+  Result<PurgeCounts> Purge(int64_t cap_before_utc_ms, int64_t images_before_utc_ms, int64_t now_utc_ms);
   // Deletes reads (with images and hits) captured after
-  // captured_after_utc_ms, synced or not; audited with the counts. See
-  // retention.h for why and when (ApplyRetention calls it).
-  Result<PurgeCounts> PurgeFutureDated(int64_t captured_after_utc_ms);
+  // captured_after_utc_ms, synced or not, except those under a hold in
+  // force at now_utc_ms; audited with the counts. See retention.h for why
+  // and when (ApplyRetention calls it).
+  Result<PurgeCounts> PurgeFutureDated(int64_t captured_after_utc_ms, int64_t now_utc_ms);
+
+  // --- investigation holds (vehicle/store/src/holds.cc) ----------------------
+  // Stores a hold and audits it ("reads.hold", as hold.placed_by) in one
+  // transaction. The checks (role, reason, dates) are Officers::PlaceHold's.
+  Status AddHold(const ReadHold& hold);
+  // Holds in force at now_utc_ms (until_utc_ms > now), by VRM.
+  Result<std::vector<ReadHold>> ActiveHolds(int64_t now_utc_ms);
+  // Holds not yet acknowledged by the depot, oldest first (quarantined left out).
+  Result<std::vector<ReadHold>> UnsyncedHolds(size_t limit);
+  Status MarkHoldsSynced(const std::vector<std::string>& uuids, int64_t at_utc_ms);
 
   StoreState state() const;
   // Runs PRAGMA integrity_check; "ok" when healthy.

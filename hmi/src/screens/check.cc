@@ -18,7 +18,9 @@ void HmiModel::BuildCheck(Scene* s) const {
   }
   const Theme& t = theme();
   const Rect c = ContentRect();
-  const int gap = Px(6), row_h = Px(kMinTargetDesignPx);
+  // 4 px apart: the VRM row and the keyboard's four rows of 64 px keys fit
+  // between the status bar and the nav bar.
+  const int gap = Px(4), row_h = Px(kMinTargetDesignPx);
   int y = c.y + gap;
   const int field_w = Px(250), go_w = Px(140), wanted_w = Px(220);
   AddPlateText(s, {gap, y, field_w, row_h}, check_text_.empty() ? " " : check_text_ + "_", Px(40), "check.field");

@@ -1,16 +1,17 @@
-// The on-screen keyboard of the Check screen, shared by its "new wanted"
-// entry step.
+// The on-screen keyboard: the Check screen's VRM and its "new wanted" entry's
+// reason, and the Shift screen's corrected VRM.
 #include "hmi/model.h"
 
 namespace anpr::hmi {
 
-// Digits, then QWERTY rows. The last row ends in DEL and CLEAR for the VRM,
-// or SPACE and DEL while the keyboard types a wanted entry's reason.
 void HmiModel::BuildCheckKeyboard(Scene* s) const {
   if (wanted_.open && !wanted_.typing) return;  // the priority and days instead
-  const Rect c = wanted_.open ? WantedRect() : ContentRect();
-  const int gap = Px(6);
-  const std::string prefix = wanted_.open ? "wanted." : "check.";
+  AddKeyboard(s, wanted_.open ? WantedRect() : ContentRect(), wanted_.open ? "wanted." : "check.", wanted_.open);
+}
+
+// Digits, then QWERTY rows, at the bottom of `c`.
+void HmiModel::AddKeyboard(Scene* s, const Rect& c, const std::string& prefix, bool space) const {
+  const int gap = Px(4);  // four rows of 64 px keys and two rows above them fit below the status bar
   const int key_h = Px(kMinTargetDesignPx);
   const int kb_h = 4 * key_h + 3 * gap;
   const std::vector<std::string> rows = {"1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"};
@@ -23,14 +24,14 @@ void HmiModel::BuildCheckKeyboard(Scene* s) const {
       kx += kw + gap;
     }
     if (r == 3) {
-      if (wanted_.open) {
-        AddButton(s, {kx, ky, kw + kw / 2, key_h}, "SPACE", "wanted.space", TypingAllowed());
+      if (space) {
+        AddButton(s, {kx, ky, kw + kw / 2, key_h}, "SPACE", prefix + "space", TypingAllowed());
         kx += kw + kw / 2 + gap;
-        AddButton(s, {kx, ky, c.w - gap - kx, key_h}, "DEL", "wanted.del", TypingAllowed());
+        AddButton(s, {kx, ky, c.w - gap - kx, key_h}, "DEL", prefix + "del", TypingAllowed());
       } else {
-        AddButton(s, {kx, ky, kw + kw / 2, key_h}, "DEL", "check.del", TypingAllowed());
+        AddButton(s, {kx, ky, kw + kw / 2, key_h}, "DEL", prefix + "del", TypingAllowed());
         kx += kw + kw / 2 + gap;
-        AddButton(s, {kx, ky, c.w - gap - kx, key_h}, "CLEAR", "check.clear", TypingAllowed());
+        AddButton(s, {kx, ky, c.w - gap - kx, key_h}, "CLEAR", prefix + "clear", TypingAllowed());
       }
     }
     ky += key_h + gap;

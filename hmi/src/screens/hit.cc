@@ -87,28 +87,7 @@ void HmiModel::BuildHit(Scene* s) const {
     q.align = Align::kLeft;
     q.id = "hit.reason.title";
     s->elements.push_back(q);
-    // Two to a row where both fit half the width, else one across; 16 apart
-    // like the outcome buttons, since each records an outcome.
-    const int half = (card.w - 2 * gap - buttons_gap) / 2, bh = Px(kMinTargetDesignPx);
-    auto fits_half = [&](size_t i) {
-      return i < config_.not_actioned_reasons.size() &&
-             internal::EstimateTextWidthPx(config_.not_actioned_reasons[i], TextPx(), false) + Px(12) <= half;
-    };
-    int y = card.y + Px(56);
-    for (size_t i = 0; i < config_.not_actioned_reasons.size(); y += bh + buttons_gap) {
-      if (fits_half(i) && fits_half(i + 1)) {
-        for (size_t k = 0; k < 2; ++k, ++i) {
-          AddButton(s, {card.x + gap + int(k) * (half + buttons_gap), y, half, bh}, config_.not_actioned_reasons[i],
-                    "hit.reason." + std::to_string(i), true);
-          s->elements.back().bold = false;  // sentences, in the regular weight
-        }
-      } else {
-        AddButton(s, {card.x + gap, y, card.w - 2 * gap, bh}, config_.not_actioned_reasons[i],
-                  "hit.reason." + std::to_string(i), true);
-        s->elements.back().bold = false;
-        ++i;
-      }
-    }
+    AddReasonButtons(s, {card.x + gap, card.y + Px(56), card.w - 2 * gap, 0}, "hit.reason.");
     AddButton(s, {gap, height_px_ - buttons_h - gap, width_px_ - 2 * gap, buttons_h}, "CANCEL",
               "hit.reason.cancel");
   } else {
@@ -116,17 +95,11 @@ void HmiModel::BuildHit(Scene* s) const {
     else BuildHitEvidence(s, card);
 
     // Outcome buttons.
-    const char* labels[4] = {"CONFIRMED", "MISREAD", "NOT SEEN", "NOT ACTIONED"};
+    const std::vector<std::string> labels = {"CONFIRMED", "MISREAD", "NOT SEEN", "NOT ACTIONED"};
     const char* actions[4] = {"hit.confirmed", "hit.misread", "hit.notseen", "hit.notactioned"};
-    // Each as wide as its label needs, the rest shared out evenly.
-    int text_w[4], total = 0;
-    for (int i = 0; i < 4; ++i) total += text_w[i] = internal::EstimateTextWidthPx(labels[i], TextPx(), true) + Px(8);
-    const int spare = std::max(0, width_px_ - 2 * gap - 3 * buttons_gap - total) / 4;
-    int x = gap;
-    for (int i = 0; i < 4; ++i) {
-      AddButton(s, {x, height_px_ - buttons_h - gap, text_w[i] + spare, buttons_h}, labels[i], actions[i]);
-      x += text_w[i] + spare + buttons_gap;
-    }
+    const std::vector<Rect> at =
+        RowOfButtons(labels, {gap, height_px_ - buttons_h - gap, width_px_ - 2 * gap, buttons_h}, buttons_gap);
+    for (size_t i = 0; i < at.size(); ++i) AddButton(s, at[i], labels[i], actions[i]);
   }
   if (!message_.empty()) {
     Element m;
@@ -138,6 +111,31 @@ void HmiModel::BuildHit(Scene* s) const {
     m.bold = true;
     m.id = "hit.message";
     s->elements.push_back(m);
+  }
+}
+
+// Two to a row where both fit half the width, else one across; 16 apart
+// like the outcome buttons, since each records an outcome.
+void HmiModel::AddReasonButtons(Scene* s, Rect r, const std::string& prefix) const {
+  const int buttons_gap = Px(16);
+  const int half = (r.w - buttons_gap) / 2, bh = Px(kMinTargetDesignPx);
+  auto fits_half = [&](size_t i) {
+    return i < config_.not_actioned_reasons.size() &&
+           internal::EstimateTextWidthPx(config_.not_actioned_reasons[i], TextPx(), false) + Px(12) <= half;
+  };
+  int y = r.y;
+  for (size_t i = 0; i < config_.not_actioned_reasons.size(); y += bh + buttons_gap) {
+    if (fits_half(i) && fits_half(i + 1)) {
+      for (size_t k = 0; k < 2; ++k, ++i) {
+        AddButton(s, {r.x + int(k) * (half + buttons_gap), y, half, bh}, config_.not_actioned_reasons[i],
+                  prefix + std::to_string(i), true);
+        s->elements.back().bold = false;  // sentences, in the regular weight
+      }
+    } else {
+      AddButton(s, {r.x, y, r.w, bh}, config_.not_actioned_reasons[i], prefix + std::to_string(i), true);
+      s->elements.back().bold = false;
+      ++i;
+    }
   }
 }
 

@@ -1,8 +1,11 @@
-// The Hit screen while driving: only the priority symbol and colour, the
-// VRM and make / model / colour; the whole screen silences the alarm.
+// The Hit screen while driving, reduced to what Regulation 109 leaves the
+// driver: the priority's symbol and colour, and the warning markers as
+// symbols, and the waiting hits' symbols and colours. No words to read on
+// the move: the VRM and priority are spoken (hmi/speech.h); the VRM, vehicle,
+// list and the count of waiting hits wait until the car stops. The whole screen silences the alarm; a tap says "Stop to answer".
 #include "hmi/model.h"
 
-#include <cctype>
+#include <algorithm>
 
 #include "hmi/src/model_internal.h"
 
@@ -25,42 +28,21 @@ void HmiModel::BuildHitDriving(Scene* s) const {
   s->elements.push_back(all);
 
   Element sym;
-  sym.rect = {Px(30), top + Px(60), Px(190), Px(190)};
+  const int sym_px = Px(230);
+  sym.rect = {(width_px_ - sym_px) / 2, top + Px(16), sym_px, sym_px};
   sym.symbol = PrioritySymbol(h.priority);
   sym.symbol_colour = night ? HitColour(ph) : ptc;
   sym.id = "hit.symbol";
   s->elements.push_back(sym);
-  Element pname;
-  pname.rect = {Px(30), top + Px(260), Px(190), Px(50)};
-  std::string name = PriorityName(h.priority);
-  for (char& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  pname.text = name;
-  pname.text_colour = ptc;
-  pname.font_px = Px(40);
-  pname.bold = true;
-  pname.id = "hit.title";
-  s->elements.push_back(pname);
-
-  const int rx = Px(250), rw = width_px_ - rx - Px(30);
-  AddPlateText(s, {rx, top + Px(70), rw, Px(140)}, ph.read_vrm, Px(100), "hit.vrm");
-  Element v;
-  v.rect = {rx, top + Px(225), rw, Px(100)};
-  std::string mmc = h.colour + " " + h.make + " " + h.model;
-  v.text = (h.make.empty() && h.model.empty() && h.colour.empty()) ? "make / model not listed" : mmc;
-  v.text_colour = ptc;
-  v.font_px = Px(40);
-  v.bold = true;
-  v.wrap = true;
-  v.id = "hit.vehicle";
-  s->elements.push_back(v);
-  // Warning markers as symbols only, under the priority: no words to read
-  // on the move.
+  // Warning markers as symbols only, in a row under the priority's symbol.
   {
     const std::vector<std::string> markers = internal::SplitMarkers(h.warning_markers);
     const int size = Px(72), gap = Px(8);
-    for (size_t i = 0; i < markers.size() && i < 3; ++i) {
+    const int shown = static_cast<int>(std::min<size_t>(markers.size(), 3));
+    const int row_x = (width_px_ - shown * size - (shown - 1) * gap) / 2;
+    for (int i = 0; i < shown; ++i) {
       Element m;
-      m.rect = {Px(30) + static_cast<int>(i) * (size + gap), top + Px(322), size, size};
+      m.rect = {row_x + i * (size + gap), sym.rect.y + sym_px + gap, size, size};
       m.fill = theme().fault;
       m.symbol = MarkerSymbol(markers[i]);
       m.symbol_colour = {255, 255, 255, 255};
@@ -69,18 +51,8 @@ void HmiModel::BuildHitDriving(Scene* s) const {
       s->elements.push_back(std::move(m));
     }
   }
-  if (hits_.size() > 1) {
-    Element count;
-    count.rect = {width_px_ - Px(250), top + Px(10), Px(240), Px(46)};
-    count.fill = {0, 0, 0, 255};
-    count.text = "+" + std::to_string(hits_.size() - 1) + " waiting";
-    count.text_colour = {255, 255, 255, 255};
-    count.font_px = TextPx();
-    count.bold = true;
-    count.id = "hit.count";
-    s->elements.push_back(count);
-    AddWaitingHits(s, count.rect.x - Px(8), top + Px(10));
-  }
+  // Waiting hits as their priority's symbol and colour, no count to read.
+  if (hits_.size() > 1) AddWaitingHits(s, width_px_ - Px(10), top + Px(10));
   if (!stop_note_.empty()) {
     Element note;
     note.rect = {Px(30), height_px_ - Px(70), width_px_ - Px(60), Px(56)};

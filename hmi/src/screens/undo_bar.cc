@@ -4,7 +4,6 @@
 #include "hmi/model.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "hmi/src/model_internal.h"
 
@@ -17,8 +16,7 @@ void HmiModel::BuildUndoBar(Scene* s) const {
   const Theme& t = theme();
   const int gap = Px(10), h = Px(kMinTargetDesignPx);
   const Rect bar{gap, height_px_ - NavBarHeight() - h - gap, width_px_ - 2 * gap, h};
-  std::string what = HitOutcomeName(undo_.outcome);
-  for (char& ch : what) ch = ch == '-' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const std::string what = internal::OutcomeText(undo_.outcome);
   const int64_t left_s = (undo_.until_utc_ms - now_utc_ms_ + 999) / 1000;
   Element e;
   e.rect = bar;

@@ -21,7 +21,7 @@ using internal::kWantedDays;
 void HmiModel::BuildWantedEntry(Scene* s) const {
   const Theme& t = theme();
   const Rect c = WantedRect();
-  const int gap = Px(6), row_h = Px(kMinTargetDesignPx);
+  const int gap = Px(4), row_h = Px(kMinTargetDesignPx);
   const bool on = TypingAllowed();
   int y = c.y + gap;
 

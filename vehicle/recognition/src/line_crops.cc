@@ -32,6 +32,50 @@ const char kAlnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 char Pick(std::mt19937_64& rng, const char* set, int n) { return set[UniformInt(rng, 0, n - 1)]; }
 
+// Country letters seen in the bands of European plates.
+const char* const kBandLetters[] = {"D",  "F",  "NL", "B",  "I",   "E",   "P",  "PL", "CZ", "SK", "A",
+                                    "H",  "RO", "BG", "LT", "LV",  "EST", "FIN", "S", "DK", "L",  "IRL",
+                                    "GR", "SLO", "HR", "GB", "UK", "CY",  "M"};
+
+// What real plates carry besides the registration, at random (see
+// PlateSpec::Dressing): band letters and emblem, a hyphen, seals or arms
+// between the groups (with the wider gap they need), screws, a border, a
+// dealer's frame and its name, dirt.
+void Dress(std::mt19937_64& rng, synth::PlateSpec& spec) {
+  synth::PlateSpec::Dressing& d = spec.dressing;
+  d.seed = rng();
+  if (spec.style == synth::PlateStyle::kEu) {
+    const int n = static_cast<int>(sizeof(kBandLetters) / sizeof(kBandLetters[0]));
+    d.band_letters = kBandLetters[UniformInt(rng, 0, n - 1)];
+    const double k = Uniform(rng, 0, 1);
+    d.band_kind = k < 0.8 ? 0 : (k < 0.9 ? 1 : 2);
+  }
+  const double between = Uniform(rng, 0, 1);
+  if (between < 0.45) {
+    d.between_groups = 0;
+  } else if (between < 0.7) {
+    d.between_groups = 1;
+    spec.group_gap_scale = Uniform(rng, 1.0, 1.8);
+  } else if (between < 0.9) {
+    d.between_groups = 2;
+    spec.group_gap_scale = Uniform(rng, 1.4, 2.2);
+  } else {
+    d.between_groups = 3;
+    spec.group_gap_scale = Uniform(rng, 1.2, 2.0);
+  }
+  const double screws = Uniform(rng, 0, 1);
+  d.screws = screws < 0.5 ? 0 : (screws < 0.9 ? 2 : 4);
+  d.border = Chance(rng, 0.3);
+  if (Chance(rng, 0.3)) {
+    d.frame_mm = Uniform(rng, 2, 7);
+    if (Chance(rng, 0.6)) {
+      const int n = UniformInt(rng, 8, 22);
+      for (int i = 0; i < n; ++i) d.dealer_text.push_back(Chance(rng, 0.15) ? ' ' : Pick(rng, kAlnum, 36));
+    }
+  }
+  d.dirt = Chance(rng, 0.35) ? Uniform(rng, 0.1, 0.8) : 0;
+}
+
 }  // namespace
 
 std::string RandomLineText(std::mt19937_64& rng) {
@@ -65,12 +109,15 @@ LineCrop MakeSynthLineCrop(uint64_t seed) {
   synth::PlateSpec spec;
   spec.text = RandomLineText(rng);
   const double style = Uniform(rng, 0, 1);
-  spec.style = style < 0.35 ? synth::PlateStyle::kUkRear
-                            : (style < 0.7 ? synth::PlateStyle::kUkFront : synth::PlateStyle::kEu);
+  spec.style = style < 0.3 ? synth::PlateStyle::kUkRear
+                           : (style < 0.6 ? synth::PlateStyle::kUkFront : synth::PlateStyle::kEu);
   spec.supplier_mark = Chance(rng, 0.4);
-  spec.font = UniformInt(rng, 0, synth::kPlateFontCount - 1);
-  spec.char_width_scale = Uniform(rng, 0.78, 1.05);
+  // The project's stroke faces (DIN-like, UK-plate-like) for 40 %.
+  spec.font = Chance(rng, 0.4) ? UniformInt(rng, synth::kFirstStrokeFont, synth::kPlateFontCount - 1)
+                               : UniformInt(rng, 0, synth::kFirstStrokeFont - 1);
+  spec.char_width_scale = Uniform(rng, 0.7, 1.05);
   spec.char_gap_scale = Uniform(rng, 0.4, 1.6);
+  Dress(rng, spec);
 
   synth::SceneOptions so;
   so.width_px = 640;
@@ -94,10 +141,13 @@ LineCrop MakeSynthLineCrop(uint64_t seed) {
   }
   if (scene.plates.empty()) return out;
   // The plate's box with an uneven margin: tight or slightly inside, as a
-  // detector or a person drawing a box cuts it.
+  // person drawing a box cuts it, or (30 %) loose, with some of the vehicle
+  // around the plate, as a detector's boxes are.
   const cv::Rect box = scene.plates[0].box;
-  const double left = Uniform(rng, -0.03, 0.10) * box.width, right = Uniform(rng, -0.03, 0.10) * box.width;
-  const double top = Uniform(rng, -0.08, 0.25) * box.height, bottom = Uniform(rng, -0.08, 0.25) * box.height;
+  const bool loose = Chance(rng, 0.3);
+  const double wide = loose ? 0.22 : 0.10, tall = loose ? 0.6 : 0.25;
+  const double left = Uniform(rng, -0.03, wide) * box.width, right = Uniform(rng, -0.03, wide) * box.width;
+  const double top = Uniform(rng, -0.08, tall) * box.height, bottom = Uniform(rng, -0.08, tall) * box.height;
   cv::Rect cut(static_cast<int>(std::lround(box.x - left)), static_cast<int>(std::lround(box.y - top)),
                static_cast<int>(std::lround(box.width + left + right)),
                static_cast<int>(std::lround(box.height + top + bottom)));
@@ -108,10 +158,12 @@ LineCrop MakeSynthLineCrop(uint64_t seed) {
   cv::Mat context = scene.image(around).clone();
   cv::Rect2d cut_in_context(cut.x - around.x, cut.y - around.y, cut.width, cut.height);
 
-  // Lower resolution than drawn (a far plate, a cheap sensor).
-  if (Chance(rng, 0.35)) {
-    const double k = Uniform(rng, 0.35, 0.9);
-    const cv::Size size(std::max(16, int(context.cols * k)), std::max(8, int(context.rows * k)));
+  // Lower resolution than drawn (a far plate, a cheap sensor), and images
+  // stretched out of their aspect (a resized stream, anamorphic storage).
+  if (Chance(rng, 0.4)) {
+    const double k = Uniform(rng, 0.25, 0.9);
+    const double stretch = Chance(rng, 0.4) ? Uniform(rng, 0.65, 1.5) : 1.0;
+    const cv::Size size(std::max(16, int(context.cols * k * stretch)), std::max(8, int(context.rows * k)));
     const double kx = double(size.width) / context.cols, ky = double(size.height) / context.rows;
     cv::resize(context, context, size, 0, 0, cv::INTER_AREA);
     cut_in_context = {cut_in_context.x * kx, cut_in_context.y * ky, cut_in_context.width * kx,

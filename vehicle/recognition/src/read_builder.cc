@@ -22,6 +22,7 @@ Read BuildRead(const PassRead& pass, const FrameTag& tag, const ReadIdentity& id
   read.captured_at_utc_ms = tag.captured_at_utc_ms;
   read.clock_source = tag.clock.source;
   read.clock_offset_ms = tag.clock.gps_minus_system_ms.value_or(0);
+  read.clock_unverified = !tag.clock.verified;
   read.position.mode = tag.position.mode;
   read.position.lat_deg = tag.position.lat_deg;
   read.position.lon_deg = tag.position.lon_deg;

@@ -27,6 +27,7 @@ import torch.nn as nn
 
 HEIGHT, WIDTH = 32, 128
 CLASSES = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # index 0: the CTC blank
+FROZEN_NORM = False  # set by --init: fine-tuning keeps the normalisation fixed
 
 
 def prepare(image):
@@ -44,22 +45,56 @@ def standardise(batch_u8):
     return (x - mean) / std
 
 
-def load(folders, log):
+def load(folders, log, seen=None):
+    """The crops listed in each folder's labels.tsv, in file order; with
+    `seen` (a set of paths), only those not loaded before, and only complete
+    lines (`anpr lines make` may still be writing the file)."""
     images, texts = [], []
     for folder in folders:
         with open(os.path.join(folder, "labels.tsv")) as f:
             for line in f:
+                if not line.endswith("\n"):
+                    break
                 fields = line.rstrip("\n").split("\t")
                 if len(fields) != 2:
                     continue
                 name, text = fields
-                image = cv2.imread(os.path.join(folder, name), cv2.IMREAD_COLOR)
+                path = os.path.join(folder, name)
+                if seen is not None:
+                    if path in seen:
+                        continue
+                    seen.add(path)
+                image = cv2.imread(path, cv2.IMREAD_COLOR)
                 if image is None or not text or any(c not in CLASSES[1:] for c in text):
                     continue
                 images.append(prepare(image))
                 texts.append(text)
         log(f"loaded {folder}: {len(images)} crops so far")
+    if not images:
+        return np.zeros((0, HEIGHT, WIDTH), np.uint8), texts
     return np.stack(images), texts
+
+
+def augment(batch, rng):
+    """Cheap variety on top of the generator's, per crop: a cut a few pixels
+    looser or tighter at each side (resized back), a stretch, a blur, and an
+    occasional negative (light characters on a dark ground, as some IR
+    pictures are)."""
+    out = np.empty_like(batch)
+    for i, img in enumerate(batch):
+        if rng.random() < 0.5:
+            t, b = rng.integers(-3, 4, size=2)
+            l, r = rng.integers(-8, 9, size=2)
+            padded = cv2.copyMakeBorder(img, 3, 3, 8, 8, cv2.BORDER_REPLICATE)
+            img = padded[3 + t:3 + HEIGHT - b, 8 + l:8 + WIDTH - r]
+            img = cv2.resize(img, (WIDTH, HEIGHT), interpolation=cv2.INTER_LINEAR)
+        if rng.random() < 0.15:
+            k = int(rng.choice([3, 5]))
+            img = cv2.GaussianBlur(img, (k, 1) if rng.random() < 0.5 else (k, k), 0)
+        if rng.random() < 0.05:
+            img = 255 - img
+        out[i] = img
+    return out
 
 
 def block(cin, cout, kernel=3, padding=1):
@@ -83,6 +118,41 @@ class LineReader(nn.Module):
 
     def forward(self, x):
         return self.features(x)
+
+
+def init_from_onnx(net, onnx_path, log):
+    """Starts from an earlier exported model (fine-tuning): OpenCV's importer
+    gives each convolution with its batch normalisation folded in (weights
+    and a bias), in order; the weights go to the convolutions, the bias to
+    the normalisation's shift, whose scale and statistics become the
+    identity. The normalisations are then kept frozen (see FreezeNorm)."""
+    cvnet = cv2.dnn.readNetFromONNX(onnx_path)
+    folded = [cvnet.getLayer(cvnet.getLayerId(n)).blobs for n in cvnet.getLayerNames()
+              if cvnet.getLayer(cvnet.getLayerId(n)).type == "Convolution"]
+    convs = [m for m in net.features if isinstance(m, nn.Conv2d)]
+    norms = [m for m in net.features if isinstance(m, nn.BatchNorm2d)]
+    if len(folded) != len(convs):
+        raise SystemExit(f"{onnx_path}: {len(folded)} convolutions, the network has {len(convs)}")
+    with torch.no_grad():
+        for i, (conv, blobs) in enumerate(zip(convs, folded)):
+            conv.weight.copy_(torch.from_numpy(blobs[0]))
+            bias = torch.from_numpy(blobs[1].reshape(-1)) if len(blobs) > 1 else torch.zeros(conv.out_channels)
+            if i < len(norms):
+                norm = norms[i]
+                norm.running_mean.zero_()
+                norm.running_var.fill_(1.0 - norm.eps)
+                norm.weight.fill_(1.0)
+                norm.bias.copy_(bias)
+            else:
+                conv.bias.copy_(bias)
+    log(f"started from {onnx_path}")
+
+
+def freeze_norm(net):
+    """Normalisation layers use their stored statistics, not the batch's."""
+    for m in net.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.eval()
 
 
 def decode(scores):
@@ -112,6 +182,8 @@ def evaluate(net, images, texts, batch=256):
             for got, want in zip(decode(net(x)), texts[i:i + batch]):
                 right += fold(got) == fold(want)
     net.train()
+    if FROZEN_NORM:
+        freeze_norm(net)
     return right / max(1, len(texts))
 
 
@@ -120,11 +192,15 @@ def main():
     ap.add_argument("--data", nargs="+", required=True, help="folders with labels.tsv")
     ap.add_argument("--out", required=True, help="folder for line_reader.onnx")
     ap.add_argument("--minutes", type=float, default=40)
-    ap.add_argument("--val", type=int, default=2000, help="crops held out for validation")
+    ap.add_argument("--val", type=int, default=2000, help="crops held out for validation (without --val-data)")
+    ap.add_argument("--val-data", nargs="*", default=[], help="folders with labels.tsv kept for validation only")
+    ap.add_argument("--reload", action="store_true",
+                    help="at each evaluation, add the crops written to --data since (a generator still running)")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--init", help="an earlier line_reader.onnx to fine-tune from (default: from scratch)")
     args = ap.parse_args()
 
     t_start = time.time()
@@ -135,20 +211,31 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     random.seed(args.seed)
-    images, texts = load(args.data, log)
-    # The split: the last --val crops (by file order) are validation only.
-    train_x, train_t = images[:-args.val], texts[:-args.val]
-    val_x, val_t = images[-args.val:], texts[-args.val:]
+    seen = set()
+    images, texts = load(args.data, log, seen)
+    if args.val_data:
+        train_x, train_t = images, texts
+        val_x, val_t = load(args.val_data, log)
+    else:
+        # The split: the last --val crops (by file order) are validation only.
+        train_x, train_t = images[:-args.val], texts[:-args.val]
+        val_x, val_t = images[-args.val:], texts[-args.val:]
     log(f"train {len(train_t)}, validation {len(val_t)}")
 
     net = LineReader()
+    if args.init:
+        init_from_onnx(net, args.init, log)
+        global FROZEN_NORM
+        FROZEN_NORM = True
+        freeze_norm(net)
     log(f"parameters {sum(p.numel() for p in net.parameters())}")
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     budget_s = args.minutes * 60 - (time.time() - t_start)
     train_start = time.time()
-    best, best_state, step, seen, loss_avg = -1.0, None, 0, 0, None
+    best, best_state, step, crops_seen, loss_avg = -1.0, None, 0, 0, None
     order = np.random.default_rng(args.seed).permutation(len(train_t))
+    aug_rng = np.random.default_rng(args.seed + 1)
     pos = 0
     next_eval = train_start + 120
     while True:
@@ -165,12 +252,7 @@ def main():
             pos = 0
         idx = order[pos:pos + args.batch]
         pos += args.batch
-        batch = train_x[idx]
-        # Cheap extra variety: a shift of a few pixels and an occasional negative
-        # (light characters on a dark ground, as some IR pictures are).
-        shift = random.randint(-3, 3)
-        if shift:
-            batch = np.roll(batch, shift, axis=2)
+        batch = augment(train_x[idx], aug_rng)
         x = torch.from_numpy(standardise(batch)[:, None])
         labels = [train_t[i] for i in idx]
         targets = torch.tensor([CLASSES.index(c) for t in labels for c in t], dtype=torch.long)
@@ -183,18 +265,26 @@ def main():
         loss.backward()
         opt.step()
         step += 1
-        seen += len(labels)
+        crops_seen += len(labels)
         loss_avg = loss.item() if loss_avg is None else 0.98 * loss_avg + 0.02 * loss.item()
         if time.time() >= next_eval:
             acc = evaluate(net, val_x, val_t)
             if acc > best:
                 best, best_state = acc, {k: v.clone() for k, v in net.state_dict().items()}
-            log(f"step {step} seen {seen} loss {loss_avg:.3f} lr {lr:.5f} validation exact {acc * 100:.1f}% (best {best * 100:.1f}%)")
+            if args.reload:
+                more_x, more_t = load(args.data, lambda m: None, seen)
+                if more_t:
+                    train_x = np.concatenate([train_x, more_x])
+                    train_t = train_t + more_t
+                    order = np.random.default_rng(args.seed + step).permutation(len(train_t))
+                    pos = 0
+                    log(f"added {len(more_t)} new crops: {len(train_t)} in training")
+            log(f"step {step} seen {crops_seen} loss {loss_avg:.3f} lr {lr:.5f} validation exact {acc * 100:.1f}% (best {best * 100:.1f}%)")
             next_eval = time.time() + 180
     acc = evaluate(net, val_x, val_t)
     if acc > best:
         best, best_state = acc, {k: v.clone() for k, v in net.state_dict().items()}
-    log(f"done: step {step} seen {seen} final validation exact {acc * 100:.1f}%, best {best * 100:.1f}%")
+    log(f"done: step {step} seen {crops_seen} final validation exact {acc * 100:.1f}%, best {best * 100:.1f}%")
     net.load_state_dict(best_state)
     net.eval()
 

@@ -8,6 +8,7 @@
 #include "vehicle/records/field_limits.h"
 #include "vehicle/records/reason.h"
 #include "vehicle/records/sqlite_stmt.h"
+#include "vehicle/records/vrm.h"
 #include "vehicle/store/src/audit_log.h"
 #include "vehicle/store/src/rows.h"
 #include "vehicle/store/src/store_impl.h"
@@ -77,6 +78,49 @@ Status Store::SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, con
     }
     if (st.ok()) st = ReleaseFromQuarantine(db, hit_uuid, "its outcome changed");
     return st;
+  });
+}
+
+Status Store::CorrectHit(const HitCorrection& c) {
+  if (c.vrm.empty() && !c.outcome) return InvalidArgument("a correction changes the VRM or the outcome");
+  if (!c.vrm.empty() && (NormaliseVrm(c.vrm) != c.vrm || c.vrm.size() > limits::kMaxShortTextBytes))
+    return InvalidArgument("a corrected VRM is letters and digits only");
+  if (c.outcome) {
+    if (*c.outcome == HitOutcome::kPending) return InvalidArgument("an outcome cannot be set back to pending");
+    if (Status n = limits::ValidateText("outcome note", c.note, limits::kMaxReasonBytes); !n.ok()) return n;
+    if (*c.outcome == HitOutcome::kNotActioned) {
+      if (Status s = ValidateReason(c.note); !s.ok()) return InvalidArgument("'not actioned': " + s.message());
+    }
+  }
+  if (c.officer.empty()) return Unauthenticated("a correction needs the officer's number");
+  return impl_->Run([&](sqlite3* db) {
+    // The values corrected, as they stand: the outcome on the hit, the VRM
+    // on its read.
+    Stmt q(db,
+           "SELECT h.outcome, h.outcome_note, h.read_uuid, r.vrm FROM hits h "
+           "LEFT JOIN reads r ON r.uuid = h.read_uuid WHERE h.uuid = ?");
+    q.Bind(1, c.hit_uuid);
+    if (!q.Step()) return q.status().ok() ? NotFound("hit " + c.hit_uuid) : q.status();
+    const auto old_outcome = static_cast<HitOutcome>(q.Int(0));
+    const std::string old_note = q.Text(1), read_uuid = q.Text(2);
+    const std::string read_vrm = q.IsNull(3) ? "(read not on board)" : q.Text(3);
+    q.Reset();
+    std::string detail = "hit " + c.hit_uuid + " (read " + read_uuid + "):";
+    if (!c.vrm.empty()) detail += " VRM " + read_vrm + " -> " + c.vrm + " (the read is kept as read)";
+    if (c.outcome) {
+      auto with_note = [](HitOutcome o, const std::string& note) {
+        return std::string(HitOutcomeName(o)) + (note.empty() ? "" : " (" + note + ")");
+      };
+      detail += std::string(c.vrm.empty() ? "" : ";") + " outcome " + with_note(old_outcome, old_note) + " -> " +
+                with_note(*c.outcome, c.note);
+      Stmt u(db,
+             "UPDATE hits SET outcome = ?, outcome_by = ?, outcome_at_utc_ms = ?, outcome_note = ?, "
+             "synced_at_utc_ms = NULL WHERE uuid = ?");
+      Status st = u.Bind(1, static_cast<int>(*c.outcome)).Bind(2, c.officer).Bind(3, c.at_utc_ms)
+                      .Bind(4, c.note).Bind(5, c.hit_uuid).Run();
+      if (!st.ok()) return st;
+    }
+    return AppendAudit(db, c.officer, "hit.correction", detail);
   });
 }
 

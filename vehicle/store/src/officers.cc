@@ -10,6 +10,7 @@
 
 #include "vehicle/records/field_limits.h"
 #include "vehicle/records/reason.h"
+#include "vehicle/records/vrm.h"
 
 namespace anpr {
 namespace {
@@ -63,6 +64,7 @@ const char* RightName(Right r) {
     case Right::kEnterWanted: return "enter a wanted plate";
     case Right::kSearchReads: return "search reads";
     case Right::kExportReads: return "export reads";
+    case Right::kHoldReads: return "place an investigation hold";
     case Right::kManageHotlists: return "manage hotlists";
     case Right::kVerifyAudit: return "verify the audit log";
     case Right::kManageOfficers: return "manage officers";
@@ -79,6 +81,7 @@ bool RoleHasRight(Role role, Right right) {
     case Right::kVerifyAudit: return true;  // shows no personal data
     case Right::kSearchReads:
     case Right::kExportReads:
+    case Right::kHoldReads:
     case Right::kManageHotlists: return role >= Role::kSupervisor;
     case Right::kManageOfficers:
     case Right::kChangeSettings: return role == Role::kAdministrator;
@@ -218,7 +221,7 @@ Status Officers::Authorize(Session* session, Right right, const std::string& rea
     AuditRefusal(store_, session->officer, "access.denied", std::string(RightName(right)) + " as " + RoleName(session->role));
     return PermissionDenied(std::string("role ") + RoleName(session->role) + " may not " + RightName(right));
   }
-  if (right == Right::kSearchReads || right == Right::kExportReads) {
+  if (right == Right::kSearchReads || right == Right::kExportReads || right == Right::kHoldReads) {
     if (Status s = ValidateReason(reason); !s.ok()) {
       return InvalidArgument(std::string("to ") + RightName(right) + ": " + s.message());
     }
@@ -256,11 +259,37 @@ Result<std::vector<Read>> Officers::ExportReads(Session* session, ReadQuery quer
   return store_->FindReads(query);
 }
 
+Result<ReadHold> Officers::PlaceHold(Session* session, const std::string& vrm, const std::string& reason,
+                                     int64_t until_utc_ms, int64_t now_utc_ms) {
+  if (Status r = limits::ValidateText("reason", reason, limits::kMaxReasonBytes); !r.ok()) return r;
+  Status s = Authorize(session, Right::kHoldReads, reason, now_utc_ms);
+  if (!s.ok()) return s;
+  ReadHold hold;
+  hold.vrm = NormaliseVrm(vrm);
+  if (hold.vrm.empty()) return InvalidArgument("a hold needs a VRM");
+  if (until_utc_ms <= now_utc_ms) return InvalidArgument("a hold must last until a time after now");
+  hold.uuid = NewUuid();
+  hold.reason = reason;
+  hold.placed_by = session->officer;
+  hold.placed_at_utc_ms = now_utc_ms;
+  hold.until_utc_ms = until_utc_ms;
+  if (Status st = store_->AddHold(hold); !st.ok()) return st;
+  return hold;
+}
+
 Status Officers::RecordOutcome(Session* session, const std::string& hit_uuid, HitOutcome outcome,
                                const std::string& note, int64_t now_utc_ms) {
   Status s = Authorize(session, Right::kRecordOutcome, "", now_utc_ms);
   if (!s.ok()) return s;
   return store_->SetHitOutcome(hit_uuid, outcome, session->officer, note, now_utc_ms);
+}
+
+Status Officers::CorrectHit(Session* session, Store::HitCorrection correction, int64_t now_utc_ms) {
+  Status s = Authorize(session, Right::kRecordOutcome, "", now_utc_ms);
+  if (!s.ok()) return s;
+  correction.officer = session->officer;
+  correction.at_utc_ms = now_utc_ms;
+  return store_->CorrectHit(correction);
 }
 
 Status Officers::ChangeSetting(Session* session, const std::string& name, const std::string& value,

@@ -2,6 +2,8 @@
 // are in retention.h).
 #include <sqlite3.h>
 
+#include <string>
+
 #include "vehicle/records/sqlite_stmt.h"
 #include "vehicle/store/src/audit_log.h"
 #include "vehicle/store/src/store_impl.h"
@@ -10,33 +12,33 @@
 namespace anpr {
 using namespace store_internal;
 
-Result<PurgeCounts> Store::PurgeFutureDated(int64_t captured_after_utc_ms) {
+Result<PurgeCounts> Store::PurgeFutureDated(int64_t captured_after_utc_ms, int64_t now_utc_ms) {
   PurgeCounts c;
   Status st = impl_->Run([&](sqlite3* db) {
     c = PurgeCounts{};
-    auto count = [&](const char* sql, int64_t* out) {
-      Stmt s(db, sql);
-      s.Bind(1, captured_after_utc_ms);
+    auto count = [&](const std::string& sql, int64_t* out) {
+      Stmt s(db, sql.c_str());
+      s.Bind(1, captured_after_utc_ms).Bind(2, now_utc_ms);
       if (s.Step()) *out = s.Int(0);
       return s.status();
     };
-    Status s = count("SELECT count(*) FROM reads WHERE captured_at_utc_ms > ?", &c.reads_deleted);
+    // A read under a hold in force (?2: now) is kept whatever its stamp.
+    const std::string ahead = "captured_at_utc_ms > ?1 AND vrm NOT IN (SELECT vrm FROM read_holds WHERE until_utc_ms > ?2)";
+    Status s = count("SELECT count(*) FROM reads WHERE " + ahead, &c.reads_deleted);
     if (s.ok() && c.reads_deleted == 0) return s;  // nothing to do, nothing to audit
     if (s.ok()) {
-      s = count("SELECT count(*) FROM reads WHERE captured_at_utc_ms > ? AND synced_at_utc_ms IS NULL",
-                &c.unsynced_reads_deleted);
+      s = count("SELECT count(*) FROM reads WHERE synced_at_utc_ms IS NULL AND " + ahead, &c.unsynced_reads_deleted);
     }
     if (s.ok()) {
-      s = count("SELECT count(*) FROM hits WHERE read_uuid IN (SELECT uuid FROM reads WHERE captured_at_utc_ms > ?)",
+      s = count("SELECT count(*) FROM hits WHERE read_uuid IN (SELECT uuid FROM reads WHERE " + ahead + ")",
                 &c.hits_deleted);
     }
-    for (const char* sql : {
-             "DELETE FROM hits WHERE read_uuid IN (SELECT uuid FROM reads WHERE captured_at_utc_ms > ?1)",
-             "DELETE FROM read_images WHERE read_uuid IN (SELECT uuid FROM reads WHERE captured_at_utc_ms > ?1)",
-             "DELETE FROM reads WHERE captured_at_utc_ms > ?1"}) {
+    for (const std::string& sql : {"DELETE FROM hits WHERE read_uuid IN (SELECT uuid FROM reads WHERE " + ahead + ")",
+                                   "DELETE FROM read_images WHERE read_uuid IN (SELECT uuid FROM reads WHERE " + ahead + ")",
+                                   "DELETE FROM reads WHERE " + ahead}) {
       if (!s.ok()) break;
-      Stmt d(db, sql);
-      s = d.Bind(1, captured_after_utc_ms).Run();
+      Stmt d(db, sql.c_str());
+      s = d.Bind(1, captured_after_utc_ms).Bind(2, now_utc_ms).Run();
     }
     c.future_dated_deleted = c.reads_deleted;
     if (s.ok()) {

@@ -22,9 +22,9 @@ Result<PurgeCounts> ApplyRetention(Store* store, const RetentionConfig& config, 
   const int64_t images_before =
       config.synced_images_max_age_ms == 0 ? cap_before
                                            : std::max(cap_before, now_utc_ms - config.synced_images_max_age_ms);
-  auto counts = store->Purge(cap_before, images_before);
+  auto counts = store->Purge(cap_before, images_before, now_utc_ms);
   if (!counts.ok() || now_utc_ms < kEarliestPlausibleUtcMs) return counts;
-  auto future = store->PurgeFutureDated(now_utc_ms + kFutureToleranceMs);
+  auto future = store->PurgeFutureDated(now_utc_ms + kFutureToleranceMs, now_utc_ms);
   if (!future.ok()) return future.status();
   counts->reads_deleted += future->reads_deleted;
   counts->unsynced_reads_deleted += future->unsynced_reads_deleted;

@@ -45,7 +45,7 @@ std::vector<PlateCandidate> DecodeCandidates(const std::string& text) {
 constexpr const char* kReadColumns =
     "r.uuid, r.vrm, r.confidence, r.char_confidence, r.candidates, r.syntax, r.captured_at_utc_ms, "
     "r.clock_source, r.clock_offset_ms, r.camera_id, r.unit_id, r.officer_id, r.fix_mode, r.lat_deg, "
-    "r.lon_deg, r.speed_mps, r.heading_deg, r.fix_age_ms, r.synced_at_utc_ms";
+    "r.lon_deg, r.speed_mps, r.heading_deg, r.fix_age_ms, r.synced_at_utc_ms, r.clock_unverified";
 constexpr const char* kImageColumns = ", i.plate_jpeg, i.overview_jpeg";
 
 }  // namespace
@@ -73,9 +73,10 @@ Read ReadFromRow(const Stmt& s, bool with_images) {
   r.position.heading_deg = s.Real(16);
   r.position.fix_age_ms = s.Int(17);
   r.synced_at_utc_ms = s.OptInt(18);
+  r.clock_unverified = s.Int(19) != 0;
   if (with_images) {
-    r.plate_jpeg = s.Blob(19);
-    r.overview_jpeg = s.Blob(20);
+    r.plate_jpeg = s.Blob(20);
+    r.overview_jpeg = s.Blob(21);
   }
   return r;
 }
@@ -119,8 +120,8 @@ Status InsertRead(sqlite3* db, const Read& r, WriterStatements* cache) {
   Stmt s(db, cache ? &cache->insert_read : nullptr,
          "INSERT OR IGNORE INTO reads (uuid, vrm, confidence, char_confidence, candidates, syntax, "
          "captured_at_utc_ms, clock_source, clock_offset_ms, camera_id, unit_id, officer_id, fix_mode, "
-         "lat_deg, lon_deg, speed_mps, heading_deg, fix_age_ms, stored_at_utc_ms, synced_at_utc_ms) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "lat_deg, lon_deg, speed_mps, heading_deg, fix_age_ms, stored_at_utc_ms, synced_at_utc_ms, "
+         "clock_unverified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.Bind(1, r.uuid).Bind(2, r.vrm).Bind(3, r.confidence)
       .BindBlob(4, r.char_confidence.data(), r.char_confidence.size() * sizeof(float));
   const std::string candidates = EncodeCandidates(r.candidates);
@@ -129,7 +130,7 @@ Status InsertRead(sqlite3* db, const Read& r, WriterStatements* cache) {
       .Bind(11, r.unit_id).Bind(12, r.officer_id).Bind(13, static_cast<int>(r.position.mode))
       .Bind(14, r.position.lat_deg).Bind(15, r.position.lon_deg).Bind(16, r.position.speed_mps)
       .Bind(17, r.position.heading_deg).Bind(18, r.position.fix_age_ms).Bind(19, NowUtcMs())
-      .Bind(20, r.synced_at_utc_ms);
+      .Bind(20, r.synced_at_utc_ms).Bind(21, r.clock_unverified ? 1 : 0);
   Status st = s.Run();
   if (!st.ok()) return st;
   if (sqlite3_changes(db) == 0) return Status::Ok();  // a resend: first write wins

@@ -177,6 +177,26 @@ CREATE TRIGGER audit_anchor_no_update BEFORE UPDATE ON audit_anchor
 CREATE TRIGGER audit_anchor_no_delete BEFORE DELETE ON audit_anchor
   BEGIN SELECT RAISE(ABORT, 'the audit anchor only moves forward'); END;
 )sql",
+    // 5: investigation holds (Store::AddHold): reads of `vrm` are kept past
+    // retention until until_utc_ms; synced to the depot, which keeps them too.
+    R"sql(
+CREATE TABLE read_holds (
+  uuid TEXT PRIMARY KEY,
+  vrm TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  placed_by TEXT NOT NULL,
+  placed_at_utc_ms INTEGER NOT NULL,
+  until_utc_ms INTEGER NOT NULL,
+  synced_at_utc_ms INTEGER
+);
+CREATE INDEX read_holds_by_vrm ON read_holds(vrm, until_utc_ms);
+)sql",
+    // 6: a read stamped while the unit's clock was not verified
+    // (capture/clock_watch.h): off GPS time by more than 1 s, or not
+    // synchronised for 10 minutes with a GPS fix.
+    R"sql(
+ALTER TABLE reads ADD COLUMN clock_unverified INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "vehicle/records/sqlite_stmt.h"
+#include "vehicle/store/rekey.h"
 #include "vehicle/store/src/disk_reserve.h"
 #include "vehicle/store/src/schema.h"
 #include "vehicle/store/src/store_impl.h"
@@ -24,8 +25,12 @@ using namespace store_internal;
 
 namespace {
 
-Status ConfigureConnection(sqlite3* db, int64_t max_page_count) {
+Status ConfigureConnection(sqlite3* db, int64_t max_page_count, bool encrypted) {
   sqlite3_busy_timeout(db, 10000);
+  if (encrypted) {
+    Status s = ConfigureEncrypted(db, kStorePageBytes);
+    if (!s.ok()) return s;
+  }
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                              "PRAGMA foreign_keys=OFF", "PRAGMA journal_size_limit=67108864"}) {
     Status s = SqliteExec(db, pragma);
@@ -58,16 +63,21 @@ Status OpenConnections(Store::Impl* impl) {
   impl->rdb = impl->wdb = nullptr;
   const std::string& path = impl->options.path;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &impl->wdb, flags, nullptr);
+  const char* vfs = impl->vfs ? impl->vfs->name() : nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &impl->wdb, flags, vfs);
   if (rc != SQLITE_OK) return SqliteError(impl->wdb, rc, "open " + path);
-  Status s = ConfigureConnection(impl->wdb, impl->options.max_page_count);
+  Status s = ConfigureConnection(impl->wdb, impl->options.max_page_count, impl->vfs != nullptr);
   if (s.ok()) s = SqliteExec(impl->wdb, kWriterCacheSql);
   if (!s.ok()) return Status(s.code(), path + ": " + s.message());
   s = MigrateSchema(impl->wdb, path);
   if (!s.ok()) return s;
-  rc = sqlite3_open_v2(path.c_str(), &impl->rdb, flags, nullptr);
+  rc = sqlite3_open_v2(path.c_str(), &impl->rdb, flags, vfs);
   if (rc != SQLITE_OK) return SqliteError(impl->rdb, rc, "open " + path);
   sqlite3_busy_timeout(impl->rdb, 10000);
+  if (impl->vfs) {
+    s = ConfigureEncrypted(impl->rdb, kStorePageBytes);
+    if (!s.ok()) return Status(s.code(), path + ": " + s.message());
+  }
   return Status::Ok();
 }
 
@@ -94,6 +104,16 @@ void OpenDiskRoom(Store::Impl* impl) {
   }
 }
 
+// Matches the key to the files before SQLite opens them, so that a missing
+// or wrong key changes nothing on disk; sets up the encrypting VFS.
+Status PrepareKey(Store::Impl* impl) {
+  const StoreOptions& o = impl->options;
+  auto vfs = VfsForDb(o.path, o.key ? &*o.key : nullptr, kStorePageBytes);
+  if (!vfs.ok()) return Status(vfs.status().code(), "store " + vfs.status().message());
+  impl->vfs = std::move(vfs).value();
+  return Status::Ok();
+}
+
 }  // namespace
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -108,7 +128,9 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  Status s = OpenConnections(impl.get());
+  Status s = PrepareKey(impl.get());
+  if (!s.ok()) return s;
+  s = OpenConnections(impl.get());
   // Opening needs a little disk too (the WAL and its index, after a clean
   // close removed them): on a full disk part of the reserve file gives it,
   // the rest stays for making room later.

@@ -55,6 +55,9 @@ struct Store::Impl {
   };
 
   StoreOptions options;
+  // The encrypting VFS both connections use; null for a plain store. Outlives
+  // the connections (they close in ~Impl's body).
+  std::shared_ptr<EncryptedVfs> vfs;
   sqlite3* wdb = nullptr;  // writer thread only (and Open before it starts)
   store_internal::WriterStatements wstmts;  // wdb's reused statements; writer thread only
   int wal_frames = 0;       // frames in wdb's WAL after its last commit; writer thread only

@@ -172,6 +172,7 @@ const char* SyncRecordName(SyncRecord kind) {
     case SyncRecord::kHit: return "hit";
     case SyncRecord::kAudit: return "audit";
     case SyncRecord::kOfficerEntry: return "officer_entry";
+    case SyncRecord::kHold: return "hold";
   }
   return "read";
 }
