@@ -1,9 +1,11 @@
 // The in-car sync client: moves hits, reads and audit entries from the car's
 // Outbox to the depot over HTTPS (libcurl) and brings hotlist updates back.
 //
-// One pass (SyncOnce): check the depot is reachable (health), send hits,
-// then reads, then audit entries, oldest first, in batches, then the audit
-// chain's head (the depot's anchor against a chain cut or recomputed); after each batch
+// One pass (SyncOnce): check the depot is reachable (health), report the
+// audit chain's head, send hits, then reads, then audit entries, oldest
+// first, in batches, then the audit chain's head again (the depot keeps the
+// newest head reported, its anchor against a chain cut or recomputed, sent
+// or not); after each batch
 // mark synced exactly the UUIDs the depot acknowledged (never more than were
 // sent); then fetch hotlist deltas since the car's version and hand them to
 // the Outbox to swap in atomically. Stops at the first failure: what was

@@ -97,14 +97,19 @@ class DepotStore {
   // Audit entries. The depot keeps each vehicle's newest chain link
   // (chain_seq, chain_hash); a newly stored entry at or below it, or one
   // that does not follow it, means the car's chain was rewritten under what
-  // the depot holds: stored all the same, and named in security_notes.
+  // the depot holds; one that skips entries after it means they were deleted
+  // before they were synced; one at the head the car reported with another
+  // hash was rewritten. Stored all the same, and named in security_notes.
   virtual Result<IngestResult> IngestAudit(const std::string& vehicle,
                                            const std::vector<WireAuditEntry>& entries) = 0;
   // Compares the car's chain head as it reports it with the newest link the
-  // depot holds of `vehicle`: a problem text when the car's chain now ends
-  // before it (entries deleted) or holds another hash there (rewritten and
-  // recomputed); nullopt when consistent or when the depot holds nothing
-  // of that chain yet.
+  // depot holds of `vehicle` and with the newest head the car reported
+  // before: a problem text when the car's chain now ends before either
+  // (entries deleted, synced or not) or holds another hash there (rewritten
+  // and recomputed); nullopt when consistent or when the depot knows nothing
+  // of that chain yet. A head newer than any reported before is kept (the car
+  // reports at the start of a pass too, so entries it then held are known
+  // even when the pass is cut before they are sent).
   virtual Result<std::optional<std::string>> CheckAuditChainHead(const std::string& vehicle,
                                                                  const AuditChainHead& head) = 0;
   // Officer-entered wanted plates from the car (kept until they expire).

@@ -229,6 +229,10 @@ Status SyncClient::Pass(Http& http) {
     st.quarantined = counts->quarantined;
   });
 
+  // The chain head first as well: the depot keeps the newest head reported,
+  // so entries the car holds now are known to it even if this pass is cut
+  // before they are sent (deleting them later is then caught).
+  if (Status s = ReportChainHead(http); !s.ok()) return s;
   if (Status s = PresentSigningKey(http); !s.ok()) return s;
   // Holds before anything else: the depot's retention must know them
   // before it could drop the reads they keep.

@@ -39,35 +39,51 @@ inline Status ReadOnHeldUuid(const Read& r, const std::string& held_unit, int64_
 
 // The depot's newest link of a car's audit chain, and what a newly stored
 // chained entry says about the chain under it: a security note, or empty.
+// `reported` is the newest head the car reported (/audit/head, sent at the
+// start and the end of every pass), which may be ahead of what it sent.
 struct HeldChainLink {
   int64_t seq = 0;
   std::string hash;
 };
-inline std::string ChainBreak(const std::string& vehicle, const HeldChainLink& held, const WireAuditEntry& a) {
-  if (!a.chain_seq || held.seq == 0) return {};
+inline std::string ChainBreak(const std::string& vehicle, const HeldChainLink& held, const HeldChainLink& reported,
+                              const WireAuditEntry& a) {
+  if (!a.chain_seq) return {};
   const std::string chain = "audit chain of " + vehicle + ": ";
+  const std::string seq = std::to_string(*a.chain_seq);
+  if (reported.seq > 0 && *a.chain_seq == reported.seq && a.chain_hash != reported.hash)
+    return chain + "entry " + seq + " differs from the head the car reported earlier (rewritten and recomputed on the car)";
+  if (held.seq == 0) return {};
+  const std::string held_seq = std::to_string(held.seq);
   if (*a.chain_seq <= held.seq)
-    return chain + "entry " + std::to_string(*a.chain_seq) +
-           " arrived with a new hash after the depot held the chain to entry " + std::to_string(held.seq) +
+    return chain + "entry " + seq + " arrived with a new hash after the depot held the chain to entry " + held_seq +
            " (rewritten and recomputed on the car)";
   if (*a.chain_seq == held.seq + 1 && a.chain_prev_hash != held.hash)
-    return chain + "entry " + std::to_string(*a.chain_seq) + " does not follow the depot's entry " +
-           std::to_string(held.seq) + " (rewritten and recomputed on the car)";
+    return chain + "entry " + seq + " does not follow the depot's entry " + held_seq +
+           " (rewritten and recomputed on the car)";
+  // Entries are sent oldest first: one that skips some means they are gone.
+  if (*a.chain_seq > held.seq + 1)
+    return chain + "entries " + std::to_string(held.seq + 1) + " to " + std::to_string(*a.chain_seq - 1) +
+           " never arrived before entry " + seq + " (deleted on the car before they were synced, or set aside there)";
   return {};
 }
 
-// The car's reported head against the depot's newest link (see
-// DepotStore::CheckAuditChainHead).
+// The car's reported head against the depot's newest link and the newest
+// head the car reported before (see DepotStore::CheckAuditChainHead).
 inline std::optional<std::string> HeadProblem(const std::string& vehicle, const HeldChainLink& held,
-                                              const AuditChainHead& head) {
+                                              const HeldChainLink& reported, const AuditChainHead& head) {
   const std::string chain = "audit chain of " + vehicle + ": ";
-  if (held.seq == 0) return std::nullopt;
   if (head.seq < held.seq)
     return chain + "the car's chain ends at entry " + std::to_string(head.seq) + " but the depot holds it to entry " +
            std::to_string(held.seq) + " (entries deleted from the end)";
-  if (head.seq == held.seq && head.hash != held.hash)
+  if (head.seq < reported.seq)
+    return chain + "the car's chain ends at entry " + std::to_string(head.seq) + " but the car reported it to entry " +
+           std::to_string(reported.seq) + " before (entries deleted from the end before they were synced)";
+  if (held.seq > 0 && head.seq == held.seq && head.hash != held.hash)
     return chain + "entry " + std::to_string(head.seq) +
            " on the car differs from the depot's (rewritten and recomputed on the car)";
+  if (reported.seq > 0 && head.seq == reported.seq && head.hash != reported.hash)
+    return chain + "entry " + std::to_string(head.seq) +
+           " on the car differs from the head it reported before (rewritten and recomputed on the car)";
   return std::nullopt;
 }
 

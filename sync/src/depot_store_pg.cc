@@ -100,6 +100,12 @@ ALTER TABLE read_uuids ADD COLUMN plate_sha256 text, ADD COLUMN overview_sha256 
 CREATE TABLE unit_keys(
   unit_id text PRIMARY KEY, public_key_ed25519 text NOT NULL, enrolled_at_utc_ms bigint NOT NULL);
 )sql",
+    // 7: the newest audit chain head each car reported, which may be ahead of
+    // the entries it sent (DepotStore::CheckAuditChainHead).
+    R"sql(
+CREATE TABLE audit_reported_heads(
+  unit_id text PRIMARY KEY, seq bigint NOT NULL, hash text NOT NULL, reported_at_utc_ms bigint NOT NULL);
+)sql",
 };
 
 }  // namespace

@@ -107,6 +107,9 @@ class PgDepotStore final : public DepotStore {
   // none). With `lock`, inside a transaction: takes the car's advisory lock
   // first, so that depot servers move one car's link one at a time.
   static Result<HeldChainLink> HeldLink(Conn& c, const std::string& vehicle, bool lock);
+  // The newest head `vehicle` reported (seq 0: none); call after HeldLink
+  // with `lock` where it is to be moved.
+  static Result<HeldChainLink> ReportedLink(Conn& c, const std::string& vehicle);
 
   // Creates the month partition holding `utc_ms` unless this process has
   // seen it. The advisory lock serialises creators across depot servers.

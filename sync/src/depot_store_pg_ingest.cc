@@ -170,6 +170,8 @@ Result<IngestResult> PgDepotStore::IngestAudit(const std::string& vehicle, const
     // One car's chain link is read and moved by one depot server at a time.
     auto held = HeldLink(*c, vehicle, /*lock=*/true);
     if (!held.ok()) return held.status();
+    auto reported = ReportedLink(*c, vehicle);
+    if (!reported.ok()) return reported.status();
     const int64_t held_before = held->seq;
     for (const auto& a : entries) {
       auto ins = c->Query(
@@ -179,7 +181,7 @@ Result<IngestResult> PgDepotStore::IngestAudit(const std::string& vehicle, const
       if (!ins.ok()) return ins.status();
       if (std::string(PQcmdTuples(ins->get())) == "1") {
         ++out.newly_stored;
-        if (std::string note = ChainBreak(vehicle, *held, a); !note.empty()) out.security_notes.push_back(note);
+        if (std::string note = ChainBreak(vehicle, *held, *reported, a); !note.empty()) out.security_notes.push_back(note);
         if (a.chain_seq && *a.chain_seq > held->seq) *held = {*a.chain_seq, a.chain_hash};
       } else {
         auto o = c->Query("SELECT unit_id FROM audit WHERE uuid=$1", {a.uuid});
@@ -270,12 +272,34 @@ Result<HeldChainLink> PgDepotStore::HeldLink(Conn& c, const std::string& vehicle
   return held;
 }
 
+Result<HeldChainLink> PgDepotStore::ReportedLink(Conn& c, const std::string& vehicle) {
+  auto r = c.Query("SELECT seq, hash FROM audit_reported_heads WHERE unit_id=$1", {vehicle});
+  if (!r.ok()) return r.status();
+  HeldChainLink reported;
+  if (PQntuples(r->get()) == 1) reported = {ColInt(*r, 0, 0), Col(*r, 0, 1)};
+  return reported;
+}
+
 Result<std::optional<std::string>> PgDepotStore::CheckAuditChainHead(const std::string& vehicle,
                                                                      const AuditChainHead& head) {
   Lease c(this);
-  auto held = HeldLink(*c, vehicle, /*lock=*/false);
-  if (!held.ok()) return held.status();
-  return HeadProblem(vehicle, *held, head);
+  std::optional<std::string> problem;
+  Status s = InTx(*c, [&]() -> Status {
+    auto held = HeldLink(*c, vehicle, /*lock=*/true);
+    if (!held.ok()) return held.status();
+    auto reported = ReportedLink(*c, vehicle);
+    if (!reported.ok()) return reported.status();
+    problem = HeadProblem(vehicle, *held, *reported, head);
+    if (head.seq <= reported->seq) return Status::Ok();
+    auto put = c->Query(
+        "INSERT INTO audit_reported_heads(unit_id,seq,hash,reported_at_utc_ms) VALUES($1,$2,$3,$4) "
+        "ON CONFLICT (unit_id) DO UPDATE SET seq=EXCLUDED.seq, hash=EXCLUDED.hash, "
+        "reported_at_utc_ms=EXCLUDED.reported_at_utc_ms",
+        {vehicle, head.seq, head.hash, NowUtcMs()});
+    return put.status();
+  });
+  if (!s.ok()) return s;
+  return problem;
 }
 
 }  // namespace anpr::sync::pg

@@ -88,6 +88,12 @@ ALTER TABLE reads ADD COLUMN overview_sha256 TEXT;
 CREATE TABLE unit_keys(
   unit_id TEXT PRIMARY KEY, public_key_ed25519 TEXT NOT NULL, enrolled_at_utc_ms INTEGER NOT NULL);
 )sql",
+    // 6: the newest audit chain head each car reported, which may be ahead of
+    // the entries it sent (DepotStore::CheckAuditChainHead).
+    R"sql(
+CREATE TABLE audit_reported_heads(
+  unit_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL, reported_at_utc_ms INTEGER NOT NULL);
+)sql",
 };
 
 class SqliteDepotStore final : public DepotStore {
@@ -245,6 +251,8 @@ class SqliteDepotStore final : public DepotStore {
       const int64_t now = NowUtcMs();
       auto held = HeldLinkLocked(vehicle);
       if (!held.ok()) return held.status();
+      auto reported = HeldLinkLocked(vehicle, "audit_reported_heads");
+      if (!reported.ok()) return reported.status();
       const int64_t held_before = held->seq;
       IngestResult out;
       for (const auto& a : entries) {
@@ -254,7 +262,7 @@ class SqliteDepotStore final : public DepotStore {
         if (!ins.Run().ok()) return Err("store audit " + a.uuid);
         if (sqlite3_changes(db_) == 1) {
           ++out.newly_stored;
-          if (std::string note = ChainBreak(vehicle, *held, a); !note.empty()) out.security_notes.push_back(note);
+          if (std::string note = ChainBreak(vehicle, *held, *reported, a); !note.empty()) out.security_notes.push_back(note);
           if (a.chain_seq && *a.chain_seq > held->seq) *held = {*a.chain_seq, a.chain_hash};
         } else if (auto s = CheckOwner(owner, a.uuid, vehicle); !s.ok()) {
           return s;
@@ -275,7 +283,14 @@ class SqliteDepotStore final : public DepotStore {
     MutexLock lock(&mu_);
     auto held = HeldLinkLocked(vehicle);
     if (!held.ok()) return held.status();
-    return HeadProblem(vehicle, *held, head);
+    auto reported = HeldLinkLocked(vehicle, "audit_reported_heads");
+    if (!reported.ok()) return reported.status();
+    if (head.seq > reported->seq) {
+      Stmt put(db_, "INSERT OR REPLACE INTO audit_reported_heads(unit_id,seq,hash,reported_at_utc_ms) VALUES(?,?,?,?)");
+      if (!put.Bind(1, vehicle).Bind(2, head.seq).Bind(3, head.hash).Bind(4, NowUtcMs()).Run().ok())
+        return Err("reported audit head of " + vehicle);
+    }
+    return HeadProblem(vehicle, *held, *reported, head);
   }
 
   Result<IngestResult> IngestWanted(const std::string& vehicle, const std::vector<WantedEntry>& entries) override {
@@ -544,9 +559,11 @@ class SqliteDepotStore final : public DepotStore {
     return static_cast<int>(st.Int(0));
   }
 
-  // The newest link of `vehicle`'s audit chain the depot holds (seq 0: none).
-  Result<HeldChainLink> HeldLinkLocked(const std::string& vehicle) ANPR_REQUIRES(mu_) {
-    Stmt st(db_, "SELECT seq, hash FROM audit_heads WHERE unit_id=?");
+  // The newest link of `vehicle`'s audit chain the depot holds (seq 0:
+  // none), or from `table` audit_reported_heads the newest head it reported.
+  Result<HeldChainLink> HeldLinkLocked(const std::string& vehicle, const std::string& table = "audit_heads")
+      ANPR_REQUIRES(mu_) {
+    Stmt st(db_, ("SELECT seq, hash FROM " + table + " WHERE unit_id=?").c_str());
     st.Bind(1, vehicle);
     HeldChainLink held;
     if (st.Step()) held = {st.Int(0), st.Text(1)};

@@ -18,6 +18,7 @@
 #include "sync/depot_store.h"
 #include "tests/common/temp_dir.h"
 #include "tests/integration/run_command.h"
+#include "tests/sync/sync_test_support.h"
 #include "vehicle/app/store_outbox.h"
 #include "vehicle/records/audit.h"
 #include "vehicle/store/store.h"
@@ -184,15 +185,17 @@ class AuditChainAtTheDepot : public AuditChain {
   }
 
   // One sync pass of the unit's store, as anpr-vehicle runs it.
-  Status SyncUnit() {
+  Status SyncUnit(int port = 0) {
     StoreOptions so;
     so.path = path_;
     auto s = Store::Open(so);
     if (!s.ok()) return s.status();
     sync::StoreOutbox outbox(s->get(), nullptr, "CAR1");
     sync::SyncClientOptions o;
-    o.depot_url = "http://127.0.0.1:" + std::to_string(server_->port());
+    o.depot_url = "http://127.0.0.1:" + std::to_string(port ? port : server_->port());
     o.token = token_;
+    o.connect_timeout_ms = 2000;
+    o.request_timeout_ms = 10000;
     sync::SyncClient client(&outbox, o);
     return client.SyncOnce();
   }
@@ -211,6 +214,24 @@ class AuditChainAtTheDepot : public AuditChain {
         &out, nullptr);
     sqlite3_close(db);
     return out;
+  }
+
+  // The newest chain head CAR1 reported, as the depot keeps it; -1: none.
+  int64_t ReportedHeadSeq() {
+    sqlite3* db = nullptr;
+    int64_t seq = -1;
+    if (sqlite3_open_v2(dir_.File("depot.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(db, 2000);
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v2(db, "SELECT seq FROM audit_reported_heads WHERE unit_id = 'CAR1'", -1, &st, nullptr) ==
+              SQLITE_OK &&
+          sqlite3_step(st) == SQLITE_ROW) {
+        seq = sqlite3_column_int64(st, 0);
+      }
+      sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return seq;
   }
 
   std::unique_ptr<sync::DepotStore> depot_;
@@ -243,6 +264,52 @@ TEST_F(AuditChainAtTheDepot, ARecomputedChainIsCaughtByTheDepot) {
   const std::string events = SecurityEvents();
   EXPECT_NE(events.find("audit chain of CAR1"), std::string::npos) << "recomputation not caught: " << events;
   EXPECT_NE(events.find("rewritten and recomputed"), std::string::npos) << events;
+}
+
+// Entries the car held when a pass began, never sent (the connection
+// dropped), then deleted with the unit's anchor forged to match: before, no
+// one could tell. The car reports its head at the start of each pass and the
+// depot keeps the newest reported, so the next pass is caught.
+TEST_F(AuditChainAtTheDepot, DeletingUnsyncedEntriesIsCaughtByTheDepot) {
+  ASSERT_TRUE(SyncUnit().ok());
+  int64_t synced_head = 0;
+  {
+    StoreOptions so;
+    so.path = path_;
+    auto s = Store::Open(so);
+    ASSERT_TRUE(s.ok());
+    synced_head = (*s)->NewestAuditEntry()->value().seq;
+    for (int i = 1; i <= 3; ++i)
+      ASSERT_TRUE((*s)->Audit("1001", "reads.search", "vrm XY99ZZZ, reason: not for the record " + std::to_string(i)).ok());
+  }
+  const int64_t stored_audit = depot_->Counts()->audit;
+  {
+    // The pass ends once the depot has taken the car's head, before the
+    // entries go (here the depot revokes the car's credential just then).
+    sync::testing::TcpRelay relay(server_->port());
+    bool revoked = false;
+    relay.CutResponseWhen([&] {
+      if (!revoked && ReportedHeadSeq() > synced_head) revoked = depot_->Revoke("CAR1").ok();
+      return false;
+    });
+    const Status cut = SyncUnit(relay.port());
+    // 401, or the connection reset as the depot refuses the upload on its
+    // headers and closes: either way the entries were not taken.
+    EXPECT_FALSE(cut.ok()) << "the pass did not end there";
+    ASSERT_TRUE(revoked) << "the car did not report its head before sending its entries";
+  }
+  token_ = sync::NewToken();  // enrolled again
+  ASSERT_TRUE(depot_->AddCredential({"CAR1", sync::Role::kVehicle}, sync::TokenHash(token_)).ok());
+  ASSERT_EQ(depot_->Counts()->audit, stored_audit) << "the new entries reached the depot: the test proves nothing";
+
+  WithGuardsDropped("DELETE FROM audit WHERE seq > " + std::to_string(synced_head) + "; " + kForgeAnchor);
+  CommandResult v = Verify();
+  ASSERT_EQ(v.exit_code, 0) << "the forger moved the unit's anchor too: " << v.output;
+
+  EXPECT_TRUE(SyncUnit().ok()) << "the car's records still go";
+  const std::string events = SecurityEvents();
+  EXPECT_NE(events.find("audit chain of CAR1"), std::string::npos) << "deletion of unsynced entries not caught";
+  EXPECT_NE(events.find("deleted from the end before they were synced"), std::string::npos) << events;
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 
 #include "tests/common/temp_dir.h"
 #include "vehicle/alerts/hit_pipeline.h"
+#include "vehicle/app/unit_status.h"
 #include "vehicle/hotlists/matcher.h"
 #include "vehicle/store/retention.h"
 #include "vehicle/store/src/spill_file.h"
@@ -395,6 +396,101 @@ TEST_F(DiskFullTest, AWaitingWriteGivesUpOnAFullDisk) {
   auto s = Store::Open(Options());
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(*(*s)->CountReads(), 100);
+}
+
+// CommitRead waited without bound on a full disk whose spill file was full
+// too. It now returns after full_wait_ms; the read is not dropped but stays
+// queued in memory, the status bar and health line show it, and it is stored
+// once there is room without being handed in again. A stop in that state is
+// bounded and loses nothing the store had accepted.
+TEST_F(DiskFullTest, CommitReadIsBoundedWhenTheSpillFileIsFullAndTheReadIsKept) {
+  {
+    auto s = Store::Open(Options());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+  }
+  FillDisk();
+  const std::string result = RunBounded(
+      [&]() -> std::string {
+        StoreOptions o = Options();
+        o.spill_bytes = 48 << 10;  // room for a few reads only
+        o.full_wait_ms = 1000;
+        auto s = Store::Open(o);
+        if (!s.ok()) return "open: " + s.status().ToString();
+        std::unique_ptr<Store> store = std::move(s).value();
+        FillDisk();  // opening took some of the reserve
+        std::vector<std::string> accepted;
+        int next = 0;
+        // Commits reads until one is not accepted; that one is returned.
+        auto commit_until_refused = [&](std::string* problem) -> Read {
+          for (int i = 0; i < 200; ++i, ++next) {
+            Read r = MakeRead("SPF" + std::to_string(next), kT0 + next);
+            const auto t0 = std::chrono::steady_clock::now();
+            const Status st = store->CommitRead(r);
+            const auto took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::steady_clock::now() - t0).count();
+            if (st.ok()) {
+              accepted.push_back(r.uuid);
+              continue;
+            }
+            if (st.code() != StatusCode::kResourceExhausted) *problem = "commit: " + st.ToString();
+            if (took_ms > 3000) *problem = "CommitRead waited " + std::to_string(took_ms) + " ms";
+            if (st.message().find("stays queued") == std::string::npos) *problem = "message: " + st.ToString();
+            ++next;
+            return r;
+          }
+          *problem = "the spill file never filled: the test did not fill the disk";
+          return Read{};
+        };
+        std::string problem;
+        const Read waiting = commit_until_refused(&problem);
+        if (!problem.empty()) return problem;
+        if (!store->state().disk_full) return "the store does not report the full disk";
+        if (store->state().reads_in_memory != 1) {
+          return "reads in memory: " + std::to_string(store->state().reads_in_memory) + ", not 1";
+        }
+        unit::UnitStatusInputs in;
+        in.data_dir = mount_point_;
+        const hmi::UnitStatus shown = unit::BuildUnitStatus(in, store.get());
+        if (shown.storage_ok) return "the status bar shows storage ok";
+        if (shown.health_lines.empty() || shown.health_lines[0].find("1 reads in memory only") == std::string::npos) {
+          return "health line: " + (shown.health_lines.empty() ? std::string("none") : shown.health_lines[0]);
+        }
+        // Room again: the read that waited is stored without being resent.
+        FreeDisk();
+        bool stored = false;
+        for (int i = 0; i < 100 && !stored; ++i) {
+          auto got = store->GetRead(waiting.uuid, false);
+          stored = got.ok() && got->has_value();
+          if (!stored) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        if (!stored) return "the read that waited was not stored once there was room";
+        if (store->state().reads_in_memory != 0) return "a read still counted in memory after it was stored";
+        accepted.push_back(waiting.uuid);
+        // Full again, and stopped while a read waits in memory.
+        FillDisk();
+        commit_until_refused(&problem);
+        if (!problem.empty()) return "second time: " + problem;
+        const auto t0 = std::chrono::steady_clock::now();
+        store.reset();
+        const auto stop_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+        if (stop_ms > 5000) return "the store took " + std::to_string(stop_ms) + " ms to stop";
+        // Room again for the check: the reads stored since the first fill
+        // took most of what the filler gave back, so the disk is made larger
+        // (until then spilled reads wait in the spill file, still kept).
+        FreeDisk();
+        if (::mount(nullptr, mount_point_.c_str(), nullptr, MS_REMOUNT, "size=16m") != 0) return "remount failed";
+        auto reopened = Store::Open(Options());
+        if (!reopened.ok()) return "reopen: " + reopened.status().ToString();
+        if ((*reopened)->state().spilled_reads != 0) return "spilled reads not imported after the restart";
+        for (const std::string& uuid : accepted) {
+          auto got = (*reopened)->GetRead(uuid, false);
+          if (!got.ok() || !got->has_value()) return "accepted read " + uuid + " lost";
+        }
+        return "";
+      },
+      30'000);
+  EXPECT_EQ(result, "") << "CommitRead on a full disk with a full spill file";
 }
 
 // The spill file's own promise (no mount needed): a record torn by a kill

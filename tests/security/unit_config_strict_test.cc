@@ -3,6 +3,9 @@
 // a directory is refused with the path, instead of running on the defaults.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <fstream>
 #include <string>
 
 #include "tests/common/temp_dir.h"
@@ -61,6 +64,63 @@ TEST(UnitConfigStrict, AnprVehicleRefusesADirectoryAsConfig) {
                             " --headless --duration 3 --config " + dir.path());
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find(dir.path()), std::string::npos) << r.output;
+}
+
+// The disk-full safety files' sizes are settings, checked like the others.
+TEST(UnitConfigStrict, SpillAndReserveSizesAreCheckedSettings) {
+  auto good = ParseUnitConfig("[store]\nspill_mb = 64\nreserve_mb = 0\n", "t.toml");
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_EQ(good->store_spill_mb, 64);
+  EXPECT_EQ(good->store_reserve_mb, 0);
+  for (const char* bad : {"spill_mb = -1", "spill_mb = 1025", "spill_mb = 8.5", "spill_mb = \"8\"", "reserve_mb = -4",
+                          "reserve_mb = 100000", "reserve_mb = true", "spill_bytes = 8"}) {
+    auto r = ParseUnitConfig(std::string("[store]\n") + bad + "\n", "t.toml");
+    EXPECT_FALSE(r.ok()) << bad << " was accepted";
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find("t.toml:2: "), std::string::npos) << r.status().message();
+    }
+  }
+}
+
+// The file is read whole before it is parsed: a path naming something huge
+// (a disk image, /proc/kcore) must be refused, not read into memory.
+TEST(UnitConfigStrict, AHugeFileIsNotReadWhole) {
+  TempDir dir;
+  const std::string path = dir.File("huge.toml");
+  {
+    std::ofstream out(path);
+    const std::string comment = "# " + std::string(1000, 'x') + "\n";
+    for (int i = 0; i < 2000; ++i) out << comment;  // 2 MB of comments: valid TOML, all defaults
+  }
+  auto r = LoadUnitConfig(path);
+  ASSERT_FALSE(r.ok()) << "a 2 MB file was read and taken";
+  EXPECT_NE(r.status().message().find(path), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("larger than"), std::string::npos) << r.status().message();
+  std::ofstream(dir.File("small.toml")) << "[unit]\nid = \"CAR-9\"\n";
+  auto small = LoadUnitConfig(dir.File("small.toml"));
+  ASSERT_TRUE(small.ok()) << small.status().ToString();
+  EXPECT_EQ(small->unit_id, "CAR-9");
+}
+
+int64_t FileBytes(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : -1;
+}
+
+// The real unit allocates the files at the sizes its configuration gives.
+TEST(UnitConfigStrict, AnprVehicleAllocatesTheConfiguredSpillAndReserveFiles) {
+  TempDir dir;
+  const std::string config = dir.File("unit.toml");
+  std::ofstream(config) << "[unit]\ndata_dir = \"" << dir.File("data") << "\"\n"
+                        << "[camera]\nsource = \"synthetic\"\n"
+                        << "[hmi]\nenabled = false\n"
+                        << "[store]\nspill_mb = 3\nreserve_mb = 2\n";
+  const std::string exe = std::string(ANPR_BINARY_DIR) + "/vehicle/app/anpr-vehicle";
+  const auto r = RunCommand("env -u DISPLAY -u WAYLAND_DISPLAY SDL_AUDIODRIVER=dummy timeout -s KILL 30 " + exe +
+                            " --headless --duration 2 --config " + config);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(FileBytes(dir.File("data/anpr.db-spill")), 3 << 20) << r.output;
+  EXPECT_EQ(FileBytes(dir.File("data/anpr.db-reserve")), 2 << 20) << r.output;
 }
 
 }  // namespace

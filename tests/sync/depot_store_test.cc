@@ -301,7 +301,6 @@ TEST_P(DepotStoreTest, AuditChainHeadsCatchACutOrRecomputedChain) {
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_TRUE(first->security_notes.empty());
   EXPECT_FALSE(store_->CheckAuditChainHead("CAR1", {2, h2})->has_value());
-  EXPECT_FALSE(store_->CheckAuditChainHead("CAR1", {5, h3})->has_value()) << "ahead: not synced yet";
   EXPECT_FALSE(store_->CheckAuditChainHead("CAR2", {1, h1})->has_value()) << "a chain the depot holds nothing of";
   auto cut = store_->CheckAuditChainHead("CAR1", {1, h1});
   ASSERT_TRUE(cut.ok() && cut->has_value());
@@ -319,6 +318,33 @@ TEST_P(DepotStoreTest, AuditChainHeadsCatchACutOrRecomputedChain) {
   ASSERT_TRUE(next.ok());
   EXPECT_TRUE(next->security_notes.empty());
   EXPECT_FALSE(store_->CheckAuditChainHead("CAR1", {3, h3})->has_value());
+  // A head ahead of what the car sent is no problem, and is kept: entries
+  // the car reported are missed if they are deleted before they are sent.
+  const std::string h4(64, '4'), h5(64, '5');
+  EXPECT_FALSE(store_->CheckAuditChainHead("CAR1", {5, h5})->has_value()) << "ahead: not synced yet";
+  auto behind = store_->CheckAuditChainHead("CAR1", {4, h4});
+  ASSERT_TRUE(behind.ok() && behind->has_value()) << "reported entry 5 gone before it was sent";
+  EXPECT_NE((*behind)->find("reported it to entry 5"), std::string::npos) << **behind;
+  // An entry that skips one the depot never had.
+  auto gap = store_->IngestAudit("CAR1", {chained(5, h4, h5)});
+  ASSERT_TRUE(gap.ok());
+  ASSERT_EQ(gap->security_notes.size(), 1u);
+  EXPECT_NE(gap->security_notes[0].find("entries 4 to 4 never arrived"), std::string::npos) << gap->security_notes[0];
+}
+
+// The newest reported head is checked against the entry that arrives there.
+TEST_P(DepotStoreTest, AnEntryAtTheReportedHeadMustCarryItsHash) {
+  WireAuditEntry a = MakeAudit("CAR1", 1);
+  a.chain_seq = 1;
+  a.chain_prev_hash = std::string(64, '0');
+  a.chain_hash = std::string(64, 'b');
+  EXPECT_FALSE(store_->CheckAuditChainHead("CAR1", {1, std::string(64, '1')})->has_value());
+  auto in = store_->IngestAudit("CAR1", {a});
+  ASSERT_TRUE(in.ok());
+  EXPECT_EQ(in->newly_stored, 1u);
+  ASSERT_EQ(in->security_notes.size(), 1u);
+  EXPECT_NE(in->security_notes[0].find("differs from the head the car reported"), std::string::npos)
+      << in->security_notes[0];
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DepotStoreTest, ::testing::Values("sqlite", "sqlite_encrypted", "postgresql"),

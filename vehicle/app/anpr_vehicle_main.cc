@@ -1,14 +1,14 @@
 // `anpr-vehicle`: the in-car unit. Wires capture, recognition, the store,
 // matching, the HMI and sync into one program (vehicle/app/unit.h).
-#include <CLI/CLI.hpp>
-
 #include <csignal>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "service/journal.h"
 #include "service/service_health.h"
 #include "vehicle/app/unit.h"
-#include "vehicle/app/unit_config.h"
+#include "vehicle/app/vehicle_args.h"
 
 namespace {
 
@@ -21,45 +21,22 @@ extern "C" void OnSignal(int) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"anpr-vehicle: the in-car ANPR unit"};
   // --version alone, answered before parsing, as anpr and anpr-depot do.
-  bool version_only = false;  // listed in --help; acted on before parsing
-  app.add_flag("--version", version_only, "Print the version and exit");
   if (argc == 2 && std::string(argv[1]) == "--version") {
     std::cout << "anpr-vehicle " << ANPR_VERSION << std::endl;
     return 0;
   }
-  std::string config_path;
+  const anpr::unit::VehicleStart start =
+      anpr::unit::ParseVehicleCommandLine(std::vector<std::string>(argv, argv + argc), ANPR_DEMO_DIR);
+  std::cout << start.out;
+  std::cerr << start.err;
+  if (!start.run) return start.exit_code;
+  const anpr::unit::UnitConfig& config = start.config;
   anpr::unit::UnitOptions options;
-  options.demo_dir = ANPR_DEMO_DIR;
-  double duration_s = 0;
-  app.add_option("--config", config_path, "Configuration file (see hw/anpr-vehicle.example.toml)");
-  app.add_flag("--demo", options.demo,
-               "Run with no hardware: synthetic drive-by, simulated GPS (gpsfake), demo hotlist, "
-               "temporary data folder");
-  app.add_flag("--headless", options.headless, "No window, even when a display is available");
-  app.add_option("--duration", duration_s, "Run for this many seconds, then print a JSON summary and exit")
-      ->check(CLI::Range(0.0, 1e7));
-  app.add_option("--demo-dir", options.demo_dir, "Folder of the demo's hotlist and GPS log");
-  CLI11_PARSE(app, argc, argv);
-  options.duration_ms = static_cast<int64_t>(duration_s * 1000);
-
-  anpr::unit::UnitConfig config;
-  if (!config_path.empty()) {
-    auto loaded = anpr::unit::LoadUnitConfig(config_path);
-    if (!loaded.ok()) {
-      std::cerr << "anpr-vehicle: " << loaded.status().message() << std::endl;
-      return 2;
-    }
-    config = loaded.value();
-  } else if (!options.demo) {
-    std::cerr << "anpr-vehicle: give --config FILE (see hw/anpr-vehicle.example.toml) or --demo" << std::endl;
-    return 2;
-  }
-  if (options.demo) {
-    config.camera_source = "synthetic";
-    config.unit_id = "DEMO-01";
-  }
+  options.demo = start.args.demo;
+  options.headless = start.args.headless;
+  options.duration_ms = start.args.duration_ms;
+  options.demo_dir = start.args.demo_dir;
 
   // Under systemd: log entries with the unit's id as a journal field, and
   // READY=1 / WATCHDOG=1 from the unit's loops (Type=notify, WatchdogSec=).

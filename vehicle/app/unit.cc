@@ -99,6 +99,8 @@ Status Unit::Impl::Build() {
 
   StoreOptions so;
   so.path = data_dir + "/anpr.db";
+  so.spill_bytes = int64_t{config.store_spill_mb} << 20;
+  so.reserve_bytes = int64_t{config.store_reserve_mb} << 20;
   if (Status s = ResolveStoreKey(&so); !s.ok()) return s;
   auto st = Store::Open(so);
   if (!st.ok()) return st.status();

@@ -19,6 +19,9 @@
 namespace anpr::unit {
 namespace {
 
+// Far above any real configuration (the example is 2 KB).
+constexpr size_t kMaxConfigBytes = 1 << 20;
+
 // One setting: how to read it from its TOML node into the config, and the
 // rule it must satisfy. A table of these keeps every key, its validation and
 // its message in one place.
@@ -135,6 +138,9 @@ const std::map<std::string, Setting>& Settings() {
       // Two years is the legal ceiling for keeping reads; shorter is allowed.
       {"retention.max_days", {[](N n, C c) { return Int(n, c.retention_max_days, 1, 730); }}},
       {"retention.synced_image_days", {[](N n, C c) { return Int(n, c.synced_image_retention_days, 0, 730); }}},
+      // Allocated at start on the store's filesystem: at most 1 GB each.
+      {"store.spill_mb", {[](N n, C c) { return Int(n, c.store_spill_mb, 0, 1024); }}},
+      {"store.reserve_mb", {[](N n, C c) { return Int(n, c.store_reserve_mb, 0, 1024); }}},
       {"depot.url", {[](N n, C c) {
          auto e = Str(n, c.depot_url);
          if (!e.empty() || c.depot_url.empty()) return e;
@@ -302,10 +308,17 @@ Result<UnitConfig> LoadUnitConfig(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return InvalidArgument(path + ": cannot read the configuration file: " + std::strerror(errno));
-  std::stringstream buf;
-  buf << in.rdbuf();
+  // Read whole before it is parsed, so bounded: a path naming a disk image
+  // or an endless file (/proc/kcore) must not take the unit's memory.
+  std::string text(kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) return InvalidArgument(path + ": cannot read the configuration file");
-  return ParseUnitConfig(buf.str(), path);
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxConfigBytes) {
+    return InvalidArgument(path + ": the configuration file is larger than " + std::to_string(kMaxConfigBytes) +
+                           " bytes");
+  }
+  return ParseUnitConfig(text, path);
 }
 
 }  // namespace anpr::unit

@@ -74,6 +74,13 @@ struct UnitConfig {
   int retention_max_days = 365;       // default 12 months; hard cap 730 (two years)
   int synced_image_retention_days = 31;
 
+  // [store]: the disk-full safety files beside the store (vehicle/store/store.h).
+  // The spill file takes reads and hits while the database cannot grow
+  // (about 45 KB a read with its images); 0: none, they wait in memory.
+  int store_spill_mb = 8;
+  // The reserve file is given up to let clean-up run on a full disk; 0: none.
+  int store_reserve_mb = 4;
+
   // [depot]
   std::string depot_url;              // empty: no sync (reads stay on board)
   std::string depot_token_file;

@@ -157,13 +157,14 @@ void Unit::Impl::LogHealth() const {
   if (sync_client) sync_text = sync::DescribeSyncState(sync_client->state());
   spdlog::info(
       "health: frames in {} processed {} dropped {} queued {}; reads {}; hits high {} medium {} low {}; "
-      "store queue {}; read latency p50 {:.0f} ms p95 {:.0f} ms; "
+      "store queue {} ({} reads in memory only); read latency p50 {:.0f} ms p95 {:.0f} ms; "
       "capture to alert p50 {:.0f} ms p95 {:.0f} ms; first sight to alert p50 {:.0f} ms p95 {:.0f} ms; "
       "camera {}; gps {}; sync {}; "
       "memory {:.1f} MB (heap in use {:.1f} MB of {:.1f} MB held; SQLite {:.1f} MB)",
       u.frames_in, u.frames_processed, u.frames_dropped, u.frame_queue_depth, u.reads, u.hits_high, u.hits_medium,
-      u.hits_low, u.store_queue_depth, u.read_latency_p50_ms, u.read_latency_p95_ms, u.capture_to_alert_p50_ms,
-      u.capture_to_alert_p95_ms, u.first_sight_to_alert_p50_ms, u.first_sight_to_alert_p95_ms, SourceStateName(cam.state),
+      u.hits_low, u.store_queue_depth, store ? store->state().reads_in_memory : int64_t{0}, u.read_latency_p50_ms,
+      u.read_latency_p95_ms, u.capture_to_alert_p50_ms, u.capture_to_alert_p95_ms, u.first_sight_to_alert_p50_ms,
+      u.first_sight_to_alert_p95_ms, SourceStateName(cam.state),
       GpsStateName(fixes->status().state), sync_text, ResidentMb(), double(heap.uordblks + heap.hblkhd) / kMiB,
       double(heap.arena + heap.hblkhd) / kMiB, double(sqlite3_memory_used()) / kMiB);
 }

@@ -4,11 +4,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "capture/tagging.h"
 #include "vehicle/recognition/read_builder.h"
 
 namespace anpr::unit {
+namespace {
+
+std::string StorageFullLine(const StoreState& st) {
+  return "STORAGE FULL: " + std::to_string(st.reads_in_memory) +
+         " reads in memory only (lost if the unit loses power), " + std::to_string(st.spilled_reads) +
+         " in the spill file";
+}
+
+}  // namespace
 
 hmi::UnitStatus BuildUnitStatus(const UnitStatusInputs& in, Store* store) {
   hmi::UnitStatus s;
@@ -51,7 +61,9 @@ hmi::UnitStatus BuildUnitStatus(const UnitStatusInputs& in, Store* store) {
   }
   s.storage_ok = !st.disk_full && st.last_error.empty();
   if (!in.last_purge_error.empty()) s.storage_ok = false;
-  s.health_lines = in.health_lines;
+  // On a full disk, first what it puts at risk, where the officer looks first.
+  if (st.disk_full) s.health_lines.push_back(StorageFullLine(st));
+  s.health_lines.insert(s.health_lines.end(), in.health_lines.begin(), in.health_lines.end());
   auto lists = store->Hotlists();
   s.hotlist_ok = lists.ok() && !lists->empty();
   // The age shown is that of the freshest list (a depot update or an import).

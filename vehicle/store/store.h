@@ -80,6 +80,10 @@ struct StoreState {
   // file are not back in it yet: the storage indicator is red.
   bool disk_full = false;
   size_t queued_writes = 0;     // waiting for the writer (in memory only)
+  // Reads handed in (SubmitRead, CommitRead) that are neither in the
+  // database nor in the spill file yet: a kill loses them. Normally 0 within
+  // milliseconds; stays up on a full disk whose spill file is full too.
+  int64_t reads_in_memory = 0;
   int64_t spilled_reads = 0;    // durable in the spill file, not yet in the database
   int64_t images_freed = 0;     // images of synced reads removed to make room (since open)
   std::string last_error;       // the last write failure, empty when none
@@ -192,15 +196,24 @@ class Store {
   // wait on a full disk, at the latest when the store is destroyed. A read whose uuid is already
   // stored is kept as first written (a resend is the same read).
   void SubmitRead(Read read, std::vector<Hit> hits, Done on_committed);
-  // As SubmitRead, waiting until durable.
+  // As SubmitRead, waiting until durable. Bounded: on a full disk with the
+  // spill file full too, it gives up waiting after full_wait_ms and returns
+  // kResourceExhausted, but the read is not taken back: it stays queued in
+  // memory (StoreState::reads_in_memory) and is written as soon as there is
+  // room, as any submitted read. Only a stop before then loses it (named in
+  // the log, see ~Store).
   Status CommitRead(const Read& read, const std::vector<Hit>& hits = {});
   // Stores hits, waiting until durable (on a full disk: in the spill file).
   Status CommitHits(const std::vector<Hit>& hits);
-  // A repeat hit within the cool-down: the first hit records the repeat.
+  // A repeat hit within the cool-down: the first hit records the repeat (and
+  // is synced again; released from sync quarantine as by SetHitOutcome).
   Status RecordRepeatHit(const std::string& hit_uuid, const std::string& read_uuid, int64_t at_utc_ms);
   // Records what the officer did with a hit (audited in the same transaction).
   // kNotActioned requires a note; a note over limits::kMaxReasonBytes or not
-  // valid UTF-8 is InvalidArgument. The hit is synced again afterwards.
+  // valid UTF-8 is InvalidArgument. The hit is synced again afterwards; a
+  // hit in sync quarantine (QuarantineForSync) is released from it, audited,
+  // so that its new outcome is offered to the depot (quarantined again if the
+  // depot refuses it again).
   Status SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, const std::string& officer,
                        const std::string& note, int64_t at_utc_ms);
   // An officer's later correction of an answered hit (the shift's hits list):

@@ -16,6 +16,22 @@
 namespace anpr {
 using namespace store_internal;
 
+namespace {
+
+// A hit the depot refused is set aside (Store::QuarantineForSync); a change
+// to it (an outcome, a repeat sighting) must still reach the depot, so the
+// changed hit is offered again, audited. In the caller's transaction.
+Status ReleaseFromQuarantine(sqlite3* db, const std::string& hit_uuid, const std::string& why) {
+  Stmt release(db, "DELETE FROM sync_quarantine WHERE kind = 'hit' AND key = ?");
+  Status st = release.Bind(1, hit_uuid).Run();
+  if (!st.ok() || sqlite3_changes(db) == 0) return st;
+  return AppendAudit(db, "system", "sync.release",
+                     "hit " + hit_uuid + " released from quarantine: " + why +
+                         "; offered to the depot again (quarantined again if refused again)");
+}
+
+}  // namespace
+
 Status Store::CommitHits(const std::vector<Hit>& hits) {
   auto h = std::make_shared<const std::vector<Hit>>(hits);
   return impl_->Run(Impl::Task{[h](sqlite3* db) {
@@ -35,6 +51,7 @@ Status Store::RecordRepeatHit(const std::string& hit_uuid, const std::string& re
            "last_repeat_at_utc_ms = ?, synced_at_utc_ms = NULL WHERE uuid = ?");
     Status st = s.Bind(1, read_uuid).Bind(2, at_utc_ms).Bind(3, hit_uuid).Run();
     if (st.ok() && sqlite3_changes(db) == 0) return NotFound("hit " + hit_uuid);
+    if (st.ok()) st = ReleaseFromQuarantine(db, hit_uuid, "it was seen again");
     return st;
   });
 }
@@ -59,6 +76,7 @@ Status Store::SetHitOutcome(const std::string& hit_uuid, HitOutcome outcome, con
       st = AppendAudit(db, officer, "hit.outcome",
                        "hit " + hit_uuid + ": " + HitOutcomeName(outcome) + (note.empty() ? "" : " (" + note + ")"));
     }
+    if (st.ok()) st = ReleaseFromQuarantine(db, hit_uuid, "its outcome changed");
     return st;
   });
 }

@@ -34,7 +34,7 @@ Status Store::CommitRead(const Read& read, const std::vector<Hit>& hits) {
   auto promise = std::make_shared<std::promise<Status>>();
   auto future = promise->get_future();
   SubmitRead(read, hits, [promise](const Status& s) { promise->set_value(s); });
-  return future.get();
+  return impl_->AwaitRead(&future, read.uuid);
 }
 
 Result<std::optional<Read>> Store::GetRead(const std::string& uuid, bool with_images) {

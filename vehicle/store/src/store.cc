@@ -157,6 +157,7 @@ StoreState Store::state() const {
   st.queued_writes = impl_->queue.size();
   st.spilled_reads = impl_->spilled_reads;
   st.images_freed = impl_->images_freed;
+  st.reads_in_memory = impl_->reads_in_memory;
   st.last_error = impl_->last_error;
   return st;
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -82,6 +83,7 @@ struct Store::Impl {
   bool spill_pending ANPR_GUARDED_BY(mu) = false;  // the spill file holds reads or hits to import
   uint64_t next_task_id ANPR_GUARDED_BY(mu) = 0;
   int64_t images_freed ANPR_GUARDED_BY(mu) = 0;
+  int64_t reads_in_memory ANPR_GUARDED_BY(mu) = 0;  // see StoreState; counted by Submit
   std::string last_error ANPR_GUARDED_BY(mu);
   std::thread writer;
 
@@ -99,6 +101,10 @@ struct Store::Impl {
   Status Run(Work work);
   // As Run, for a write that may go to the spill file.
   Status Run(Task task);
+  // Waits for a submitted read's result; on a full disk for at most
+  // options.full_wait_ms, after which kResourceExhausted is returned and the
+  // read stays queued (see Store::CommitRead).
+  Status AwaitRead(std::future<Status>* result, const std::string& uuid);
 
   // The writer thread's body.
   void WriterLoop();

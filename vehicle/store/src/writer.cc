@@ -66,8 +66,19 @@ Store::Impl::~Impl() {
 }
 
 void Store::Impl::Submit(Task task) {
+  if (task.spill_read) {
+    // Counted until the writer reports on it: stored, spilled or failed.
+    task.done = [this, done = std::move(task.done)](const Status& s) {
+      {
+        MutexLock lock(&mu);
+        --reads_in_memory;
+      }
+      if (done) done(s);
+    };
+  }
   {
     MutexLock lock(&mu);
+    if (task.spill_read) ++reads_in_memory;
     queue.push_back(std::move(task));
   }
   cv.NotifyAll();
@@ -102,6 +113,22 @@ Status Store::Impl::Run(Task task) {
     }
   }
   return future.get();
+}
+
+Status Store::Impl::AwaitRead(std::future<Status>* result, const std::string& uuid) {
+  // Unlike Run, giving up does not take the read back: a read is evidence,
+  // and the writer still stores it once there is room.
+  const auto give_up_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.full_wait_ms);
+  while (result->wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+    if (std::chrono::steady_clock::now() < give_up_at) continue;
+    MutexLock lock(&mu);
+    if (!disk_full) continue;
+    return Status(StatusCode::kResourceExhausted,
+                  "store full: read " + uuid + " not yet durable after " + std::to_string(options.full_wait_ms) +
+                      " ms (the disk and the spill file are full); it stays queued in memory and is written "
+                      "when there is room");
+  }
+  return result->get();
 }
 
 void Store::Impl::WriterLoop() {
