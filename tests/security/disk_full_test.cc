@@ -15,7 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -25,6 +29,7 @@
 #include <vector>
 
 #include "tests/common/temp_dir.h"
+#include "vehicle/records/store_key.h"
 #include "vehicle/alerts/hit_pipeline.h"
 #include "vehicle/app/unit_status.h"
 #include "vehicle/hotlists/matcher.h"
@@ -491,6 +496,93 @@ TEST_F(DiskFullTest, CommitReadIsBoundedWhenTheSpillFileIsFullAndTheReadIsKept) 
       },
       30'000);
   EXPECT_EQ(result, "") << "CommitRead on a full disk with a full spill file";
+}
+
+// Whether any file under `dir` but `skip` holds `needle`; the first such
+// file's name, or "".
+std::string FileHolding(const std::string& dir, const std::string& skip, const std::string& needle) {
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (!e.is_regular_file() || e.path().filename() == skip) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (bytes.find(needle) != std::string::npos) return e.path().string();
+  }
+  return "";
+}
+
+// Issue 15 (encryption at rest): reads an encrypted store writes to its
+// spill file while the disk is full are sealed under the store's key, so no
+// file of the store shows a plate or an image even then; they come back
+// whole, after a kill, once there is room.
+TEST_F(DiskFullTest, AnEncryptedStoresSpilledReadsAreSealedAndComeBackWhole) {
+  constexpr int64_t kSmallReserve = 128 << 10;
+  StoreOptions o = Options(kSmallReserve);
+  o.key = NewStoreKey().value();
+  std::vector<Read> reads;
+  for (int i = 0; i < 6; ++i) reads.push_back(MakeRead("SEAL" + std::to_string(i) + "QZ", kT0 + i));
+  {
+    auto s = Store::Open(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+  }
+  FillDisk();
+  const std::string result = RunBounded(
+      [&]() -> std::string {
+        auto s = Store::Open(o);
+        if (!s.ok()) return "open: " + s.status().ToString();
+        Store* store = s->release();  // never closed: this process ends as if killed
+        FillDisk();                    // opening took some of the reserve
+        for (const Read& r : reads) {
+          if (Status st = store->CommitRead(r); !st.ok()) return "commit " + r.vrm + ": " + st.ToString();
+        }
+        if (store->state().spilled_reads == 0) return "no read was spilled: the test did not fill the disk";
+        return "";  // RunBounded's child then ends with _exit: the store is never closed
+      },
+      20'000);
+  ASSERT_EQ(result, "") << "committing reads on a full disk";
+  const std::string jpeg_run(64, static_cast<char>(0xAB));
+  for (const Read& r : reads) {
+    EXPECT_EQ(FileHolding(mount_point_, "filler", r.vrm), "") << "holds the plate " << r.vrm;
+  }
+  EXPECT_EQ(FileHolding(mount_point_, "filler", jpeg_run), "") << "holds plate image bytes";
+
+  FreeDisk();
+  auto s = Store::Open(o);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  std::unique_ptr<Store> store = std::move(s).value();
+  for (const Read& r : reads) {
+    auto got = store->GetRead(r.uuid);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_TRUE(got->has_value()) << "read " << r.vrm << " committed on the full disk was lost";
+    EXPECT_EQ((*got)->plate_jpeg, r.plate_jpeg) << r.vrm;
+  }
+  EXPECT_EQ(store->state().spilled_reads, 0);
+}
+
+// The sealed spill file on its own: payloads are not in the file, and open
+// only with the store's key (another key is an error, not an empty list).
+TEST(SpillFile, AnEncryptedStoresRecordsAreSealedUnderItsKey) {
+  using store_internal::SpillFile;
+  TempDir dir;
+  const std::string path = dir.File("unit.db-spill");
+  const StoreKey key = NewStoreKey().value();
+  const std::string secret = "PLATE-AB12CDE-IMAGE-BYTES";
+  const std::vector<unsigned char> a(secret.begin(), secret.end()), b(3000, 'b');
+  {
+    auto f = SpillFile::Open(path, 64 << 10, key);
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    ASSERT_TRUE((*f)->Append(a).ok());
+    ASSERT_TRUE((*f)->Append(b).ok());
+  }
+  EXPECT_EQ(FileHolding(dir.path(), "", secret), "");
+  EXPECT_EQ(FileHolding(dir.path(), "", std::string(64, 'b')), "");
+  {
+    auto f = SpillFile::Open(path, 64 << 10, key);
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    EXPECT_EQ(*(*f)->Records(), (std::vector<std::vector<unsigned char>>{a, b}));
+  }
+  auto other = SpillFile::Open(path, 64 << 10, NewStoreKey().value());
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_EQ((*other)->Records().status().code(), StatusCode::kUnauthenticated);
 }
 
 // The spill file's own promise (no mount needed): a record torn by a kill

@@ -10,12 +10,16 @@
 #include <cerrno>
 #include <cstring>
 
+#include "vehicle/records/sealed_record.h"
+
 namespace anpr::store_internal {
 namespace {
 
 constexpr char kMagic[8] = {'A', 'N', 'P', 'R', 'S', 'P', 'L', '1'};
 constexpr int64_t kFileHeaderBytes = 64;
 constexpr int64_t kRecordHeaderBytes = 48;  // generation 8, length 8, sha256 32
+// What a sealed payload is for (authenticated with it).
+constexpr std::string_view kSealContext = "anpr spill record v1";
 
 int64_t Align8(int64_t n) { return (n + 7) & ~int64_t{7}; }
 
@@ -66,14 +70,15 @@ bool PwriteAll(int fd, const void* buf, size_t n, int64_t offset) {
 
 }  // namespace
 
-SpillFile::SpillFile(std::string path, int fd, int64_t capacity_bytes)
-    : path_(std::move(path)), fd_(fd), capacity_bytes_(capacity_bytes) {}
+SpillFile::SpillFile(std::string path, int fd, int64_t capacity_bytes, std::optional<StoreKey> key)
+    : path_(std::move(path)), fd_(fd), capacity_bytes_(capacity_bytes), key_(std::move(key)) {}
 
 SpillFile::~SpillFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Result<std::unique_ptr<SpillFile>> SpillFile::Open(const std::string& path, int64_t capacity_bytes) {
+Result<std::unique_ptr<SpillFile>> SpillFile::Open(const std::string& path, int64_t capacity_bytes,
+                                                   const std::optional<StoreKey>& key) {
   if (capacity_bytes < kFileHeaderBytes + kRecordHeaderBytes) {
     return InvalidArgument("spill file of " + std::to_string(capacity_bytes) + " bytes is too small");
   }
@@ -86,7 +91,7 @@ Result<std::unique_ptr<SpillFile>> SpillFile::Open(const std::string& path, int6
     return s;
   }
   const bool fresh = st.st_size < kFileHeaderBytes;
-  std::unique_ptr<SpillFile> f(new SpillFile(path, fd, std::max<int64_t>(capacity_bytes, st.st_size)));
+  std::unique_ptr<SpillFile> f(new SpillFile(path, fd, std::max<int64_t>(capacity_bytes, st.st_size), key));
   if (!fresh) {
     Status s = f->Scan(nullptr);
     if (!s.ok()) return s;
@@ -153,8 +158,15 @@ Status SpillFile::Scan(std::vector<std::vector<unsigned char>>* out) const {
   return Status::Ok();
 }
 
-Status SpillFile::Append(const std::vector<unsigned char>& payload) {
-  if (payload.empty()) return InvalidArgument("empty spill record");
+Status SpillFile::Append(const std::vector<unsigned char>& plain) {
+  if (plain.empty()) return InvalidArgument("empty spill record");
+  std::vector<unsigned char> sealed;
+  if (key_) {
+    auto s = SealRecord(*key_, kSealContext, plain);
+    if (!s.ok()) return s.status();
+    sealed = std::move(s).value();
+  }
+  const std::vector<unsigned char>& payload = key_ ? sealed : plain;
   const int64_t need = kRecordHeaderBytes + static_cast<int64_t>(payload.size());
   if (end_offset_ + need > capacity_bytes_) {
     return Status(StatusCode::kResourceExhausted, "spill file " + path_ + " is full (" +
@@ -181,6 +193,13 @@ Result<std::vector<std::vector<unsigned char>>> SpillFile::Records() const {
   std::vector<std::vector<unsigned char>> out;
   Status s = Scan(&out);
   if (!s.ok()) return s;
+  if (key_) {
+    for (auto& record : out) {
+      auto plain = OpenSealedRecord(*key_, kSealContext, record);
+      if (!plain.ok()) return Status(plain.status().code(), path_ + ": " + plain.status().message());
+      record = std::move(plain).value();
+    }
+  }
   return out;
 }
 

@@ -11,14 +11,21 @@
 // Clear() bumps the generation: old records stop counting, without rewriting
 // them. Writing inside the allocated size needs no new disk blocks.
 //
+// An encrypted store's spill file keeps its payloads sealed under the
+// store's key (vehicle/records/sealed_record.h): the record hash then covers
+// the sealed bytes, and a payload that does not open with the key is an
+// error from Records(), never a silently shorter list.
+//
 // Not thread-safe: one owner (the store's writer thread, or Open before it).
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "vehicle/records/encrypted_vfs.h"
 #include "vehicle/records/status.h"
 
 namespace anpr::store_internal {
@@ -29,7 +36,9 @@ class SpillFile {
   // when it is missing or smaller; an existing larger file keeps its size.
   // kResourceExhausted when the space cannot be allocated (the file is then
   // removed unless it held records).
-  static Result<std::unique_ptr<SpillFile>> Open(const std::string& path, int64_t capacity_bytes);
+  // `key`: the store's key when the store is encrypted (payloads sealed).
+  static Result<std::unique_ptr<SpillFile>> Open(const std::string& path, int64_t capacity_bytes,
+                                                 const std::optional<StoreKey>& key = std::nullopt);
   ~SpillFile();
   SpillFile(const SpillFile&) = delete;
   SpillFile& operator=(const SpillFile&) = delete;
@@ -47,7 +56,7 @@ class SpillFile {
   const std::string& path() const { return path_; }
 
  private:
-  SpillFile(std::string path, int fd, int64_t capacity_bytes);
+  SpillFile(std::string path, int fd, int64_t capacity_bytes, std::optional<StoreKey> key);
   Status WriteHeader();
   // Reads the header and scans the records: sets generation_, end_offset_,
   // record_count_; fills *out when given.
@@ -56,6 +65,7 @@ class SpillFile {
   std::string path_;
   int fd_ = -1;
   int64_t capacity_bytes_ = 0;
+  std::optional<StoreKey> key_;  // set: payloads are sealed
   mutable uint64_t generation_ = 1;
   mutable int64_t end_offset_ = 0;  // where the next record goes
   mutable size_t record_count_ = 0;

@@ -92,7 +92,7 @@ void OpenDiskRoom(Store::Impl* impl) {
     if (!s.ok()) spdlog::warn("store {}: no reserve file: {}", o.path, s.ToString());
   }
   if (o.spill_bytes > 0) {
-    auto spill = SpillFile::Open(o.path + "-spill", o.spill_bytes);
+    auto spill = SpillFile::Open(o.path + "-spill", o.spill_bytes, o.key);
     if (spill.ok()) {
       impl->spill = std::move(spill).value();
       impl->ImportSpill();
