@@ -106,6 +106,17 @@ CREATE TABLE unit_keys(
 CREATE TABLE audit_reported_heads(
   unit_id text PRIMARY KEY, seq bigint NOT NULL, hash text NOT NULL, reported_at_utc_ms bigint NOT NULL);
 )sql",
+    // 8: '?' wildcard searches (VRM LIKE 'AB12_CD'). The btree reads_vrm
+    // serves a LIKE only under the C collation and only for a literal
+    // prefix, so under any other locale, or with a leading '?', a search
+    // read every month's partition: seconds at 10M reads
+    // (tests/sync/depot_search_bench). A trigram index finds the plates by
+    // the characters around the wildcards. pg_trgm ships with PostgreSQL and
+    // is a trusted extension: the database's owner may create it.
+    R"sql(
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX reads_vrm_trgm ON reads USING gin (vrm gin_trgm_ops);
+)sql",
 };
 
 }  // namespace
