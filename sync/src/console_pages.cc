@@ -211,6 +211,31 @@ std::string HotlistsPage(const PageContext& c, const std::string& message, bool 
                      "<th>By</th><th>Entries</th><th>Change</th></tr>" + rows + "</table>");
 }
 
+// What a publish changed, as the cars will receive it: the delta from the
+// version before `version` to it (the depot's one diff rule, HotlistSince),
+// the VRMs added or changed and those removed, at most kShown of each named.
+std::string WhatChanged(const PageContext& c, const std::string& list, int64_t version) {
+  constexpr std::size_t kShown = 20;
+  auto update = c.depot->HotlistSince(version - 1);
+  if (!update.ok()) return "; what changed is unknown: " + update.status().message();
+  auto names = [&](const std::vector<std::string>& vrms) {
+    std::string out;
+    for (std::size_t i = 0; i < vrms.size() && i < kShown; ++i) out += (i ? " " : "") + vrms[i];
+    if (vrms.size() > kShown) out += " and " + std::to_string(vrms.size() - kShown) + " more";
+    return out;
+  };
+  for (const HotlistDelta& d : update->lists) {
+    if (d.list_name != list) continue;
+    if (d.full) return "; the list's first version";
+    std::vector<std::string> added;
+    for (const WireHotlistEntry& e : d.added) added.push_back(e.vrm);
+    return "; added or changed " + std::to_string(added.size()) + (added.empty() ? "" : " (" + names(added) + ")") +
+           ", removed " + std::to_string(d.removed_vrms.size()) +
+           (d.removed_vrms.empty() ? "" : " (" + names(d.removed_vrms) + ")");
+  }
+  return "; no entry changed";
+}
+
 std::pair<std::string, bool> PublishUpload(const PageContext& c, const httplib::Request& req) {
   const std::string list = req.has_file("list") ? req.get_file_value("list").content : req.get_param_value("list");
   if (!req.has_file("file")) return {"no CSV file in the form (nothing published)", true};
@@ -224,7 +249,7 @@ std::pair<std::string, bool> PublishUpload(const PageContext& c, const httplib::
   auto v = c.depot->PublishHotlist(list, *entries, c.session.user);
   if (!v.ok()) return {v.status().ToString(), true};
   return {"published " + list + " version " + std::to_string(*v) + " (" + std::to_string(entries->size()) +
-              " entries)",
+              " entries)" + WhatChanged(c, list, *v),
           false};
 }
 

@@ -138,7 +138,9 @@ struct Heard {
 };
 Heard HighHitHeard(bool driving, int listen_ms, int ack_at_ms = -1) {
   Heard heard;
-  const auto wav = std::filesystem::path(ANPR_BINARY_DIR) / (driving ? "hmi-driving-hit.raw" : "hmi-parked-hit.raw");
+  // One file per test: CTest runs the tests of this binary in parallel.
+  const auto wav = std::filesystem::path(ANPR_BINARY_DIR) /
+                   (std::string("hmi-") + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".raw");
   std::filesystem::remove(wav);
   setenv("SDL_AUDIODRIVER", "disk", 1);
   setenv("SDL_DISKAUDIOFILE", wav.c_str(), 1);

@@ -169,7 +169,9 @@ TEST_P(WebConsoleTest, EveryPageRefusesWithoutASessionAndWithEachWrongRole) {
     auto none = call({});
     ASSERT_TRUE(none);
     EXPECT_EQ(none->status, refused);
-    if (r.method == "GET") EXPECT_EQ(none->get_header_value("Location"), "/console/login");
+    if (r.method == "GET") {
+      EXPECT_EQ(none->get_header_value("Location"), "/console/login");
+    }
     EXPECT_EQ(none->body.find(r.secret), std::string::npos);
     auto forged = call({{"Cookie", "anpr_session=" + std::string(64, 'a')}});
     ASSERT_TRUE(forged);
@@ -294,6 +296,26 @@ TEST_P(WebConsoleTest, ABadHotlistLineIsNamedAsTheCarNamesItAndNothingIsPublishe
   EXPECT_NE(r->body.find("bad.csv:3: "), std::string::npos) << r->body;
   EXPECT_NE(r->body.find("nothing published"), std::string::npos);
   EXPECT_TRUE(store_->HotlistSince(0)->lists.empty());
+}
+
+// The admin sees what a publish changed, as the cars will receive it.
+TEST_P(WebConsoleTest, APublishSaysWhichPlatesItAddedChangedAndRemoved) {
+  Login l = LogIn("ada", kPassword);
+  auto c = Client();
+  auto publish = [&](const std::string& csv) {
+    const std::string csrf = Csrf(c->Get("/console/hotlists", {{"Cookie", l.cookie}})->body);
+    httplib::MultipartFormDataItems items = {
+        {"csrf", csrf, "", ""}, {"list", "LOCAL", "", ""}, {"file", csv, "local.csv", "text/csv"}};
+    auto r = c->Post("/console/hotlists", {{"Cookie", l.cookie}}, items);
+    EXPECT_TRUE(r);
+    return r ? r->body : std::string();
+  };
+  const std::string first = publish("vrm,priority,reason\nAB12CDE,high,stolen\nXY99ZZZ,low,no insurance\n");
+  EXPECT_NE(first.find("the list&#39;s first version"), std::string::npos) << first.substr(0, 3000);
+  const std::string second =
+      publish("vrm,priority,reason\nAB12CDE,medium,stolen - downgraded\nKL70MNO,high,abduction enquiry\n");
+  EXPECT_NE(second.find("added or changed 2 (AB12CDE KL70MNO), removed 1 (XY99ZZZ)"), std::string::npos)
+      << second.substr(0, 3000);
 }
 
 TEST_P(WebConsoleTest, TheHitsPageGivesEachListsMisreadShareOfAnsweredHits) {
