@@ -354,24 +354,33 @@ void DepotServer::Routes() {
                              [this](const std::string& v, const std::vector<WireAuditEntry>& a) {
                                return store_->IngestAudit(v, a);
                              }));
+  // A vehicle's claim about itself (its audit chain head, its signing key):
+  // parsed from the body, then judged by the store, whose problem, if any,
+  // is a 409 and a security event.
+  auto vehicle_claim = [this, authorise_upload, read_body](auto parse, auto judge) {
+    return [this, authorise_upload, read_body, parse, judge](const httplib::Request& req, httplib::Response& res,
+                                                              const httplib::ContentReader& reader) {
+      auto who = authorise_upload(req, res, {Role::kVehicle});
+      if (!who) return;
+      std::string body;
+      if (!read_body(req, res, reader, &body)) return;
+      auto claim = parse(body);
+      if (!claim.ok()) return Refuse(res, 400, claim.status().message());
+      Result<std::optional<std::string>> problem = judge(who->name, *claim);
+      if (!problem.ok()) return Refuse(res, HttpStatusFor(problem.status()), problem.status().message());
+      if (problem->has_value()) {
+        spdlog::error("depot: {} from {}", **problem, Remote(req));
+        RecordSecurityEvent(store_, **problem, who->name, Remote(req));
+        return Refuse(res, 409, **problem);
+      }
+      Reply(res, 200, R"({"status":"ok"})");
+    };
+  };
   // The car's audit chain head, against the newest link the depot holds.
-  s.Post(api + "/audit/head", [this, authorise_upload, read_body](const httplib::Request& req, httplib::Response& res,
-                                                                  const httplib::ContentReader& reader) {
-    auto who = authorise_upload(req, res, {Role::kVehicle});
-    if (!who) return;
-    std::string body;
-    if (!read_body(req, res, reader, &body)) return;
-    auto head = ParseAuditChainHead(body);
-    if (!head.ok()) return Refuse(res, 400, head.status().message());
-    auto problem = store_->CheckAuditChainHead(who->name, *head);
-    if (!problem.ok()) return Refuse(res, HttpStatusFor(problem.status()), problem.status().message());
-    if (problem->has_value()) {
-      spdlog::error("depot: {} from {}", **problem, Remote(req));
-      RecordSecurityEvent(store_, **problem, who->name, Remote(req));
-      return Refuse(res, 409, **problem);
-    }
-    Reply(res, 200, R"({"status":"ok"})");
-  });
+  s.Post(api + "/audit/head", vehicle_claim([](const std::string& b) { return ParseAuditChainHead(b); },
+                                            [this](const std::string& v, const auto& head) {
+                                              return store_->CheckAuditChainHead(v, head);
+                                            }));
   s.Post(api + "/wanted", upload(
                               "wanted", [](const std::string& b) { return ParseWanted(b); },
                               [](const WantedEntry& x) { return x.unit_id; },
@@ -379,23 +388,10 @@ void DepotServer::Routes() {
                                 return store_->IngestWanted(v, x);
                               }));
   // The vehicle's export signing key, enrolled with its token (first kept).
-  s.Post(api + "/unit-key", [this, authorise_upload, read_body](const httplib::Request& req, httplib::Response& res,
-                                                                const httplib::ContentReader& reader) {
-    auto who = authorise_upload(req, res, {Role::kVehicle});
-    if (!who) return;
-    std::string body;
-    if (!read_body(req, res, reader, &body)) return;
-    auto key = ParseSigningKey(body);
-    if (!key.ok()) return Refuse(res, 400, key.status().message());
-    auto problem = store_->EnrolSigningKey(who->name, *key);
-    if (!problem.ok()) return Refuse(res, HttpStatusFor(problem.status()), problem.status().message());
-    if (problem->has_value()) {
-      spdlog::error("depot: {} from {}", **problem, Remote(req));
-      RecordSecurityEvent(store_, **problem, who->name, Remote(req));
-      return Refuse(res, 409, **problem);
-    }
-    Reply(res, 200, R"({"status":"ok"})");
-  });
+  s.Post(api + "/unit-key", vehicle_claim([](const std::string& b) { return ParseSigningKey(b); },
+                                          [this](const std::string& v, const auto& key) {
+                                            return store_->EnrolSigningKey(v, key);
+                                          }));
   s.Post(api + "/holds", upload(
                              "holds", [](const std::string& b) { return ParseHolds(b); },
                              [](const HoldEntry& x) { return x.unit_id; },
