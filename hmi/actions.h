@@ -77,9 +77,23 @@ struct StatusItem {
 // The unit's health as the status bar shows it. The program fills it in a
 // few times a second; the model notices each item turning from ok to fault
 // and sounds the failure tone once per such change.
+// One camera of the car, as the status bar and Settings screen show it.
+struct CameraStatus {
+  std::string id;                // "front", "rear", "nearside"
+  bool ok = true;                // streaming
+  std::string state = "streaming";  // SourceStateName of capture/frame_source.h
+  double fps = 0;                // measured delivery rate
+  uint64_t frames_in = 0;        // delivered by the camera
+  uint64_t frames_processed = 0; // recognised
+  uint64_t frames_dropped = 0;   // dropped because recognition was behind
+};
+
 struct UnitStatus {
   bool camera_ok = true;
   std::string camera_text = "CAM";  // e.g. "CAM 15fps" or "CAM LOST"
+  // Every configured camera, in configuration order (camera_ok is false
+  // when any is not streaming).
+  std::vector<CameraStatus> cameras;
 
   FixMode gps_fix = FixMode::kNone;
   bool gps_stale = false;

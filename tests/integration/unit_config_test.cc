@@ -160,18 +160,26 @@ pixel_format = "yuyv"
   EXPECT_EQ(c->camera_device, "/dev/anpr-front");
 }
 
-// Until each camera has its own capture thread, the unit runs the first and
-// says which cameras it does not run.
-TEST(UnitConfig, CamerasBeyondTheFirstAreNamedAsNotRun) {
-  auto one = ParseUnitConfig("[camera]\nid = \"front\"\n", "t.toml");
+// The unit runs every camera: today's single [camera] table (or none) is a
+// list of one, a code-built configuration too, and a list keeps its order.
+TEST(UnitConfig, TheCamerasRunAreTheListOrTheSingleCamera) {
+  auto one = ParseUnitConfig("[camera]\nid = \"rear\"\nfps = 10\n", "t.toml");
   ASSERT_TRUE(one.ok());
-  EXPECT_EQ(CamerasNotRunWarning(*one), "");
-  EXPECT_EQ(CamerasNotRunWarning(UnitConfig{}), "");
+  ASSERT_EQ(CamerasOf(*one).size(), 1u);
+  EXPECT_EQ(CamerasOf(*one)[0].id, "rear");
+  EXPECT_EQ(CamerasOf(*one)[0].fps, 10);
+  UnitConfig built;
+  built.camera_id = "nearside";
+  ASSERT_EQ(CamerasOf(built).size(), 1u);
+  EXPECT_EQ(CamerasOf(built)[0].id, "nearside");
   auto three = ParseUnitConfig("[[camera]]\nid = \"front\"\n[[camera]]\nid = \"rear\"\n[[camera]]\nid = \"nearside\"\n",
                                "t.toml");
   ASSERT_TRUE(three.ok()) << three.status().ToString();
-  EXPECT_EQ(CamerasNotRunWarning(*three),
-            "3 cameras configured; this unit runs only the first, front: NOT RUN: rear, nearside");
+  const auto cams = CamerasOf(*three);
+  ASSERT_EQ(cams.size(), 3u);
+  EXPECT_EQ(cams[0].id, "front");
+  EXPECT_EQ(cams[1].id, "rear");
+  EXPECT_EQ(cams[2].id, "nearside");
 }
 
 // Each bad camera table is refused naming the table's place in the list.

@@ -145,11 +145,6 @@ Status Unit::Impl::Build() {
     fixes = std::make_unique<GpsClientFixSource>(gps.get());
   }
   if (Status s = MakeSync(); !s.ok()) return s;
-  // One camera runs for now (issue 16): the others configured are said not
-  // to run, so nobody takes a silent rear camera for one that saw nothing.
-  if (const std::string not_run = CamerasNotRunWarning(config); !not_run.empty()) {
-    service::LogEvent(spdlog::level::warn, not_run, {{"ANPR_UNIT_ID", config.unit_id}});
-  }
   if (given_frames) {
     capture = std::make_unique<CaptureThread>(std::move(given_frames),
                                               static_cast<size_t>(config.frame_queue_frames));

@@ -82,6 +82,20 @@ struct UnitParts {
   AlertSink* alert_sink = nullptr;
 };
 
+// One camera's figures: what it delivered, what the recognition pool read
+// and dropped, and how long its alerts took from first sight.
+struct CameraSummary {
+  std::string id;                 // the camera id stamped on its reads
+  std::string state;              // SourceStateName: "streaming", "lost", ...
+  uint64_t frames_in = 0;         // delivered by the camera
+  uint64_t frames_processed = 0;  // recognised
+  uint64_t frames_dropped = 0;    // dropped (its own oldest) because the pool was behind
+  uint64_t reads = 0;
+  uint64_t alerts = 0;            // live alerts raised by its reads
+  double first_sight_to_alert_p50_ms = 0;
+  double first_sight_to_alert_p95_ms = 0;
+};
+
 // Figures for the one-line JSON summary and the status screen.
 struct UnitSummary {
   uint64_t frames_in = 0;         // delivered by the source
@@ -106,6 +120,8 @@ struct UnitSummary {
   size_t frame_queue_depth = 0;
   size_t store_queue_depth = 0;
   bool headless = true;
+  // Per camera, in configuration order (the totals above are their sums).
+  std::vector<CameraSummary> cameras;
   std::string ToJson() const;
 };
 

@@ -284,14 +284,9 @@ Result<UnitConfig> ParseUnitConfig(const std::string& toml_text, const std::stri
   return config;
 }
 
-std::string CamerasNotRunWarning(const UnitConfig& config) {
-  if (config.cameras.size() <= 1) return "";
-  std::string not_run;
-  for (size_t i = 1; i < config.cameras.size(); ++i) {
-    not_run += (i > 1 ? ", " : "") + config.cameras[i].id;
-  }
-  return std::to_string(config.cameras.size()) + " cameras configured; this unit runs only the first, " +
-         config.cameras.front().id + ": NOT RUN: " + not_run;
+std::vector<CameraConfig> CamerasOf(const UnitConfig& config) {
+  if (!config.cameras.empty()) return config.cameras;
+  return {CameraOf(config)};
 }
 
 Result<UnitConfig> LoadUnitConfig(const std::string& path) {

@@ -32,8 +32,8 @@ struct UnitConfig {
   std::string data_dir = "/var/lib/anpr";
   std::string region = "gb";          // plate syntax: gb | eu
 
-  // [camera], or the first of the [[camera]] tables: the camera the unit
-  // runs (it runs one camera for now; see `cameras`).
+  // [camera], or the first of the [[camera]] tables (the first camera; the
+  // unit runs all of them, see CamerasOf).
   std::string camera_id = "front";
   std::string camera_source = "v4l2";  // v4l2 | video | folder | synthetic
   std::string camera_device = "/dev/anpr-camera";
@@ -106,9 +106,9 @@ struct UnitConfig {
   bool mute_medium = false;
 };
 
-// The unit runs the first configured camera only, for now: "" when that is
-// every camera, else a warning naming the cameras configured and not run.
-std::string CamerasNotRunWarning(const UnitConfig& config);
+// The cameras the unit runs: `cameras` as loaded, or, for a configuration
+// built in code with an empty list, the one camera of the camera_* fields.
+std::vector<CameraConfig> CamerasOf(const UnitConfig& config);
 
 // Parses and validates a TOML configuration file. Unknown keys are errors
 // (a typo must not silently fall back to a default).
