@@ -147,6 +147,18 @@ TEST(PlateTracker, NoRevisionFromFewerFramesThanTheEarlyRead) {
   EXPECT_EQ(d.reads[0].vrm, "AB12CDE");
 }
 
+// Later frames, more of them, read ten characters (the plate and the
+// dealer's name under it): no plate has that syntax, so the reading does not
+// revise the early one.
+TEST(PlateTracker, NoRevisionToAReadingOfNoPlateSyntax) {
+  Drive d;
+  ASSERT_EQ(d.See(Seen("AB12CDE", 90), 3).size(), 1u);
+  d.See(Seen("AB12CDEFGH", 90), 4);
+  d.Leave();
+  ASSERT_EQ(d.reads.size(), 1u);
+  EXPECT_EQ(d.reads[0].vrm, "AB12CDE");
+}
+
 // Every read has a pass id: the early read and its revision share one;
 // other passes have their own.
 TEST(PlateTracker, PassIdsAreSharedByARevisionAndDistinctAcrossPasses) {
