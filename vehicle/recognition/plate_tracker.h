@@ -38,10 +38,13 @@ struct PassRead {
   // with the early read (the hit on screen) instead of adding a new pass.
   uint64_t pass_id = 0;
   // A revision: the pass was read early as `revises_vrm`, and the vote over
-  // all its frames, made when it left view (or at Flush), reads `vrm`. It
-  // carries the whole pass (first/last seen, frames) and evidence chosen for
-  // `vrm`. At most one revision per pass, and never one that repeats the
-  // early reading.
+  // all its frames, made when it left view (or at Flush), reads `vrm`: a
+  // reading that fits a plate syntax, is not just a part of the early one
+  // (a plate leaving the view is read in part) and was read at its length
+  // in at least as many frames as the early read voted. It carries the
+  // whole pass (first/last seen, frames) and evidence chosen for `vrm`. At
+  // most one revision per pass, never one that repeats the early reading,
+  // and never held back as a repeat of another recent read.
   bool revision = false;
   std::string revises_vrm;
   // The evidence observation: its box, corners, plate patch and overview.
@@ -69,15 +72,19 @@ struct TrackerOptions {
   //    divided by those frames. With 3 frames, 80 needs all 3 to read that
   //    character at a mean confidence of about 80 or more (one dissenting
   //    frame caps the vote at 75); of 5 frames one may dissent only if the
-  //    other four read it at 94 or more. So an early read is a reading
+  //    other four read it at 94 or more (100 if the dissenting frame did
+  //    not offer it as an alternative). So an early read is a reading
   //    several frames agree on character by character, not one frame's
   //    guess;
   //  - the reading fits a plate syntax of the region (not "none");
   //  - no longer reading has been seen in the track (a plate entering the
   //    view or far away is often read in part, and a part can be a valid
   //    registration on its own).
-  // The vote goes on after an early read; if, when the pass leaves view,
-  // all its frames read otherwise, a revision follows (PassRead::revision).
+  // These bars are reasoned, not fitted to a data set (none measures how
+  // often an early read is wrong yet); a wrong early alert costs an
+  // officer's attention, hence agreement of several frames. The vote goes on after an early read; if, when the pass
+  // leaves view, all its frames read otherwise, a revision follows
+  // (PassRead::revision).
   int early_min_frames = 3;
   double early_min_char_confidence = 80;
   // A pass seen in a single frame is read only if that reading is this sure.
