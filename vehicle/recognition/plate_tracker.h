@@ -80,9 +80,11 @@ struct TrackerOptions {
   //  - no longer reading has been seen in the track (a plate entering the
   //    view or far away is often read in part, and a part can be a valid
   //    registration on its own).
-  // These bars are reasoned, not fitted to a data set (none measures how
-  // often an early read is wrong yet); a wrong early alert costs an
-  // officer's attention, hence agreement of several frames. The vote goes on after an early read; if, when the pass
+  // These bars are reasoned, not fitted to a data set; a wrong early alert
+  // costs an officer's attention, hence agreement of several frames. On the
+  // synthetic drive-bys (`anpr synth video` seeds 11-21, 1280x720, 15 fps,
+  // 66 passes; commit b7a473b) 15 passes were read early, none wrongly, and
+  // none was revised; the other 51 were read as they left view. The vote goes on after an early read; if, when the pass
   // leaves view, all its frames read otherwise, a revision follows
   // (PassRead::revision).
   int early_min_frames = 3;
