@@ -84,9 +84,9 @@ struct TrackerOptions {
   // costs an officer's attention, hence agreement of several frames. On the
   // synthetic drive-bys (`anpr synth video` seeds 11-21, 1280x720, 15 fps,
   // 66 passes; commit b7a473b) 15 passes were read early, none wrongly, and
-  // none was revised; the other 51 were read as they left view. The vote goes on after an early read; if, when the pass
-  // leaves view, all its frames read otherwise, a revision follows
-  // (PassRead::revision).
+  // none was revised; the other 51 were read as they left view. The vote
+  // goes on after an early read; if, when the pass leaves view, all its
+  // frames read otherwise, a revision follows (PassRead::revision).
   int early_min_frames = 3;
   double early_min_char_confidence = 80;
   // A pass seen in a single frame is read only if that reading is this sure.
