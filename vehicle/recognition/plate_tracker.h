@@ -1,7 +1,9 @@
 // Turns per-frame plate observations into one read per vehicle pass: plates
 // are followed across frames by position and text, every character position
 // is voted on with the readers' confidences, and a pass is read once - early,
-// as soon as the vote is already certain, or when the plate leaves view.
+// as soon as the vote is already certain, or when the plate leaves view. A
+// pass read early is voted again over all its frames when it leaves view;
+// when that reading differs, the tracker says so once, with a revision.
 #pragma once
 
 #include <array>
@@ -31,6 +33,20 @@ struct PassRead {
   int64_t read_at_ms = 0;     // stream time at which the read was made
   int frames = 0;             // observations voted
   bool early = false;         // read before the plate left view
+  // Names the pass: unique within one tracker (1, 2, ...), and the same for
+  // an early read and its revision, so the caller can update what it did
+  // with the early read (the hit on screen) instead of adding a new pass.
+  uint64_t pass_id = 0;
+  // A revision: the pass was read early as `revises_vrm`, and the vote over
+  // all its frames, made when it left view (or at Flush), reads `vrm`: a
+  // reading that fits a plate syntax, is not just a part of the early one
+  // (a plate leaving the view is read in part) and was read at its length
+  // in at least as many frames as the early read voted. It carries the
+  // whole pass (first/last seen, frames) and evidence chosen for `vrm`. At
+  // most one revision per pass, never one that repeats the early reading,
+  // and never held back as a repeat of another recent read.
+  bool revision = false;
+  std::string revises_vrm;
   // The evidence observation: its box, corners, plate patch and overview.
   // Chosen among the pass's observations: inside the frame before at its
   // edge, then the reading closest to `vrm`, then the most confident; so the
@@ -44,8 +60,33 @@ struct PassRead {
 struct TrackerOptions {
   // A track not seen for this long is finished.
   int64_t lost_after_ms = 600;
-  // Early read: at least this many observations, and every character's vote
-  // at least this confident (0-100).
+  // Early read: the pass is read while still in view once the vote is "sure
+  // enough", that is when all of these hold:
+  //  - at least early_min_frames observations (3: one frame can be a glint,
+  //    a shadow or a partial plate; three frames, 133 ms at 15 fps, are
+  //    three looks at a plate that moves and changes its light);
+  //  - every character's vote is at least early_min_char_confidence (80 of
+  //    100). A character's vote is the readers' confidences (0-100) for the
+  //    winning character summed over the frames read at the voted length,
+  //    plus a quarter of its confidence where it was only an alternative,
+  //    divided by those frames. With 3 frames, 80 needs all 3 to read that
+  //    character at a mean confidence of about 80 or more (one dissenting
+  //    frame caps the vote at 75); of 5 frames one may dissent only if the
+  //    other four read it at 94 or more (100 if the dissenting frame did
+  //    not offer it as an alternative). So an early read is a reading
+  //    several frames agree on character by character, not one frame's
+  //    guess;
+  //  - the reading fits a plate syntax of the region (not "none");
+  //  - no longer reading has been seen in the track (a plate entering the
+  //    view or far away is often read in part, and a part can be a valid
+  //    registration on its own).
+  // These bars are reasoned, not fitted to a data set; a wrong early alert
+  // costs an officer's attention, hence agreement of several frames. On the
+  // synthetic drive-bys (`anpr synth video` seeds 11-21, 1280x720, 15 fps,
+  // 66 passes; commit b7a473b) 15 passes were read early, none wrongly, and
+  // none was revised; the other 51 were read as they left view. The vote
+  // goes on after an early read; if, when the pass leaves view, all its
+  // frames read otherwise, a revision follows (PassRead::revision).
   int early_min_frames = 3;
   double early_min_char_confidence = 80;
   // A pass seen in a single frame is read only if that reading is this sure.
@@ -65,10 +106,12 @@ class PlateTracker {
   explicit PlateTracker(Region region, TrackerOptions options = {});
 
   // Adds one frame's observations (stream time t_ms) and returns the reads
-  // this frame completed: early reads and tracks that just went out of view.
+  // this frame completed: early reads, tracks that just went out of view,
+  // and revisions of early reads whose pass just went out of view.
   std::vector<PassRead> Update(int64_t t_ms, const std::vector<PlateObservation>& observations);
 
-  // End of the stream: the reads of every track not read yet.
+  // End of the stream: the reads of every track not read yet, and the
+  // revisions of tracks read early whose vote now reads otherwise.
   std::vector<PassRead> Flush();
 
   // Tracks currently followed (for display and tests).
@@ -85,6 +128,8 @@ class PlateTracker {
     std::string last_text;
     bool read = false;
     std::string read_vrm;  // what the early read said
+    int read_frames = 0;   // the observations the early read voted
+    uint64_t pass_id = 0;  // the early read's, when it was said (not a repeat)
     // Evidence candidates: the most confident observation of each distinct
     // reading, inside the frame and at its edge apart, at most kMaxEvidenceReadings of them (the least confident
     // gives way).
@@ -96,8 +141,12 @@ class PlateTracker {
   void Add(Track& t, const PlateObservation& o, int64_t t_ms);
   PassRead Vote(const Track& t, int64_t now_ms) const;
   bool Certain(const PassRead& r, const Track& t) const;
-  // Records the read unless it repeats a recent read of the same pass.
-  void Emit(PassRead r, std::vector<PassRead>* out);
+  // Records the read unless it repeats a recent read of the same pass, and
+  // gives it a new pass id. Returns the id, or 0 when it was a repeat.
+  uint64_t Emit(PassRead r, std::vector<PassRead>* out);
+  // A track that went out of view (at stream time now_ms) or is flushed:
+  // its end-of-track read, or the revision of its early read, if any.
+  void Finish(const Track& t, int64_t now_ms, std::vector<PassRead>* out);
 
   Region region_;
   TrackerOptions options_;
@@ -111,6 +160,7 @@ class PlateTracker {
   // Notes that the pass read as `vrm` was seen until `last_seen_ms` at `box`.
   void Refresh(const std::string& vrm, int64_t last_seen_ms, const cv::Rect& box);
   std::deque<Recent> recent_;
+  uint64_t last_pass_id_ = 0;
 };
 
 }  // namespace anpr

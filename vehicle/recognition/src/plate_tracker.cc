@@ -183,7 +183,7 @@ void PlateTracker::Refresh(const std::string& vrm, int64_t last_seen_ms, const c
   }
 }
 
-void PlateTracker::Emit(PassRead r, std::vector<PassRead>* out) {
+uint64_t PlateTracker::Emit(PassRead r, std::vector<PassRead>* out) {
   const int64_t keep_ms = std::max(options_.repeat_window_ms, options_.same_place_window_ms);
   std::erase_if(recent_, [&](const Recent& e) { return r.first_seen_ms - e.last_seen_ms > keep_ms; });
   for (Recent& e : recent_) {
@@ -197,9 +197,53 @@ void PlateTracker::Emit(PassRead r, std::vector<PassRead>* out) {
     const bool part = r.vrm.size() < e.vrm.size() && e.vrm.find(r.vrm) != std::string::npos;
     if (same || part) {
       if (same) Refresh(e.vrm, r.last_seen_ms, r.box);
-      return;
+      return 0;
     }
   }
+  r.pass_id = ++last_pass_id_;
+  recent_.push_back({r.last_seen_ms, r.vrm, r.box});
+  out->push_back(std::move(r));
+  return last_pass_id_;
+}
+
+namespace {
+
+// Whether `final_read`, the vote over all the frames of a track read early
+// as `early_vrm` from `early_frames` observations, revises that reading. It
+// must be a reading the tracker would stand by on its own: a plate syntax
+// (the early read had one), not just a part of the early reading (the plate
+// leaving the view is read in part, as it was entering), and read at its
+// length in at least as many frames as the early read voted, so a few late
+// frames do not outvote the frames that made the early read.
+bool Revises(const PassRead& final_read, const std::string& early_vrm, int early_frames, int frames_at_length) {
+  if (final_read.vrm == early_vrm || final_read.syntax == "none") return false;
+  const bool part = final_read.vrm.size() < early_vrm.size() && early_vrm.find(final_read.vrm) != std::string::npos;
+  return !part && frames_at_length >= early_frames;
+}
+
+}  // namespace
+
+void PlateTracker::Finish(const Track& t, int64_t now_ms, std::vector<PassRead>* out) {
+  if (!t.read) {
+    PassRead r = Vote(t, now_ms);
+    if (t.frames >= 2 || r.confidence >= options_.single_frame_min_confidence) Emit(std::move(r), out);
+    return;
+  }
+  // Read early: the pass went on being seen until now.
+  Refresh(t.read_vrm, t.last_ms, t.last_box);
+  // An early read that repeated an earlier read was not said; the earlier
+  // read stands, as for any repeat.
+  if (t.pass_id == 0) return;
+  PassRead r = Vote(t, now_ms);
+  int frames_at_length = 0;
+  for (const auto& [len, n] : t.frames_by_length) frames_at_length = std::max(frames_at_length, n);
+  if (!Revises(r, t.read_vrm, t.read_frames, frames_at_length)) return;
+  r.revision = true;
+  r.revises_vrm = t.read_vrm;
+  r.pass_id = t.pass_id;
+  // Not through Emit: the early reading of this very pass is among the
+  // recent reads, and a revision must be said whatever the repeat checks
+  // think of it. Later sightings are checked against both readings.
   recent_.push_back({r.last_seen_ms, r.vrm, r.box});
   out->push_back(std::move(r));
 }
@@ -227,22 +271,17 @@ std::vector<PassRead> PlateTracker::Update(int64_t t_ms,
       if (Certain(r, t)) {
         t.read = true;
         t.read_vrm = r.vrm;
+        t.read_frames = r.frames;
         r.early = true;
-        Emit(std::move(r), &out);
+        t.pass_id = Emit(std::move(r), &out);
       }
     }
   }
-  // Tracks that left view are read now (unless already read early).
+  // Tracks that left view are read now, or their early read revised.
   for (size_t i = 0; i < tracks_.size();) {
-    Track& t = tracks_[i];
+    const Track& t = tracks_[i];
     if (t_ms - t.last_ms > options_.lost_after_ms) {
-      if (!t.read) {
-        PassRead r = Vote(t, t_ms);
-        if (t.frames >= 2 || r.confidence >= options_.single_frame_min_confidence) Emit(std::move(r), &out);
-      } else {
-        // Read early: the pass went on being seen until now.
-        Refresh(t.read_vrm, t.last_ms, t.last_box);
-      }
+      Finish(t, t_ms, &out);
       tracks_.erase(tracks_.begin() + long(i));
     } else {
       ++i;
@@ -253,11 +292,7 @@ std::vector<PassRead> PlateTracker::Update(int64_t t_ms,
 
 std::vector<PassRead> PlateTracker::Flush() {
   std::vector<PassRead> out;
-  for (Track& t : tracks_) {
-    if (t.read) continue;
-    PassRead r = Vote(t, t.last_ms);
-    if (t.frames >= 2 || r.confidence >= options_.single_frame_min_confidence) Emit(std::move(r), &out);
-  }
+  for (const Track& t : tracks_) Finish(t, t.last_ms, &out);
   tracks_.clear();
   return out;
 }
