@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,6 +38,18 @@ class ListIndex {
   // skipped. A VRM listed twice keeps its last entry.
   static std::shared_ptr<const ListIndex> Build(HotlistMeta meta,
                                                 const std::vector<HotlistEntry>& entries);
+  // What the index keeps of an entry (the rest stays in the store).
+  struct Key {
+    std::string_view vrm;
+    Priority priority = Priority::kLow;
+    int64_t valid_until_utc_s = 0;
+  };
+  // As Build, from entries handed over one at a time: `next` fills *key and
+  // returns true, or returns false at the end. Never holds more than the
+  // packed index (about 12 bytes an entry), so a list of millions loads at
+  // start without a copy of every entry's text. `size_hint` reserves.
+  static std::shared_ptr<const ListIndex> BuildFrom(HotlistMeta meta, size_t size_hint,
+                                                    const std::function<bool(Key*)>& next);
   // `index` with its meta replaced by `meta` (max_substitutions clamped to
   // 0..2 as in Build). When the caller holds the only reference (an index
   // just built) it is changed in place, otherwise copied.

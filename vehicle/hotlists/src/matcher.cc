@@ -111,15 +111,27 @@ std::string SimilarClassKey(std::string_view vrm) {
 
 std::shared_ptr<const ListIndex> ListIndex::Build(HotlistMeta meta,
                                                   const std::vector<HotlistEntry>& entries) {
+  size_t i = 0;
+  return BuildFrom(std::move(meta), entries.size(), [&](Key* key) {
+    if (i == entries.size()) return false;
+    const HotlistEntry& e = entries[i++];
+    *key = {e.vrm, e.priority, e.valid_until_utc_s};
+    return true;
+  });
+}
+
+std::shared_ptr<const ListIndex> ListIndex::BuildFrom(HotlistMeta meta, size_t size_hint,
+                                                      const std::function<bool(Key*)>& next) {
   auto index = std::shared_ptr<ListIndex>(new ListIndex());
   index->meta_ = std::move(meta);
   index->meta_.max_substitutions = std::clamp(index->meta_.max_substitutions, 0, 2);
-  index->entries_.reserve(entries.size());
-  for (const HotlistEntry& e : entries) {
+  index->entries_.reserve(size_hint);
+  Key key;
+  while (next(&key)) {
     uint64_t packed = 0;
-    if (!Pack(e.vrm, &packed)) continue;
-    packed |= static_cast<uint64_t>(static_cast<int>(e.priority)) << kPriorityShift;
-    index->entries_.push_back({packed, SaturateExpiry(e.valid_until_utc_s)});
+    if (!Pack(key.vrm, &packed)) continue;
+    packed |= static_cast<uint64_t>(static_cast<int>(key.priority)) << kPriorityShift;
+    index->entries_.push_back({packed, SaturateExpiry(key.valid_until_utc_s)});
   }
   index->Rebuild();
   return index;

@@ -127,29 +127,6 @@ HotlistMeta MetaFromRow(const Stmt& s) {
 constexpr const char* kMetaColumns =
     "name, source, colour, sound, covert, max_substitutions, version, list_id, entry_count, updated_at_utc_ms";
 
-Result<std::vector<HotlistEntry>> LoadEntries(sqlite3* db, int64_t list_id) {
-  Stmt s(db,
-         "SELECT vrm, priority, reason, warning_markers, information, make, model, colour, valid_until_utc_s "
-         "FROM hotlist_entries WHERE list_id = ?");
-  s.Bind(1, list_id);
-  std::vector<HotlistEntry> out;
-  while (s.Step()) {
-    HotlistEntry e;
-    e.vrm = s.Text(0);
-    e.priority = static_cast<Priority>(s.Int(1));
-    e.reason = s.Text(2);
-    e.warning_markers = s.Text(3);
-    e.information = s.Text(4);
-    e.make = s.Text(5);
-    e.model = s.Text(6);
-    e.colour = s.Text(7);
-    e.valid_until_utc_s = s.Int(8);
-    out.push_back(std::move(e));
-  }
-  if (!s.status().ok()) return s.status();
-  return out;
-}
-
 }  // namespace
 
 Status Store::ApplyHotlistVersion(const HotlistMeta& meta, std::vector<HotlistEntry> entries,
@@ -423,9 +400,22 @@ Status Store::LoadMatcher(Matcher* matcher) {
     while (s.Step()) lists.emplace_back(MetaFromRow(s), s.Int(7));
     if (!s.status().ok()) return s.status();
     for (auto& [meta, id] : lists) {
-      auto entries = LoadEntries(db, id);
-      if (!entries.ok()) return entries.status();
-      matcher->SetList(ListIndex::Build(meta, *entries));
+      // Only what the index keeps, a row at a time: a list of millions is
+      // never held whole in memory as entries.
+      Stmt count(db, "SELECT COUNT(*) FROM hotlist_entries WHERE list_id = ?");
+      count.Bind(1, id);
+      const size_t hint = count.Step() ? static_cast<size_t>(count.Int(0)) : 0;
+      Stmt rows(db, "SELECT vrm, priority, valid_until_utc_s FROM hotlist_entries WHERE list_id = ?");
+      rows.Bind(1, id);
+      std::string vrm;
+      auto index = ListIndex::BuildFrom(meta, hint, [&](ListIndex::Key* key) {
+        if (!rows.Step()) return false;
+        vrm = rows.Text(0);
+        *key = {vrm, static_cast<Priority>(rows.Int(1)), rows.Int(2)};
+        return true;
+      });
+      if (!rows.status().ok()) return rows.status();
+      matcher->SetList(std::move(index));
     }
     return Status::Ok();
   });
