@@ -3,6 +3,8 @@
 // first sight each pass is read, whether early, and whether right.
 //   drive_trace SEED                  every frame of one drive, then its reads
 //   drive_trace FROM TO               a summary over drives FROM..TO (seeds)
+//   drive_trace FROM TO --no-agree    the same without the early read by
+//                                     agreement of several frames
 // Drives are 1280x720 at 15 fps with 6 vehicles each (capture/synth.h).
 #include <algorithm>
 #include <cstdio>
@@ -25,11 +27,11 @@ struct Tally {
   std::vector<double> right_latency_ms;  // first sight to read, right reads
 };
 
-void Run(uint64_t seed, Recognizer& recognizer, bool verbose, Tally* tally) {
+void Run(uint64_t seed, Recognizer& recognizer, const TrackerOptions& options, bool verbose, Tally* tally) {
   synth::DriveByOptions d;
   d.random_vehicles = 6;
   synth::DriveBy drive(seed, d);
-  PlateTracker tracker(Region::kGb);
+  PlateTracker tracker(Region::kGb, options);
   std::set<std::string> truth;
   auto judge = [&](const PassRead& r) {
     const bool right = truth.count(r.vrm) > 0;
@@ -76,8 +78,10 @@ int main(int argc, char** argv) {
   if (!made.ok()) return 1;
   const uint64_t from = std::strtoull(argv[1], nullptr, 10);
   const uint64_t to = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : from;
+  TrackerOptions options;
+  if (argc > 3 && std::string(argv[3]) == "--no-agree") options.early_agree_frames = 0;
   Tally t;
-  for (uint64_t seed = from; seed <= to; ++seed) Run(seed, **made, argc == 2, &t);
+  for (uint64_t seed = from; seed <= to; ++seed) Run(seed, **made, options, argc == 2, &t);
   std::printf("drives %llu-%llu: %d vehicles, %d reads, %d right (%.1f%% of vehicles), %d early of which %d right; "
               "first sight to a right read p50 %.0f ms, p95 %.0f ms\n",
               (unsigned long long)from, (unsigned long long)to, t.passes, t.reads, t.right,

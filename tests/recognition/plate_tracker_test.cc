@@ -69,6 +69,42 @@ struct Drive {
   }
 };
 
+// One character the reader is unsure of in every frame (65 of 100): never
+// the 80 bar, but five frames in a row reading the same whole registration
+// read it early, at the fifth frame; four are not enough.
+TEST(PlateTracker, FiveFramesReadingTheSameRegistrationReadItEarly) {
+  PlateObservation unsure = Seen("AB12CDE", 95);
+  unsure.chars[4].confidence = 65;
+  Drive d;
+  EXPECT_TRUE(d.See(unsure, 4).empty());
+  const std::vector<PassRead> fifth = d.See(unsure, 1);
+  ASSERT_EQ(fifth.size(), 1u);
+  EXPECT_TRUE(fifth[0].early);
+  EXPECT_EQ(fifth[0].vrm, "AB12CDE");
+  EXPECT_EQ(fifth[0].frames, 5);
+}
+
+// Five frames, but one of the last five read otherwise, or a character
+// below the agreement bar (55 < 60): not early; read when the plate leaves.
+TEST(PlateTracker, AgreementNeedsFiveIdenticalReadingsAndNoCharacterBelowSixty) {
+  PlateObservation unsure = Seen("AB12CDE", 95);
+  unsure.chars[4].confidence = 65;
+  PlateObservation other = Seen("AB12CDF", 95);
+  other.chars[4].confidence = 65;
+  Drive d;
+  EXPECT_TRUE(d.See(unsure, 2).empty());
+  EXPECT_TRUE(d.See(other, 1).empty());
+  EXPECT_TRUE(d.See(unsure, 2).empty()) << "one of the last five read AB12CDF";
+
+  PlateObservation doubtful = Seen("XY34ZZZ", 95, 0, cv::Rect(100, 500, 140, 32));
+  doubtful.chars[2].confidence = 55;
+  Drive e;
+  EXPECT_TRUE(e.See(doubtful, 8).empty()) << "a character at 55 is below the agreement bar";
+  const std::vector<PassRead> left = e.Leave();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_FALSE(left[0].early);
+}
+
 // Three sure frames read AB12CDE early; four later frames, as sure, read
 // AB12CDF. When the plate leaves, the vote over all seven says AB12CDF: a
 // revision of the early read, same pass, picture of an AB12CDF frame.

@@ -132,6 +132,9 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   };
   // uuid -> its times, for the recent reads.
   std::map<std::string, ReadTimes> read_times ANPR_GUARDED_BY(mu);
+  // Early reads by (camera index, tracker pass id) -> read uuid, for the
+  // revision that may follow (PassRead::revision). Bounded: the oldest go.
+  std::map<std::pair<size_t, uint64_t>, std::string> early_reads ANPR_GUARDED_BY(mu);
   // Alerts posted to the HMI and not yet drawn: the times of their read.
   std::vector<ReadTimes> alerts_to_draw ANPR_GUARDED_BY(mu);
   // Adds one live alert's two latency samples, the alert being out at now_utc_ms.
@@ -187,6 +190,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   RecognitionPoolCallbacks PoolCallbacks();
   FrameTag TagFromFixes(int64_t captured_at_utc_ms) const;
   void EmitRead(size_t camera, PassRead pass, int64_t utc_minus_mono_ms, int64_t trigger_frame_utc_ms);
+  void RecordRevision(const std::string& early_uuid, const std::string& early_vrm, const Read& read);
   void OnAlert(const Alert& alert) override;
   void OnSighting(const Sighting& sighting, const Read& read) override;
   // The main loop's look at the cameras: their delivery rate, and each

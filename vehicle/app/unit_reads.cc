@@ -115,6 +115,7 @@ void Unit::Impl::EmitRead(size_t camera, PassRead pass, int64_t utc_minus_mono_m
                         ReadIdentity{cam.config.id, config.unit_id, OfficerOnDuty()});
   ++reads;
   ++cam.reads;
+  std::string revised_uuid;  // the early read this one revises, if any
   {
     MutexLock lock(&mu);
     AddSample(&read_latency_ms, static_cast<double>(Now() - trigger_frame_utc_ms));
@@ -128,7 +129,19 @@ void Unit::Impl::EmitRead(size_t camera, PassRead pass, int64_t utc_minus_mono_m
       read_times.erase(recent_order.front());
       recent_order.pop_front();
     }
+    if (pass.early) {
+      early_reads[{camera, pass.pass_id}] = read.uuid;
+      // Pass ids grow per camera: the smallest are the oldest passes.
+      while (early_reads.size() > 256) early_reads.erase(early_reads.begin());
+    }
+    if (pass.revision) {
+      if (auto it = early_reads.find({camera, pass.pass_id}); it != early_reads.end()) {
+        revised_uuid = it->second;
+        early_reads.erase(it);
+      }
+    }
   }
+  if (pass.revision) RecordRevision(revised_uuid, pass.revises_vrm, read);
   if (hmi) hmi->PostRead(read);
   // To the journal only (a console run prints reads below); no VRM: it is
   // personal data, and the uuid finds it in the store.
@@ -145,6 +158,26 @@ void Unit::Impl::EmitRead(size_t camera, PassRead pass, int64_t utc_minus_mono_m
     std::fflush(stdout);
   }
   pipeline->OnRead(std::move(read));  // committed before any alert is raised
+}
+
+// Later frames of a pass read early read another registration: the new
+// read is stored as any read (and matched: it may hit a list of its own);
+// the early read stays as it was read, evidence like any other, and the
+// link between them is audited. A hit shown for the early read is told, so
+// the officer checks the plate against the image.
+void Unit::Impl::RecordRevision(const std::string& early_uuid, const std::string& early_vrm, const Read& read) {
+  const std::string detail = fmt::format("camera {}: early read {} ({}) revised by read {} ({}) from later frames",
+                                         read.camera_id, early_uuid.empty() ? "-" : early_uuid, early_vrm, read.uuid,
+                                         read.vrm);
+  if (Status s = store->Audit(read.officer_id, "read.revised", detail); !s.ok()) {
+    spdlog::error("read revision not audited: {}", s.ToString());
+  }
+  // HMI_REVISION_HOOK
+  if (headless) {
+    std::printf("REVISED %-8s -> %-8s camera %s (later frames of the same pass)\n", early_vrm.c_str(),
+                read.vrm.c_str(), read.camera_id.c_str());
+    std::fflush(stdout);
+  }
 }
 
 // AlertSink: on the HitPipeline's thread, after the read and hit are durable.

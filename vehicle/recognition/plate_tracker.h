@@ -76,6 +76,16 @@ struct TrackerOptions {
   //    not offer it as an alternative). So an early read is a reading
   //    several frames agree on character by character, not one frame's
   //    guess;
+  //    Or, instead of that bar: the last early_agree_frames observations
+  //    (5, a third of a second at 15 fps) each read exactly the voted
+  //    registration, whole, and every character's vote is at least
+  //    early_agree_min_char_confidence (60). A reader can be unsure of one
+  //    character (S or 5, 0 or D) in every frame of a plate it reads
+  //    rightly: five identical whole readings in a row are agreement of
+  //    another kind, and without this route such a pass is read only when
+  //    it leaves view, seconds later. More looks make up for a lower
+  //    confidence per look; a reading repeated wrongly is what the officer's
+  //    check against the image and the revision are for;
   //  - the reading fits a plate syntax of the region (not "none");
   //  - no longer reading has been seen in the track (a plate entering the
   //    view or far away is often read in part, and a part can be a valid
@@ -89,6 +99,8 @@ struct TrackerOptions {
   // frames read otherwise, a revision follows (PassRead::revision).
   int early_min_frames = 3;
   double early_min_char_confidence = 80;
+  int early_agree_frames = 5;
+  double early_agree_min_char_confidence = 60;
   // A pass seen in a single frame is read only if that reading is this sure.
   double single_frame_min_confidence = 70;
   // The same text read again within this time of an earlier read of it is
@@ -126,6 +138,8 @@ class PlateTracker {
     std::map<size_t, int> frames_by_length;
     int frames = 0;
     std::string last_text;
+    // The newest observations' readings, at most early_agree_frames.
+    std::deque<std::string> recent_texts;
     bool read = false;
     std::string read_vrm;  // what the early read said
     int read_frames = 0;   // the observations the early read voted

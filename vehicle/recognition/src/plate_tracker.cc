@@ -60,6 +60,8 @@ void PlateTracker::Add(Track& t, const PlateObservation& o, int64_t t_ms) {
   t.last_ms = t_ms;
   t.last_box = o.box;
   t.last_text = o.text;
+  t.recent_texts.push_back(o.text);
+  while (t.recent_texts.size() > size_t(std::max(0, options_.early_agree_frames))) t.recent_texts.pop_front();
   ++t.frames;
   auto& votes = t.votes[o.text.size()];
   votes.resize(o.text.size());
@@ -155,8 +157,15 @@ bool PlateTracker::Certain(const PassRead& r, const Track& t) const {
   // registration on its own. Not certain while a longer reading of the
   // same track has been seen.
   if (!t.frames_by_length.empty() && t.frames_by_length.rbegin()->first > r.vrm.size()) return false;
-  return std::all_of(r.char_confidence.begin(), r.char_confidence.end(),
-                     [&](float c) { return c >= options_.early_min_char_confidence; });
+  auto every_char_at_least = [&](double bar) {
+    return std::all_of(r.char_confidence.begin(), r.char_confidence.end(), [&](float c) { return c >= bar; });
+  };
+  if (every_char_at_least(options_.early_min_char_confidence)) return true;
+  // Or several frames in a row read the same whole registration.
+  if (options_.early_agree_frames < 1 || t.recent_texts.size() < size_t(options_.early_agree_frames)) return false;
+  const bool all_agree = std::all_of(t.recent_texts.begin(), t.recent_texts.end(),
+                                     [&](const std::string& text) { return text == r.vrm; });
+  return all_agree && every_char_at_least(options_.early_agree_min_char_confidence);
 }
 
 namespace {
