@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -30,6 +31,12 @@ class CaptureThread {
   CaptureThread(const CaptureThread&) = delete;
   CaptureThread& operator=(const CaptureThread&) = delete;
 
+  // `notify` is called on the capture thread after each frame is queued and
+  // when the source ends, without this object's lock held: a consumer
+  // waiting on several cameras at once (RecognitionPool) wakes on it. Set
+  // before Start; keep it quick.
+  void SetOnFrame(std::function<void()> notify);
+
   Status Start();
   // Ends the thread (within one read timeout, 200 ms) and closes the source.
   void Stop();
@@ -48,6 +55,7 @@ class CaptureThread {
 
   std::unique_ptr<FrameSource> source_;
   const size_t capacity_;
+  std::function<void()> on_frame_;  // set before the thread starts
   std::thread thread_;
   std::atomic<bool> stop_{false};
 

@@ -12,6 +12,8 @@ CaptureThread::CaptureThread(std::unique_ptr<FrameSource> source, size_t queue_c
 
 CaptureThread::~CaptureThread() { Stop(); }
 
+void CaptureThread::SetOnFrame(std::function<void()> notify) { on_frame_ = std::move(notify); }
+
 Status CaptureThread::Start() {
   if (thread_.joinable()) return Status(StatusCode::kAlreadyExists, source_->name() + ": capture already running");
   const Status s = source_->Open();
@@ -49,12 +51,16 @@ void CaptureThread::Run() {
       queue_.push_back(std::move(r).value());
       cv_.NotifyOne();
       last_error.clear();
+      lock.Unlock();
+      if (on_frame_) on_frame_();
       continue;
     }
     if (health.state == SourceState::kEnded || health.state == SourceState::kFault) {
       ended_ = true;
       if (health.state == SourceState::kFault) spdlog::error("{}: {}", source_->name(), r.status().message());
       cv_.NotifyAll();
+      lock.Unlock();
+      if (on_frame_) on_frame_();
       return;
     }
     // Timeouts, reconnects and garbled frames: the source recovers by itself

@@ -111,4 +111,37 @@ TEST_F(UnitStatusTest, RecordsTheDepotRefusedAreCountedApart) {
 }
 
 }  // namespace
+// Issue 16: with several cameras the item counts those streaming ("CAM 1/2")
+// and turns to a fault when one is not; each camera's figures go along.
+TEST_F(UnitStatusTest, SeveralCamerasAreCountedAndOneFailedTurnsTheItemRed) {
+  CameraInputs front;
+  front.id = "front";
+  front.health.state = SourceState::kStreaming;
+  front.health.frames_delivered = 900;
+  front.frames_processed = 880;
+  front.frames_dropped = 20;
+  CameraInputs rear = front;
+  rear.id = "rear";
+  in_.cameras = {front, rear};
+  hmi::UnitStatus s = BuildUnitStatus(in_, store_.get());
+  EXPECT_TRUE(s.camera_ok);
+  EXPECT_EQ(s.camera_text, "CAM 2/2");
+  ASSERT_EQ(s.cameras.size(), 2u);
+  EXPECT_EQ(s.cameras[1].id, "rear");
+  EXPECT_EQ(s.cameras[1].frames_dropped, 20u);
+
+  in_.cameras[1].health.state = SourceState::kReconnecting;
+  s = BuildUnitStatus(in_, store_.get());
+  EXPECT_FALSE(s.camera_ok);
+  EXPECT_EQ(s.camera_text, "CAM 1/2");
+  EXPECT_FALSE(s.cameras[1].ok);
+  EXPECT_EQ(s.cameras[1].state, "reconnecting");
+
+  // One camera reads as before.
+  in_.cameras = {in_.cameras[1]};
+  s = BuildUnitStatus(in_, store_.get());
+  EXPECT_FALSE(s.camera_ok);
+  EXPECT_EQ(s.camera_text, "CAM reconnecting");
+}
+
 }  // namespace anpr::unit

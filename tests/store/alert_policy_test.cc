@@ -222,6 +222,44 @@ class CollectingSink : public AlertSink {
   std::vector<Alert> alerts;
 };
 
+// Issue 16: the front camera alerts; the rear camera reads the same vehicle
+// 3 s later, within the cool-down: no second alert, both reads stored, and
+// the sink is told the rear sighting of the hit it already shows. A covert
+// hit's repeats are not shown either.
+TEST_F(AlertPolicyTest, FrontAndRearCamerasSeeingOneVehicleGiveOneAlertAndASighting) {
+  class SightingSink : public CollectingSink {
+   public:
+    void OnSighting(const Sighting& s, const Read& read) override {
+      std::lock_guard<std::mutex> lock(mu);
+      sightings.emplace_back(s, read.camera_id);
+    }
+    std::vector<std::pair<Sighting, std::string>> sightings;
+  } sink;
+  HitPipeline pipeline(store_.get(), policy_.get(), &sink);
+  pipeline.Start();
+  Read front = MakeRead("AB12CDE", kT0);
+  front.camera_id = "front";
+  Read rear = MakeRead("AB12CDE", kT0 + 3000);
+  rear.camera_id = "rear";
+  Read covert_front = MakeRead("SPY1", kT0 + 4000);
+  covert_front.camera_id = "front";
+  Read covert_rear = MakeRead("SPY1", kT0 + 6000);
+  covert_rear.camera_id = "rear";
+  for (const Read& r : {front, rear, covert_front, covert_rear}) pipeline.OnRead(r);
+  pipeline.Stop();
+  ASSERT_EQ(sink.alerts.size(), 1u);
+  EXPECT_EQ(sink.alerts[0].hit.read_uuid, front.uuid);
+  ASSERT_EQ(sink.sightings.size(), 1u);
+  EXPECT_EQ(sink.sightings[0].first.hit_uuid, sink.alerts[0].hit.uuid);
+  EXPECT_EQ(sink.sightings[0].first.read_uuid, rear.uuid);
+  EXPECT_EQ(sink.sightings[0].first.priority, Priority::kHigh);
+  EXPECT_EQ(sink.sightings[0].second, "rear");
+  EXPECT_EQ(*store_->CountReads(), 4);  // every read kept
+  auto rear_hits = store_->HitsForRead(rear.uuid);
+  ASSERT_TRUE(rear_hits.ok());
+  EXPECT_TRUE(rear_hits->empty()) << "the rear read is a sighting of the front's hit, not a hit of its own";
+}
+
 TEST_F(AlertPolicyTest, PipelineAlertsOnlyAfterTheReadIsDurable) {
   // The sink checks, at the moment it is told, that the read is in the store.
   class CheckingSink : public CollectingSink {

@@ -62,14 +62,26 @@ struct Alert {
   bool sound = true;  // false when the priority is muted (never for high)
 };
 
+// A repeat of a hit already alerted: the same vehicle (read VRM) on the
+// same entry seen again, by any of the car's cameras, within the cool-down.
+// Recorded on that hit (Store::RecordRepeatHit) and not alerted again; the
+// screen lists it with the hit (which cameras saw the vehicle, when).
+struct Sighting {
+  std::string hit_uuid;  // the hit alerted
+  Priority priority = Priority::kLow;
+  std::string read_uuid;  // the read that saw it again
+};
+
 class AlertPolicy {
  public:
   // `store` and `matcher` must outlive the policy. Thread-safe.
   AlertPolicy(Store* store, Matcher* matcher, AlertPolicyOptions options = {});
 
   // Matches a committed read, records its hits (or repeats) durably and
-  // returns the alerts to raise, highest priority first.
-  Result<std::vector<Alert>> OnCommittedRead(const Read& read, int64_t now_utc_ms);
+  // returns the alerts to raise, highest priority first. The repeats of
+  // hits alerted in the car (not covert) are added to *sightings when given.
+  Result<std::vector<Alert>> OnCommittedRead(const Read& read, int64_t now_utc_ms,
+                                             std::vector<Sighting>* sightings = nullptr);
 
   // Re-matches the reads of the last rematch window against `list_name`
   // (after a new version or delta of it); new hits are late.
@@ -91,7 +103,7 @@ class AlertPolicy {
  private:
   // `rematch`: 0 for a live read, else the re-match (1, 2 ...) it is part of.
   Result<std::vector<Alert>> Decide(const Read& read, const std::vector<MatchResult>& matches,
-                                    uint64_t rematch, int64_t now_utc_ms);
+                                    uint64_t rematch, int64_t now_utc_ms, std::vector<Sighting>* sightings = nullptr);
   Store* store_;
   Matcher* matcher_;
   AlertPolicyOptions options_;
@@ -102,6 +114,7 @@ class AlertPolicy {
     Priority priority = Priority::kLow;
     int64_t alert_captured_utc_ms = 0;  // capture time of the read that raised it
     uint64_t rematch = 0;  // the re-match that first raised it; 0: a live read
+    bool covert = false;   // never shown in the car: its repeats are not either
   };
   // Whether `v`'s latest hit, answered NOT SEEN / NOT ACTIONED, is due to
   // alert again for a read captured at `captured_utc_ms`.

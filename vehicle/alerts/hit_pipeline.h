@@ -20,6 +20,10 @@ class AlertSink {
  public:
   virtual ~AlertSink() = default;
   virtual void OnAlert(const Alert& alert) = 0;
+  // A hit already alerted seen again within its cool-down (by this or
+  // another camera): `read` (committed; without its images) saw it. No
+  // alarm: the screen adds the sighting to the hit.
+  virtual void OnSighting(const Sighting& /*sighting*/, const Read& /*read*/) {}
 };
 
 // The path from recognition to the officer: OnRead() enqueues the read with

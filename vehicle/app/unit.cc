@@ -145,14 +145,10 @@ Status Unit::Impl::Build() {
     fixes = std::make_unique<GpsClientFixSource>(gps.get());
   }
   if (Status s = MakeSync(); !s.ok()) return s;
-  if (given_frames) {
-    capture = std::make_unique<CaptureThread>(std::move(given_frames),
-                                              static_cast<size_t>(config.frame_queue_frames));
-  } else if (Status s = MakeSource(); !s.ok()) {
-    return s;
-  }
+  if (Status s = MakeCameras(); !s.ok()) return s;
   pipeline = std::make_unique<HitPipeline>(store.get(), policy.get(), this);
   MakeHmi();
+  MakePool();
   return Status::Ok();
 }
 
@@ -257,41 +253,79 @@ Status Unit::Impl::MakeSync() {
   return Status::Ok();
 }
 
-Status Unit::Impl::MakeSource() {
-  std::unique_ptr<FrameSource> source;
-  const std::string kind = options.demo ? "synthetic" : config.camera_source;
+// The demo drives two synthetic cameras, front and rear, unless its
+// configuration lists more; a configuration's own cameras otherwise.
+Status Unit::Impl::MakeCameras() {
+  std::vector<CameraConfig> list = CamerasOf(config);
+  if (options.demo && list.size() == 1) {
+    CameraConfig rear = list[0];
+    rear.id = list[0].id == "rear" ? "front" : "rear";
+    list.push_back(rear);
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
+    auto run = std::make_unique<CameraRun>();
+    run->config = list[i];
+    std::unique_ptr<FrameSource> source;
+    if (auto given = given_frames.find(list[i].id); given != given_frames.end()) {
+      source = std::move(given->second);
+      given_frames.erase(given);
+    } else {
+      source = MakeSource(list[i], i, run.get());
+    }
+    run->capture = std::make_unique<CaptureThread>(std::move(source), static_cast<size_t>(config.frame_queue_frames));
+    cameras.push_back(std::move(run));
+  }
+  if (!given_frames.empty()) {
+    return InvalidArgument("a frame source was given for camera '" + given_frames.begin()->first +
+                           "', which the configuration does not list");
+  }
+  return Status::Ok();
+}
+
+std::vector<synth::PlateSpec> DemoRearPlates() {
+  using synth::PlateSpec;
+  using synth::PlateStyle;
+  return {
+      PlateSpec{"KM65 TXB", PlateStyle::kUkRear, false},  // not listed
+      // The high-priority vehicle of the front camera's drive, now behind
+      // the car within the cool-down: one alert, seen by both cameras.
+      PlateSpec{"WR61 KXT", PlateStyle::kUkRear, false},
+      PlateSpec{"HN14 ZRE", PlateStyle::kUkRear, false},  // medium: the rear camera's own hit
+      PlateSpec{"PO70 LUV", PlateStyle::kUkRear, false},  // not listed
+  };
+}
+
+// Camera `index` of the list: synthetic cameras drive their own traffic
+// (seed demo_seed + index).
+std::unique_ptr<FrameSource> Unit::Impl::MakeSource(const CameraConfig& cam, size_t index, CameraRun* run) {
+  const std::string kind = options.demo ? "synthetic" : cam.source;
   ReplayOptions ro;
-  ro.fps = config.camera_fps;
+  ro.fps = cam.fps;
   ro.realtime = true;
-  if (kind == "video") {
-    source = MakeVideoFileSource(config.camera_path, ro);
-  } else if (kind == "folder") {
-    source = MakeImageFolderSource(config.camera_path, ro);
-  } else if (kind == "synthetic") {
+  if (kind == "video") return MakeVideoFileSource(cam.path, ro);
+  if (kind == "folder") return MakeImageFolderSource(cam.path, ro);
+  if (kind == "synthetic") {
     synth::DriveByOptions d;
-    d.width_px = config.camera_width_px;
-    d.height_px = config.camera_height_px;
-    d.fps = config.camera_fps;
+    d.width_px = cam.width_px;
+    d.height_px = cam.height_px;
+    d.fps = cam.fps;
     if (options.demo) {
-      d.plates = DemoPlates();
+      d.plates = index == 0 ? DemoPlates() : DemoRearPlates();
       d.pass_duration_s = 2.0;
       d.gap_s = 0.5;  // a hotlisted vehicle every 2.5 s: all three within 15 s
     }
-    source = MakeSyntheticDriveSource(options.demo_seed, d, /*realtime=*/true, /*loop=*/true);
-  } else {
-    CameraOptions co;
-    co.device = config.camera_device;
-    co.width_px = config.camera_width_px;
-    co.height_px = config.camera_height_px;
-    co.fps = config.camera_fps;
-    co.format = config.camera_pixel_format == "yuyv" ? PixelFormat::kYuyv : PixelFormat::kMjpeg;
-    if (config.camera_exposure_us > 0) co.exposure_100us = std::max(1, config.camera_exposure_us / 100);
-    if (config.camera_gain >= 0) co.gain = config.camera_gain;
-    v4l2_device = MakeLibv4l2Device();
-    source = std::make_unique<V4l2Camera>(*v4l2_device, co);
+    return MakeSyntheticDriveSource(options.demo_seed + index, d, /*realtime=*/true, /*loop=*/true);
   }
-  capture = std::make_unique<CaptureThread>(std::move(source), static_cast<size_t>(config.frame_queue_frames));
-  return Status::Ok();
+  CameraOptions co;
+  co.device = cam.device;
+  co.width_px = cam.width_px;
+  co.height_px = cam.height_px;
+  co.fps = cam.fps;
+  co.format = cam.pixel_format == "yuyv" ? PixelFormat::kYuyv : PixelFormat::kMjpeg;
+  if (cam.exposure_us > 0) co.exposure_100us = std::max(1, cam.exposure_us / 100);
+  if (cam.gain >= 0) co.gain = cam.gain;
+  run->v4l2_device = MakeLibv4l2Device();
+  return std::make_unique<V4l2Camera>(*run->v4l2_device, co);
 }
 
 void Unit::Impl::MakeHmi() {
@@ -344,8 +378,14 @@ void Unit::Impl::MakeHmi() {
 Status Unit::Impl::Start() {
   started_mono_ms = MonotonicNowMs();
   pipeline->Start();
-  if (Status s = capture->Start(); !s.ok()) return s;  // opens the source: config errors surface here
-  recognition_thread = std::thread([this] { RecognitionLoop(); });
+  // Opens each source: configuration errors surface here. A camera that is
+  // absent but may come back is not an error (it reconnects by itself).
+  for (auto& cam : cameras) {
+    if (Status s = cam->capture->Start(); !s.ok()) {
+      return Status(s.code(), "camera " + cam->config.id + ": " + s.message());
+    }
+  }
+  pool->Start();
   maintenance_thread = std::thread([this] { MaintenanceLoop(); });
   if (sync_client) sync_client->Start();
   return Status::Ok();
@@ -358,8 +398,8 @@ void Unit::Impl::Shutdown() {
   }
   maintenance_cv.NotifyAll();
   if (maintenance_thread.joinable()) maintenance_thread.join();
-  if (recognition_thread.joinable()) recognition_thread.join();
-  if (capture) capture->Stop();
+  if (pool) pool->Stop();  // reads the passes still followed
+  for (auto& cam : cameras) cam->capture->Stop();
   if (pipeline) pipeline->Stop();  // finishes reads already handed in
   if (sync_client) sync_client->Stop();  // after the pipeline: what it committed may still go next time
   if (gps) gps->Stop();
@@ -374,27 +414,19 @@ Status Unit::Impl::RunLoop() {
   if (options.health) options.health->Ready();
   const int64_t end_mono_ms = options.duration_ms > 0 ? MonotonicNowMs() + options.duration_ms : INT64_MAX;
   int64_t next_status_ms = 0;
-  SourceState camera_state = SourceState::kClosed;
   // Health to the log (the journal in a car) once a minute: what a
   // maintainer reads first when an officer reports "it missed one".
   constexpr int64_t kHealthLogIntervalMs = 60'000;
   int64_t next_health_ms = MonotonicNowMs() + kHealthLogIntervalMs;
   while (!stop && MonotonicNowMs() < end_mono_ms) {
-    if (options.stop_at_end_of_source && recognition_done) break;
+    if (options.stop_at_end_of_source && pool->done()) break;
     // The watchdog is fed from here: this loop, and the recognition loop's beats.
     if (options.health) options.health->Tick();
     const int64_t now_mono = MonotonicNowMs();
     if (now_mono >= next_status_ms) {
+      WatchCameras(now_mono);
       if (hmi) hmi->PostStatus(BuildStatus());
       next_status_ms = now_mono + 250;
-      // Each change of the camera's state, as an event with its id (the
-      // journal's ANPR_CAMERA field): a fault is found by camera, not by text.
-      if (const SourceState cam = capture->stats().source.state; cam != camera_state) {
-        camera_state = cam;
-        service::LogEvent(cam == SourceState::kStreaming ? spdlog::level::info : spdlog::level::warn,
-                          fmt::format("camera {}: {}", config.camera_id, SourceStateName(cam)),
-                          {{"ANPR_UNIT_ID", config.unit_id}, {"ANPR_CAMERA", config.camera_id}});
-      }
     }
     if (now_mono >= next_health_ms) {
       LogHealth();
@@ -437,7 +469,8 @@ Result<std::unique_ptr<Unit>> Unit::CreateFromParts(const UnitConfig& config, co
   auto impl = std::make_unique<Impl>();
   impl->config = config;
   impl->options = options;
-  impl->given_frames = std::move(parts.frames);
+  impl->given_frames = std::move(parts.frames_by_camera);
+  if (parts.frames) impl->given_frames[CamerasOf(config).front().id] = std::move(parts.frames);
   impl->fixes = std::move(parts.fixes);
   impl->clock = parts.clock ? std::move(parts.clock) : std::make_unique<SystemClock>();
   impl->extra_alert_sink = parts.alert_sink;

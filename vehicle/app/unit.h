@@ -1,16 +1,21 @@
 // The in-car unit: capture, recognition, GPS tagging, the store, matching,
 // alerts, the touchscreen and sync, joined by bounded queues.
 //
-//   capture thread --frames (bounded, drop oldest, counted)--> recognition
-//   thread (Recognizer + PlateTracker) --Read--> HitPipeline (store commits
-//   the read, then matches it, records hits) --Alert--> HMI inbox / console.
+//   one capture thread per camera --frames (bounded per camera, drop its
+//   own oldest, counted)--> recognition pool (recognition.threads workers,
+//   a PlateTracker per camera fed in capture order) --Read--> HitPipeline
+//   (store commits the read, then matches it, records hits) --Alert--> HMI
+//   inbox / console.
 //
 // Capture never waits on recognition; frames may be dropped under load and
-// are counted; reads and hits are never dropped (the store queues them).
+// are counted per camera; reads and hits are never dropped (the store
+// queues them). One vehicle seen by several cameras within the alert
+// cool-down alerts once; its other sightings are listed with the hit.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,7 +79,10 @@ class UnitClock {
 // Parts a caller (a test, a replay) hands the unit instead of the ones the
 // configuration would make. Empty members are made from the configuration.
 struct UnitParts {
-  std::unique_ptr<FrameSource> frames;  // instead of the camera / configured source
+  std::unique_ptr<FrameSource> frames;  // instead of the first camera's configured source
+  // By camera id, instead of that camera's configured source (an id the
+  // configuration does not list is an error).
+  std::map<std::string, std::unique_ptr<FrameSource>> frames_by_camera;
   std::unique_ptr<FixSource> fixes;     // instead of gpsd
   std::unique_ptr<UnitClock> clock;     // instead of the system clock
   // Told of every alert after the unit handled it (on the hit pipeline's

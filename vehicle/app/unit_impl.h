@@ -3,7 +3,8 @@
 // are defined by concern:
 //   unit.cc              composition (building the parts), start, stop and
 //                        the main thread's loop;
-//   unit_reads.cc        the recognition thread (frames to reads) and alerts;
+//   unit_reads.cc        the recognition pool's callbacks (frames to reads)
+//                        and alerts;
 //   unit_maintenance.cc  retention on its own thread, health and figures;
 //   unit_hmi_actions.cc  what the officer does on the screen (HmiActions).
 #pragma once
@@ -33,10 +34,26 @@
 #include "vehicle/hotlists/matcher.h"
 #include "vehicle/records/mutex.h"
 #include "vehicle/recognition/plate_tracker.h"
+#include "vehicle/recognition/recognition_pool.h"
 #include "vehicle/store/officers.h"
 #include "vehicle/store/store.h"
 
 namespace anpr::unit {
+
+// One camera of the car as the unit runs it: its source on its own capture
+// thread and queue, and its figures.
+struct CameraRun {
+  CameraConfig config;
+  std::unique_ptr<V4l2Device> v4l2_device;  // owned here when the source is a camera
+  std::unique_ptr<CaptureThread> capture;   // owns the frame source and its thread
+  std::atomic<uint64_t> reads{0};
+  std::atomic<uint64_t> alerts{0};          // live alerts raised by its reads
+  std::atomic<double> fps{0};               // delivery rate, measured by the main loop
+  // Main loop only: the state last logged, and the last rate sample.
+  SourceState logged_state = SourceState::kClosed;
+  uint64_t rate_frames = 0;
+  int64_t rate_mono_ms = 0;
+};
 
 struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   UnitConfig config;
@@ -51,11 +68,13 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   std::unique_ptr<GpsClient> gps;       // gpsd, when no fix source was given
   std::unique_ptr<FixSource> fixes;     // gpsd's fixes or the given ones
   std::unique_ptr<UnitClock> clock;     // the system clock or the given one
-  std::unique_ptr<FrameSource> given_frames;  // handed to the capture thread at Build
+  // Sources handed in by the caller (UnitParts), by camera id; taken at Build.
+  std::map<std::string, std::unique_ptr<FrameSource>> given_frames;
   AlertSink* extra_alert_sink = nullptr;
-  std::atomic<bool> recognition_done{false};
-  std::unique_ptr<V4l2Device> v4l2_device;  // owned here when the source is a camera
-  std::unique_ptr<CaptureThread> capture;  // owns the frame source and its thread
+  // Every camera, in configuration order (the pool's camera indexes).
+  std::vector<std::unique_ptr<CameraRun>> cameras;
+  // Reads every camera's frames (recognition.threads workers).
+  std::unique_ptr<RecognitionPool> pool;
   std::unique_ptr<Store> store;
   Matcher matcher;
   std::unique_ptr<AlertPolicy> policy;
@@ -74,12 +93,10 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   CondVar maintenance_cv;
   std::string last_purge_error ANPR_GUARDED_BY(maintenance_mu);
 
-  std::thread recognition_thread;
   std::atomic<bool> stop{false};
   int64_t started_mono_ms = 0;
 
   // Figures. Counters are atomics; latency samples are guarded by mu.
-  std::atomic<uint64_t> frames_processed{0};
   std::atomic<uint64_t> reads{0};
   std::atomic<uint64_t> hits_by_priority[4] = {0, 0, 0, 0};
   std::atomic<uint64_t> alerts{0};
@@ -111,15 +128,20 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   struct ReadTimes {
     int64_t first_sight_utc_ms = 0;
     int64_t trigger_utc_ms = 0;
+    size_t camera = 0;  // index in `cameras`
   };
   // uuid -> its times, for the recent reads.
   std::map<std::string, ReadTimes> read_times ANPR_GUARDED_BY(mu);
   // Alerts posted to the HMI and not yet drawn: the times of their read.
   std::vector<ReadTimes> alerts_to_draw ANPR_GUARDED_BY(mu);
   // Adds one live alert's two latency samples, the alert being out at now_utc_ms.
+  // The first-sight samples per camera (index in `cameras`).
+  std::map<size_t, std::vector<double>> first_sight_to_alert_ms_by_camera ANPR_GUARDED_BY(mu);
   void AddAlertSamples(const ReadTimes& times, int64_t now_utc_ms) ANPR_REQUIRES(mu) {
     AddSample(&capture_to_alert_ms, static_cast<double>(now_utc_ms - times.trigger_utc_ms));
     AddSample(&first_sight_to_alert_ms, static_cast<double>(now_utc_ms - times.first_sight_utc_ms));
+    AddSample(&first_sight_to_alert_ms_by_camera[times.camera],
+              static_cast<double>(now_utc_ms - times.first_sight_utc_ms));
   }
 
   // Officer session: used and changed on the HMI thread only.
@@ -152,17 +174,24 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   Status ImportHotlists();
   Status StartGps();
   Status MakeSync();
-  Status MakeSource();
+  // Each camera's source (given or from its configuration) on its capture thread.
+  Status MakeCameras();
+  std::unique_ptr<FrameSource> MakeSource(const CameraConfig& camera, size_t index, CameraRun* run);
+  void MakePool();
   void MakeHmi();
   Status Start();
   void Shutdown();
   Status RunLoop();
 
   // Frames to reads, and alerts (unit_reads.cc).
-  void RecognitionLoop();
+  RecognitionPoolCallbacks PoolCallbacks();
   FrameTag TagFromFixes(int64_t captured_at_utc_ms) const;
-  void EmitRead(PassRead pass, int64_t utc_minus_mono_ms, int64_t trigger_frame_utc_ms);
+  void EmitRead(size_t camera, PassRead pass, int64_t utc_minus_mono_ms, int64_t trigger_frame_utc_ms);
   void OnAlert(const Alert& alert) override;
+  void OnSighting(const Sighting& sighting, const Read& read) override;
+  // The main loop's look at the cameras: their delivery rate, and each
+  // change of state logged with the camera's id.
+  void WatchCameras(int64_t now_mono_ms);
 
   // Retention, health and figures (unit_maintenance.cc).
   void MaintenanceLoop();

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include "service/journal.h"
 #include "vehicle/app/unit_impl.h"
 #include "vehicle/app/unit_status.h"
 #include "vehicle/records/percentile.h"
@@ -37,6 +38,18 @@ std::string UnitSummary::ToJson() const {
   j["read_latency_ms"] = {{"p50", read_latency_p50_ms}, {"p95", read_latency_p95_ms}};
   j["queues"] = {{"frames", frame_queue_depth}, {"store", store_queue_depth}};
   j["headless"] = headless;
+  j["cameras"] = nlohmann::json::array();
+  for (const CameraSummary& c : cameras) {
+    j["cameras"].push_back({{"id", c.id},
+                            {"state", c.state},
+                            {"frames", c.frames_in},
+                            {"frames_processed", c.frames_processed},
+                            {"frames_dropped", c.frames_dropped},
+                            {"reads", c.reads},
+                            {"alerts", c.alerts},
+                            {"first_sight_to_alert_ms",
+                             {{"p50", c.first_sight_to_alert_p50_ms}, {"p95", c.first_sight_to_alert_p95_ms}}}});
+  }
   return j.dump();
 }
 
@@ -68,9 +81,43 @@ void Unit::Impl::MaintenanceLoop() {
   }
 }
 
+void Unit::Impl::WatchCameras(int64_t now_mono_ms) {
+  for (auto& cam : cameras) {
+    const CaptureThread::Stats st = cam->capture->stats();
+    // Delivery rate over the last second or more.
+    if (cam->rate_mono_ms == 0) {
+      cam->rate_mono_ms = now_mono_ms;
+      cam->rate_frames = st.source.frames_delivered;
+    } else if (now_mono_ms - cam->rate_mono_ms >= 1000) {
+      cam->fps = double(st.source.frames_delivered - cam->rate_frames) * 1000.0 /
+                 double(now_mono_ms - cam->rate_mono_ms);
+      cam->rate_mono_ms = now_mono_ms;
+      cam->rate_frames = st.source.frames_delivered;
+    }
+    // Each change of a camera's state, as an event with its id (the
+    // journal's ANPR_CAMERA field): a fault is found by camera, not by text.
+    if (st.source.state != cam->logged_state) {
+      cam->logged_state = st.source.state;
+      service::LogEvent(st.source.state == SourceState::kStreaming ? spdlog::level::info : spdlog::level::warn,
+                        fmt::format("camera {}: {}{}", cam->config.id, SourceStateName(st.source.state),
+                                    st.source.message.empty() ? "" : " (" + st.source.message + ")"),
+                        {{"ANPR_UNIT_ID", config.unit_id}, {"ANPR_CAMERA", cam->config.id}});
+    }
+  }
+}
+
 hmi::UnitStatus Unit::Impl::BuildStatus() const {
   UnitStatusInputs in;
-  in.camera = capture->stats().source;
+  for (size_t i = 0; i < cameras.size(); ++i) {
+    const CaptureThread::Stats st = cameras[i]->capture->stats();
+    CameraInputs c;
+    c.id = cameras[i]->config.id;
+    c.health = st.source;
+    c.fps = cameras[i]->fps;
+    c.frames_processed = pool ? pool->processed(i) : 0;
+    c.frames_dropped = st.dropped_queue_full;
+    in.cameras.push_back(std::move(c));
+  }
   in.gps = fixes->status();
   in.last_fix = fixes->LastFix();
   in.kernel_clock_synchronised = clock->KernelSynchronised();
@@ -101,6 +148,15 @@ hmi::UnitStatus Unit::Impl::BuildStatus() const {
                   static_cast<unsigned long long>(u.alerts), u.capture_to_alert_p50_ms, u.capture_to_alert_p95_ms,
                   u.first_sight_to_alert_p50_ms, u.first_sight_to_alert_p95_ms);
     in.health_lines.push_back(line);
+    // Which camera drops: one line each when there are several.
+    for (const CameraSummary& c : u.cameras) {
+      if (u.cameras.size() < 2) break;
+      std::snprintf(line, sizeof line, "Camera %s: %llu in, %llu read, %llu dropped (%.1f%%); %s", c.id.c_str(),
+                    static_cast<unsigned long long>(c.frames_in), static_cast<unsigned long long>(c.frames_processed),
+                    static_cast<unsigned long long>(c.frames_dropped),
+                    c.frames_in ? 100.0 * double(c.frames_dropped) / double(c.frames_in) : 0.0, c.state.c_str());
+      in.health_lines.push_back(line);
+    }
   }
   return BuildUnitStatus(in, store.get());
 }
@@ -110,12 +166,12 @@ sync::Heartbeat Unit::Impl::MakeHeartbeat() const {
   hb.unit_id = config.unit_id;
   hb.software_version = ANPR_VERSION;
   hb.running = !stop.load();
-  if (capture) {
-    const SourceHealth cam = capture->stats().source;
-    hb.cameras.push_back({config.camera_id, cam.state == SourceState::kStreaming
-                                                ? "running"
-                                                : std::string(SourceStateName(cam.state)) +
-                                                      (cam.message.empty() ? "" : ": " + cam.message)});
+  for (const auto& run : cameras) {
+    const SourceHealth cam = run->capture->stats().source;
+    hb.cameras.push_back({run->config.id, cam.state == SourceState::kStreaming
+                                              ? "running"
+                                              : std::string(SourceStateName(cam.state)) +
+                                                    (cam.message.empty() ? "" : ": " + cam.message)});
   }
   if (fixes) {
     const GpsStatus gps_status = fixes->status();
@@ -152,29 +208,45 @@ void Unit::Impl::LogHealth() const {
   // fragmentation.
   const struct mallinfo2 heap = mallinfo2();
   constexpr double kMiB = 1024.0 * 1024.0;
-  const SourceHealth cam = capture->stats().source;
+  std::string camera_text;
+  for (const CameraSummary& c : u.cameras) {
+    camera_text += fmt::format("{}{} {} (in {} processed {} dropped {} first sight p95 {:.0f} ms)",
+                               camera_text.empty() ? "" : ", ", c.id, c.state, c.frames_in, c.frames_processed,
+                               c.frames_dropped, c.first_sight_to_alert_p95_ms);
+  }
   std::string sync_text = "off";
   if (sync_client) sync_text = sync::DescribeSyncState(sync_client->state());
   spdlog::info(
       "health: frames in {} processed {} dropped {} queued {}; reads {}; hits high {} medium {} low {}; "
       "store queue {} ({} reads in memory only); read latency p50 {:.0f} ms p95 {:.0f} ms; "
       "capture to alert p50 {:.0f} ms p95 {:.0f} ms; first sight to alert p50 {:.0f} ms p95 {:.0f} ms; "
-      "camera {}; gps {}; sync {}; "
+      "cameras {}; gps {}; sync {}; "
       "memory {:.1f} MB (heap in use {:.1f} MB of {:.1f} MB held; SQLite {:.1f} MB)",
       u.frames_in, u.frames_processed, u.frames_dropped, u.frame_queue_depth, u.reads, u.hits_high, u.hits_medium,
       u.hits_low, u.store_queue_depth, store ? store->state().reads_in_memory : int64_t{0}, u.read_latency_p50_ms,
       u.read_latency_p95_ms, u.capture_to_alert_p50_ms, u.capture_to_alert_p95_ms, u.first_sight_to_alert_p50_ms,
-      u.first_sight_to_alert_p95_ms, SourceStateName(cam.state),
+      u.first_sight_to_alert_p95_ms, camera_text,
       GpsStateName(fixes->status().state), sync_text, ResidentMb(), double(heap.uordblks + heap.hblkhd) / kMiB,
       double(heap.arena + heap.hblkhd) / kMiB, double(sqlite3_memory_used()) / kMiB);
 }
 
 UnitSummary Unit::Impl::MakeSummary() const {
   UnitSummary s;
-  const CaptureThread::Stats cs = capture ? capture->stats() : CaptureThread::Stats{};
-  s.frames_in = cs.source.frames_delivered;
-  s.frames_processed = frames_processed;
-  s.frames_dropped = cs.dropped_queue_full;
+  for (size_t i = 0; i < cameras.size(); ++i) {
+    const CaptureThread::Stats cs = cameras[i]->capture->stats();
+    CameraSummary c;
+    c.id = cameras[i]->config.id;
+    c.state = SourceStateName(cs.source.state);
+    c.frames_in = cs.source.frames_delivered;
+    c.frames_processed = pool ? pool->processed(i) : 0;
+    c.frames_dropped = cs.dropped_queue_full;
+    c.reads = cameras[i]->reads;
+    c.alerts = cameras[i]->alerts;
+    s.frames_in += c.frames_in;
+    s.frames_processed += c.frames_processed;
+    s.frames_dropped += c.frames_dropped;
+    s.cameras.push_back(std::move(c));
+  }
   s.reads = reads;
   s.hits_high = hits_by_priority[static_cast<int>(Priority::kHigh)];
   s.hits_medium = hits_by_priority[static_cast<int>(Priority::kMedium)];
@@ -193,6 +265,12 @@ UnitSummary Unit::Impl::MakeSummary() const {
   s.late_capture_to_alert_p95_ms = Percentile(late_capture_to_alert_ms, 95);
   s.read_latency_p50_ms = Percentile(read_latency_ms, 50);
   s.read_latency_p95_ms = Percentile(read_latency_ms, 95);
+  for (size_t i = 0; i < s.cameras.size(); ++i) {
+    auto it = first_sight_to_alert_ms_by_camera.find(i);
+    if (it == first_sight_to_alert_ms_by_camera.end()) continue;
+    s.cameras[i].first_sight_to_alert_p50_ms = Percentile(it->second, 50);
+    s.cameras[i].first_sight_to_alert_p95_ms = Percentile(it->second, 95);
+  }
   return s;
 }
 

@@ -1,7 +1,8 @@
-// Unit::Impl's recognition thread and alerts: frames from the capture
-// thread through the Recognizer and PlateTracker to reads (built by
-// ReadBuilder with the fix and the officer on duty), handed to the
-// HitPipeline; its alerts go to the screen or the console.
+// Unit::Impl's recognition and alerts: every camera's frames through the
+// recognition pool (a Recognizer per worker, a PlateTracker per camera) to
+// reads (built by ReadBuilder with the fix, the camera and the officer on
+// duty), handed to the HitPipeline; its alerts go to the screen or the
+// console.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -17,56 +18,80 @@
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/plate_tracker.h"
 #include "vehicle/recognition/read_builder.h"
+#include "vehicle/recognition/recognition_pool.h"
 #include "vehicle/recognition/recognizer.h"
 
 namespace anpr::unit {
 
-// Recognition thread: one Recognizer (one Tesseract engine) for its life.
-void Unit::Impl::RecognitionLoop() {
-  RecognizerOptions ro;
-  Region region = Region::kGb;
-  ParseRegion(config.region, &region);
-  ro.region = region;
-  // Watched from here: a recognition loop stuck in a frame stops the
-  // watchdog's pings; Pop()'s timeout makes idle passes beat too.
-  service::ServiceHealth* health = options.health;
-  const service::ServiceHealth::LoopId loop_id = health ? health->Register("recognition") : -1;
-  auto made = Recognizer::Create(ro);
-  if (!made.ok()) {
-    service::LogEvent(spdlog::level::err, "recognition cannot start: " + made.status().ToString(),
-                      {{"ANPR_UNIT_ID", config.unit_id}, {"ANPR_CAMERA", config.camera_id}});
-    if (health) health->Retire(loop_id);  // runs degraded, visibly: no reads
-    return;
+namespace {
+
+// A pool worker's reader: one Recognizer (one Tesseract engine) for the
+// worker's life; each plate also gets the wider overview around it.
+class RecognizerReader : public FrameReader {
+ public:
+  explicit RecognizerReader(std::unique_ptr<Recognizer> recognizer) : recognizer_(std::move(recognizer)) {}
+  std::vector<PlateObservation> Read(const cv::Mat& frame_bgr) override {
+    std::vector<PlateObservation> plates = recognizer_->Recognize(frame_bgr);
+    for (auto& o : plates) o.overview = OverviewAround(frame_bgr, o.box);
+    return plates;
   }
-  auto recognizer = std::move(made.value());
-  PlateTracker tracker(region);
-  int64_t utc_minus_mono_ms = 0;
-  while (true) {
-    if (stop) break;
-    if (health) health->Beat(loop_id);
-    auto frame = capture->Pop(100);
-    if (!frame) {
-      if (capture->ended()) break;
-      continue;
-    }
-    utc_minus_mono_ms = frame->captured_at_utc_ms - frame->captured_at_mono_ms;
-    std::vector<PlateObservation> observations = recognizer->Recognize(frame->image);
-    for (auto& o : observations) o.overview = OverviewAround(frame->image, o.box);
-    ++frames_processed;
-    if (hmi) {
-      std::vector<hmi::LiveBox> boxes;
-      for (const auto& o : observations) {
-        boxes.push_back({hmi::Rect{o.box.x, o.box.y, o.box.width, o.box.height}, o.text});
-      }
-      hmi->PostFrame(std::make_shared<const cv::Mat>(frame->image), std::move(boxes));
-    }
-    for (PassRead& pass : tracker.Update(frame->captured_at_mono_ms, observations)) {
-      EmitRead(std::move(pass), utc_minus_mono_ms, frame->captured_at_utc_ms);
+
+ private:
+  std::unique_ptr<Recognizer> recognizer_;
+};
+
+}  // namespace
+
+void Unit::Impl::MakePool() {
+  std::vector<CaptureThread*> captures;
+  for (auto& cam : cameras) captures.push_back(cam->capture.get());
+  RecognitionPoolOptions po;
+  po.threads = config.recognition_threads;
+  ParseRegion(config.region, &po.region);
+  pool = std::make_unique<RecognitionPool>(std::move(captures), po, PoolCallbacks());
+}
+
+RecognitionPoolCallbacks Unit::Impl::PoolCallbacks() {
+  RecognitionPoolCallbacks cb;
+  // Watched from here: a worker stuck in a frame stops the watchdog's pings;
+  // the pool's idle waits (100 ms at most) make idle passes beat too.
+  auto loop_ids = std::make_shared<std::vector<service::ServiceHealth::LoopId>>();
+  if (options.health) {
+    for (int w = 0; w < std::max(1, config.recognition_threads); ++w) {
+      loop_ids->push_back(options.health->Register("recognition-" + std::to_string(w + 1)));
     }
   }
-  if (health) health->Retire(loop_id);
-  for (PassRead& pass : tracker.Flush()) EmitRead(std::move(pass), utc_minus_mono_ms, Now());
-  recognition_done = true;
+  cb.make_reader = [this](int worker) -> std::unique_ptr<FrameReader> {
+    RecognizerOptions ro;
+    ParseRegion(config.region, &ro.region);
+    auto made = Recognizer::Create(ro);
+    if (!made.ok()) {
+      // Runs degraded, visibly: the frames are counted, nothing is read.
+      service::LogEvent(spdlog::level::err,
+                        fmt::format("recognition worker {} cannot start: {}", worker + 1, made.status().ToString()),
+                        {{"ANPR_UNIT_ID", config.unit_id}});
+      return nullptr;
+    }
+    return std::make_unique<RecognizerReader>(std::move(made.value()));
+  };
+  cb.beat = [this, loop_ids](int worker) {
+    if (options.health && size_t(worker) < loop_ids->size()) options.health->Beat((*loop_ids)[size_t(worker)]);
+  };
+  cb.retire = [this, loop_ids](int worker) {
+    if (options.health && size_t(worker) < loop_ids->size()) options.health->Retire((*loop_ids)[size_t(worker)]);
+  };
+  cb.on_frame = [this](size_t camera, const Frame& frame, const std::vector<PlateObservation>& plates) {
+    if (!hmi) return;
+    std::vector<hmi::LiveBox> boxes;
+    for (const auto& o : plates) boxes.push_back({hmi::Rect{o.box.x, o.box.y, o.box.width, o.box.height}, o.text});
+    (void)camera;
+    hmi->PostFrame(std::make_shared<const cv::Mat>(frame.image), std::move(boxes));
+  };
+  cb.on_read = [this](size_t camera, PassRead pass, int64_t utc_minus_mono_ms, int64_t trigger_utc_ms) {
+    EmitRead(camera, std::move(pass), utc_minus_mono_ms, trigger_utc_ms);
+  };
+  cb.now_utc_ms = [this] { return Now(); };
+  return cb;
 }
 
 // The clock assessment and position for one capture time (as TagFrame
@@ -82,18 +107,21 @@ FrameTag Unit::Impl::TagFromFixes(int64_t captured_at_utc_ms) const {
   return tag;
 }
 
-void Unit::Impl::EmitRead(PassRead pass, int64_t utc_minus_mono_ms, int64_t trigger_frame_utc_ms) {
+void Unit::Impl::EmitRead(size_t camera, PassRead pass, int64_t utc_minus_mono_ms, int64_t trigger_frame_utc_ms) {
   // The evidence time: the last frame the plate was seen in.
   const int64_t captured_at_utc_ms = PassCapturedAtUtcMs(pass, utc_minus_mono_ms);
-  Read read = BuildRead(pass, TagFromFixes(captured_at_utc_ms), ReadIdentity{config.camera_id, config.unit_id, OfficerOnDuty()});
+  CameraRun& cam = *cameras[camera];
+  Read read = BuildRead(pass, TagFromFixes(captured_at_utc_ms),
+                        ReadIdentity{cam.config.id, config.unit_id, OfficerOnDuty()});
   ++reads;
+  ++cam.reads;
   {
     MutexLock lock(&mu);
     AddSample(&read_latency_ms, static_cast<double>(Now() - trigger_frame_utc_ms));
     recent_reads[read.uuid] = read;
     // First sight: the pass's first frame, on the same stream-to-UTC offset
     // as the evidence time above.
-    read_times[read.uuid] = ReadTimes{pass.first_seen_ms + utc_minus_mono_ms, trigger_frame_utc_ms};
+    read_times[read.uuid] = ReadTimes{pass.first_seen_ms + utc_minus_mono_ms, trigger_frame_utc_ms, camera};
     recent_order.push_back(read.uuid);
     while (recent_order.size() > 64) {
       recent_reads.erase(recent_order.front());
@@ -128,11 +156,15 @@ void Unit::Impl::OnAlert(const Alert& alert) {
   ++alerts;
   Read read;
   const int64_t now_utc_ms = Now();
-  ReadTimes times{now_utc_ms, now_utc_ms};
+  ReadTimes times{now_utc_ms, now_utc_ms, 0};
+  bool live_read_known = false;
   {
     MutexLock lock(&mu);
     if (auto it = recent_reads.find(hit.read_uuid); it != recent_reads.end()) read = it->second;
-    if (auto it = read_times.find(hit.read_uuid); it != read_times.end()) times = it->second;
+    if (auto it = read_times.find(hit.read_uuid); it != read_times.end()) {
+      times = it->second;
+      live_read_known = true;
+    }
     if (hit.late) {
       // Not timed with live alerts (kept apart below, once the read is known).
     } else if (hmi) {
@@ -146,6 +178,7 @@ void Unit::Impl::OnAlert(const Alert& alert) {
     auto stored = store->GetRead(hit.read_uuid, true);
     if (stored.ok() && stored->has_value()) read = **stored;
   }
+  if (!hit.late && live_read_known) ++cameras[times.camera]->alerts;
   if (hit.late) {
     ++late_alerts;
     MutexLock lock(&mu);
@@ -164,6 +197,28 @@ void Unit::Impl::OnAlert(const Alert& alert) {
                 hit.entry_vrm.c_str(), MatchKindName(hit.match),
                 read.vrm.empty() ? "?" : ("read " + read.vrm).c_str(), hit.list_name.c_str(),
                 hit.reason.c_str(), hit.late ? " [late]" : "");
+    std::fflush(stdout);
+  }
+}
+
+// AlertSink: a hit already alerted, seen again within its cool-down (by
+// this or another camera). No alarm; the hit on screen lists the sighting.
+void Unit::Impl::OnSighting(const Sighting& sighting, const Read& seen) {
+  Read read = seen;
+  {
+    MutexLock lock(&mu);
+    if (auto it = recent_reads.find(seen.uuid); it != recent_reads.end()) read = it->second;
+  }
+  service::LogEvent(spdlog::level::info,
+                    fmt::format("hit {} seen again by camera {}, read {}", sighting.hit_uuid, read.camera_id,
+                                read.uuid),
+                    {{"ANPR_UNIT_ID", config.unit_id},
+                     {"ANPR_CAMERA", read.camera_id},
+                     {"ANPR_READ_UUID", read.uuid},
+                     {"ANPR_HIT_UUID", sighting.hit_uuid}});
+  if (headless || !hmi) {
+    std::printf("SEEN  %-6s %-8s again, camera %s (one alert per vehicle)\n", PriorityName(sighting.priority),
+                read.vrm.c_str(), read.camera_id.c_str());
     std::fflush(stdout);
   }
 }

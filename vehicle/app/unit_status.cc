@@ -22,9 +22,27 @@ std::string StorageFullLine(const StoreState& st) {
 
 hmi::UnitStatus BuildUnitStatus(const UnitStatusInputs& in, Store* store) {
   hmi::UnitStatus s;
-  const SourceHealth& h = in.camera;
-  s.camera_ok = h.state == SourceState::kStreaming;
-  s.camera_text = s.camera_ok ? "CAM" : std::string("CAM ") + SourceStateName(h.state);
+  size_t streaming = 0;
+  for (const CameraInputs& c : in.cameras) {
+    hmi::CameraStatus cs;
+    cs.id = c.id;
+    cs.ok = c.health.state == SourceState::kStreaming;
+    cs.state = SourceStateName(c.health.state);
+    cs.fps = c.fps;
+    cs.frames_in = c.health.frames_delivered;
+    cs.frames_processed = c.frames_processed;
+    cs.frames_dropped = c.frames_dropped;
+    if (cs.ok) ++streaming;
+    s.cameras.push_back(std::move(cs));
+  }
+  s.camera_ok = streaming == in.cameras.size();
+  if (in.cameras.size() > 1) {
+    s.camera_text = "CAM " + std::to_string(streaming) + "/" + std::to_string(in.cameras.size());
+  } else if (!in.cameras.empty() && !s.camera_ok) {
+    s.camera_text = std::string("CAM ") + SourceStateName(in.cameras[0].health.state);
+  } else {
+    s.camera_text = "CAM";
+  }
   const GpsStatus& g = in.gps;
   const auto& fix = in.last_fix;
   s.gps_fix = fix ? fix->mode : FixMode::kNone;

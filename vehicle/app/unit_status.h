@@ -15,9 +15,18 @@
 
 namespace anpr::unit {
 
+// One camera's part of the snapshot.
+struct CameraInputs {
+  std::string id;
+  SourceHealth health;
+  double fps = 0;  // measured delivery rate
+  uint64_t frames_processed = 0;
+  uint64_t frames_dropped = 0;  // the pool was behind
+};
+
 // A snapshot of the parts, taken by the caller.
 struct UnitStatusInputs {
-  SourceHealth camera;
+  std::vector<CameraInputs> cameras;  // in configuration order
   GpsStatus gps;
   std::optional<GpsFix> last_fix;  // newest fix with a position
   bool kernel_clock_synchronised = false;
@@ -28,7 +37,9 @@ struct UnitStatusInputs {
   std::vector<std::string> health_lines;
 };
 
-// The status the HMI shows. `store` (required) gives its state, the hotlists
+// The status the HMI shows. The camera item is ok while every camera
+// streams: "CAM" (one camera) or "CAM n/m" (n of m streaming), else the
+// failed camera's state. `store` (required) gives its state, the hotlists
 // in force and the backlog of reads not yet synced (unsynced_reads). The
 // clock is ok when AssessClock (capture/tagging.h) finds it GPS- or
 // NTP-disciplined, not when it runs free, and the ClockWatch verdict is

@@ -31,8 +31,9 @@ const std::string& AlertPolicy::ResponseText(Priority priority) const {
   return it == options_.response_text.end() ? kNone : it->second;
 }
 
-Result<std::vector<Alert>> AlertPolicy::OnCommittedRead(const Read& read, int64_t now_utc_ms) {
-  return Decide(read, matcher_->Match(read, now_utc_ms), /*rematch=*/0, now_utc_ms);
+Result<std::vector<Alert>> AlertPolicy::OnCommittedRead(const Read& read, int64_t now_utc_ms,
+                                                        std::vector<Sighting>* sightings) {
+  return Decide(read, matcher_->Match(read, now_utc_ms), /*rematch=*/0, now_utc_ms, sightings);
 }
 
 Result<bool> AlertPolicy::DueAgain(const Vehicle& v, int64_t captured_utc_ms) {
@@ -46,7 +47,8 @@ Result<bool> AlertPolicy::DueAgain(const Vehicle& v, int64_t captured_utc_ms) {
 }
 
 Result<std::vector<Alert>> AlertPolicy::Decide(const Read& read, const std::vector<MatchResult>& matches,
-                                               uint64_t rematch, int64_t now_utc_ms) {
+                                               uint64_t rematch, int64_t now_utc_ms,
+                                               std::vector<Sighting>* sightings) {
   std::vector<Alert> alerts;
   if (matches.empty()) return alerts;
   const bool late = rematch != 0;
@@ -73,6 +75,7 @@ Result<std::vector<Alert>> AlertPolicy::Decide(const Read& read, const std::vect
       if (repeat) {
         Status s = store_->RecordRepeatHit(v.hit_uuid, read.uuid, now_utc_ms);
         if (!s.ok()) return s;
+        if (sightings && !late && !v.covert) sightings->push_back({v.hit_uuid, v.priority, read.uuid});
         continue;
       }
       if (late) continue;  // older reads past the cool-down: one late alert per vehicle
@@ -97,7 +100,7 @@ Result<std::vector<Alert>> AlertPolicy::Decide(const Read& read, const std::vect
   Status s = store_->CommitHits(fresh);  // durable before anyone is told
   if (!s.ok()) return s;
   for (size_t i = 0; i < fresh.size(); ++i) {
-    recent_[fresh_keys[i]] = {fresh[i].uuid, fresh[i].priority, read.captured_at_utc_ms, rematch};
+    recent_[fresh_keys[i]] = {fresh[i].uuid, fresh[i].priority, read.captured_at_utc_ms, rematch, fresh[i].covert};
     if (fresh[i].covert) continue;  // recorded and synced, never shown in the car
     Alert a;
     a.hit = fresh[i];

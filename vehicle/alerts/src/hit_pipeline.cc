@@ -76,9 +76,11 @@ void HitPipeline::Loop() {
       read = std::move(sh->committed.front());
       sh->committed.pop_front();
     }
-    auto alerts = policy_->OnCommittedRead(read, NowUtcMs());
+    std::vector<Sighting> sightings;
+    auto alerts = policy_->OnCommittedRead(read, NowUtcMs(), &sightings);
     if (alerts.ok() && sink_) {
       for (const Alert& a : *alerts) sink_->OnAlert(a);
+      for (const Sighting& s : sightings) sink_->OnSighting(s, read);
     }
     sh->cv.NotifyAll();
   }
