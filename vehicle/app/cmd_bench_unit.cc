@@ -131,8 +131,8 @@ std::string MachineLine() {
 }
 
 // The synthetic drive camera `index` shows, as the unit draws it for a
-// camera with source "synthetic" outside the demo: random vehicles from the
-// seed. ASSUMED until the unit says otherwise: camera i uses seed + i.
+// camera with source "synthetic" outside the demo (Unit::Impl::MakeSource):
+// random vehicles from the seed, camera i drawing with demo_seed + i.
 anpr::synth::DriveByOptions DriveOf(const BenchArgs& a) {
   anpr::synth::DriveByOptions d;
   d.width_px = a.width_px;
