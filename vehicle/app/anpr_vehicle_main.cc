@@ -9,6 +9,7 @@
 #include "service/service_health.h"
 #include "vehicle/app/unit.h"
 #include "vehicle/app/vehicle_args.h"
+#include "vehicle/recognition/recognition_io.h"
 
 namespace {
 
@@ -26,6 +27,10 @@ int main(int argc, char** argv) {
     std::cout << "anpr-vehicle " << ANPR_VERSION << std::endl;
     return 0;
   }
+  // One OCR thread per recognition worker (the pool's threads are the
+  // parallelism; OpenMP's own threads in every engine would oversubscribe
+  // the cores). Restarts the process once when OMP_THREAD_LIMIT is unset.
+  anpr::RestartWithSingleThreadedOcr();
   const anpr::unit::VehicleStart start =
       anpr::unit::ParseVehicleCommandLine(std::vector<std::string>(argv, argv + argc), ANPR_DEMO_DIR);
   std::cout << start.out;

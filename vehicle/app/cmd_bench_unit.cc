@@ -35,6 +35,7 @@
 
 #include "capture/synth.h"
 #include "vehicle/app/command.h"
+#include "vehicle/recognition/recognition_io.h"
 #include "vehicle/app/unit.h"
 #include "vehicle/records/vrm.h"
 
@@ -129,19 +130,6 @@ std::string MachineLine() {
       << "; OMP_THREAD_LIMIT " << (omp ? omp : "unset");
   return out.str();
 }
-
-// The synthetic drive camera `index` shows, as the unit draws it for a
-// camera with source "synthetic" outside the demo (Unit::Impl::MakeSource):
-// random vehicles from the seed, camera i drawing with demo_seed + i.
-anpr::synth::DriveByOptions DriveOf(const BenchArgs& a) {
-  anpr::synth::DriveByOptions d;
-  d.width_px = a.width_px;
-  d.height_px = a.height_px;
-  d.fps = a.fps;
-  return d;
-}
-
-uint64_t SeedOfCamera(const BenchArgs& a, int index) { return a.seed + static_cast<uint64_t>(index); }
 
 // Writes bench.csv in `dir`: every plate the cameras' drives show (all
 // hotlisted, so every pass can alert), then `filler` entries no drive plate
@@ -364,6 +352,9 @@ void PrintRow(int cameras, int threads, const RunResult& r) {
 }
 
 int ParentMain(const BenchArgs& a) {
+  // As anpr-vehicle runs: one OCR thread per recognition worker (restarts
+  // once with OMP_THREAD_LIMIT=1 unless it is set; the runs inherit it).
+  anpr::RestartWithSingleThreadedOcr();
   std::vector<int> camera_counts, thread_counts;
   if (!ParseCounts(a.cameras, kMaxCameras, &camera_counts)) {
     std::cerr << "anpr bench-unit: --cameras must list counts from 1 to 3, such as 1,2,3\n";
@@ -389,7 +380,11 @@ int ParentMain(const BenchArgs& a) {
   // The plates of every camera the runs use, hotlisted.
   std::set<std::string> plate_set;
   for (int i = 0; i < kMaxCameras; ++i) {
-    anpr::synth::DriveBy drive(SeedOfCamera(a, i), DriveOf(a));
+    anpr::unit::CameraConfig cam;
+    cam.width_px = a.width_px;
+    cam.height_px = a.height_px;
+    cam.fps = a.fps;
+    anpr::synth::DriveBy drive(anpr::unit::SyntheticDriveSeed(a.seed, size_t(i)), anpr::unit::SyntheticDrive(cam));
     for (const std::string& p : drive.pass_plates()) plate_set.insert(anpr::NormaliseVrm(p));
   }
   const std::vector<std::string> plates(plate_set.begin(), plate_set.end());

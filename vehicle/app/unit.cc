@@ -62,6 +62,17 @@ std::vector<synth::PlateSpec> DemoPlates() {
   };
 }
 
+synth::DriveByOptions SyntheticDrive(const CameraConfig& camera) {
+  synth::DriveByOptions d;
+  d.width_px = camera.width_px;
+  d.height_px = camera.height_px;
+  d.fps = camera.fps;
+  d.random_vehicles = 40;
+  return d;
+}
+
+uint64_t SyntheticDriveSeed(uint64_t seed, size_t camera_index) { return seed + camera_index; }
+
 namespace {
 
 // gpsd through a running GpsClient.
@@ -296,7 +307,7 @@ std::vector<synth::PlateSpec> DemoRearPlates() {
 }
 
 // Camera `index` of the list: synthetic cameras drive their own traffic
-// (seed demo_seed + index).
+// (SyntheticDrive, SyntheticDriveSeed).
 std::unique_ptr<FrameSource> Unit::Impl::MakeSource(const CameraConfig& cam, size_t index, CameraRun* run) {
   const std::string kind = options.demo ? "synthetic" : cam.source;
   ReplayOptions ro;
@@ -305,16 +316,14 @@ std::unique_ptr<FrameSource> Unit::Impl::MakeSource(const CameraConfig& cam, siz
   if (kind == "video") return MakeVideoFileSource(cam.path, ro);
   if (kind == "folder") return MakeImageFolderSource(cam.path, ro);
   if (kind == "synthetic") {
-    synth::DriveByOptions d;
-    d.width_px = cam.width_px;
-    d.height_px = cam.height_px;
-    d.fps = cam.fps;
+    synth::DriveByOptions d = SyntheticDrive(cam);
     if (options.demo) {
       d.plates = index == 0 ? DemoPlates() : DemoRearPlates();
       d.pass_duration_s = 2.0;
       d.gap_s = 0.5;  // a hotlisted vehicle every 2.5 s: all three within 15 s
     }
-    return MakeSyntheticDriveSource(options.demo_seed + index, d, /*realtime=*/true, /*loop=*/true);
+    return MakeSyntheticDriveSource(SyntheticDriveSeed(options.demo_seed, index), d, /*realtime=*/true,
+                                    /*loop=*/true);
   }
   CameraOptions co;
   co.device = cam.device;

@@ -39,6 +39,13 @@ namespace anpr::unit {
 // vehicles of no interest between them.
 std::vector<synth::PlateSpec> DemoPlates();
 
+// The drive a camera with source "synthetic" shows outside the demo: 40
+// random vehicles at the camera's size and rate, looping every 100 s, longer
+// than the tracker's same-place window, so each pass is a new read. Camera
+// `index` of the list draws its own traffic, from seed + index.
+synth::DriveByOptions SyntheticDrive(const CameraConfig& camera);
+uint64_t SyntheticDriveSeed(uint64_t seed, size_t camera_index);
+
 struct UnitOptions {
   bool demo = false;          // synthetic drive, gpsfake with the demo log, demo hotlist
   bool headless = false;      // no window even if a display is there
