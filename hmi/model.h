@@ -310,7 +310,8 @@ class HmiModel {
   const CameraStatus* FindCamera(const std::string& id) const;
   // The hit's sightings as "Seen by FRONT 14:02:11, REAR 14:02:13"; empty
   // when one camera saw it once on a one-camera unit (nothing to tell).
-  std::string SeenByText(const PendingHit& h) const;
+  // At most `max_sightings` listed, then "+N more".
+  std::string SeenByText(const PendingHit& h, size_t max_sightings = SIZE_MAX) const;
   // "LATER FRAMES READ AB12 CDF: CHECK THE PLATE"; empty: no revision.
   static std::string RevisionText(const PendingHit& h);
   // Every hit of this shift: waiting, held for UNDO, answered.

@@ -64,10 +64,11 @@ bool HmiModel::ReviseRead(const std::string& early_read_uuid, const Read& revise
   return found;
 }
 
-std::string HmiModel::SeenByText(const PendingHit& h) const {
+std::string HmiModel::SeenByText(const PendingHit& h, size_t max_sightings) const {
   if (h.sightings.size() <= 1 && status_.cameras.size() <= 1) return "";
   std::string text = "Seen by";
   for (size_t i = 0; i < h.sightings.size(); ++i) {
+    if (i >= max_sightings) return text + " +" + std::to_string(h.sightings.size() - i) + " more";
     const Sighting& s = h.sightings[i];
     text += (i ? ", " : " ") + (s.camera_id.empty() ? std::string("CAM") : Upper(s.camera_id)) + " " +
             LocalTime(s.captured_at_utc_ms, true);

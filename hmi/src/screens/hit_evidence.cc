@@ -257,10 +257,14 @@ void HmiModel::BuildHitEvidence(Scene* s, const Rect& card) const {
   block(h.list_name + ": " + h.reason, false, t.text, {0, 0, 0, 0}, "hit.reason", bottom - ry);
   // The information in full when it fits, else a button that opens all the
   // details across the card: text cut off mid-sentence could mislead.
-  if (h.information.empty()) return;
-  const int info_h = EstimateTextLines(h.information, Px(30), rw - Px(20), false) * line_h + Px(6);
-  if (info_h <= bottom - ry) {
-    block(h.information, false, t.text, {0, 0, 0, 0}, "hit.information", bottom - ry);
+  // Seen by several cameras, the place (and every sighting) is on the
+  // details: their button always has its room.
+  const bool seen = !SeenByText(ph).empty();
+  const int info_h =
+      h.information.empty() ? 0 : EstimateTextLines(h.information, Px(30), rw - Px(20), false) * line_h + Px(6);
+  if (info_h + (seen ? Px(68) : 0) <= bottom - ry) {
+    if (!h.information.empty()) block(h.information, false, t.text, {0, 0, 0, 0}, "hit.information", bottom - ry);
+    if (seen) AddButton(s, {rx, bottom - Px(64), rw, Px(64)}, "DETAILS \u25B8", "hit.details", true, Px(30));
   } else {
     AddButton(s, {rx, std::min(ry, bottom - Px(64)), rw, Px(64)}, "INSTRUCTIONS \u25B8", "hit.details", true,
               Px(30));

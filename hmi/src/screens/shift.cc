@@ -201,8 +201,13 @@ void HmiModel::BuildShiftHit(Scene* s) const {
   if (!ph.revised_vrm.empty() && y + line_h <= notes_bottom) {
     vrm_row("LATER", ph.revised_vrm, "shift.revised_vrm");
   }
-  const std::string seen = SeenByText(ph);
-  const int seen_lines = internal::EstimateTextLines(seen, TextPx(), rw - Px(20), false);
+  // All the sightings that fit, then how many more.
+  std::string seen = SeenByText(ph);
+  int seen_lines = internal::EstimateTextLines(seen, TextPx(), rw - Px(20), false);
+  for (size_t k = ph.sightings.size(); k > 1 && y + seen_lines * Px(34) + Px(6) > notes_bottom; --k) {
+    seen = SeenByText(ph, k - 1);
+    seen_lines = internal::EstimateTextLines(seen, TextPx(), rw - Px(20), false);
+  }
   if (!seen.empty() && y + seen_lines * Px(34) + Px(6) <= notes_bottom) {
     Element e;
     e.rect = {rx, y, rw, seen_lines * Px(34) + Px(6)};
