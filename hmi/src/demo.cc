@@ -212,7 +212,7 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
     st.sync_ok = false;
   }
   // A unit with three cameras, the nearside one lost.
-  const bool cameras = name == "live-cameras" || name == "settings-cameras" || name == "hit-seen";
+  const bool cameras = name == "live-cameras" || name == "settings" || name == "settings-cameras" || name == "hit-seen";
   if (cameras) {
     auto camera = [](const std::string& id, bool ok, uint64_t in, uint64_t read) {
       CameraStatus c;
