@@ -51,7 +51,10 @@ Hit DemoHit(const Read& read, Priority p, MatchKind match = MatchKind::kExact);
 // priority and days), settings, status-fault, status (the status window
 // over a unit with faults and a clock not set), shift (the hits answered this
 // shift, one corrected), shift-hit (one opened for review), shift-vrm (its
-// VRM on the keyboard for a correction);
+// VRM on the keyboard for a correction), live-cameras (three cameras, the
+// rear shown, the nearside lost), settings-cameras (their frame figures),
+// hit-seen (a hit seen by the front and then the rear camera), hit-revised
+// (later frames of the pass read the plate otherwise);
 // each also with a "night-" prefix.
 std::vector<std::string> DemoScreenNames();
 // A model of `width_px` x `height_px` put into the named state at `now_utc_ms`.

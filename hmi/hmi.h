@@ -5,15 +5,18 @@
 //   auto hmi = Hmi::Create(options, &my_actions);     // window, fonts, audio
 //   // pipeline threads, any time:
 //   hmi->PostRead(read); hmi->PostHit(hit, read, style); hmi->PostStatus(status);
-//   hmi->PostFrame(frame, boxes);
+//   hmi->PostCameraFrame("front", frame, boxes);   // or PostFrame: one camera
+//   hmi->PostSighting(hit_uuid, read); hmi->PostRevision(early_read_uuid, revised);
 //   // main thread:
 //   while (hmi->RunFrame(NowUtcMs())) { /* ~60 Hz */ }
 //
 // Posting never blocks on the screen (a mutex held only to move a value into
-// a queue). Frames replace each other (only the newest is kept); reads, hits
-// and statuses are all applied, in order.
+// a queue). Frames replace each other (only the newest of each camera is
+// kept); reads, hits, sightings, revisions and statuses are all applied, in
+// order (a sighting or revision after the hit it is about).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -51,7 +54,20 @@ class Hmi {
   void PostRead(Read read);
   void PostHit(Hit hit, Read read, HitStyle style = {});
   void PostStatus(UnitStatus status);
+  // The newest frame of camera `camera_id` (a CameraStatus::id) and the
+  // plates boxed on it; the Live screen shows one camera at a time.
+  void PostCameraFrame(std::string camera_id, std::shared_ptr<const cv::Mat> frame_bgr,
+                       std::vector<LiveBox> boxes);
+  // PostCameraFrame("", ...): the frame of the unit's only (or first) camera.
   void PostFrame(std::shared_ptr<const cv::Mat> frame_bgr, std::vector<LiveBox> boxes);
+  // The vehicle of hit `hit_uuid` seen again (`read`, already stored) within
+  // the alert cool-down, by another camera or the same: no new alert, no
+  // sound; the hit lists the cameras that saw it (HmiModel::AddSighting).
+  void PostSighting(std::string hit_uuid, Read read);
+  // Later frames of the pass read `early_read_uuid` differently (`revised`,
+  // stored as a new read): a hit raised on the early read says "LATER FRAMES
+  // READ <VRM>: CHECK THE PLATE" until answered (HmiModel::ReviseRead).
+  void PostRevision(std::string early_read_uuid, Read revised);
 
   // ---- the thread that created it ----
   // Handles touches, applies posted data, ticks the clock and draws a frame
@@ -88,9 +104,17 @@ class Hmi {
   };
   std::vector<PostedHit> hits_in_ ANPR_GUARDED_BY(mu_);
   std::vector<UnitStatus> status_in_ ANPR_GUARDED_BY(mu_);
-  bool frame_posted_ ANPR_GUARDED_BY(mu_) = false;
-  std::shared_ptr<const cv::Mat> frame_in_ ANPR_GUARDED_BY(mu_);
-  std::vector<LiveBox> boxes_in_ ANPR_GUARDED_BY(mu_);
+  struct PostedFrame {
+    std::shared_ptr<const cv::Mat> frame;
+    std::vector<LiveBox> boxes;
+  };
+  std::map<std::string, PostedFrame> frames_in_ ANPR_GUARDED_BY(mu_);  // the newest per camera
+  struct PostedUpdate {  // a sighting (hit uuid) or a revision (early read uuid)
+    std::string uuid;
+    Read read;
+  };
+  std::vector<PostedUpdate> sightings_in_ ANPR_GUARDED_BY(mu_);
+  std::vector<PostedUpdate> revisions_in_ ANPR_GUARDED_BY(mu_);
 };
 
 }  // namespace anpr::hmi

@@ -102,7 +102,12 @@ class HmiModel {
   HmiModel(HmiConfig config, HmiActions* actions, SoundSink* sound);
 
   // ---- data in ----
-  // The latest camera frame (BGR) and the plates boxed on it.
+  // The latest frame (BGR) of camera `camera_id` and the plates boxed on it;
+  // only the newest frame of each camera is kept. The id is a
+  // CameraStatus::id; "" is the unit's only camera, or its first.
+  void SetCameraFrame(const std::string& camera_id, std::shared_ptr<const cv::Mat> frame_bgr,
+                      std::vector<LiveBox> boxes);
+  // SetCameraFrame("", ...): the single-camera unit's frame.
   void SetLiveFrame(std::shared_ptr<const cv::Mat> frame_bgr, std::vector<LiveBox> boxes);
   // A read of this shift (newest last). Images are kept for the newest
   // max_read_images reads.
@@ -112,9 +117,23 @@ class HmiModel {
   // alerted in the car; returns false). A hit whose uuid is already waiting
   // updates it without a new sound. A new hit restarts the idle timer.
   bool AddHit(const Hit& hit, const Read& read, const HitStyle& style = {});
+  // The same hotlisted vehicle seen again (`read`: by another camera or the
+  // same one) within the alert cool-down of hit `hit_uuid`: no new alert and
+  // no sound; the hit (waiting, held for UNDO or answered this shift) lists
+  // the cameras that saw it. False: no such hit here (nothing changes).
+  bool AddSighting(const std::string& hit_uuid, const Read& read);
+  // Later frames of the pass read `early_read_uuid` differently: `revised`
+  // (stored as a new read). Every hit raised on the early read says so
+  // ("LATER FRAMES READ <VRM>: CHECK THE PLATE") and stays until answered;
+  // a hit on screen is untouchable for kHitSettleMs again, so a tap already
+  // on its way does not answer what the officer has not read. No sound.
+  // False: no hit of that read here.
+  bool ReviseRead(const std::string& early_read_uuid, const Read& revised);
   // The unit's health; a status item going from ok to fault sounds the failure
-  // tone once (a GPS without a first fix is quiet for kGpsStartGraceMs after
-  // the first Tick). Also drives driving mode from speed_mps.
+  // tone once, and so does each camera of UnitStatus::cameras going from ok to
+  // not ok, even while another has already failed (a GPS without a first
+  // fix is quiet for kGpsStartGraceMs after the first Tick). Also drives
+  // driving mode from speed_mps.
   void SetStatus(const UnitStatus& status);
   // The clock (UTC ms): shown in the status bar; drives the idle lock, the
   // undo window and unknown speed. The first call is the start.
@@ -164,6 +183,11 @@ class HmiModel {
   // The status window (a tap on the status bar) is open.
   bool status_open() const { return status_open_; }
   const std::string& message() const { return message_; }
+  // The camera the Live screen shows (a CameraStatus::id; "" for the unit's
+  // only camera, or before any is known).
+  std::string live_camera() const;
+  // The Settings screen shows the cameras' figures (settings.cameras).
+  bool settings_cameras_open() const { return settings_cameras_; }
   // An outcome given less than kUndoMs ago, not yet recorded.
   bool undo_pending() const { return undo_.active; }
   // "Stop to answer" after a tap on a control disabled while moving; else empty.
@@ -195,11 +219,19 @@ class HmiModel {
   void ShowScreen(Screen s);
 
  private:
+  // One camera's sight of a hit's vehicle: the read that raised it, then
+  // each sighting posted within the cool-down.
+  struct Sighting {
+    std::string camera_id;
+    int64_t captured_at_utc_ms = 0;
+  };
   struct PendingHit {
     Hit hit;
     std::string read_vrm;
     double read_confidence = 0;
     int64_t captured_at_utc_ms = 0;
+    std::vector<Sighting> sightings;  // the raising read's first
+    std::string revised_vrm;  // later frames of the pass read this; empty: no revision
     GeoTag position;
     std::shared_ptr<const cv::Mat> plate, overview;
     bool acknowledged = false;
@@ -269,6 +301,24 @@ class HmiModel {
     std::string full, brief, says;
   };
   std::vector<StatusLine> StatusLines() const;
+  // The camera item: the unit's text for one camera, "CAM n/m" for several.
+  StatusLine CameraStatusLine() const;
+  // The cameras the Live screen can show, in configuration order (then any
+  // that sent frames without being configured); "" alone for a one-camera unit.
+  std::vector<std::string> LiveCameraIds() const;
+  // The camera's status; null when the unit did not report it.
+  const CameraStatus* FindCamera(const std::string& id) const;
+  // The hit's sightings as "Seen by FRONT 14:02:11, REAR 14:02:13"; empty
+  // when one camera saw it once on a one-camera unit (nothing to tell).
+  // At most `max_sightings` listed, then "+N more".
+  std::string SeenByText(const PendingHit& h, size_t max_sightings = SIZE_MAX) const;
+  // "LATER FRAMES READ AB12 CDF: CHECK THE PLATE"; empty: no revision.
+  static std::string RevisionText(const PendingHit& h);
+  // Every hit of this shift: waiting, held for UNDO, answered.
+  std::vector<PendingHit*> AllHits();
+  void AddCameraSwitch(Scene* s, const Rect& area) const;
+  void BuildSettingsCameras(Scene* s) const;
+  void AddHitNotes(Scene* s, const Rect& r, const PendingHit& h) const;
   void BuildStatusBar(Scene* s) const;
   void BuildStatusWindow(Scene* s) const;
   void BuildNavBar(Scene* s) const;
@@ -358,8 +408,13 @@ class HmiModel {
   int64_t hit_shown_at_utc_ms_ = 0;
   std::string stop_note_;
 
-  std::shared_ptr<const cv::Mat> live_frame_;
-  std::vector<LiveBox> live_boxes_;
+  struct CameraFrame {
+    std::shared_ptr<const cv::Mat> frame;
+    std::vector<LiveBox> boxes;
+  };
+  std::map<std::string, CameraFrame> live_frames_;  // by camera id ("": the only / first)
+  std::string live_camera_;  // picked on the Live screen; empty: the first
+  bool settings_cameras_ = false;  // the Settings screen shows the camera figures
   std::deque<ReadRow> reads_;  // oldest first
   std::deque<AnsweredHit> answered_;  // oldest first
   ShiftView shift_;
@@ -386,6 +441,7 @@ class HmiModel {
   UnitStatus status_;
   bool have_status_ = false;
   std::vector<bool> faults_;      // status items announced as failed
+  std::map<std::string, bool> camera_faults_;  // cameras announced as failed, by id
   bool gps_ever_fixed_ = false;
   int64_t speed_unknown_since_utc_ms_ = -1;  // -1: speed known
   bool driving_ = false;

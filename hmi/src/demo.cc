@@ -172,7 +172,8 @@ std::vector<std::string> DemoScreenNames() {
   std::vector<std::string> base = {"login",       "locked-hit", "live",   "hit-high", "hit-medium", "hit-low",
                                    "hit-reason",  "hit-details", "hit-overview", "driving-hit", "driving", "reads",
                                    "check",       "check-result", "wanted",     "wanted-picks", "settings", "status-fault", "status",
-                                   "shift", "shift-hit", "shift-vrm"};
+                                   "shift", "shift-hit", "shift-vrm", "live-cameras", "settings-cameras",
+                                   "hit-seen", "hit-revised"};
   std::vector<std::string> all = base;
   for (const auto& n : base) all.push_back("night-" + n);
   return all;
@@ -210,6 +211,24 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
     st.gps_fix = FixMode::kNone;
     st.sync_ok = false;
   }
+  // A unit with three cameras, the nearside one lost.
+  const bool cameras = name == "live-cameras" || name == "settings" || name == "settings-cameras" || name == "hit-seen";
+  if (cameras) {
+    auto camera = [](const std::string& id, bool ok, uint64_t in, uint64_t read) {
+      CameraStatus c;
+      c.id = id;
+      c.ok = ok;
+      c.state = ok ? "streaming" : "reconnecting";
+      c.fps = ok ? 15 : 0;
+      c.frames_in = in;
+      c.frames_processed = read;
+      c.frames_dropped = in - read;
+      return c;
+    };
+    st.cameras = {camera("front", true, 54'210, 53'987), camera("rear", true, 54'198, 52'870),
+                  camera("nearside", name != "live-cameras" && name != "settings-cameras", 12'400, 12'400)};
+    st.camera_ok = st.cameras.back().ok;
+  }
   m->SetStatus(st);
 
   const std::vector<std::string> vrms = {"LR68TXP", "KN17WFA", "YK65RVP", "BD51SMR", "MX19KLT", "GU70HZE",
@@ -220,6 +239,12 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
   Rect box;
   auto frame = DemoFrame("GU70HZE", &box);
   m->SetLiveFrame(frame, {LiveBox{box, "GU70HZE"}});
+  if (cameras) {
+    m->SetCameraFrame("front", frame, {LiveBox{box, "GU70HZE"}});
+    Rect rear_box;
+    auto rear = DemoFrame("KN17WFA", &rear_box);
+    m->SetCameraFrame("rear", rear, {LiveBox{rear_box, "KN17WFA"}});
+  }
 
   auto login = [&] {
     for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
@@ -291,6 +316,24 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
     m->Activate("shift.back");
     if (name != "shift") m->Activate("shift.open.0");
     if (name == "shift-vrm") m->Activate("shift.vrm");
+  } else if (name == "live-cameras") {
+    m->Activate("live.camera.rear");
+  } else if (name == "settings-cameras") {
+    m->ShowScreen(Screen::kSettings);
+    m->Activate("settings.cameras");
+  } else if (name == "hit-seen") {
+    // Seen by the front camera, then by the rear within the cool-down.
+    hit("MX19KLT", Priority::kMedium, MatchKind::kExact);
+    Read again = DemoRead("MX19KLT", now_utc_ms - 1000);
+    again.camera_id = "rear";
+    m->AddRead(again);
+    m->AddSighting(m->current_hit()->uuid, again);
+  } else if (name == "hit-revised") {
+    // Alerted on an early read; later frames of the pass read one character otherwise.
+    hit("AB12CDE", Priority::kHigh, MatchKind::kExact);
+    Read later = DemoRead("AB12CDF", now_utc_ms - 2500);
+    m->AddRead(later);
+    m->ReviseRead(m->current_hit()->read_uuid, later);
   } else if (name == "settings") {
     m->ShowScreen(Screen::kSettings);
   } else if (name == "status") {

@@ -46,37 +46,49 @@ void Hmi::PostStatus(UnitStatus status) {
   status_in_.push_back(std::move(status));
 }
 
-void Hmi::PostFrame(std::shared_ptr<const cv::Mat> frame_bgr, std::vector<LiveBox> boxes) {
+void Hmi::PostCameraFrame(std::string camera_id, std::shared_ptr<const cv::Mat> frame_bgr,
+                          std::vector<LiveBox> boxes) {
   MutexLock lock(&mu_);
-  frame_in_ = std::move(frame_bgr);
-  boxes_in_ = std::move(boxes);
-  frame_posted_ = true;
+  frames_in_[std::move(camera_id)] = {std::move(frame_bgr), std::move(boxes)};
+}
+
+void Hmi::PostFrame(std::shared_ptr<const cv::Mat> frame_bgr, std::vector<LiveBox> boxes) {
+  PostCameraFrame("", std::move(frame_bgr), std::move(boxes));
+}
+
+void Hmi::PostSighting(std::string hit_uuid, Read read) {
+  MutexLock lock(&mu_);
+  sightings_in_.push_back({std::move(hit_uuid), std::move(read)});
+}
+
+void Hmi::PostRevision(std::string early_read_uuid, Read revised) {
+  MutexLock lock(&mu_);
+  revisions_in_.push_back({std::move(early_read_uuid), std::move(revised)});
 }
 
 bool Hmi::RunFrame(int64_t now_utc_ms) {
   std::vector<Read> reads;
   std::vector<PostedHit> hits;
   std::vector<UnitStatus> statuses;
-  std::shared_ptr<const cv::Mat> frame;
-  std::vector<LiveBox> boxes;
-  bool have_frame = false;
+  std::map<std::string, PostedFrame> frames;
+  std::vector<PostedUpdate> sightings, revisions;
   {
     MutexLock lock(&mu_);
     reads.swap(reads_in_);
     hits.swap(hits_in_);
     statuses.swap(status_in_);
-    if (frame_posted_) {
-      frame = std::move(frame_in_);
-      boxes = std::move(boxes_in_);
-      have_frame = true;
-      frame_posted_ = false;
-    }
+    frames.swap(frames_in_);
+    sightings.swap(sightings_in_);
+    revisions.swap(revisions_in_);
   }
   model_->Tick(now_utc_ms);
   for (const auto& s : statuses) model_->SetStatus(s);
   for (const auto& r : reads) model_->AddRead(r);
   for (const PostedHit& h : hits) model_->AddHit(h.hit, h.read, h.style);
-  if (have_frame) model_->SetLiveFrame(std::move(frame), std::move(boxes));
+  // After the hits: a sighting or revision always follows the hit it is about.
+  for (const PostedUpdate& u : sightings) model_->AddSighting(u.uuid, u.read);
+  for (const PostedUpdate& u : revisions) model_->ReviseRead(u.uuid, u.read);
+  for (auto& [id, f] : frames) model_->SetCameraFrame(id, std::move(f.frame), std::move(f.boxes));
   if (speaker_) model_->SetSpeechAvailable(!speaker_->failed());
   const bool running = view_->PumpEvents(model_.get());
   if (model_->dirty()) {

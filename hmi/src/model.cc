@@ -73,9 +73,7 @@ Rect HmiModel::WantedRect() const {
 // ---------------------------------------------------------------- data in
 
 void HmiModel::SetLiveFrame(std::shared_ptr<const cv::Mat> frame_bgr, std::vector<LiveBox> boxes) {
-  live_frame_ = std::move(frame_bgr);
-  live_boxes_ = std::move(boxes);
-  if (screen_ == Screen::kLive) dirty_ = true;
+  SetCameraFrame("", std::move(frame_bgr), std::move(boxes));
 }
 
 void HmiModel::AddRead(const Read& read) {
@@ -118,6 +116,7 @@ bool HmiModel::AddHit(const Hit& hit, const Read& read, const HitStyle& style) {
   p.read_confidence = read.confidence;
   p.captured_at_utc_ms = read.captured_at_utc_ms;
   p.position = read.position;
+  p.sightings.push_back({read.camera_id, read.captured_at_utc_ms});
   p.plate = Decode(read.plate_jpeg, 0);
   p.overview = Decode(read.overview_jpeg, 960);
   p.list_colour = internal::ParseHexColour(style.list_colour);
@@ -171,6 +170,15 @@ void HmiModel::SetStatus(const UnitStatus& status) {
   if (faults_.size() != after.size()) faults_.assign(after.size(), false);
   bool newly_failed = false;
   for (size_t i = 0; i < after.size(); ++i) newly_failed |= after[i] && !faults_[i];
+  // Per camera as well: a second camera failing while the first is down
+  // leaves the item at fault, but is news the officer must hear.
+  std::map<std::string, bool> camera_faults;
+  for (const CameraStatus& c : status.cameras) {
+    camera_faults[c.id] = !c.ok;
+    auto was = camera_faults_.find(c.id);
+    newly_failed |= !c.ok && (was == camera_faults_.end() || !was->second);
+  }
+  camera_faults_ = std::move(camera_faults);
   if (newly_failed && sound_) sound_->Play(Sound::kStatusFailure);
   faults_ = after;
 

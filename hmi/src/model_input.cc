@@ -172,6 +172,11 @@ void HmiModel::Activate(const std::string& action) {
   }
   if (screen_ == Screen::kHit) return;  // modal: answer the hit first
 
+  if (starts("live.camera.")) {
+    if (screen_ == Screen::kLive && !driving_) live_camera_ = action.substr(12);
+    return;
+  }
+
   if (starts("nav.")) {
     if (action == "nav.lock") return Lock(/*idle=*/false);
     Screen s;
@@ -221,6 +226,7 @@ void HmiModel::Activate(const std::string& action) {
     else if (action == "settings.night") settings_.night = !settings_.night;
     else if (action == "settings.mute_low") settings_.mute_low = !settings_.mute_low;
     else if (action == "settings.mute_medium") settings_.mute_medium = !settings_.mute_medium;
+    else if (action == "settings.cameras") return void(settings_cameras_ = !settings_cameras_);
     else return;
     SettingsChanged();
     return;
@@ -328,6 +334,7 @@ void HmiModel::ShowScreen(Screen s) {
 
 void HmiModel::Navigate(Screen s) {
   if (s == Screen::kShift && screen_ != Screen::kShift) shift_ = ShiftView{};  // the list, newest first
+  if (s == Screen::kSettings && screen_ != Screen::kSettings) settings_cameras_ = false;  // the settings first
   screen_ = s;
   message_.clear();
   check_notice_.clear();

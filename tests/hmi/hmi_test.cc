@@ -269,5 +269,65 @@ TEST(Hmi, AHighHitWhileStationaryIsNotSpoken) {
   EXPECT_NEAR(Frequency(s, at(1.27), kSampleRateHz / 10), 1400, 30) << "the alarm again, no phrase";
 }
 
+// Issue 16 through the facade, from a pipeline thread: each camera's newest
+// frame, a hit, a sighting by the rear camera and a revised read, applied by
+// RunFrame in that order (a sighting or revision after its hit).
+TEST(Hmi, CamerasFramesSightingsAndRevisionsPostedFromAnotherThread) {
+  std::string error;
+  ASSERT_FALSE(InitSdlVideo(&error).empty()) << error;
+  FakeActions actions;
+  HmiOptions options;
+  options.sound = false;
+  auto made = Hmi::Create(options, &actions);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  Hmi& hmi = *made.value();
+  HmiModel& m = hmi.model();
+  for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
+                        "login.key.6", "login.key.7", "login.key.8", "login.ok"})
+    m.Activate(a);
+  ASSERT_TRUE(m.logged_in());
+
+  auto picture = [](uint8_t red) { return std::make_shared<const cv::Mat>(360, 640, CV_8UC3, cv::Scalar(0, 0, red)); };
+  const auto front_old = picture(10), front_new = picture(20), rear = picture(30);
+  Read early = MakeRead("AB12CDE");
+  early.camera_id = "front";
+  const Hit hit = MakeHit(early, Priority::kMedium);
+  Read again = MakeRead("AB12CDE", early.captured_at_utc_ms + 1500);
+  again.camera_id = "rear";
+  Read revised = MakeRead("AB12CDF", early.captured_at_utc_ms + 400);
+  revised.camera_id = "front";
+  std::thread pipeline([&] {
+    hmi.PostCameraFrame("front", front_old, {});
+    hmi.PostCameraFrame("rear", rear, {});
+    hmi.PostCameraFrame("front", front_new, {});  // replaces the older front frame
+    hmi.PostHit(hit, early);
+    hmi.PostSighting(hit.uuid, again);
+    hmi.PostRevision(early.uuid, revised);
+  });
+  pipeline.join();
+  ASSERT_TRUE(hmi.RunFrame(NowUtcMs()));
+  ASSERT_EQ(m.pending_hits(), 1u);
+  Scene s = m.BuildScene();
+  ASSERT_NE(s.FindId("hit.revision"), nullptr);
+  EXPECT_EQ(s.FindId("hit.revision")->text, "LATER FRAMES READ AB12 CDF: CHECK THE PLATE");
+  m.Activate("hit.details");
+  s = m.BuildScene();
+  ASSERT_NE(s.FindId("hit.seen"), nullptr);
+  EXPECT_NE(s.FindId("hit.seen")->text.find(", REAR "), std::string::npos) << s.FindId("hit.seen")->text;
+  m.Activate("hit.details.close");
+  m.Activate("hit.confirmed");
+  m.FlushOutcome();
+  m.ShowScreen(Screen::kLive);
+  s = m.BuildScene();
+  EXPECT_EQ(s.FindId("live.frame")->image, front_new) << "the newest frame of the first camera";
+  m.Activate("live.camera.rear");
+  EXPECT_EQ(m.BuildScene().FindId("live.frame")->image, rear);
+  // The single-camera call still works: it is the first camera's frame.
+  hmi.PostFrame(front_old, {});
+  ASSERT_TRUE(hmi.RunFrame(NowUtcMs()));
+  m.Activate("live.camera.front");
+  EXPECT_EQ(m.BuildScene().FindId("live.frame")->image, front_new) << "the named camera's own frame first";
+}
+
 }  // namespace
 }  // namespace anpr::hmi

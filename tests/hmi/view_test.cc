@@ -84,7 +84,9 @@ TEST_P(Screenshots, EveryScreenAtBothSizes) {
       ASSERT_NE(scene.FindId("status.clock"), nullptr);
 
       if (base.rfind("hit-", 0) == 0 && base != "hit-reason" && base != "hit-details" && base != "hit-overview") {
-        const Priority p = base == "hit-high" ? Priority::kHigh : base == "hit-medium" ? Priority::kMedium : Priority::kLow;
+        const Priority p = base == "hit-high" || base == "hit-revised"  ? Priority::kHigh
+                           : base == "hit-medium" || base == "hit-seen" ? Priority::kMedium
+                                                                        : Priority::kLow;
         const double frac = ColourFraction(shot, PriorityColour(t, p));
         if (!night) {
           EXPECT_GT(frac, 0.12) << "priority colour must dominate";
@@ -150,7 +152,7 @@ TEST_P(Screenshots, EveryScreenAtBothSizes) {
       }
       if (night) {
         cv::Scalar mean = cv::mean(shot);
-        if (base != "driving-hit" && base != "live" && base != "status-fault" && base.rfind("hit-", 0) != 0) {
+        if (base != "driving-hit" && base != "live" && base != "live-cameras" && base != "status-fault" && base.rfind("hit-", 0) != 0) {
           EXPECT_LT((mean[0] + mean[1] + mean[2]) / 3, 60) << "night screens stay dark";
         }
       }

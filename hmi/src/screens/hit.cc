@@ -71,7 +71,12 @@ void HmiModel::BuildHit(Scene* s) const {
   // Outcome buttons 64 high, 16 apart: a finger aimed at one never lands on
   // its neighbour.
   const int buttons_h = Px(kMinTargetDesignPx), buttons_gap = Px(16);
-  const Rect card{gap, top + Px(52), width_px_ - 2 * gap, height_px_ - top - Px(52) - buttons_h - 2 * gap};
+  // Later frames read the plate differently: a banner above the card, which
+  // gives up the place line (on the details) to make room.
+  const int banner_h = RevisionText(ph).empty() || choosing_reason_ ? 0 : Px(48);
+  if (banner_h > 0) AddHitNotes(s, {gap, top + Px(52), width_px_ - 2 * gap, banner_h - Px(4)}, ph);
+  const Rect card{gap, top + Px(52) + banner_h, width_px_ - 2 * gap,
+                  height_px_ - top - Px(52) - banner_h - buttons_h - 2 * gap};
   Element cardel;
   cardel.rect = card;
   cardel.fill = t.panel;

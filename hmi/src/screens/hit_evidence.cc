@@ -101,6 +101,9 @@ void HmiModel::BuildHitEvidence(Scene* s, const Rect& card) const {
   const int gap = Px(10);
   const int lx = card.x + gap, lw = Px(420);
   int y = card.y + gap;
+  // Under a revision banner the card is shorter: the time, confidence and
+  // place move to the details.
+  const bool compact = !ph.revised_vrm.empty();
   y += AddVrmComparison(s, {lx, y, lw, 0}, ph) + Px(6);
 
   // The plate patch, sized to its own aspect, at least 40% of the screen wide
@@ -139,23 +142,51 @@ void HmiModel::BuildHitEvidence(Scene* s, const Rect& card) const {
   s->elements.push_back(ov);
   y += patch_h + Px(6);
 
-  Element when;
-  when.rect = {lx, y, lw, Px(34)};
-  char conf[32];
-  std::snprintf(conf, sizeof conf, "  read %.0f%%", ph.read_confidence);
-  when.text = LocalTime(ph.captured_at_utc_ms, true) + conf;
-  when.text_colour = t.text;
-  when.font_px = Px(30);
-  when.bold = true;
-  when.align = Align::kLeft;
-  when.id = "hit.time";
-  s->elements.push_back(when);
-  Element where = when;
-  where.rect.y += Px(34);
-  where.text = Place(ph.position);
-  where.bold = false;
-  where.id = "hit.place";
-  s->elements.push_back(where);
+  if (!compact) {
+    Element when;
+    when.rect = {lx, y, lw, Px(34)};
+    char conf[32];
+    std::snprintf(conf, sizeof conf, "  read %.0f%%", ph.read_confidence);
+    when.text = LocalTime(ph.captured_at_utc_ms, true) + conf;
+    // Seen by several cameras (or on a unit that has several): the first
+    // camera and time, then the others in the place's line (the place is
+    // on the details).
+    const bool seen = !SeenByText(ph).empty();
+    if (seen) {
+      const Sighting& first = ph.sightings.front();
+      std::snprintf(conf, sizeof conf, " read %.0f%%", ph.read_confidence);
+      when.text = (first.camera_id.empty() ? std::string("CAM") : internal::Upper(first.camera_id)) + " " +
+                  LocalTime(first.captured_at_utc_ms, true) + conf;
+    }
+    when.text_colour = t.text;
+    when.font_px = Px(30);
+    when.bold = true;
+    when.align = Align::kLeft;
+    when.id = "hit.time";
+    s->elements.push_back(when);
+    Element where = when;
+    where.rect.y += Px(34);
+    where.text = Place(ph.position);
+    where.bold = false;
+    where.id = "hit.place";
+    if (seen) {
+      where.text = ph.sightings.size() > 1 ? "then" : "not seen again";
+      for (size_t i = 1; i < ph.sightings.size(); ++i) {
+        const Sighting& o = ph.sightings[i];
+        const std::string next = (i > 1 ? ", " : " ") + (o.camera_id.empty() ? std::string("CAM") : internal::Upper(o.camera_id)) +
+                                 " " + LocalTime(o.captured_at_utc_ms, true);
+        const std::string more = " +" + std::to_string(ph.sightings.size() - i) + " more";
+        if (internal::EstimateTextWidthPx(where.text + next + (i + 1 < ph.sightings.size() ? more : ""), Px(30), false) >
+            lw - Px(20)) {
+          where.text += more;  // all of them on the details
+          break;
+        }
+        where.text += next;
+      }
+      where.id = "hit.seen";
+    }
+    s->elements.push_back(where);
+  }
 
   // Right column: the entry's details, each as many lines as it needs; the
   // information takes what is left.
@@ -217,13 +248,23 @@ void HmiModel::BuildHitEvidence(Scene* s, const Rect& card) const {
     }
     ry += Px(4);
   }
+  if (compact) {
+    // Under the banner: the vehicle and its markers, to check against the
+    // image; the rest (list and reason, cameras and times, place) on the details.
+    AddButton(s, {rx, bottom - Px(64), rw, Px(64)}, "DETAILS \u25B8", "hit.details", true, Px(30));
+    return;
+  }
   block(h.list_name + ": " + h.reason, false, t.text, {0, 0, 0, 0}, "hit.reason", bottom - ry);
   // The information in full when it fits, else a button that opens all the
   // details across the card: text cut off mid-sentence could mislead.
-  if (h.information.empty()) return;
-  const int info_h = EstimateTextLines(h.information, Px(30), rw - Px(20), false) * line_h + Px(6);
-  if (info_h <= bottom - ry) {
-    block(h.information, false, t.text, {0, 0, 0, 0}, "hit.information", bottom - ry);
+  // Seen by several cameras, the place (and every sighting) is on the
+  // details: their button always has its room.
+  const bool seen = !SeenByText(ph).empty();
+  const int info_h =
+      h.information.empty() ? 0 : EstimateTextLines(h.information, Px(30), rw - Px(20), false) * line_h + Px(6);
+  if (info_h + (seen ? Px(68) : 0) <= bottom - ry) {
+    if (!h.information.empty()) block(h.information, false, t.text, {0, 0, 0, 0}, "hit.information", bottom - ry);
+    if (seen) AddButton(s, {rx, bottom - Px(64), rw, Px(64)}, "DETAILS \u25B8", "hit.details", true, Px(30));
   } else {
     AddButton(s, {rx, std::min(ry, bottom - Px(64)), rw, Px(64)}, "INSTRUCTIONS \u25B8", "hit.details", true,
               Px(30));
@@ -258,13 +299,23 @@ void HmiModel::BuildHitDetails(Scene* s, const Rect& card) const {
     s->elements.push_back(e);
     y += e.rect.h + Px(4);
   };
+  const PendingHit& ph = hits_.front();
+  if (!ph.revised_vrm.empty()) block(RevisionText(ph), true, {255, 255, 255, 255}, t.fault, "hit.revision");
   std::string mmc = h.colour + " " + h.make + " " + h.model;
   if (h.make.empty() && h.model.empty() && h.colour.empty()) mmc = "make / model not listed";
-  block(Spaced(hits_.front().read_vrm) + ": " + mmc, true, t.text, {0, 0, 0, 0}, "hit.vehicle");
+  block(Spaced(ph.read_vrm) + ": " + mmc, true, t.text, {0, 0, 0, 0}, "hit.vehicle");
   if (!h.warning_markers.empty())
     block("WARNING: " + h.warning_markers, true, {255, 255, 255, 255}, t.fault, "hit.warnings");
   block(h.list_name + ": " + h.reason, false, t.text, {0, 0, 0, 0}, "hit.reason");
-  block(h.information, false, t.text, {0, 0, 0, 0}, "hit.information");
+  if (!h.information.empty()) block(h.information, false, t.text, {0, 0, 0, 0}, "hit.information");
+  const std::string seen = SeenByText(ph);
+  if (!seen.empty()) block(seen, false, t.text, {0, 0, 0, 0}, "hit.seen");
+  if (!ph.revised_vrm.empty() || !seen.empty()) {  // the place left the evidence for these
+    char conf[32];
+    std::snprintf(conf, sizeof conf, ", read %.0f%%, ", ph.read_confidence);
+    block(LocalTime(ph.captured_at_utc_ms, true) + conf + Place(ph.position), false, t.text, {0, 0, 0, 0},
+          "hit.place");
+  }
   Element note;
   note.rect = {x, card.y + card.h - gap - Px(34), w, Px(34)};
   note.text = "Tap to go back";

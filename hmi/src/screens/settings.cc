@@ -1,13 +1,21 @@
-// The Settings screen: volume, night mode and sounds. (The unit's health
-// figures are in the status window, a tap on the status bar.)
+// The Settings screen: volume, night mode and sounds, and on a unit that
+// reports its cameras a CAMERAS button for each camera's frame figures
+// (screens/settings_cameras.cc). (The unit's other health figures are in
+// the status window, a tap on the status bar.)
 #include "hmi/model.h"
+
+#include <algorithm>
 
 namespace anpr::hmi {
 
 void HmiModel::BuildSettings(Scene* s) const {
+  const bool cameras = !status_.cameras.empty();
+  if (cameras && settings_cameras_) return BuildSettingsCameras(s);
   const Theme& t = theme();
   const Rect c = ContentRect();
-  const int gap = Px(8), row_h = Px(kMinTargetDesignPx) + gap;
+  // With the CAMERAS button the rows stand 4 px apart (as the nav bar's
+  // buttons do) so five 64 px rows fit above the nav bar at 800x480.
+  const int gap = Px(cameras ? 4 : 8), row_h = Px(kMinTargetDesignPx) + gap;
   int y = c.y + gap;
   auto label = [&](const std::string& text, const std::string& id) {
     Element e;
@@ -46,6 +54,12 @@ void HmiModel::BuildSettings(Scene* s) const {
   label("High priority sound", "settings.high.label");
   Element high;
   high.rect = {cx, y, Px(300), Px(48)};
+  if (cameras) {
+    // ALWAYS ON moves left to make room for CAMERAS at the row's end.
+    const int cam_w = Px(170);
+    AddButton(s, {width_px_ - Px(24) - cam_w, y, cam_w, Px(kMinTargetDesignPx)}, "CAMERAS", "settings.cameras");
+    high.rect = {width_px_ - Px(24) - cam_w - gap - Px(200), y + Px(8), Px(200), Px(48)};
+  }
   high.fill = t.high;
   high.text = "ALWAYS ON";
   high.text_colour = t.high_text;
@@ -53,7 +67,12 @@ void HmiModel::BuildSettings(Scene* s) const {
   high.bold = true;
   high.id = "settings.high";
   s->elements.push_back(high);
-  s->elements[s->elements.size() - 2].rect.h = Px(48);  // its label, level with it
+  for (Element& e : s->elements) {
+    if (e.id != "settings.high.label") continue;
+    e.rect.y = high.rect.y;  // level with ALWAYS ON, and clear of it
+    e.rect.h = high.rect.h;
+    e.rect.w = std::min(e.rect.w, high.rect.x - gap - e.rect.x);
+  }
 }
 
 }  // namespace anpr::hmi

@@ -195,6 +195,31 @@ void HmiModel::BuildShiftHit(Scene* s) const {
   vrm_row("READ", ph.read_vrm, "shift.read_vrm");
   vrm_row("LIST", ph.hit.entry_vrm, "shift.entry_vrm");
   if (!a.corrected_vrm.empty()) vrm_row("NOW", a.corrected_vrm, "shift.corrected_vrm");
+  // Later frames of the pass read it otherwise, and the cameras
+  // that saw it, where there is room above BACK.
+  const int notes_bottom = bottom - button_h - gap;
+  if (!ph.revised_vrm.empty() && y + line_h <= notes_bottom) {
+    vrm_row("LATER", ph.revised_vrm, "shift.revised_vrm");
+  }
+  // All the sightings that fit, then how many more.
+  std::string seen = SeenByText(ph);
+  int seen_lines = internal::EstimateTextLines(seen, TextPx(), rw - Px(20), false);
+  for (size_t k = ph.sightings.size(); k > 1 && y + seen_lines * Px(34) + Px(6) > notes_bottom; --k) {
+    seen = SeenByText(ph, k - 1);
+    seen_lines = internal::EstimateTextLines(seen, TextPx(), rw - Px(20), false);
+  }
+  if (!seen.empty() && y + seen_lines * Px(34) + Px(6) <= notes_bottom) {
+    Element e;
+    e.rect = {rx, y, rw, seen_lines * Px(34) + Px(6)};
+    e.text = seen;
+    e.text_colour = t.text;
+    e.font_px = TextPx();
+    e.align = Align::kLeft;
+    e.wrap = seen_lines > 1;
+    e.id = "shift.seen";
+    y += e.rect.h + Px(4);
+    s->elements.push_back(std::move(e));
+  }
   message({rx, y, rw, Px(44)});
   // BACK and CORRECT VRM above the outcome buttons.
   const int back_w = Px(110);

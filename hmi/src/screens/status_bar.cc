@@ -44,7 +44,7 @@ std::vector<HmiModel::StatusLine> HmiModel::StatusLines() const {
                                               "read times may be off";
   const std::string sync_age = Age(now_utc_ms_, u.last_sync_utc_ms);
   return {
-      {"status.camera", u.camera_ok, u.camera_text, "CAM", "Camera: " + u.camera_text},
+      CameraStatusLine(),
       {"status.gps", gps_ok, gps, "GPS", gps_says},
       {"status.clock", u.clock_ok, LocalTime(now_utc_ms_, true) + mark, LocalTime(now_utc_ms_, false) + mark,
        clock_says + (u.clock_ok ? "" : "; off by too much to trust")},
