@@ -1,9 +1,11 @@
-// Issue 16: anpr-vehicle with a list of [[camera]] tables. This build runs
-// the first camera only, and says so, naming the cameras it does not run; a
+// Issue 16: anpr-vehicle with a list of [[camera]] tables runs every camera
+// (each logged streaming by its id, each in the summary with its frames); a
 // list with a repeated id stops the unit naming the table.
 #include <gtest/gtest.h>
 
 #include <fstream>
+
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "tests/integration/run_command.h"
@@ -20,15 +22,23 @@ std::string UnitToml(const sync::testing::TempDir& dir, const std::string& rear_
          "[hmi]\nenabled = false\n";
 }
 
-TEST(VehicleCameras, TwoCamerasRunTheFirstAndNameTheOtherAsNotRun) {
+TEST(VehicleCameras, TwoCamerasBothRunAndEachIsInTheSummary) {
   sync::testing::TempDir dir;
   std::ofstream(dir.File("unit.toml")) << UnitToml(dir, "rear");
   auto r = testing::RunCommand("env -u DISPLAY " + std::string(ANPR_BINARY_DIR) +
-                               "/vehicle/app/anpr-vehicle --config " + dir.File("unit.toml") + " --duration 1");
+                               "/vehicle/app/anpr-vehicle --config " + dir.File("unit.toml") + " --duration 2");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("2 cameras configured; this unit runs only the first, front: NOT RUN: rear"),
-            std::string::npos)
-      << r.output;
+  EXPECT_NE(r.output.find("camera front: streaming"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("camera rear: streaming"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("NOT RUN"), std::string::npos) << r.output;
+  const size_t brace = r.output.rfind("\n{");
+  ASSERT_NE(brace, std::string::npos) << r.output;
+  const auto summary = nlohmann::json::parse(r.output.substr(brace + 1), nullptr, false);
+  ASSERT_TRUE(summary.is_object()) << r.output;
+  ASSERT_EQ(summary["cameras"].size(), 2u) << r.output;
+  EXPECT_EQ(summary["cameras"][0]["id"], "front");
+  EXPECT_EQ(summary["cameras"][1]["id"], "rear");
+  for (const auto& c : summary["cameras"]) EXPECT_GE(c["frames"].get<int>(), 1) << c.dump();
 }
 
 TEST(VehicleCameras, ARepeatedCameraIdStopsTheUnitNamingTheTable) {

@@ -71,6 +71,15 @@ TEST(VehicleDemo, RaisesAHitOfEachPriorityWithin15SecondsHeadless) {
             summary["capture_to_alert_ms"]["p50"].get<double>());
   EXPECT_GE(summary["first_sight_to_alert_ms"]["p95"].get<double>(),
             summary["capture_to_alert_ms"]["p95"].get<double>());
+  // Two synthetic cameras, front and rear, each reading its own traffic.
+  ASSERT_TRUE(summary["cameras"].is_array()) << r.output;
+  ASSERT_EQ(summary["cameras"].size(), 2u) << r.output;
+  EXPECT_EQ(summary["cameras"][0]["id"], "front");
+  EXPECT_EQ(summary["cameras"][1]["id"], "rear");
+  for (const auto& camera : summary["cameras"]) {
+    EXPECT_GT(camera["frames_processed"].get<uint64_t>(), 20u) << camera.dump();
+    EXPECT_GE(camera["reads"].get<uint64_t>(), 1u) << camera.dump();
+  }
 }
 
 }  // namespace

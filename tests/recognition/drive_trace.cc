@@ -23,7 +23,7 @@ namespace {
 using namespace anpr;
 
 struct Tally {
-  int passes = 0, reads = 0, right = 0, early = 0, early_right = 0;
+  int passes = 0, reads = 0, right = 0, early = 0, early_right = 0, revisions = 0, revisions_right = 0;
   std::vector<double> right_latency_ms;  // first sight to read, right reads
 };
 
@@ -39,6 +39,8 @@ void Run(uint64_t seed, Recognizer& recognizer, const TrackerOptions& options, b
     tally->right += right;
     tally->early += r.early;
     tally->early_right += r.early && right;
+    tally->revisions += r.revision;
+    tally->revisions_right += r.revision && right;
     if (right) tally->right_latency_ms.push_back(double(r.read_at_ms - r.first_seen_ms));
     if (verbose) {
       std::printf("  => READ %s conf %.0f early %d %s, %lld ms after first sight\n", r.vrm.c_str(), r.confidence,
@@ -83,9 +85,9 @@ int main(int argc, char** argv) {
   Tally t;
   for (uint64_t seed = from; seed <= to; ++seed) Run(seed, **made, options, argc == 2, &t);
   std::printf("drives %llu-%llu: %d vehicles, %d reads, %d right (%.1f%% of vehicles), %d early of which %d right; "
-              "first sight to a right read p50 %.0f ms, p95 %.0f ms\n",
+              "%d revisions of which %d right; first sight to a right read p50 %.0f ms, p95 %.0f ms\n",
               (unsigned long long)from, (unsigned long long)to, t.passes, t.reads, t.right,
-              t.passes ? 100.0 * t.right / t.passes : 0.0, t.early, t.early_right,
+              t.passes ? 100.0 * t.right / t.passes : 0.0, t.early, t.early_right, t.revisions, t.revisions_right,
               Percentile(t.right_latency_ms, 50), Percentile(t.right_latency_ms, 95));
   return 0;
 }

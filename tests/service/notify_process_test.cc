@@ -190,7 +190,7 @@ TEST(VehicleNotify, AHungRecognitionLoopStopsThePingsThoughTheProgramRunsOn) {
   const std::string log = dir.path() + "/unit.log";
   Program unit({kVehicle, "--config", WriteUnitConfig(dir)},
                {"NOTIFY_SOCKET=" + dir.path() + "/notify.sock", "WATCHDOG_USEC=10000000",
-                "ANPR_TEST_HANG_LOOP=recognition:8000"},
+                "ANPR_TEST_HANG_LOOP=recognition-1:8000"},
                log);
   ASSERT_TRUE(WaitReady(&sock, &unit, 90)) << ReadFile(log);
   // Pings, then, once the loop hangs (8 s after it started) and its 5 s
@@ -209,8 +209,9 @@ TEST(VehicleNotify, AHungRecognitionLoopStopsThePingsThoughTheProgramRunsOn) {
   EXPECT_GE(pings, 1) << output;
   EXPECT_GE(SecondsSince(last_ping), 12) << "still pinged " << SecondsSince(start) << " s after start:\n" << output;
   EXPECT_TRUE(unit.Running()) << "the main loop should run on; only the pings stop\n" << output;
-  EXPECT_NE(output.find("loop 'recognition' hangs now"), std::string::npos) << output;
-  EXPECT_NE(output.find("watchdog: loop 'recognition' made no progress"), std::string::npos) << output;
+  // The pool's first worker (of recognition.threads, each a loop).
+  EXPECT_NE(output.find("loop 'recognition-1' hangs now"), std::string::npos) << output;
+  EXPECT_NE(output.find("watchdog: loop 'recognition-1' made no progress"), std::string::npos) << output;
 }
 
 TEST(DepotNotify, ReadyThenPingsWhileItAnswersItsOwnHealthOverTlsThenStopping) {

@@ -84,8 +84,7 @@ RecognitionPoolCallbacks Unit::Impl::PoolCallbacks() {
     if (!hmi) return;
     std::vector<hmi::LiveBox> boxes;
     for (const auto& o : plates) boxes.push_back({hmi::Rect{o.box.x, o.box.y, o.box.width, o.box.height}, o.text});
-    (void)camera;
-    hmi->PostFrame(std::make_shared<const cv::Mat>(frame.image), std::move(boxes));
+    hmi->PostCameraFrame(cameras[camera]->config.id, std::make_shared<const cv::Mat>(frame.image), std::move(boxes));
   };
   cb.on_read = [this](size_t camera, PassRead pass, int64_t utc_minus_mono_ms, int64_t trigger_utc_ms) {
     EmitRead(camera, std::move(pass), utc_minus_mono_ms, trigger_utc_ms);
@@ -172,7 +171,7 @@ void Unit::Impl::RecordRevision(const std::string& early_uuid, const std::string
   if (Status s = store->Audit(read.officer_id, "read.revised", detail); !s.ok()) {
     spdlog::error("read revision not audited: {}", s.ToString());
   }
-  // HMI_REVISION_HOOK
+  if (hmi && !early_uuid.empty()) hmi->PostRevision(early_uuid, read);
   if (headless) {
     std::printf("REVISED %-8s -> %-8s camera %s (later frames of the same pass)\n", early_vrm.c_str(),
                 read.vrm.c_str(), read.camera_id.c_str());
@@ -249,6 +248,7 @@ void Unit::Impl::OnSighting(const Sighting& sighting, const Read& seen) {
                      {"ANPR_CAMERA", read.camera_id},
                      {"ANPR_READ_UUID", read.uuid},
                      {"ANPR_HIT_UUID", sighting.hit_uuid}});
+  if (hmi) hmi->PostSighting(sighting.hit_uuid, read);
   if (headless || !hmi) {
     std::printf("SEEN  %-6s %-8s again, camera %s (one alert per vehicle)\n", PriorityName(sighting.priority),
                 read.vrm.c_str(), read.camera_id.c_str());
