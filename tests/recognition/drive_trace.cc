@@ -5,6 +5,7 @@
 //   drive_trace FROM TO               a summary over drives FROM..TO (seeds)
 //   drive_trace FROM TO --no-agree    the same without the early read by
 //                                     agreement of several frames
+//   drive_trace FROM TO --agree-min C the agreement route's character bar C
 // Drives are 1280x720 at 15 fps with 6 vehicles each (capture/synth.h).
 #include <algorithm>
 #include <cstdio>
@@ -82,8 +83,9 @@ int main(int argc, char** argv) {
   const uint64_t to = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : from;
   TrackerOptions options;
   if (argc > 3 && std::string(argv[3]) == "--no-agree") options.early_agree_frames = 0;
+  if (argc > 4 && std::string(argv[3]) == "--agree-min") options.early_agree_min_char_confidence = std::atof(argv[4]);
   Tally t;
-  for (uint64_t seed = from; seed <= to; ++seed) Run(seed, **made, options, argc == 2, &t);
+  for (uint64_t seed = from; seed <= to; ++seed) Run(seed, **made, options, from == to, &t);
   std::printf("drives %llu-%llu: %d vehicles, %d reads, %d right (%.1f%% of vehicles), %d early of which %d right; "
               "%d revisions of which %d right; first sight to a right read p50 %.0f ms, p95 %.0f ms\n",
               (unsigned long long)from, (unsigned long long)to, t.passes, t.reads, t.right,

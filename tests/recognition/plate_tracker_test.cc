@@ -69,12 +69,12 @@ struct Drive {
   }
 };
 
-// One character the reader is unsure of in every frame (65 of 100): never
+// One character the reader is unsure of in every frame (45 of 100): never
 // the 80 bar, but five frames in a row reading the same whole registration
 // read it early, at the fifth frame; four are not enough.
 TEST(PlateTracker, FiveFramesReadingTheSameRegistrationReadItEarly) {
   PlateObservation unsure = Seen("AB12CDE", 95);
-  unsure.chars[4].confidence = 65;
+  unsure.chars[4].confidence = 45;
   Drive d;
   EXPECT_TRUE(d.See(unsure, 4).empty());
   const std::vector<PassRead> fifth = d.See(unsure, 1);
@@ -85,8 +85,8 @@ TEST(PlateTracker, FiveFramesReadingTheSameRegistrationReadItEarly) {
 }
 
 // Five frames, but one of the last five read otherwise, or a character
-// below the agreement bar (55 < 60): not early; read when the plate leaves.
-TEST(PlateTracker, AgreementNeedsFiveIdenticalReadingsAndNoCharacterBelowSixty) {
+// below the agreement floor (35 < 40): not early; read when the plate leaves.
+TEST(PlateTracker, AgreementNeedsFiveIdenticalReadingsAndNoCharacterBelowForty) {
   PlateObservation unsure = Seen("AB12CDE", 95);
   unsure.chars[4].confidence = 65;
   PlateObservation other = Seen("AB12CDF", 95);
@@ -97,9 +97,9 @@ TEST(PlateTracker, AgreementNeedsFiveIdenticalReadingsAndNoCharacterBelowSixty) 
   EXPECT_TRUE(d.See(unsure, 2).empty()) << "one of the last five read AB12CDF";
 
   PlateObservation doubtful = Seen("XY34ZZZ", 95, 0, cv::Rect(100, 500, 140, 32));
-  doubtful.chars[2].confidence = 55;
+  doubtful.chars[2].confidence = 35;
   Drive e;
-  EXPECT_TRUE(e.See(doubtful, 8).empty()) << "a character at 55 is below the agreement bar";
+  EXPECT_TRUE(e.See(doubtful, 8).empty()) << "a character at 35 is below the agreement floor";
   const std::vector<PassRead> left = e.Leave();
   ASSERT_EQ(left.size(), 1u);
   EXPECT_FALSE(left[0].early);
