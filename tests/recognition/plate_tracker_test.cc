@@ -105,6 +105,25 @@ TEST(PlateTracker, AgreementNeedsFiveIdenticalReadingsAndNoCharacterBelowForty) 
   EXPECT_FALSE(left[0].early);
 }
 
+// One frame reads a spurious extra character (IAB12CDE: the border read as
+// I): once it is five frames back, the sure frames read the pass early. A
+// longer reading in two frames is the rest of the plate, and holds the
+// shorter one back.
+TEST(PlateTracker, OneFramesSpuriousLongerReadingDoesNotBlockTheEarlyRead) {
+  Drive d;
+  EXPECT_TRUE(d.See(Seen("AB12CDE", 90), 2).empty());
+  EXPECT_TRUE(d.See(Seen("IAB12CDE", 90), 1).empty());
+  EXPECT_TRUE(d.See(Seen("AB12CDE", 90), 4).empty()) << "the longer reading is among the last five";
+  const std::vector<PassRead> sure = d.See(Seen("AB12CDE", 90), 1);
+  ASSERT_EQ(sure.size(), 1u);
+  EXPECT_TRUE(sure[0].early);
+  EXPECT_EQ(sure[0].vrm, "AB12CDE");
+
+  Drive e;
+  EXPECT_TRUE(e.See(Seen("AB12CDEF", 90), 2).empty());
+  EXPECT_TRUE(e.See(Seen("AB12CDE", 90), 3).empty()) << "a longer reading seen twice: not certain";
+}
+
 // Three sure frames read AB12CDE early; four later frames, as sure, read
 // AB12CDF. When the plate leaves, the vote over all seven says AB12CDF: a
 // revision of the early read, same pass, picture of an AB12CDF frame.

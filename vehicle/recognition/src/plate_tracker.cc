@@ -155,8 +155,17 @@ bool PlateTracker::Certain(const PassRead& r, const Track& t) const {
   // A plate far away or entering the view is often read in part (one
   // character group: "WR61" of "WR61 KXT"), and a part can be a valid
   // registration on its own. Not certain while a longer reading of the
-  // same track has been seen.
-  if (!t.frames_by_length.empty() && t.frames_by_length.rbegin()->first > r.vrm.size()) return false;
+  // same track has been seen, unless it was one frame's, early_agree_frames
+  // or more frames ago: then it was a spurious character (a border or screw
+  // read as I), not the rest of the plate, and counted it would block the
+  // early read of the whole pass.
+  for (const auto& [length, frames] : t.frames_by_length) {
+    if (length <= r.vrm.size()) continue;
+    if (frames >= 2) return false;
+    const bool recent = std::any_of(t.recent_texts.begin(), t.recent_texts.end(),
+                                    [&](const std::string& text) { return text.size() == length; });
+    if (recent) return false;
+  }
   auto every_char_at_least = [&](double bar) {
     return std::all_of(r.char_confidence.begin(), r.char_confidence.end(), [&](float c) { return c >= bar; });
   };
