@@ -159,11 +159,12 @@ bool PlateTracker::Certain(const PassRead& r, const Track& t) const {
   // or more frames ago: then it was a spurious character (a border or screw
   // read as I), not the rest of the plate, and counted it would block the
   // early read of the whole pass.
-  for (const auto& [length, frames] : t.frames_by_length) {
-    if (length <= r.vrm.size()) continue;
+  for (const auto& [longer, frames] : t.frames_by_length) {
+    if (longer <= r.vrm.size()) continue;
     if (frames >= 2) return false;
+    const size_t length = longer;  // a structured binding cannot be captured (C++17)
     const bool recent = std::any_of(t.recent_texts.begin(), t.recent_texts.end(),
-                                    [&](const std::string& text) { return text.size() == length; });
+                                    [length](const std::string& text) { return text.size() == length; });
     if (recent) return false;
   }
   auto every_char_at_least = [&](double bar) {
