@@ -76,24 +76,29 @@ struct TrackerOptions {
   //    not offer it as an alternative). So an early read is a reading
   //    several frames agree on character by character, not one frame's
   //    guess;
-  //    Or, instead of that bar: the last early_agree_frames observations
-  //    (5, a third of a second at 15 fps) each read exactly the voted
-  //    registration, whole, and every character's vote is at least
-  //    early_agree_min_char_confidence (40). The reader is unsure of some
-  //    glyphs in every frame of a plate it reads rightly (the first letter
-  //    after the gap, P, G, J, a leading O: votes of 45-65 on the synthetic
-  //    drives); five identical whole readings in a row are agreement of
-  //    another kind, and without this route such a pass is read only when
-  //    it leaves view, seconds later. The 40 is a floor against a character
-  //    the reader barely chose, not a confidence: the evidence is the five
-  //    frames. A reading repeated wrongly is what the officer's check
+  //    Or, instead of that bar: at least early_agree_frames (4) of the
+  //    newest early_agree_window (5, a third of a second at 15 fps)
+  //    observations each read exactly the voted registration, whole, and
+  //    every character's vote is at least early_agree_min_char_confidence
+  //    (40). The reader is unsure of some glyphs in every frame of a plate
+  //    it reads rightly (the first letter after the gap, P, G, J, U, a
+  //    leading O: votes of 45-65 on the synthetic drives); four identical
+  //    whole readings are agreement of another kind, and without this
+  //    route such a pass is read only when it leaves view, seconds later.
+  //    The fifth frame may read otherwise: a far plate is read in part now
+  //    and then (FX67 of FX67 UDK), or one frame misreads a character;
+  //    requiring five identical frames in a row made one such frame cost a
+  //    third of a second. The 40 is a floor against a character the reader
+  //    barely chose, not a confidence: the evidence is the frames that
+  //    agree. A reading repeated wrongly is what the officer's check
   //    against the image and the revision are for. Measured (README,
   //    "Early read and its revision"): on drives the rule never saw, more
   //    passes read early and no read that was right became wrong;
   //  - the reading fits a plate syntax of the region (not "none");
-  //  - no longer reading has been seen in the track (a plate entering the
-  //    view or far away is often read in part, and a part can be a valid
-  //    registration on its own).
+  //  - no longer reading has been seen in the track in two frames, or in
+  //    one of the newest early_agree_window that the reading could be a
+  //    part of (a plate entering the view or far away is often read in
+  //    part, and a part can be a valid registration on its own).
   // These bars are reasoned, not fitted to a data set; a wrong early alert
   // costs an officer's attention, hence agreement of several frames. On the
   // synthetic drive-bys (`anpr synth video` seeds 11-21, 1280x720, 15 fps,
@@ -103,7 +108,8 @@ struct TrackerOptions {
   // frames read otherwise, a revision follows (PassRead::revision).
   int early_min_frames = 3;
   double early_min_char_confidence = 80;
-  int early_agree_frames = 5;
+  int early_agree_window = 5;
+  int early_agree_frames = 4;
   double early_agree_min_char_confidence = 40;
   // A pass seen in a single frame is read only if that reading is this sure.
   double single_frame_min_confidence = 70;
@@ -142,7 +148,7 @@ class PlateTracker {
     std::map<size_t, int> frames_by_length;
     int frames = 0;
     std::string last_text;
-    // The newest observations' readings, at most early_agree_frames.
+    // The newest observations' readings, at most early_agree_window.
     std::deque<std::string> recent_texts;
     bool read = false;
     std::string read_vrm;  // what the early read said

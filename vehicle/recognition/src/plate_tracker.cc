@@ -28,6 +28,21 @@ int EditDistance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// Whether `part` could be a reading of a part of the plate read whole as
+// `whole`: it is one of `whole`'s runs of characters of its length, but for
+// at most one character read otherwise ("FX67" or "FX6T" of "FX67UDK"). A
+// reading with a character inserted inside it ("DCO06OTX" of "DC06OTX")
+// is not a whole that `part` is a part of.
+bool CouldBePartOf(const std::string& part, const std::string& whole) {
+  if (part.size() > whole.size()) return false;
+  for (size_t start = 0; start + part.size() <= whole.size(); ++start) {
+    int differ = 0;
+    for (size_t i = 0; i < part.size() && differ <= 1; ++i) differ += part[i] != whole[start + i];
+    if (differ <= 1) return true;
+  }
+  return false;
+}
+
 cv::Point2f CentreOf(const cv::Rect& r) { return {r.x + r.width * 0.5f, r.y + r.height * 0.5f}; }
 
 }  // namespace
@@ -61,7 +76,7 @@ void PlateTracker::Add(Track& t, const PlateObservation& o, int64_t t_ms) {
   t.last_box = o.box;
   t.last_text = o.text;
   t.recent_texts.push_back(o.text);
-  while (t.recent_texts.size() > size_t(std::max(0, options_.early_agree_frames))) t.recent_texts.pop_front();
+  while (t.recent_texts.size() > size_t(std::max(0, options_.early_agree_window))) t.recent_texts.pop_front();
   ++t.frames;
   auto& votes = t.votes[o.text.size()];
   votes.resize(o.text.size());
@@ -155,27 +170,29 @@ bool PlateTracker::Certain(const PassRead& r, const Track& t) const {
   // A plate far away or entering the view is often read in part (one
   // character group: "WR61" of "WR61 KXT"), and a part can be a valid
   // registration on its own. Not certain while a longer reading of the
-  // same track has been seen, unless it was one frame's, early_agree_frames
-  // or more frames ago: then it was a spurious character (a border or screw
-  // read as I), not the rest of the plate, and counted it would block the
-  // early read of the whole pass.
+  // same track has been seen in two frames or more; or in one frame of the
+  // newest early_agree_window, when the reading could be a part of it. A
+  // far plate is read in part and whole in turns (FX67, FX67UDK, FX67,
+  // ...): while the whole reading is that recent, the part is not read. A
+  // single frame's longer reading that the reading is not a part of (one
+  // character inserted inside it: DCO06OTX of DC06OTX, a border, screw or
+  // doubled glyph read as a character), or that is older, is a spurious
+  // reading, and counted it would block the early read of the whole pass.
   for (const auto& [longer, frames] : t.frames_by_length) {
     if (longer <= r.vrm.size()) continue;
     if (frames >= 2) return false;
-    const size_t length = longer;  // a structured binding cannot be captured (C++17)
-    const bool recent = std::any_of(t.recent_texts.begin(), t.recent_texts.end(),
-                                    [length](const std::string& text) { return text.size() == length; });
-    if (recent) return false;
+    for (const std::string& text : t.recent_texts) {
+      if (text.size() == longer && CouldBePartOf(r.vrm, text)) return false;
+    }
   }
   auto every_char_at_least = [&](double bar) {
     return std::all_of(r.char_confidence.begin(), r.char_confidence.end(), [&](float c) { return c >= bar; });
   };
   if (every_char_at_least(options_.early_min_char_confidence)) return true;
-  // Or several frames in a row read the same whole registration.
-  if (options_.early_agree_frames < 1 || t.recent_texts.size() < size_t(options_.early_agree_frames)) return false;
-  const bool all_agree = std::all_of(t.recent_texts.begin(), t.recent_texts.end(),
-                                     [&](const std::string& text) { return text == r.vrm; });
-  return all_agree && every_char_at_least(options_.early_agree_min_char_confidence);
+  // Or most of the newest frames read the same whole registration.
+  if (options_.early_agree_frames < 1) return false;
+  const auto agreeing = std::count(t.recent_texts.begin(), t.recent_texts.end(), r.vrm);
+  return agreeing >= options_.early_agree_frames && every_char_at_least(options_.early_agree_min_char_confidence);
 }
 
 namespace {
