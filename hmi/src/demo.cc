@@ -3,6 +3,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "hmi/src/demo_cameras.h"
 #include "vehicle/records/mutex.h"
 
 namespace anpr::hmi {
@@ -214,20 +215,10 @@ Result<std::unique_ptr<HmiModel>> MakeDemoModel(const std::string& full_name, in
   // A unit with three cameras, the nearside one lost.
   const bool cameras = name == "live-cameras" || name == "settings" || name == "settings-cameras" || name == "hit-seen";
   if (cameras) {
-    auto camera = [](const std::string& id, bool ok, uint64_t in, uint64_t read) {
-      CameraStatus c;
-      c.id = id;
-      c.ok = ok;
-      c.state = ok ? "streaming" : "reconnecting";
-      c.fps = ok ? 15 : 0;
-      c.frames_in = in;
-      c.frames_processed = read;
-      c.frames_dropped = in - read;
-      return c;
-    };
-    st.cameras = {camera("front", true, 54'210, 53'987), camera("rear", true, 54'198, 52'870),
-                  camera("nearside", name != "live-cameras" && name != "settings-cameras", 12'400, 12'400)};
-    st.camera_ok = st.cameras.back().ok;
+    internal::SetDemoCameras(
+        {internal::DemoCamera("front", true, 54'210, 53'987), internal::DemoCamera("rear", true, 54'198, 52'870),
+         internal::DemoCamera("nearside", name != "live-cameras" && name != "settings-cameras", 12'400, 12'400)},
+        &st);
   }
   m->SetStatus(st);
 

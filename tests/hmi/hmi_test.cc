@@ -20,12 +20,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::Rms;
-using testing::Frequency;
-
-using testing::FakeActions;
-using testing::MakeHit;
-using testing::MakeRead;
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 void Tap(int x, int y, int w, int h) {
   for (Uint32 type : {SDL_FINGERDOWN, SDL_FINGERUP}) {
@@ -159,10 +154,7 @@ Heard HighHitHeard(bool driving, int listen_ms, int ack_at_ms = -1) {
     }
   };
   run_for_ms(20);
-  for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
-                        "login.key.6", "login.key.7", "login.key.8", "login.ok"}) {
-    hmi.model().Activate(a);
-  }
+  LogInByActions(hmi.model());
   EXPECT_TRUE(hmi.model().logged_in());
   UnitStatus status;
   status.speed_mps = driving ? 12 : 0;
@@ -282,9 +274,7 @@ TEST(Hmi, CamerasFramesSightingsAndRevisionsPostedFromAnotherThread) {
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   Hmi& hmi = *made.value();
   HmiModel& m = hmi.model();
-  for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
-                        "login.key.6", "login.key.7", "login.key.8", "login.ok"})
-    m.Activate(a);
+  LogInByActions(m);
   ASSERT_TRUE(m.logged_in());
 
   auto picture = [](uint8_t red) { return std::make_shared<const cv::Mat>(360, 640, CV_8UC3, cv::Scalar(0, 0, red)); };

@@ -1,11 +1,15 @@
 // Fakes and builders shared by the HMI tests: an officer register and hotlist
 // in memory, a sound sink that records requests, reads with real JPEG images
-// drawn by OpenCV.
+// drawn by OpenCV, logging in, and a logged-in model of a given size. The
+// test files take these names with `using namespace testing;` (this
+// anpr::hmi::testing, not GoogleTest's).
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +22,9 @@
 #include "vehicle/records/read.h"
 
 namespace anpr::hmi::testing {
+
+// When the HMI tests' clocks start (UTC ms, in 2026).
+inline constexpr int64_t kT0 = 1'790'000'000'000;
 
 class FakeActions : public HmiActions {
  public:
@@ -126,7 +133,7 @@ inline cv::Mat OverviewImage(const std::string& vrm) {
   return m;
 }
 
-inline Read MakeRead(const std::string& vrm, int64_t at_ms = 1'790'000'000'000) {
+inline Read MakeRead(const std::string& vrm, int64_t at_ms = kT0) {
   Read r;
   r.uuid = NewUuid();
   r.vrm = vrm;
@@ -182,5 +189,34 @@ inline void LogIn(HmiModel& m) {
   TypeDigits(m, "5678");
   Tap(m, "login.ok");
 }
+
+// Logs officer 1234 in by the keypad's actions, without touches (for tests
+// whose touches go through SDL's event queue, or none).
+inline void LogInByActions(HmiModel& m) {
+  for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
+                        "login.key.6", "login.key.7", "login.key.8", "login.ok"})
+    m.Activate(a);
+}
+
+// The HMI's settings for a screen of `width_px` x `height_px`.
+inline HmiConfig ConfigOfSize(int width_px, int height_px) {
+  HmiConfig c;
+  c.width_px = width_px;
+  c.height_px = height_px;
+  return c;
+}
+
+// A model of `width_px` x `height_px` with fakes of its own, its clock
+// started at kT0 and officer 1234 logged in (LogIn): for the tests that look
+// at one screen at several sizes.
+struct LoggedInModel {
+  LoggedInModel(int width_px, int height_px) : model(ConfigOfSize(width_px, height_px), &actions, &sound) {
+    model.Tick(kT0);
+    LogIn(model);
+  }
+  FakeActions actions;
+  RecordingSound sound;
+  HmiModel model;
+};
 
 }  // namespace anpr::hmi::testing

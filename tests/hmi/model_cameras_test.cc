@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "hmi/model.h"
+#include "hmi/src/demo_cameras.h"
 #include "hmi/src/model_internal.h"
 #include "tests/hmi/hmi_test_util.h"
 #include "tests/hmi/model_test_fixture.h"
@@ -12,32 +13,20 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::LogIn;
-using testing::MakeHit;
-using testing::MakeRead;
-using testing::ModelTest;
-using testing::Tap;
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
+// A camera streaming (or reconnecting) with `in` frames delivered, `read`
+// of them recognised.
 CameraStatus Camera(const std::string& id, bool ok, uint64_t in = 900, uint64_t read = 890) {
-  CameraStatus c;
-  c.id = id;
-  c.ok = ok;
-  c.state = ok ? "streaming" : "reconnecting";
-  c.fps = ok ? 15 : 0;
-  c.frames_in = in;
-  c.frames_processed = read;
-  c.frames_dropped = in - read;
-  return c;
+  return internal::DemoCamera(id, ok, in, read);
 }
 
+// A unit with a fix, a hotlist and `cameras`.
 UnitStatus Cameras(std::vector<CameraStatus> cameras) {
   UnitStatus s;
   s.gps_fix = FixMode::k3D;
-  s.hotlist_updated_utc_ms = testing::kT0;
-  s.camera_ok = true;
-  for (const CameraStatus& c : cameras) s.camera_ok &= c.ok;
-  s.camera_text = s.camera_ok ? "CAM 15fps" : "CAM LOST";
-  s.cameras = std::move(cameras);
+  s.hotlist_updated_utc_ms = kT0;
+  internal::SetDemoCameras(std::move(cameras), &s);
   return s;
 }
 

@@ -10,13 +10,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::FakeActions;
-using testing::LogIn;
-using testing::MakeHit;
-using testing::MakeRead;
-using testing::ModelTest;
-using testing::Tap;
-using testing::kT0;
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 TEST_F(ModelTest, CheckKeyboardLooksUpTheHotlist) {
   LogIn(model);
@@ -301,9 +295,7 @@ TEST(ModelTargets, WantedEntryLaysOutWithoutOverlap) {
   };
   for (auto [w, h] : {std::pair{800, 480}, std::pair{1280, 800}, std::pair{1024, 600}}) {
     FakeActions actions;
-    HmiConfig cfg;
-    cfg.width_px = w;
-    cfg.height_px = h;
+    HmiConfig cfg = ConfigOfSize(w, h);
     HmiModel m(cfg, &actions, nullptr);
     m.Tick(kT0);
     actions.fail_wanted = true;  // the error line shows too

@@ -15,13 +15,7 @@ namespace anpr::hmi {
 namespace {
 
 using internal::AlignVrms;
-using testing::FakeActions;
-using testing::LogIn;
-using testing::MakeHit;
-using testing::MakeRead;
-using testing::ModelTest;
-using testing::RecordingSound;
-using testing::Tap;
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 // The cells of one row ("hit.vrm" or "hit.entry_vrm"), by column index.
 std::map<int, const Element*> Cells(const Scene& s, const std::string& row) {
@@ -92,14 +86,8 @@ TEST_F(ModelTest, ReadAndListedVrmShareOneLargeFontColumnByColumn) {
 
 TEST(HitEvidence, PlatePatchIsAtLeastFortyPercentOfTheScreenWide) {
   for (auto [w, h] : {std::pair{800, 480}, std::pair{1280, 800}, std::pair{1024, 600}}) {
-    FakeActions actions;
-    RecordingSound sound;
-    HmiConfig cfg;
-    cfg.width_px = w;
-    cfg.height_px = h;
-    HmiModel m(cfg, &actions, &sound);
-    m.Tick(testing::kT0);
-    LogIn(m);
+    LoggedInModel at_size(w, h);
+    HmiModel& m = at_size.model;
     const Read r = MakeRead("AB12CDE");
     m.AddHit(MakeHit(r, Priority::kHigh), r);
     const Scene s = m.BuildScene();
@@ -174,17 +162,6 @@ TEST_F(ModelTest, LongInstructionsOpenInFullInsteadOfBeingCutOff) {
   model.AddHit(h2, r2);
   EXPECT_EQ(model.BuildScene().FindId("hit.information")->text, "Advise and report.");
 }
-
-}  // namespace
-}  // namespace anpr::hmi
-
-namespace anpr::hmi {
-namespace {
-
-using testing::LogIn;
-using testing::MakeHit;
-using testing::MakeRead;
-using testing::ModelTest;
 
 // Issue 13: "Warning markers (FIREARMS, VIOLENT) are hidden while moving";
 // they show as symbols. Stationary: a symbol and the word for each; moving:

@@ -10,11 +10,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::LogIn;
-using testing::MakeHit;
-using testing::MakeRead;
-using testing::ModelTest;
-using testing::Tap;
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 TEST_F(ModelTest, EachPriorityShowsItsColourSymbolAndSound) {
   LogIn(model);

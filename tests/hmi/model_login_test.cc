@@ -10,11 +10,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::LogIn;
-using testing::ModelTest;
-using testing::Tap;
-using testing::TypeDigits;
-using testing::kT0;
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 TEST_F(ModelTest, LoginWithKeypadThenWrongPinIsRefused) {
   EXPECT_EQ(model.screen(), Screen::kLogin);

@@ -17,13 +17,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::FakeActions;
-using testing::LogIn;
-using testing::MakeHit;
-using testing::MakeRead;
-using testing::ModelTest;
-using testing::RecordingSound;
-using testing::Tap;
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 std::string CurrentUuid(const HmiModel& m) { return m.current_hit() ? m.current_hit()->uuid : ""; }
 std::optional<Priority> CurrentPriority(const HmiModel& m) {

@@ -11,14 +11,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::FakeActions;
-using testing::LogIn;
-using testing::MakeHit;
-using testing::MakeRead;
-using testing::ModelTest;
-using testing::Tap;
-using testing::TypeDigits;
-using testing::kT0;
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 TEST_F(ModelTest, DrivingModeShowsOnlyTheEssentials) {
   LogIn(model);
@@ -205,9 +198,7 @@ TEST_F(ModelTest, SlidingOffAButtonCancelsIt) {
 TEST(ModelTargets, AllTargetsAtLeast64PxAtBothSizes) {
   for (auto [w, h] : {std::pair{800, 480}, std::pair{1280, 800}}) {
     FakeActions actions;
-    HmiConfig cfg;
-    cfg.width_px = w;
-    cfg.height_px = h;
+    HmiConfig cfg = ConfigOfSize(w, h);
     HmiModel m(cfg, &actions, nullptr);
     m.Tick(kT0);
     std::vector<Scene> scenes;

@@ -1,5 +1,6 @@
 // The fixture the HMI model tests share: a model at 800x480 with fake
-// actions and a recording sound sink, its clock started at kT0.
+// actions and a recording sound sink, its clock started at kT0
+// (hmi_test_util.h).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,8 +11,6 @@
 #include "tests/hmi/hmi_test_util.h"
 
 namespace anpr::hmi::testing {
-
-inline constexpr int64_t kT0 = 1'790'000'000'000;
 
 struct ModelTest : ::testing::Test {
   FakeActions actions;

@@ -20,9 +20,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::RenderMs;
-using testing::Rms;
-using testing::Frequency;
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 constexpr int kRate = kSampleRateHz;
 

@@ -17,14 +17,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::RenderMs;
-using testing::Rms;
-using testing::Frequency;
-
-using testing::FakeActions;
-using testing::LogIn;
-using testing::MakeHit;
-using testing::MakeRead;
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 TEST(Speech, PhoneticVrmSpeaksLettersInNatoDigitsAsWordsAndPausesBetweenGroups) {
   EXPECT_EQ(PhoneticVrm("WR61KXT"), "Whiskey Romeo six one, Kilo X-ray Tango");

@@ -17,10 +17,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::FakeActions;
-using testing::LogIn;
-using testing::RecordingSound;
-using namespace view_test;  // NOLINT: the fixture and helpers of these files
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 // A camera picture of one flat colour with a white block, so the screenshot
 // says whose picture is up.
@@ -43,14 +40,8 @@ TEST_F(ViewTest, TouchingRearShowsTheRearCamerasPicture) {
     SCOPED_TRACE(w);
     auto view = Open(w, h);
     ASSERT_NE(view, nullptr);
-    FakeActions actions;
-    RecordingSound sound;
-    HmiConfig cfg;
-    cfg.width_px = w;
-    cfg.height_px = h;
-    HmiModel m(cfg, &actions, &sound);
-    m.Tick(kT0);
-    LogIn(m);
+    LoggedInModel at_size(w, h);
+    HmiModel& m = at_size.model;
     UnitStatus st;
     st.gps_fix = FixMode::k3D;
     for (const char* id : {"front", "rear"}) {

@@ -18,10 +18,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::FakeActions;
-using testing::MakeHit;
-using testing::MakeRead;
-using namespace view_test;  // NOLINT: the fixture and helpers of these files
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 // Pixels below the status bar, outside the priority symbol and the marker
 // symbols, whose colour is none of the scene's plain fills: anti-aliased ink
@@ -60,16 +57,12 @@ TEST_F(ViewTest, WhileDrivingTheHitShowsOnlyThePrioritySymbolAndColour) {
       auto view = Open(w, h);
       ASSERT_NE(view, nullptr);
       FakeActions actions;
-      HmiConfig cfg;
-      cfg.width_px = w;
-      cfg.height_px = h;
+      HmiConfig cfg = ConfigOfSize(w, h);
       cfg.settings.night = night;
       HmiModel m(cfg, &actions, nullptr);
       int64_t now = kT0;
       m.Tick(now);
-      for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
-                            "login.key.6", "login.key.7", "login.key.8", "login.ok"})
-        m.Activate(a);
+      LogInByActions(m);
       UnitStatus moving;
       moving.gps_fix = FixMode::k3D;
       moving.speed_mps = 13.4;

@@ -21,11 +21,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::FakeActions;
-using testing::MakeHit;
-using testing::MakeRead;
-using testing::RecordingSound;
-using namespace view_test;  // NOLINT: the fixture and helpers of these files
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 int Ink(const cv::Mat& shot, const cv::Rect& r) {
   int n = 0;
@@ -90,9 +86,7 @@ TEST_F(ViewTest, SimilarMatchIsComparedColumnByColumnAndTheOverviewOpensFullScre
   HmiModel m(HmiConfig{}, &actions, nullptr);
   int64_t now = kT0;
   m.Tick(now);
-  for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
-                        "login.key.6", "login.key.7", "login.key.8", "login.ok"})
-    m.Activate(a);
+  LogInByActions(m);
   const Read r = MakeRead("GF20MHU");
   Hit h = MakeHit(r, Priority::kMedium, MatchKind::kSimilar);
   h.entry_vrm = "GF2OMHU";

@@ -16,10 +16,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::FakeActions;
-using testing::MakeHit;
-using testing::MakeRead;
-using namespace view_test;  // NOLINT: the fixture and helpers of these files
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 cv::Mat Shot(SdlView& v, const Scene& s, const std::string& file) {
   v.Draw(s);
@@ -48,9 +45,7 @@ TEST_F(ViewTest, TheShiftsHitsAreReviewedAndCorrectedByFinger) {
     auto view = Open(w, h);
     ASSERT_NE(view, nullptr);
     FakeActions actions;
-    HmiConfig cfg;
-    cfg.width_px = w;
-    cfg.height_px = h;
+    HmiConfig cfg = ConfigOfSize(w, h);
     HmiModel m(cfg, &actions, nullptr);
     int64_t now = kT0;
     m.Tick(now);

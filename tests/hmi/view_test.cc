@@ -21,11 +21,7 @@
 namespace anpr::hmi {
 namespace {
 
-using testing::FakeActions;
-using testing::MakeHit;
-using testing::MakeRead;
-using testing::RecordingSound;
-using namespace view_test;  // NOLINT: the fixture and helpers of these files
+using namespace testing;  // NOLINT: anpr::hmi::testing, the fakes and fixtures of tests/hmi
 
 class Screenshots : public ViewTest, public ::testing::WithParamInterface<bool> {};
 
@@ -260,14 +256,10 @@ TEST_F(ViewTest, WantedEntryByFinger) {
   auto view = Open(1280, 800);
   ASSERT_NE(view, nullptr);
   FakeActions actions;
-  HmiConfig cfg;
-  cfg.width_px = 1280;
-  cfg.height_px = 800;
+  HmiConfig cfg = ConfigOfSize(1280, 800);
   HmiModel m(cfg, &actions, nullptr);
   m.Tick(kT0);
-  for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
-                        "login.key.6", "login.key.7", "login.key.8", "login.ok"})
-    m.Activate(a);
+  LogInByActions(m);
   ASSERT_TRUE(m.logged_in());
   TapVia(*view, m, "nav.check", true);
   for (char c : std::string("AB12CDE")) TapVia(*view, m, std::string("check.key.") + c, true);
@@ -292,17 +284,6 @@ TEST_F(ViewTest, WantedEntryByFinger) {
   EXPECT_GT(ColourFraction(shot, DayTheme().high), 0.02) << "the new entry in its priority colour";
 }
 
-void PushFinger(Uint32 type, int x, int y, int w, int h) {
-  SDL_Event e{};
-  e.type = type;
-  e.tfinger.touchId = 1;
-  e.tfinger.fingerId = 1;
-  e.tfinger.x = (x + 0.5f) / float(w);
-  e.tfinger.y = (y + 0.5f) / float(h);
-  e.tfinger.pressure = 1;
-  ASSERT_EQ(SDL_PushEvent(&e), 1) << SDL_GetError();
-}
-
 // Issue 13: CONFIRMED pressed on a low hit and held; a high hit takes the
 // screen; the release must not answer the high hit, and the button must not
 // be drawn pressed on it. Taps in its first second do nothing; an answer can
@@ -315,9 +296,7 @@ TEST_F(ViewTest, AFingerHeldAcrossANewHitAnswersNothing) {
   HmiModel m(HmiConfig{}, &actions, &sound);
   int64_t now = kT0;
   m.Tick(now);
-  for (const char* a : {"login.key.1", "login.key.2", "login.key.3", "login.key.4", "login.ok", "login.key.5",
-                        "login.key.6", "login.key.7", "login.key.8", "login.ok"})
-    m.Activate(a);
+  LogInByActions(m);
   const Read low_read = MakeRead("LOW1AAA"), high_read = MakeRead("HIG3CCC");
   const Hit low = MakeHit(low_read, Priority::kLow), high = MakeHit(high_read, Priority::kHigh);
   m.AddHit(low, low_read);

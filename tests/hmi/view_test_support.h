@@ -1,7 +1,7 @@
 // The real SDL window in tests (headless: dummy video driver, software
 // renderer): a fixture that opens it, synthetic finger and mouse events pushed
 // through SDL's queue, and screenshot analysis. Shared by hmi_view_test's
-// files.
+// files, with the fakes of hmi_test_util.h in the same namespace.
 #pragma once
 
 #include <SDL.h>
@@ -20,9 +20,7 @@
 #include "hmi/sdl_env.h"
 #include "hmi/view.h"
 
-namespace anpr::hmi::view_test {
-
-inline constexpr int64_t kT0 = 1'790'000'000'000;
+namespace anpr::hmi::testing {
 
 class ViewTest : public ::testing::Test {
  protected:
@@ -48,18 +46,22 @@ class ViewTest : public ::testing::Test {
   }
 };
 
+// Pushes one finger event (SDL_FINGERDOWN, SDL_FINGERUP ...) at pixel (x, y)
+// of a w x h window into SDL's queue.
+inline void PushFinger(Uint32 type, int x, int y, int w, int h) {
+  SDL_Event e{};
+  e.type = type;
+  e.tfinger.touchId = 1;
+  e.tfinger.fingerId = 1;
+  e.tfinger.x = (x + 0.5f) / float(w);
+  e.tfinger.y = (y + 0.5f) / float(h);
+  e.tfinger.pressure = 1;
+  ASSERT_EQ(SDL_PushEvent(&e), 1) << SDL_GetError();
+}
+
 // Pushes a finger tap (down + up) at window pixel (x, y) into SDL's queue.
 inline void PushFingerTap(int x, int y, int w, int h) {
-  for (Uint32 type : {SDL_FINGERDOWN, SDL_FINGERUP}) {
-    SDL_Event e{};
-    e.type = type;
-    e.tfinger.touchId = 1;
-    e.tfinger.fingerId = 1;
-    e.tfinger.x = (x + 0.5f) / float(w);
-    e.tfinger.y = (y + 0.5f) / float(h);
-    e.tfinger.pressure = 1;
-    ASSERT_EQ(SDL_PushEvent(&e), 1) << SDL_GetError();
-  }
+  for (Uint32 type : {SDL_FINGERDOWN, SDL_FINGERUP}) PushFinger(type, x, y, w, h);
 }
 
 inline void PushMouseClick(int x, int y) {
@@ -133,4 +135,4 @@ inline double TextMatch(SdlView& v, const cv::Mat& shot, const Element& e) {
   return best;
 }
 
-}  // namespace anpr::hmi::view_test
+}  // namespace anpr::hmi::testing

@@ -26,40 +26,26 @@ namespace anpr::unit {
 namespace {
 
 using testing::DriveSource;
-using testing::FixedClock;
+using testing::kReplayFps;
+using testing::kReplayHeightPx;
+using testing::kReplayWidthPx;
 using testing::LogFixSource;
-using testing::ParseNmea;
+using testing::ReplayConfig;
+using testing::ReplayDrive;
+using testing::ReplayOptions;
+using UnitCamerasTest = testing::ReplayTest;
 
-const std::string kSourceDir = ANPR_SOURCE_DIR;
-constexpr int kWidthPx = 640;
-constexpr int kHeightPx = 360;
-constexpr double kFps = 5;
-constexpr int64_t kDriveStartIntoLogMs = 30'000;
-
-synth::DriveBy Drive(uint64_t seed, std::vector<synth::PlateSpec> plates) {
-  synth::DriveByOptions d;
-  d.width_px = kWidthPx;
-  d.height_px = kHeightPx;
-  d.fps = kFps;
-  d.plates = std::move(plates);
-  d.pass_duration_s = 2.0;
-  d.gap_s = 0.5;
-  return synth::DriveBy(seed, d);
-}
-
+// The replay's unit with a front and a rear camera, both synthetic at the
+// replay's size and rate, recognised by two threads.
 UnitConfig TwoCameraConfig(const sync::testing::TempDir& dir, int queue_frames) {
-  UnitConfig config;
-  config.data_dir = dir.File("data");
-  config.hotlist_dir = dir.File("lists");
-  config.hmi_enabled = false;
+  UnitConfig config = ReplayConfig(dir, queue_frames);
   config.recognition_threads = 2;
-  config.frame_queue_frames = queue_frames;
   CameraConfig front;
   front.id = "front";
   front.source = "synthetic";
-  front.width_px = kWidthPx;
-  front.height_px = kHeightPx;
-  front.fps = int(kFps);
+  front.width_px = kReplayWidthPx;
+  front.height_px = kReplayHeightPx;
+  front.fps = int(kReplayFps);
   CameraConfig rear = front;
   rear.id = "rear";
   config.cameras = {front, rear};
@@ -90,36 +76,17 @@ std::vector<StoredRead> StoredReads(const std::string& data_dir, size_t* hits) {
   return out;
 }
 
-class UnitCamerasTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::filesystem::create_directories(dir_.File("lists"));
-    std::filesystem::copy_file(kSourceDir + "/hw/demo/demo-hotlist.csv", dir_.File("lists/demo-local.csv"));
-    fixes_ = ParseNmea(kSourceDir + "/hw/demo/demo-drive.nmea");
-    ASSERT_GT(fixes_.size(), 100u);
-    start_utc_ms_ = *fixes_.front().time_utc_ms + kDriveStartIntoLogMs;
-  }
-  sync::testing::TempDir dir_;
-  std::vector<GpsFix> fixes_;
-  int64_t start_utc_ms_ = 0;
-};
-
 // The high-priority WR61 KXT passes the front camera, then the rear one
 // 4 s later: one alert, both reads stored with their camera.
 TEST_F(UnitCamerasTest, OneVehicleSeenByFrontAndRearGivesOneAlertAndTwoReads) {
-  synth::DriveBy front = Drive(1, {{"GF20 MHU", synth::PlateStyle::kUkFront, false},
-                                   {"WR61 KXT", synth::PlateStyle::kUkFront, false}});
-  synth::DriveBy rear = Drive(2, {{"WR61 KXT", synth::PlateStyle::kUkRear, false}});
+  synth::DriveBy front = ReplayDrive(1, {{"GF20 MHU", synth::PlateStyle::kUkFront, false},
+                                         {"WR61 KXT", synth::PlateStyle::kUkFront, false}});
+  synth::DriveBy rear = ReplayDrive(2, {{"WR61 KXT", synth::PlateStyle::kUkRear, false}});
   UnitConfig config = TwoCameraConfig(dir_, front.frame_count() + rear.frame_count() + 1);
-  UnitOptions options;
-  options.headless = true;
-  options.stop_at_end_of_source = true;
-  options.duration_ms = 120'000;
-  UnitParts parts;
-  parts.frames_by_camera["front"] = std::make_unique<DriveSource>(front, start_utc_ms_);
-  parts.frames_by_camera["rear"] = std::make_unique<DriveSource>(rear, start_utc_ms_ + 4000);
-  parts.fixes = std::make_unique<LogFixSource>(fixes_);
-  parts.clock = std::make_unique<FixedClock>(start_utc_ms_ + 60'000);
+  UnitOptions options = ReplayOptions(120'000);
+  UnitParts parts = LogParts();
+  parts.frames_by_camera["front"] = std::make_unique<DriveSource>(front, drive_start_utc_ms_);
+  parts.frames_by_camera["rear"] = std::make_unique<DriveSource>(rear, drive_start_utc_ms_ + 4000);
   {
     auto unit = Unit::CreateFromParts(config, options, std::move(parts));
     ASSERT_TRUE(unit.ok()) << unit.status().ToString();
@@ -152,8 +119,8 @@ TEST_F(UnitCamerasTest, OneVehicleSeenByFrontAndRearGivesOneAlertAndTwoReads) {
 // its cable after 3 frames and stays out; the front camera reads on and
 // raises its hit; the rear camera is shown reconnecting, not streaming.
 TEST_F(UnitCamerasTest, ASecondCameraUnpluggedLeavesTheFirstReading) {
-  synth::DriveBy front = Drive(1, {{"GF20 MHU", synth::PlateStyle::kUkFront, false},
-                                   {"WR61 KXT", synth::PlateStyle::kUkFront, false}});
+  synth::DriveBy front = ReplayDrive(1, {{"GF20 MHU", synth::PlateStyle::kUkFront, false},
+                                         {"WR61 KXT", synth::PlateStyle::kUkFront, false}});
   anpr::testing::ScriptedV4l2Device rear_device;
   rear_device.unplug_after = 3;
   rear_device.replug_after_opens = 0;  // never comes back
@@ -164,15 +131,11 @@ TEST_F(UnitCamerasTest, ASecondCameraUnpluggedLeavesTheFirstReading) {
   co.reconnect_initial_ms = 20;
   co.reconnect_max_ms = 40;
   UnitConfig config = TwoCameraConfig(dir_, front.frame_count() + 1);
-  UnitOptions options;
-  options.headless = true;
-  options.stop_at_end_of_source = true;  // never true here: the rear camera may come back
-  options.duration_ms = 25'000;
-  UnitParts parts;
-  parts.frames_by_camera["front"] = std::make_unique<DriveSource>(front, start_utc_ms_);
+  // Never at the end of its sources here: the rear camera may come back.
+  UnitOptions options = ReplayOptions(25'000);
+  UnitParts parts = LogParts();
+  parts.frames_by_camera["front"] = std::make_unique<DriveSource>(front, drive_start_utc_ms_);
   parts.frames_by_camera["rear"] = std::make_unique<V4l2Camera>(rear_device, co);
-  parts.fixes = std::make_unique<LogFixSource>(fixes_);
-  parts.clock = std::make_unique<FixedClock>(start_utc_ms_ + 60'000);
   auto unit = Unit::CreateFromParts(config, options, std::move(parts));
   ASSERT_TRUE(unit.ok()) << unit.status().ToString();
   // Stop once the front camera's drive is read (and its last pass with it),
@@ -206,7 +169,7 @@ TEST_F(UnitCamerasTest, ASourceGivenForACameraNotConfiguredIsRefused) {
   UnitOptions options;
   options.headless = true;
   UnitParts parts;
-  parts.frames_by_camera["nearside"] = std::make_unique<DriveSource>(Drive(1, {}), start_utc_ms_);
+  parts.frames_by_camera["nearside"] = std::make_unique<DriveSource>(ReplayDrive(1, {}), drive_start_utc_ms_);
   parts.fixes = std::make_unique<LogFixSource>(fixes_);
   auto unit = Unit::CreateFromParts(config, options, std::move(parts));
   ASSERT_FALSE(unit.ok());

@@ -1,12 +1,18 @@
 // Parts for running the unit in-process on recorded input (UnitParts): the
 // demo's NMEA log parsed into fixes (no gpsd), a synthetic drive as a
-// camera's frames stamped on the log's clock, and a still clock.
+// camera's frames stamped on the log's clock, and a still clock; and the
+// replay's settings and fixture, shared by unit_replay_test.cc and
+// unit_cameras_test.cc.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -15,6 +21,7 @@
 #include "capture/frame_source.h"
 #include "capture/gps.h"
 #include "capture/synth.h"
+#include "tests/common/temp_dir.h"
 #include "vehicle/app/unit.h"
 
 namespace anpr::unit::testing {
@@ -151,6 +158,87 @@ class FixedClock : public UnitClock {
 
  private:
   int64_t utc_ms_;
+};
+
+// --- the replay's settings ------------------------------------------------
+
+// Small frames, few of them. The drive is parked for its first 20 s, so the
+// frames start 30 s into the log, when the car moves and every read has a
+// position of its own.
+inline constexpr int kReplayWidthPx = 640;
+inline constexpr int kReplayHeightPx = 360;
+inline constexpr double kReplayFps = 5;
+inline constexpr int64_t kDriveStartIntoLogMs = 30'000;
+// Where the unit's still clock (FixedClock) stands: this long after the
+// drive's start, when every pass of a replay is over.
+inline constexpr int64_t kClockIntoDriveMs = 60'000;
+
+// hw/demo of the checkout: the demo hotlist and GPS log.
+inline std::string DemoDir() { return std::string(ANPR_SOURCE_DIR) + "/hw/demo"; }
+
+// `plates` driven past at the replay's size and rate: 2 s a pass, 0.5 s
+// between passes.
+inline synth::DriveBy ReplayDrive(uint64_t seed, std::vector<synth::PlateSpec> plates) {
+  synth::DriveByOptions d;
+  d.width_px = kReplayWidthPx;
+  d.height_px = kReplayHeightPx;
+  d.fps = kReplayFps;
+  d.plates = std::move(plates);
+  d.pass_duration_s = 2.0;
+  d.gap_s = 0.5;
+  return synth::DriveBy(seed, d);
+}
+
+// The unit on `dir`: its store in data/, hotlists from lists/, no screen, its
+// one camera at the replay's size and rate; `queue_frames` frames may wait for
+// recognition (a replay that drops none gives more than the drive has).
+inline UnitConfig ReplayConfig(const anpr::testing::TempDir& dir, int queue_frames) {
+  UnitConfig config;
+  config.data_dir = dir.File("data");
+  config.hotlist_dir = dir.File("lists");
+  config.hmi_enabled = false;
+  config.camera_fps = static_cast<int>(kReplayFps);
+  config.camera_width_px = kReplayWidthPx;
+  config.camera_height_px = kReplayHeightPx;
+  config.frame_queue_frames = queue_frames;
+  return config;
+}
+
+// Headless, ending with its sources; `duration_ms` is a safety net that a
+// replay ends long before.
+inline UnitOptions ReplayOptions(int64_t duration_ms) {
+  UnitOptions options;
+  options.headless = true;
+  options.stop_at_end_of_source = true;
+  options.duration_ms = duration_ms;
+  return options;
+}
+
+// A fresh folder with the demo hotlist in lists/ (as demo-local.csv), the
+// demo log's fixes, and the drive's start on the log's clock.
+class ReplayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(dir_.File("lists"));
+    std::filesystem::copy_file(DemoDir() + "/demo-hotlist.csv", dir_.File("lists/demo-local.csv"));
+    fixes_ = ParseNmea(DemoDir() + "/demo-drive.nmea");
+    ASSERT_GT(fixes_.size(), 100u);
+    ASSERT_TRUE(fixes_.front().time_utc_ms.has_value());
+    drive_start_utc_ms_ = *fixes_.front().time_utc_ms + kDriveStartIntoLogMs;
+  }
+
+  // The log's fixes (gpsd's clock `gps_minus_system_ms` off the system's)
+  // and the still clock; the frames are the test's.
+  UnitParts LogParts(int64_t gps_minus_system_ms = 0) const {
+    UnitParts parts;
+    parts.fixes = std::make_unique<LogFixSource>(fixes_, gps_minus_system_ms);
+    parts.clock = std::make_unique<FixedClock>(drive_start_utc_ms_ + kClockIntoDriveMs);
+    return parts;
+  }
+
+  anpr::testing::TempDir dir_;
+  std::vector<GpsFix> fixes_;
+  int64_t drive_start_utc_ms_ = 0;
 };
 
 }  // namespace anpr::unit::testing

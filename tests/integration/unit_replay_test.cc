@@ -33,20 +33,14 @@ namespace anpr::unit {
 namespace {
 
 using testing::DriveSource;
-using testing::FixedClock;
-using testing::LogFixSource;
-using testing::ParseNmea;
+using testing::kClockIntoDriveMs;
+using testing::kReplayFps;
+using testing::ReplayConfig;
+using testing::ReplayDrive;
+using testing::ReplayOptions;
+using UnitReplay = testing::ReplayTest;
 
-const std::string kSourceDir = ANPR_SOURCE_DIR;
-const std::string kGolden = kSourceDir + "/tests/integration/golden/unit_replay.txt";
-
-// The replay: small frames, few of them. The drive is parked for its first
-// 20 s, so the frames start 30 s into the log, when the car moves and every
-// read has a position of its own.
-constexpr int kWidthPx = 640;
-constexpr int kHeightPx = 360;
-constexpr double kFps = 5;
-constexpr int64_t kDriveStartIntoLogMs = 30'000;
+const std::string kGolden = std::string(ANPR_SOURCE_DIR) + "/tests/integration/golden/unit_replay.txt";
 
 std::string Deg(double v) {
   if (std::isnan(v)) return "nan";
@@ -102,42 +96,13 @@ std::string Diff(const std::vector<std::string>& golden, const std::vector<std::
   return out.str();
 }
 
-TEST(UnitReplay, DemoDriveGivesTheGoldenReadsAndHits) {
-  sync::testing::TempDir dir;
-  std::filesystem::create_directories(dir.File("lists"));
-  std::filesystem::copy_file(kSourceDir + "/hw/demo/demo-hotlist.csv", dir.File("lists/demo-local.csv"));
-
-  std::vector<GpsFix> fixes = ParseNmea(kSourceDir + "/hw/demo/demo-drive.nmea");
-  ASSERT_GT(fixes.size(), 100u);
-  ASSERT_TRUE(fixes.front().time_utc_ms.has_value());
-  const int64_t drive_start_utc_ms = *fixes.front().time_utc_ms + kDriveStartIntoLogMs;
-
-  synth::DriveByOptions d;
-  d.width_px = kWidthPx;
-  d.height_px = kHeightPx;
-  d.fps = kFps;
-  d.plates = DemoPlates();
-  d.pass_duration_s = 2.0;
-  d.gap_s = 0.5;
-  synth::DriveBy drive(1, d);
-
-  UnitConfig config;
-  config.data_dir = dir.File("data");
-  config.hotlist_dir = dir.File("lists");
-  config.hmi_enabled = false;
-  config.camera_fps = static_cast<int>(kFps);
-  config.camera_width_px = kWidthPx;
-  config.camera_height_px = kHeightPx;
+TEST_F(UnitReplay, DemoDriveGivesTheGoldenReadsAndHits) {
+  synth::DriveBy drive = ReplayDrive(1, DemoPlates());
   // Every frame waits for recognition: a replay drops none.
-  config.frame_queue_frames = drive.frame_count() + 1;
-  UnitOptions options;
-  options.headless = true;
-  options.stop_at_end_of_source = true;
-  options.duration_ms = 240'000;  // a safety net; the drive ends long before
-  UnitParts parts;
-  parts.frames = std::make_unique<DriveSource>(drive, drive_start_utc_ms);
-  parts.fixes = std::make_unique<LogFixSource>(std::move(fixes));
-  parts.clock = std::make_unique<FixedClock>(drive_start_utc_ms + 60'000);
+  UnitConfig config = ReplayConfig(dir_, drive.frame_count() + 1);
+  UnitOptions options = ReplayOptions(240'000);
+  UnitParts parts = LogParts();
+  parts.frames = std::make_unique<DriveSource>(drive, drive_start_utc_ms_);
   {
     auto unit = Unit::CreateFromParts(config, options, std::move(parts));
     ASSERT_TRUE(unit.ok()) << unit.status().ToString();
@@ -148,7 +113,7 @@ TEST(UnitReplay, DemoDriveGivesTheGoldenReadsAndHits) {
   }  // the unit has stopped: every read and hit is committed
 
   StoreOptions so;
-  so.path = dir.File("data/anpr.db");
+  so.path = dir_.File("data/anpr.db");
   auto store = Store::Open(so);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   const std::vector<std::string> got = Records(store->get());
@@ -180,42 +145,22 @@ TEST(UnitReplay, DemoDriveGivesTheGoldenReadsAndHits) {
 // Issue 15: with the system clock 2.5 s off GPS time, every read the unit
 // stores carries clock_unverified and the measured offset (the drive's
 // first two vehicles are enough).
-TEST(UnitReplay, ReadsMadeWhileTheClockIsOffGpsTimeAreFlagged) {
-  sync::testing::TempDir dir;
-  std::vector<GpsFix> fixes = ParseNmea(kSourceDir + "/hw/demo/demo-drive.nmea");
-  ASSERT_GT(fixes.size(), 100u);
-  const int64_t drive_start_utc_ms = *fixes.front().time_utc_ms + kDriveStartIntoLogMs;
-  synth::DriveByOptions d;
-  d.width_px = kWidthPx;
-  d.height_px = kHeightPx;
-  d.fps = kFps;
-  d.plates = DemoPlates();
-  d.plates.resize(2);
-  d.pass_duration_s = 2.0;
-  d.gap_s = 0.5;
-  synth::DriveBy drive(1, d);
-  UnitConfig config;
-  config.data_dir = dir.File("data");
-  config.hmi_enabled = false;
-  config.camera_fps = static_cast<int>(kFps);
-  config.camera_width_px = kWidthPx;
-  config.camera_height_px = kHeightPx;
-  config.frame_queue_frames = drive.frame_count() + 1;
-  UnitOptions options;
-  options.headless = true;
-  options.stop_at_end_of_source = true;
-  options.duration_ms = 120'000;
-  UnitParts parts;
-  parts.frames = std::make_unique<DriveSource>(drive, drive_start_utc_ms);
-  parts.fixes = std::make_unique<LogFixSource>(std::move(fixes), 2500);
-  parts.clock = std::make_unique<FixedClock>(drive_start_utc_ms + 60'000);
+TEST_F(UnitReplay, ReadsMadeWhileTheClockIsOffGpsTimeAreFlagged) {
+  std::vector<synth::PlateSpec> plates = DemoPlates();
+  plates.resize(2);
+  synth::DriveBy drive = ReplayDrive(1, std::move(plates));
+  UnitConfig config = ReplayConfig(dir_, drive.frame_count() + 1);
+  config.hotlist_dir.clear();  // only the reads are looked at
+  UnitOptions options = ReplayOptions(120'000);
+  UnitParts parts = LogParts(2500);
+  parts.frames = std::make_unique<DriveSource>(drive, drive_start_utc_ms_);
   {
     auto unit = Unit::CreateFromParts(config, options, std::move(parts));
     ASSERT_TRUE(unit.ok()) << unit.status().ToString();
     ASSERT_TRUE((*unit)->Run().ok());
   }
   StoreOptions so;
-  so.path = dir.File("data/anpr.db");
+  so.path = dir_.File("data/anpr.db");
   auto store = Store::Open(so);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   auto reads = (*store)->UnsyncedReads(1000);
@@ -233,45 +178,20 @@ TEST(UnitReplay, ReadsMadeWhileTheClockIsOffGpsTimeAreFlagged) {
 // its plate was in view before the read: at least two frame intervals, as no
 // pass is read before its third frame (early read) or, seen less often, until
 // it has been out of view for the tracker's 600 ms.
-TEST(UnitReplay, AlertsAreTimedFromTheFirstFrameThePlateWasSeenIn) {
-  sync::testing::TempDir dir;
-  std::filesystem::create_directories(dir.File("lists"));
-  std::filesystem::copy_file(kSourceDir + "/hw/demo/demo-hotlist.csv", dir.File("lists/demo-local.csv"));
-  std::vector<GpsFix> fixes = ParseNmea(kSourceDir + "/hw/demo/demo-drive.nmea");
-  ASSERT_GT(fixes.size(), 100u);
-  const int64_t drive_start_utc_ms = *fixes.front().time_utc_ms + kDriveStartIntoLogMs;
-  synth::DriveByOptions d;
-  d.width_px = kWidthPx;
-  d.height_px = kHeightPx;
-  d.fps = kFps;
-  d.plates = DemoPlates();
-  d.plates.resize(2);  // a vehicle of no interest, then WR61 KXT (high)
-  d.pass_duration_s = 2.0;
-  d.gap_s = 0.5;
-  synth::DriveBy drive(1, d);
-  UnitConfig config;
-  config.data_dir = dir.File("data");
-  config.hotlist_dir = dir.File("lists");
-  config.hmi_enabled = false;
-  config.camera_fps = static_cast<int>(kFps);
-  config.camera_width_px = kWidthPx;
-  config.camera_height_px = kHeightPx;
-  config.frame_queue_frames = drive.frame_count() + 1;
-  UnitOptions options;
-  options.headless = true;
-  options.stop_at_end_of_source = true;
-  options.duration_ms = 120'000;
-  UnitParts parts;
-  parts.frames = std::make_unique<DriveSource>(drive, drive_start_utc_ms);
-  parts.fixes = std::make_unique<LogFixSource>(std::move(fixes));
-  constexpr int64_t kClockIntoDriveMs = 60'000;
-  parts.clock = std::make_unique<FixedClock>(drive_start_utc_ms + kClockIntoDriveMs);
+TEST_F(UnitReplay, AlertsAreTimedFromTheFirstFrameThePlateWasSeenIn) {
+  std::vector<synth::PlateSpec> plates = DemoPlates();
+  plates.resize(2);  // a vehicle of no interest, then WR61 KXT (high)
+  synth::DriveBy drive = ReplayDrive(1, std::move(plates));
+  UnitConfig config = ReplayConfig(dir_, drive.frame_count() + 1);
+  UnitOptions options = ReplayOptions(120'000);
+  UnitParts parts = LogParts();
+  parts.frames = std::make_unique<DriveSource>(drive, drive_start_utc_ms_);
   auto unit = Unit::CreateFromParts(config, options, std::move(parts));
   ASSERT_TRUE(unit.ok()) << unit.status().ToString();
   ASSERT_TRUE((*unit)->Run().ok());
   const UnitSummary s = (*unit)->Summary();
   ASSERT_GE(s.alerts, 1u) << s.ToJson();
-  constexpr double kTwoFrameIntervalsMs = 2 * 1000.0 / kFps;
+  constexpr double kTwoFrameIntervalsMs = 2 * 1000.0 / kReplayFps;
   // Both measured against the same still clock: alert at drive start + 60 s.
   EXPECT_GT(s.capture_to_alert_p50_ms, 0) << s.ToJson();
   EXPECT_LE(s.capture_to_alert_p95_ms, kClockIntoDriveMs) << s.ToJson();
