@@ -47,6 +47,12 @@ struct SyncClientOptions {
   int64_t connect_timeout_ms = 5000;
   int64_t request_timeout_ms = 60000;  // whole request, upload + answer
   int64_t idle_interval_ms = 30000;    // between passes when all went well
+  // After Stop(), how long a batch already sent whole may still wait for
+  // the depot's answer (never past request_timeout_ms). The depot may have
+  // stored such a batch; its answer is how the car learns which records to
+  // mark synced. Within the unit's stop budget (hw/anpr-vehicle.service,
+  // TimeoutStopSec=20) so a dead link cannot hold the stop for long.
+  int64_t stop_answer_wait_ms = 5000;
   int64_t backoff_initial_ms = 1000;
   int64_t backoff_max_ms = 5 * 60 * 1000;
   // The unit's export signing key (Ed25519 public key, hex;
@@ -97,9 +103,14 @@ class SyncClient {
   // Not to be called while Start()ed.
   Status SyncOnce();
 
-  // Runs passes on a background thread until Stop(). Stop() interrupts a
-  // transfer in flight (nothing acknowledged by it is lost: marking happens
-  // only after a full answer) and joins.
+  // Runs passes on a background thread until Stop(). Stop() starts no new
+  // request, interrupts one that is not yet sent whole (the depot cannot
+  // have stored any of it) and joins. A batch of records already sent whole
+  // keeps its request until the answer arrives, at most stop_answer_wait_ms
+  // after the stop, and what the answer acknowledges is marked synced
+  // before Stop() returns: the car's record then agrees with the depot's.
+  // Cut short anyway (no answer in time), the batch stays unsynced and
+  // goes again next start; the depot keeps one copy of a resend.
   void Start();
   void Stop();
   // Sends one heartbeat now (on the caller's thread; not while Start()ed).

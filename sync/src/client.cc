@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <ctime>
 #include <mutex>
 #include <unordered_set>
@@ -72,12 +73,27 @@ class SyncClient::Http {
   Http(const Http&) = delete;
   Http& operator=(const Http&) = delete;
 
+  // What a stop does to a call in flight.
+  enum class OnStop {
+    kAbort,  // nothing the car keeps depends on the answer
+    // The body carries records: once it is out whole the depot may have
+    // stored them, and only its answer says which, so the call waits for
+    // it (up to stop_answer_wait_ms after the stop).
+    kAwaitAnswerOnceSent,
+  };
+
   // GET when body is null, POST otherwise. Fills *answer on HTTP 200;
-  // every other outcome is a Status naming what happened.
-  Status Call(const std::string& path, const std::string* body, std::string* answer) {
+  // every other outcome is a Status naming what happened. After a stop no
+  // call starts ("sync stopped").
+  Status Call(const std::string& path, const std::string* body, std::string* answer,
+              OnStop on_stop = OnStop::kAbort) {
     if (!curl_) return Internal("libcurl could not start");
     answer->clear();
     last_http_code_ = 0;
+    if (stop_->load()) return Unavailable("sync stopped");
+    on_stop_ = on_stop;
+    body_bytes_ = body ? static_cast<curl_off_t>(body->size()) : 0;
+    stop_seen_.reset();
     const std::string url = o_.depot_url + kApiPrefix + path;
     curl_easy_reset(curl_);
     curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
@@ -136,8 +152,18 @@ class SyncClient::Http {
     out->append(p, size * n);
     return size * n;
   }
-  static int Progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-    return static_cast<Http*>(user)->stop_->load() ? 1 : 0;
+  // libcurl calls this often while bytes move and about once a second
+  // while it waits; non-zero aborts the transfer.
+  static int Progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t body_bytes_sent) {
+    return static_cast<Http*>(user)->AbortForStop(body_bytes_sent) ? 1 : 0;
+  }
+  bool AbortForStop(curl_off_t body_bytes_sent) {
+    if (!stop_->load()) return false;
+    // Until the body is out whole the depot cannot have stored any of it.
+    if (on_stop_ == OnStop::kAbort || body_bytes_sent < body_bytes_) return true;
+    const auto now = std::chrono::steady_clock::now();
+    if (!stop_seen_) stop_seen_ = now;
+    return now - *stop_seen_ >= std::chrono::milliseconds(o_.stop_answer_wait_ms);
   }
 
   const SyncClientOptions& o_;
@@ -145,6 +171,10 @@ class SyncClient::Http {
   CURL* curl_ = nullptr;
   curl_slist* headers_ = nullptr;
   long last_http_code_ = 0;  // 0: no answer
+  // The call in flight's.
+  OnStop on_stop_ = OnStop::kAbort;
+  curl_off_t body_bytes_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> stop_seen_;  // when a progress call first saw the stop
 };
 
 namespace {
@@ -331,7 +361,7 @@ Status SyncClient::SendAll(Http& http, RecordKind kind, const char* path, FetchF
       batch->resize(batch->size() / 2);
       body = encode(*batch);
     }
-    if (Status s = http.Call(path, &body, &answer); !s.ok()) {
+    if (Status s = http.Call(path, &body, &answer, Http::OnStop::kAwaitAnswerOnceSent); !s.ok()) {
       if (!http.RefusedForContent()) return s;
       if (batch->size() > 1) {
         limit = batch->size() / 2;

@@ -109,9 +109,23 @@ GpsOptions Options(int port) {
 // gpsfake single-stepped (-l -i -c 0): each sentence goes to gpsd when the
 // test writes a newline to its standard input, so the test plays the log on
 // the system clock's own time, whatever gpsfake's start-up took.
+//
+// gpsfake runs with TMPDIR set to a folder of the test's own: it names its
+// gpsd's control socket $TMPDIR/gpsfake-<its pid>.sock and takes the file's
+// existence for gpsd being ready. In a shared /tmp a stale file of that name
+// (left by an earlier gpsfake killed hard, whose pid is now reused) makes it
+// hand gpsd the log's pty before gpsd listens: the device is never added,
+// gpsd reports nothing while the test plays every epoch, and the step
+// "never arrives". The more gpsfakes a CI machine has killed, the likelier.
 class SteppedGpsFake {
  public:
-  bool Start(const std::string& log, int port) {
+  // Waits up to wait_ms for gpsd to accept connections.
+  bool Start(const std::string& log, int port, const std::string& tmp_dir, int64_t wait_ms) {
+    tmp_dir_ = tmp_dir;
+    testing::GpsfakeEnv env(tmp_dir);
+    const std::string p = std::to_string(port);
+    const char* const args[] = {"gpsfake", "-q", "-n", "-l", "-i", "-1", "-W", "5", "-P", p.c_str(), "-c", "0",
+                                log.c_str(), nullptr};
     int fds[2];
     if (::pipe(fds) != 0) return false;
     pid_ = ::fork();
@@ -122,22 +136,20 @@ class SteppedGpsFake {
       const int devnull = ::open("/dev/null", O_WRONLY);
       ::dup2(devnull, 1);
       ::dup2(devnull, 2);
-      const std::string p = std::to_string(port);
-      ::execlp("gpsfake", "gpsfake", "-q", "-n", "-l", "-i", "-1", "-W", "5", "-P", p.c_str(), "-c", "0",
-               log.c_str(), static_cast<char*>(nullptr));
+      ::execvpe("gpsfake", const_cast<char* const*>(args), env.envp());
       ::_exit(127);
     }
     ::setpgid(pid_, pid_);
     ::close(fds[0]);
     feed_fd_ = fds[1];
-    for (int i = 0; i < 200; ++i) {
+    for (const int64_t until = MonotonicNowMs() + wait_ms; MonotonicNowMs() < until;) {
       if (testing::PortAccepts(port)) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;
   }
-  // Lets the next sentence go.
-  void Next() { (void)!::write(feed_fd_, "\n", 1); }
+  // Lets the next sentence go; false once gpsfake is gone.
+  bool Next() { return ::write(feed_fd_, "\n", 1) == 1; }
   void Stop() {
     if (feed_fd_ >= 0) ::close(feed_fd_);
     feed_fd_ = -1;
@@ -148,8 +160,7 @@ class SteppedGpsFake {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       if (i == 60) ::kill(-pid_, SIGKILL);
     }
-    const char* tmp = std::getenv("TMPDIR");
-    ::unlink((std::string(tmp ? tmp : "/tmp") + "/gpsfake-" + std::to_string(pid_) + ".sock").c_str());
+    ::unlink((tmp_dir_ + "/gpsfake-" + std::to_string(pid_) + ".sock").c_str());
     pid_ = -1;
   }
   ~SteppedGpsFake() { Stop(); }
@@ -157,6 +168,7 @@ class SteppedGpsFake {
  private:
   pid_t pid_ = -1;
   int feed_fd_ = -1;
+  std::string tmp_dir_;
 };
 
 TEST(ClockWatchGpsfake, ATwoSecondStepIsFlaggedWithinSixtySeconds) {
@@ -165,15 +177,26 @@ TEST(ClockWatchGpsfake, ATwoSecondStepIsFlaggedWithinSixtySeconds) {
   testing::TempDir dir;
   // Epoch i is stamped first + i s and played at that time on the system
   // clock: in step. From epoch 12 on, GPS time is 2 s ahead (as a system
-  // clock stepped 2 s back would look).
+  // clock stepped 2 s back would look). The log is written before gpsfake
+  // starts, its first epoch a lead ahead; a start-up that eats the lead (a
+  // loaded machine) is tried again with a longer one, as epochs played late
+  // in a burst would look like a clock ahead of GPS time.
   constexpr int kStepAt = 12, kEpochs = 24;
-  const int64_t first_utc_ms = (NowUtcMs() / 1000 + 8) * 1000;  // after gpsfake's start-up
-  const int64_t step_utc_ms = first_utc_ms + kStepAt * 1000 + 2000;  // the first fix after the step
   const std::string log = dir.File("step.nmea");
-  WriteLog(log, first_utc_ms, kEpochs, kStepAt, 2000);
   SteppedGpsFake fake;
-  const int port = testing::FreePort();
-  ASSERT_TRUE(fake.Start(log, port)) << "gpsfake did not start";
+  int port = 0;
+  int64_t first_utc_ms = 0;
+  bool started = false;
+  for (const int64_t lead_ms : {8'000, 30'000}) {
+    first_utc_ms = (NowUtcMs() + lead_ms) / 1000 * 1000;
+    WriteLog(log, first_utc_ms, kEpochs, kStepAt, 2000);
+    port = testing::FreePort();
+    started = fake.Start(log, port, dir.path(), lead_ms - 1000) && NowUtcMs() < first_utc_ms - 500;
+    if (started) break;
+    fake.Stop();
+  }
+  ASSERT_TRUE(started) << "gpsfake did not start within 29 s";
+  const int64_t step_utc_ms = first_utc_ms + kStepAt * 1000 + 2000;  // the first fix after the step
   GpsClient client(Options(port));
   ASSERT_TRUE(client.Start().ok());
   ClockWatch watch;
@@ -185,8 +208,8 @@ TEST(ClockWatchGpsfake, ATwoSecondStepIsFlaggedWithinSixtySeconds) {
   while (MonotonicNowMs() < deadline && flagged_mono_ms < 0) {
     // Each epoch (its RMC and GGA) at the system time of its first stamp.
     while (played < kEpochs && NowUtcMs() >= first_utc_ms + played * 1000) {
-      fake.Next();
-      fake.Next();
+      const bool fed = fake.Next() && fake.Next();
+      ASSERT_TRUE(fed) << "gpsfake exited after " << played << " epochs";
       ++played;
     }
     // Status first: the newest fix read after it is at least as new.
@@ -207,7 +230,12 @@ TEST(ClockWatchGpsfake, ATwoSecondStepIsFlaggedWithinSixtySeconds) {
   }
   EXPECT_GT(verified_before_step, 20) << "in step before the jump";
   EXPECT_EQ(unverified_before_step, 0) << "flagged before the step: " << why_before;
-  ASSERT_GE(step_seen_mono_ms, 0) << "the step never arrived (" << played << " epochs played)";
+  const GpsStatus end = client.status();
+  const std::optional<GpsFix> last = client.LastFix();
+  ASSERT_GE(step_seen_mono_ms, 0) << "the step never arrived (" << played << " epochs played, "
+                                  << end.fixes_received << " fixes received, the last stamped "
+                                  << (last && last->time_utc_ms ? *last->time_utc_ms - first_utc_ms : -1)
+                                  << " ms after the first epoch): " << end.message;
   ASSERT_GE(flagged_mono_ms, 0) << "the 2 s step was not flagged";
   const int64_t delay_ms = flagged_mono_ms - step_seen_mono_ms;
   std::printf("2 s clock step flagged %lld ms after its first fix arrived (%s)\n", static_cast<long long>(delay_ms),

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -52,34 +53,61 @@ inline bool PortAccepts(int port) {
   ::close(s);
   return ok;
 }
+// The environment gpsfake runs in: this process's, with TMPDIR set to a
+// folder of the test's own (see GpsFake::Start). Built before fork(), as
+// the child of a threaded test must not allocate.
+class GpsfakeEnv {
+ public:
+  explicit GpsfakeEnv(const std::string& tmp_dir) {
+    for (char** e = environ; *e != nullptr; ++e)
+      if (std::strncmp(*e, "TMPDIR=", 7) != 0) vars_.emplace_back(*e);
+    vars_.push_back("TMPDIR=" + tmp_dir);
+    for (std::string& v : vars_) ptrs_.push_back(v.data());
+    ptrs_.push_back(nullptr);
+  }
+  char* const* envp() { return ptrs_.data(); }
+
+ private:
+  std::vector<std::string> vars_;
+  std::vector<char*> ptrs_;
+};
 
 class GpsFake {
  public:
   // Starts gpsfake replaying `log` with `sentence_delay_s` between sentences;
   // loops unless `once` (then gpsd stays up `linger_s` after the end).
-  // Waits until gpsd accepts connections.
+  // Waits until gpsd accepts connections. gpsfake gets a TMPDIR of its own:
+  // it takes an existing $TMPDIR/gpsfake-<its pid>.sock for its gpsd's
+  // control socket being ready, so a stale one in a shared /tmp (an earlier
+  // gpsfake killed hard, its pid now reused) has it add the log's device
+  // before gpsd listens, and gpsd then reports nothing.
   bool Start(const std::string& log, int port, double sentence_delay_s, bool once = false, int linger_s = 30) {
     port_ = port;
+    char tmpl[] = "/tmp/anpr-gpsfake-XXXXXX";
+    if (::mkdtemp(tmpl) == nullptr) return false;
+    tmp_dir_ = tmpl;
+    GpsfakeEnv env(tmp_dir_);
+    // Everything the child needs is built here: it must not allocate.
+    const std::string p = std::to_string(port);
+    std::ostringstream c;
+    c << sentence_delay_s;
+    const std::string cycle = c.str();
+    const std::string w = std::to_string(linger_s);
+    std::vector<const char*> args = {"gpsfake", "-q", "-P", p.c_str(), "-c", cycle.c_str()};
+    if (once) {
+      args.push_back("-1");
+      args.push_back("-W");
+      args.push_back(w.c_str());
+    }
+    args.push_back(log.c_str());
+    args.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ == 0) {
       ::setpgid(0, 0);  // its own group, so Stop() also reaches the gpsd it starts
-      const std::string p = std::to_string(port);
-      std::ostringstream c;
-      c << sentence_delay_s;
-      const std::string cycle = c.str();
-      const std::string w = std::to_string(linger_s);
-      std::vector<const char*> args = {"gpsfake", "-q", "-P", p.c_str(), "-c", cycle.c_str()};
-      if (once) {
-        args.push_back("-1");
-        args.push_back("-W");
-        args.push_back(w.c_str());
-      }
-      args.push_back(log.c_str());
-      args.push_back(nullptr);
       const int devnull = ::open("/dev/null", O_WRONLY);
       ::dup2(devnull, 1);
       ::dup2(devnull, 2);
-      ::execvp("gpsfake", const_cast<char* const*>(args.data()));
+      ::execvpe("gpsfake", const_cast<char* const*>(args.data()), env.envp());
       ::_exit(127);
     }
     ::setpgid(pid_, pid_);
@@ -106,8 +134,8 @@ class GpsFake {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     // gpsfake leaves its gpsd control socket behind when terminated.
-    const char* tmp = std::getenv("TMPDIR");
-    ::unlink((std::string(tmp ? tmp : "/tmp") + "/gpsfake-" + std::to_string(pid_) + ".sock").c_str());
+    ::unlink((tmp_dir_ + "/gpsfake-" + std::to_string(pid_) + ".sock").c_str());
+    ::rmdir(tmp_dir_.c_str());
     pid_ = -1;
   }
 
@@ -116,6 +144,7 @@ class GpsFake {
  private:
   pid_t pid_ = -1;
   int port_ = 0;
+  std::string tmp_dir_;
 };
 
 // One epoch of the log as the receiver sent it.

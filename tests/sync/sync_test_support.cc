@@ -168,6 +168,12 @@ void TcpRelay::CutResponseWhen(std::function<bool()> pred) {
   response_armed_ = true;
 }
 
+void TcpRelay::DelayResponseWhen(std::function<bool()> pred, int hold_ms) {
+  delay_response_when_ = std::move(pred);
+  delay_hold_ms_ = hold_ms;
+  delay_armed_ = true;
+}
+
 void TcpRelay::Accept() {
   while (!stop_) {
     pollfd p{listen_fd_, POLLIN, 0};
@@ -221,6 +227,12 @@ void TcpRelay::Pipe(int client, int server) {
         ++cuts_;
         open = false;
         break;
+      } else if (delay_armed_ && delay_response_when_ && delay_response_when_()) {
+        delay_armed_ = false;
+        ++delays_;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay_hold_ms_);
+        while (!stop_ && std::chrono::steady_clock::now() < until)
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
       const int to = k == 0 ? server : client;
       ssize_t off = 0;

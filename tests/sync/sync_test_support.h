@@ -48,7 +48,9 @@ class PostgresCluster {
 // Forwards loopback TCP connections from its own port to `target_port`.
 // Fault injection: cut_request_after_bytes drops the connection after that
 // many client->server bytes; cut_response_when is asked before forwarding
-// each server->client chunk and drops the connection when it says yes.
+// each server->client chunk and drops the connection when it says yes;
+// delay_response_when, asked likewise, holds the chunk it says yes to for
+// hold_ms before forwarding it (a slow link or a slow answer).
 // Each fault fires once (then the relay passes everything).
 class TcpRelay {
  public:
@@ -57,6 +59,8 @@ class TcpRelay {
   int port() const { return port_; }
   void CutRequestAfterBytes(int64_t n) { cut_request_after_ = n; }
   void CutResponseWhen(std::function<bool()> pred);
+  void DelayResponseWhen(std::function<bool()> pred, int hold_ms);
+  int delays() const { return delays_.load(); }
   int cuts() const { return cuts_.load(); }
   int connections() const { return connections_.load(); }
 
@@ -73,6 +77,10 @@ class TcpRelay {
   std::function<bool()> cut_response_when_;
   std::atomic<bool> response_armed_{false};
   std::atomic<int> cuts_{0};
+  std::function<bool()> delay_response_when_;
+  int delay_hold_ms_ = 0;
+  std::atomic<bool> delay_armed_{false};
+  std::atomic<int> delays_{0};
   std::atomic<int> connections_{0};
   std::thread acceptor_;
   std::vector<std::thread> pipes_;
