@@ -228,9 +228,16 @@ Status Unit::Impl::StartGps() {
     go.host = "127.0.0.1";
     go.port = std::to_string(port);
     const std::string log = options.demo_dir + "/demo-drive.nmea";
+    // gpsfake takes an existing $TMPDIR/gpsfake-<its pid>.sock for its
+    // gpsd being ready; in a shared /tmp a stale one (an earlier gpsfake
+    // killed hard, its pid reused) has it hand over the log before gpsd
+    // listens, and the demo runs with no fixes. So a TMPDIR of its own.
+    char tmpl[] = "/tmp/anpr-gpsfake-XXXXXX";
+    if (::mkdtemp(tmpl) != nullptr) gpsfake_tmp_dir = tmpl;
+    std::vector<std::string> argv = {"gpsfake", "-q", "-n", "-P", go.port, "-c", "0.5", log};
+    if (!gpsfake_tmp_dir.empty()) argv.insert(argv.begin(), {"env", "TMPDIR=" + gpsfake_tmp_dir});
     // -c 0.5: two sentences per epoch, so fixes arrive at 1 Hz; loops forever.
-    Status s = gpsfake.Start({"gpsfake", "-q", "-n", "-P", go.port, "-c", "0.5", log},
-                             data_dir + "/gpsfake.log");
+    Status s = gpsfake.Start(argv, data_dir + "/gpsfake.log");
     if (!s.ok()) {
       spdlog::warn("demo GPS not started ({}); the unit runs with no GPS", s.ToString());
     } else if (!WaitForPort(port, 5000)) {
@@ -413,6 +420,11 @@ void Unit::Impl::Shutdown() {
   if (sync_client) sync_client->Stop();  // after the pipeline: what it committed may still go next time
   if (gps) gps->Stop();
   gpsfake.Stop();
+  if (!gpsfake_tmp_dir.empty()) {
+    std::error_code ec;
+    fs::remove_all(gpsfake_tmp_dir, ec);
+    gpsfake_tmp_dir.clear();
+  }
 }
 
 Status Unit::Impl::RunLoop() {

@@ -65,6 +65,7 @@ struct Unit::Impl : public AlertSink, public hmi::HmiActions {
   std::unique_ptr<ClockWatch> clock_watch;
 
   Subprocess gpsfake;
+  std::string gpsfake_tmp_dir;  // the demo gpsfake's TMPDIR, removed at stop
   std::unique_ptr<GpsClient> gps;       // gpsd, when no fix source was given
   std::unique_ptr<FixSource> fixes;     // gpsd's fixes or the given ones
   std::unique_ptr<UnitClock> clock;     // the system clock or the given one
