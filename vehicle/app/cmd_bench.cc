@@ -5,7 +5,8 @@
 // frame (median, p95) at the images' own size and letterboxed to 640x480,
 // 1280x720 and 1920x1080: wall time, and the thread's CPU time (the same on
 // an idle machine; lower when other processes share the cores). One thread;
-// build Release for figures.
+// build Release for figures. The first line names the machine and the build
+// (vehicle/app/machine_line.h), so a figure is never quoted without them.
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -21,6 +22,7 @@
 
 #include "vehicle/records/percentile.h"
 #include "vehicle/app/command.h"
+#include "vehicle/app/machine_line.h"
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/plate_labels.h"
 #include "vehicle/recognition/recognition_io.h"
@@ -187,6 +189,7 @@ const anpr::cli::CommandRegistration kBench{
         cv::setNumThreads(1);  // one thread, as one recognition worker runs
         // Warm up: first calls pay for allocations.
         (*rec)->Recognize(samples.front().image);
+        std::cout << anpr::cli::MachineLine() << "\n";
         std::cout << samples.size() << " images, region " << anpr::RegionName(options.region)
                   << ", one thread, top-N = top-" << kTopN << "\n";
         std::cout << std::left << std::setw(11) << "size" << std::right << std::setw(8) << "top1%"

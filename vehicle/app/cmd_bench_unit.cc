@@ -18,7 +18,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -28,13 +27,13 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 
 #include "capture/synth.h"
 #include "vehicle/app/command.h"
+#include "vehicle/app/machine_line.h"
 #include "vehicle/recognition/recognition_io.h"
 #include "vehicle/app/unit.h"
 #include "vehicle/records/vrm.h"
@@ -90,45 +89,9 @@ bool ParseCounts(const std::string& text, int max, std::vector<int>* out) {
   return !out->empty();
 }
 
-// A "Key:   value" line of a /proc file; "" when absent.
-std::string ProcField(const char* path, const std::string& key) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key, 0) != 0) continue;
-    size_t at = line.find(':');
-    if (at == std::string::npos) continue;
-    at = line.find_first_not_of(" \t", at + 1);
-    return at == std::string::npos ? "" : line.substr(at);
-  }
-  return "";
-}
-
 // This process's VmHWM (peak) or VmRSS (now), in MB.
 double ProcStatusMb(const char* key) {
-  return std::strtod(ProcField("/proc/self/status", key).c_str(), nullptr) / 1024.0;
-}
-
-std::string MachineLine() {
-  std::string model = ProcField("/proc/cpuinfo", "model name");
-  if (model.empty()) model = "unknown CPU";
-  std::ifstream loadavg("/proc/loadavg");
-  std::string load1;
-  loadavg >> load1;
-  const std::time_t now = std::time(nullptr);
-  char date[32];
-  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  const char* omp = std::getenv("OMP_THREAD_LIMIT");
-  const std::string build_type = ANPR_BENCH_BUILD_TYPE;
-  std::ostringstream out;
-  out << "machine: " << model << ", " << std::thread::hardware_concurrency() << " cores, load average " << load1
-      << " at start; " << date << "; anpr " << ANPR_VERSION << ", build "
-      << (build_type.empty() ? "(no type)" : build_type)
-#ifdef __SANITIZE_ADDRESS__
-      << " with AddressSanitizer (figures not comparable)"
-#endif
-      << "; OMP_THREAD_LIMIT " << (omp ? omp : "unset");
-  return out.str();
+  return std::strtod(anpr::cli::ProcFileField("/proc/self/status", key).c_str(), nullptr) / 1024.0;
 }
 
 // Writes bench.csv in `dir`: every plate the cameras' drives show (all
@@ -399,7 +362,7 @@ int ParentMain(const BenchArgs& a) {
   std::cout << "anpr bench-unit: synthetic cameras " << a.width_px << "x" << a.height_px << " at " << a.fps
             << " fps, " << a.seconds << " s a run, hotlist " << plates.size() << " drive plates + "
             << a.hotlist_entries << " filler entries, no HMI, no GPS, alert cool-down 0, store not encrypted\n"
-            << MachineLine() << "\n";
+            << anpr::cli::MachineLine() << "\n";
   const int imported = RunChild(a, "import", 1, 1, tmpl_data, hotlists, root + "/import.txt");
   if (imported != 0) {
     std::cerr << "anpr bench-unit: the hotlist import failed (exit " << imported << ")\n";

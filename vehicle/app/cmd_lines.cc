@@ -14,7 +14,7 @@
 // place of Tesseract (RecognizerOptions::line_reader), both given the plate
 // with its surroundings (the box grown by half its width at each side and
 // its height above and below), and the learned reader alone given the box
-// itself. One thread.
+// itself. One thread; the first line names the machine and the build.
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -29,6 +29,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "vehicle/app/command.h"
+#include "vehicle/app/machine_line.h"
 #include "vehicle/recognition/line_crops.h"
 #include "vehicle/recognition/plate_labels.h"
 #include "vehicle/recognition/line_reader.h"
@@ -224,6 +225,7 @@ int RunBench(const LinesArgs& a) {
       return 1;
     }
   }
+  std::cout << anpr::cli::MachineLine() << "\n";
   std::cout << "exact plate (O and 0 as one) and CPU ms per plate. current: detector + Tesseract + classifier;\n"
                "learned: detector + learned line reader (both on the plate's surroundings); onbox: the\n"
                "learned line reader alone on the plate's box; 2nd-op: current, or learned where current's\n"
