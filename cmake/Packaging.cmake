@@ -22,6 +22,7 @@ set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
 install(TARGETS anpr anpr-vehicle RUNTIME DESTINATION bin COMPONENT unit)
 install(FILES ${PROJECT_SOURCE_DIR}/vehicle/recognition/model/chars.yml.gz
               ${PROJECT_SOURCE_DIR}/vehicle/recognition/model/line_reader.onnx
+              ${PROJECT_SOURCE_DIR}/vehicle/recognition/model/plate_classifier.onnx
         DESTINATION share/anpr COMPONENT unit)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/hw/demo/ DESTINATION share/anpr/demo COMPONENT unit)
 install(FILES ${PROJECT_SOURCE_DIR}/hw/anpr-vehicle.service DESTINATION /lib/systemd/system COMPONENT unit)

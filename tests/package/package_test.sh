@@ -100,7 +100,7 @@ root="$work/root"
 dpkg-deb -x "$unit_deb" "$root"
 dpkg-deb -x "$depot_deb" "$root"
 for f in usr/bin/anpr usr/bin/anpr-vehicle usr/bin/anpr-depot \
-         usr/share/anpr/chars.yml.gz usr/share/anpr/line_reader.onnx usr/share/anpr/demo/demo-hotlist.csv \
+         usr/share/anpr/chars.yml.gz usr/share/anpr/line_reader.onnx usr/share/anpr/plate_classifier.onnx usr/share/anpr/demo/demo-hotlist.csv \
          lib/systemd/system/anpr-vehicle.service lib/systemd/system/anpr-depot.service \
          lib/udev/rules.d/99-anpr-camera.rules etc/anpr/anpr-vehicle.toml etc/anpr-depot/anpr-depot.conf \
          usr/share/doc/anpr-unit/copyright usr/share/doc/anpr-depot/changelog.gz; do
@@ -113,7 +113,7 @@ for svc in anpr-vehicle anpr-depot; do
   [ -x "$root$exec_path" ] || fail "$svc.service starts $exec_path, which the packages do not hold"
 done
 # The models the service's environment names are the ones shipped.
-for var in ANPR_CHAR_MODEL ANPR_LINE_MODEL; do
+for var in ANPR_CHAR_MODEL ANPR_LINE_MODEL ANPR_PLATE_CLASSIFIER_MODEL; do
   model=$(sed -n "s/^Environment=$var=//p" "$root/lib/systemd/system/anpr-vehicle.service")
   [ -f "$root$model" ] || fail "anpr-vehicle.service sets $var=$model, not in the package"
 done

@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "vehicle/recognition/plate_classifier.h"
 #include "vehicle/recognition/plate_detector.h"
 #include "vehicle/recognition/recognizer.h"
 
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   anpr::PlateDetector detector;
   auto reader = anpr::PlateReader::Create();
   if (!reader.ok()) return 1;
+  auto classifier = anpr::PlateClassifier::Load(anpr::DefaultPlateClassifierModelPath());
   for (int a = 2; a < argc; ++a) {
     cv::Mat img = cv::imread(argv[a]);
     if (img.empty()) continue;
@@ -73,6 +75,13 @@ int main(int argc, char** argv) {
           for (const auto& [ac, conf] : c.alternatives) std::cout << "/" << ac << int(conf);
         }
         std::cout << "\n";
+      }
+      if (classifier.ok()) {
+        // What the learned plate classifier sees of the region, and its verdict.
+        const cv::Mat cut = anpr::CutRegionForClassifier(img, r);
+        std::cout << stem << " region" << k - 1 << " plate probability " << (*classifier)->PlateProbability(cut)
+                  << " box " << r.box.x << " " << r.box.y << " " << r.box.width << " " << r.box.height << "\n";
+        cv::imwrite(out + "/" + stem + "_cut" + std::to_string(k - 1) + ".png", cut);
       }
       {
         cv::Rect b = r.box;

@@ -14,6 +14,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "capture/synth.h"
+
 namespace anpr {
 
 struct LineCrop {
@@ -30,6 +32,12 @@ struct LineCrop {
 // current GB registration, a continental-style one (letters, digits,
 // letters in groups of varying length) or a random run of 4-8 characters.
 std::string RandomLineText(std::mt19937_64& rng);
+
+// A random single-line plate as the training crops draw it: text from
+// RandomLineText; UK white, UK yellow or EU style; one of the generator's
+// faces, character widths and gaps; dressed as real plates are (band
+// letters, seals, screws, frame, dirt: synth::PlateSpec::Dressing).
+synth::PlateSpec RandomTrainingPlate(std::mt19937_64& rng);
 
 // One single-line plate crop. Seeds are independent: training uses one
 // range, held-out sets others (see vehicle/recognition/model/MODEL.md).

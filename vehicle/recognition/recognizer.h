@@ -19,6 +19,7 @@ namespace anpr {
 
 class CharClassifier;
 class LineReader;
+class PlateClassifier;
 
 struct RecognizerOptions {
   Region region = Region::kGb;
@@ -50,6 +51,16 @@ struct RecognizerOptions {
   LineReaderKind line_reader = LineReaderKind::kTesseract;
   // The learned reader's model; empty: DefaultLineModelPath().
   std::string line_model_path;
+  // Judge each detected region with the learned plate classifier
+  // (vehicle/recognition/plate_classifier.h): its plate probability is the
+  // region's plateness in place of the detector's measure of the
+  // surroundings (PlateLikeness). Off by default: trained on generated
+  // scenes only, it keeps sign text out of the generated drive-bys but
+  // judges some real plates not plates (MODEL.md). When on and its model
+  // file is missing, the recognizer warns and uses PlateLikeness.
+  bool use_plate_classifier = false;
+  // The classifier's model; empty: DefaultPlateClassifierModelPath().
+  std::string plate_classifier_model_path;
 };
 
 // How PrepareLineForOcr cuts a line (see there).
@@ -98,6 +109,7 @@ class Recognizer {
   std::unique_ptr<PlateReader> reader_;
   std::unique_ptr<CharClassifier> classifier_;  // null: Tesseract alone
   std::unique_ptr<LineReader> line_reader_;     // set: lines are read with it
+  std::unique_ptr<PlateClassifier> plate_classifier_;  // null: the detector's plateness
 };
 
 // The plate-shaped cut of one text line the learned reader reads: the

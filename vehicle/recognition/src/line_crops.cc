@@ -104,8 +104,7 @@ uint64_t LineCropSeed(int set, int index) {
   return static_cast<uint64_t>(set) * 1'000'000'007ull + static_cast<uint64_t>(index) * 7919ull + 17;
 }
 
-LineCrop MakeSynthLineCrop(uint64_t seed) {
-  std::mt19937_64 rng(seed);
+synth::PlateSpec RandomTrainingPlate(std::mt19937_64& rng) {
   synth::PlateSpec spec;
   spec.text = RandomLineText(rng);
   const double style = Uniform(rng, 0, 1);
@@ -118,6 +117,12 @@ LineCrop MakeSynthLineCrop(uint64_t seed) {
   spec.char_width_scale = Uniform(rng, 0.7, 1.05);
   spec.char_gap_scale = Uniform(rng, 0.4, 1.6);
   Dress(rng, spec);
+  return spec;
+}
+
+LineCrop MakeSynthLineCrop(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const synth::PlateSpec spec = RandomTrainingPlate(rng);
 
   synth::SceneOptions so;
   so.width_px = 640;

@@ -13,6 +13,7 @@
 #include "vehicle/recognition/char_classifier.h"
 #include "vehicle/recognition/evidence_patch.h"
 #include "vehicle/recognition/line_reader.h"
+#include "vehicle/recognition/plate_classifier.h"
 #include "vehicle/recognition/plate_syntax.h"
 #include "vehicle/recognition/src/plateness.h"
 
@@ -49,6 +50,17 @@ Result<std::unique_ptr<Recognizer>> Recognizer::Create(const RecognizerOptions& 
       rec->classifier_ = std::move(classifier.value());
     } else {
       spdlog::warn("recognizer: {}; reading with Tesseract alone", classifier.status().message());
+    }
+  }
+  if (options.use_plate_classifier) {
+    const std::string path = options.plate_classifier_model_path.empty() ? DefaultPlateClassifierModelPath()
+                                                                         : options.plate_classifier_model_path;
+    auto plate_classifier = PlateClassifier::Load(path);
+    if (plate_classifier.ok()) {
+      rec->plate_classifier_ = std::move(plate_classifier.value());
+    } else {
+      spdlog::warn("recognizer: {}; telling plates from other text by their surroundings alone",
+                   plate_classifier.status().message());
     }
   }
   if (options.line_reader == RecognizerOptions::LineReaderKind::kLearned) {
@@ -152,6 +164,14 @@ std::vector<PlateObservation> Recognizer::Recognize(const cv::Mat& frame) {
     grey = frame;
   }
   std::vector<PlateRegion> regions = detector_.Detect(grey);
+  if (plate_classifier_) {
+    // The learned judgement replaces the detector's; best first again.
+    for (PlateRegion& r : regions) r.plateness = plate_classifier_->PlateProbability(CutRegionForClassifier(frame, r));
+    std::stable_sort(regions.begin(), regions.end(), [](const PlateRegion& a, const PlateRegion& b) {
+      if (a.plateness != b.plateness) return a.plateness > b.plateness;
+      return a.score > b.score;
+    });
+  }
   int reads = 0;
   for (const PlateRegion& r : regions) {
     if (reads >= options_.max_reads_per_frame) break;
