@@ -53,7 +53,9 @@ TEST(Bench, PrintsTheCpuModelCoresAndBuildBeforeItsFigures) {
   const std::string model = machine.substr(9, model_end - 9);
   EXPECT_FALSE(model.empty()) << machine;
   const std::string expected_model = CpuinfoModelName();
-  if (!expected_model.empty()) EXPECT_EQ(model, expected_model) << machine;
+  if (!expected_model.empty()) {
+    EXPECT_EQ(model, expected_model) << machine;
+  }
   const std::string cores = std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " cores online";
   EXPECT_NE(machine.find(" MHz, " + cores), std::string::npos) << machine;
   EXPECT_NE(machine.find(", build "), std::string::npos) << machine;

@@ -20,6 +20,18 @@ TEST(UnitConfig, TheShippedExampleIsValidAndMatchesTheDefaults) {
   EXPECT_EQ(defaults.retention_max_days, 365);
   EXPECT_EQ(loaded->hmi_operator_present, defaults.hmi_operator_present);
   EXPECT_EQ(loaded->alert_realert_s, 60);
+  EXPECT_TRUE(loaded->plate_classifier);
+  EXPECT_TRUE(defaults.plate_classifier);
+}
+
+// The learned plate classifier is on unless the file turns it off.
+TEST(UnitConfig, ThePlateClassifierCanBeTurnedOff) {
+  auto c = ParseUnitConfig("[recognition]\nplate_classifier = false\n", "t.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(c->plate_classifier);
+  auto bad = ParseUnitConfig("[recognition]\nplate_classifier = \"off\"\n", "t.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("recognition.plate_classifier"), std::string::npos) << bad.status().message();
 }
 
 TEST(UnitConfig, OperatorPresentIsOffUnlessSet) {

@@ -14,9 +14,9 @@
 //   --list-stray                      list every stray read and every pass
 //                                     not read exactly once (done anyway
 //                                     when there are at most 20 of each)
-//   --plate-classifier                the learned plate classifier judges
-//                                     the detector's proposals (off by
-//                                     default, see RecognizerOptions)
+//   --no-plate-classifier             the detector's rule alone judges its
+//                                     proposals, without the learned plate
+//                                     classifier (RecognizerOptions)
 // Drives are 1280x720 at 15 fps (capture/synth.h). The first line printed
 // names the machine and the build (vehicle/app/machine_line.h).
 //
@@ -92,7 +92,7 @@ struct Args {
   int vehicles = 40;
   int slowest = 0;
   bool list_stray = false;
-  bool plate_classifier = false;  // --plate-classifier: the learned one judges proposals
+  bool plate_classifier = true;  // --no-plate-classifier: the detector's rule alone judges proposals
   TrackerOptions options;
 };
 
@@ -284,8 +284,8 @@ bool ParseArgs(int argc, char** argv, Args* a) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool has_value = i + 1 < argc;
-    if (arg == "--plate-classifier") {
-      a->plate_classifier = true;
+    if (arg == "--no-plate-classifier") {
+      a->plate_classifier = false;
     } else if (arg == "--no-agree") {
       a->options.early_agree_frames = 0;
     } else if (arg == "--agree-min" && has_value) {
@@ -319,7 +319,7 @@ int main(int argc, char** argv) {
   if (!ParseArgs(argc, argv, &a)) {
     std::fprintf(stderr,
                  "usage: drive_trace SEED | drive_trace FROM TO [--vehicles N] [--slowest K] [--no-agree] "
-                 "[--agree-min C] [--agree-frames K] [--agree-window N] [--list-stray] [--plate-classifier]\n");
+                 "[--agree-min C] [--agree-frames K] [--agree-window N] [--list-stray] [--no-plate-classifier]\n");
     return 2;
   }
   std::printf("%s\n", cli::MachineLine().c_str());

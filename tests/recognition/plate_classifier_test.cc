@@ -189,18 +189,19 @@ std::vector<PassRead> ReadDrive(const synth::DriveBy& drive, Recognizer& rec) {
 }
 
 // Drive-bys past shop and road signs, as the unit's synthetic cameras and
-// `drive_trace` draw them (1280x720, 15 fps, six random vehicles), read
-// with the plate classifier: every vehicle is read once and the signs not
-// at all. Without it, drive 509 reads "BU55TOP" (BUS STOP), "OPEN" and
-// "OPE1", and drive 17 "B4106" (a road sign that fits an old GB format).
+// `drive_trace` draw them (1280x720, 15 fps, six random vehicles), read by
+// the default recognizer: every vehicle is read once and the signs not at
+// all. With the detector's rule alone (before the classifier), drive 604
+// reads "1TA" and "N0Y" and drive 609 "N0Y" (road and shop signs). These
+// drives are of the held-out drives 600-619, where the classifier removes
+// all six sign reads; on other drives some remain (README, Recognition).
 TEST(PlateClassifier, SignsBesideTheRoadAreNotRead) {
   RecognizerOptions options;
-  options.use_plate_classifier = true;
   options.keep_patch = false;
   auto made = Recognizer::Create(options);
   ASSERT_TRUE(made.ok()) << made.status().message();
   Recognizer* rec = made.value().get();
-  for (uint64_t seed : {17u, 509u}) {
+  for (uint64_t seed : {604u, 609u}) {
     synth::DriveByOptions o;
     o.random_vehicles = 6;
     const synth::DriveBy drive(seed, o);

@@ -38,7 +38,7 @@ struct BenchArgs {
   std::string region = "gb";
   bool verbose = false;
   int repeat = 1;
-  bool plate_classifier = false;
+  bool no_plate_classifier = false;
 };
 
 struct Sample {
@@ -157,12 +157,12 @@ const anpr::cli::CommandRegistration kBench{
       sub.add_option("--region", args->region, "Plate syntax region: gb (default) or eu");
       sub.add_option("--repeat", args->repeat, "Times each frame is timed (default 1)");
       sub.add_flag("--verbose", args->verbose, "List every image not read right");
-      sub.add_flag("--plate-classifier", args->plate_classifier,
-                   "Judge proposals with the learned plate classifier (off by default; see MODEL.md)");
+      sub.add_flag("--no-plate-classifier", args->no_plate_classifier,
+                   "Judge proposals by the detector's rule alone, without the learned plate classifier");
       return [args]() {
         anpr::RestartWithSingleThreadedOcr();
         anpr::RecognizerOptions options;
-        options.use_plate_classifier = args->plate_classifier;
+        options.use_plate_classifier = !args->no_plate_classifier;
         if (!anpr::ParseRegion(args->region, &options.region)) {
           std::cerr << "anpr bench: --region must be gb or eu, not '" << args->region << "'\n";
           return 2;

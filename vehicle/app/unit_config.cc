@@ -130,6 +130,7 @@ const std::map<std::string, Setting>& Settings() {
       {"gps.stale_after_ms", {[](N n, C c) { return Int(n, c.gps_stale_after_ms, 100, 600000); }}},
       {"recognition.threads", {[](N n, C c) { return Int(n, c.recognition_threads, 1, 16); }}},
       {"recognition.queue_frames", {[](N n, C c) { return Int(n, c.frame_queue_frames, 1, 256); }}},
+      {"recognition.plate_classifier", {[](N n, C c) { return Bool(n, c.plate_classifier); }}},
       {"hotlists.dir", {[](N n, C c) { return Str(n, c.hotlist_dir); }}},
       {"hotlists.rematch_hours", {[](N n, C c) { return Int(n, c.rematch_hours, 0, 72); }}},
       {"hotlists.cooldown_s", {[](N n, C c) { return Int(n, c.alert_cooldown_s, 0, 3600); }}},

@@ -57,6 +57,7 @@ struct UnitConfig {
   // [recognition]
   int recognition_threads = 1;
   int frame_queue_frames = 4;  // frames waiting for recognition; oldest dropped beyond
+  bool plate_classifier = true;  // the learned plate classifier judges proposals too
 
   // [hotlists]
   std::string hotlist_dir;        // CSV files imported at start (name = list name)

@@ -64,6 +64,7 @@ RecognitionPoolCallbacks Unit::Impl::PoolCallbacks() {
   cb.make_reader = [this](int worker) -> std::unique_ptr<FrameReader> {
     RecognizerOptions ro;
     ParseRegion(config.region, &ro.region);
+    ro.use_plate_classifier = config.plate_classifier;
     auto made = Recognizer::Create(ro);
     if (!made.ok()) {
       // Runs degraded, visibly: the frames are counted, nothing is read.

@@ -52,13 +52,11 @@ struct RecognizerOptions {
   // The learned reader's model; empty: DefaultLineModelPath().
   std::string line_model_path;
   // Judge each detected region with the learned plate classifier
-  // (vehicle/recognition/plate_classifier.h): its plate probability is the
-  // region's plateness in place of the detector's measure of the
-  // surroundings (PlateLikeness). Off by default: trained on generated
-  // scenes only, it keeps sign text out of the generated drive-bys but
-  // judges some real plates not plates (MODEL.md). When on and its model
-  // file is missing, the recognizer warns and uses PlateLikeness.
-  bool use_plate_classifier = false;
+  // (vehicle/recognition/plate_classifier.h) as well as by the detector's
+  // measure of its surroundings (PlateLikeness): the region's plateness is
+  // the lower of the two (MODEL.md). Without its model file the recognizer
+  // warns and judges by PlateLikeness alone.
+  bool use_plate_classifier = true;
   // The classifier's model; empty: DefaultPlateClassifierModelPath().
   std::string plate_classifier_model_path;
 };

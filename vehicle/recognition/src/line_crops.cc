@@ -10,21 +10,14 @@
 #include <opencv2/imgproc.hpp>
 
 #include "capture/synth.h"
+#include "vehicle/recognition/src/training_random.h"
 
 namespace anpr {
 namespace {
 
-// Uniform numbers from the raw stream (the generator's own helpers are
-// internal; these need not match them, only be deterministic).
-double Uniform(std::mt19937_64& rng, double lo, double hi) {
-  double u = static_cast<double>(rng() >> 11) * (1.0 / 9007199254740992.0);
-  return lo + (hi - lo) * u;
-}
-int UniformInt(std::mt19937_64& rng, int lo, int hi_inclusive) {
-  if (hi_inclusive <= lo) return lo;
-  return lo + static_cast<int>(rng() % (static_cast<uint64_t>(hi_inclusive - lo) + 1));
-}
-bool Chance(std::mt19937_64& rng, double p) { return Uniform(rng, 0, 1) < p; }
+using recognition_internal::Chance;
+using recognition_internal::Uniform;
+using recognition_internal::UniformInt;
 
 const char kLetters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const char kDigits[] = "0123456789";

@@ -1,8 +1,9 @@
 // The learned line reader: OpenCV dnn forward pass and greedy CTC decoding.
 #include "vehicle/recognition/line_reader.h"
 
+#include "vehicle/recognition/src/onnx_model.h"
+
 #include <cstdlib>
-#include <filesystem>
 
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
@@ -23,19 +24,10 @@ LineReader::LineReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 LineReader::~LineReader() = default;
 
 Result<std::unique_ptr<LineReader>> LineReader::Load(const std::string& onnx_path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(onnx_path, ec)) {
-    return NotFound("line reader model " + onnx_path + " not found");
-  }
+  auto net = recognition_internal::LoadOnnxModel(onnx_path, "line reader model");
+  if (!net.ok()) return net.status();
   auto impl = std::make_unique<Impl>();
-  try {
-    impl->net = cv::dnn::readNetFromONNX(onnx_path);
-  } catch (const cv::Exception& e) {
-    return InvalidArgument("line reader model " + onnx_path + ": " + e.what());
-  }
-  if (impl->net.empty()) return InvalidArgument("line reader model " + onnx_path + " is empty");
-  impl->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-  impl->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+  impl->net = std::move(net.value());
   return std::unique_ptr<LineReader>(new LineReader(std::move(impl)));
 }
 

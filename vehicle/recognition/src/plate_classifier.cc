@@ -2,10 +2,11 @@
 // forward pass.
 #include "vehicle/recognition/plate_classifier.h"
 
+#include "vehicle/recognition/src/onnx_model.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <filesystem>
 #include <vector>
 
 #include <opencv2/dnn.hpp>
@@ -92,19 +93,10 @@ PlateClassifier::PlateClassifier(std::unique_ptr<Impl> impl) : impl_(std::move(i
 PlateClassifier::~PlateClassifier() = default;
 
 Result<std::unique_ptr<PlateClassifier>> PlateClassifier::Load(const std::string& onnx_path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(onnx_path, ec)) {
-    return NotFound("plate classifier model " + onnx_path + " not found");
-  }
+  auto net = recognition_internal::LoadOnnxModel(onnx_path, "plate classifier model");
+  if (!net.ok()) return net.status();
   auto impl = std::make_unique<Impl>();
-  try {
-    impl->net = cv::dnn::readNetFromONNX(onnx_path);
-  } catch (const cv::Exception& e) {
-    return InvalidArgument("plate classifier model " + onnx_path + ": " + e.what());
-  }
-  if (impl->net.empty()) return InvalidArgument("plate classifier model " + onnx_path + " is empty");
-  impl->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-  impl->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+  impl->net = std::move(net.value());
   return std::unique_ptr<PlateClassifier>(new PlateClassifier(std::move(impl)));
 }
 

@@ -165,8 +165,13 @@ std::vector<PlateObservation> Recognizer::Recognize(const cv::Mat& frame) {
   }
   std::vector<PlateRegion> regions = detector_.Detect(grey);
   if (plate_classifier_) {
-    // The learned judgement replaces the detector's; best first again.
-    for (PlateRegion& r : regions) r.plateness = plate_classifier_->PlateProbability(CutRegionForClassifier(frame, r));
+    // Two judges: a region is as plate-like as the less convinced of the
+    // detector's measure of its surroundings and the learned classifier,
+    // so either one sure that it is not a plate keeps it from being read.
+    // Best first again.
+    for (PlateRegion& r : regions) {
+      r.plateness = std::min(r.plateness, plate_classifier_->PlateProbability(CutRegionForClassifier(frame, r)));
+    }
     std::stable_sort(regions.begin(), regions.end(), [](const PlateRegion& a, const PlateRegion& b) {
       if (a.plateness != b.plateness) return a.plateness > b.plateness;
       return a.score > b.score;
