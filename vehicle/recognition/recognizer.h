@@ -1,5 +1,6 @@
-// Per-frame plate recognition: detect every plate, rectify and normalise it,
-// read it with Tesseract, fit it to the region's plate syntax. The result of
+// Per-frame plate recognition: detect every plate, judge each proposal with
+// the detector's rule and the learned plate classifier, rectify and
+// normalise it, read it with Tesseract, fit it to the region's plate syntax. The result of
 // one frame is a list of PlateObservation (vehicle/plate.h), best first; the
 // tracker (vehicle/plate_tracker.h) turns a stream of them into reads.
 #pragma once

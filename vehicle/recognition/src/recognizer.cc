@@ -1,4 +1,5 @@
-// The Recognizer itself: one frame's regions from the detector, each read
+// The Recognizer itself: one frame's regions from the detector, judged
+// (plateness: the detector's rule and the plate classifier), each read
 // (src/line_reading.cc), voted (src/reading_candidates.cc) and fitted to the
 // region's plate syntax.
 #include "vehicle/recognition/recognizer.h"
