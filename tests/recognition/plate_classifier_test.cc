@@ -152,6 +152,17 @@ TEST(PlateClassifier, TellsHeldOutPlatesFromOtherText) {
     }
   }
   ASSERT_GE(plates, kHeldOutScenes / 2);
+  // One pass over a scene's proposals gives what one pass each gives.
+  const std::vector<RegionSample> scene = MakeSynthRegionSamples(RegionSampleSeed(1, 0));
+  std::vector<cv::Mat> cuts;
+  for (const RegionSample& s : scene) cuts.push_back(s.cut);
+  cuts.push_back(cv::Mat());  // an empty cut is not a plate
+  const std::vector<double> batch = classifier.value()->PlateProbabilities(cuts);
+  ASSERT_EQ(batch.size(), cuts.size());
+  for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+    EXPECT_NEAR(batch[i], classifier.value()->PlateProbability(cuts[i]), 1e-4) << "proposal " << i;
+  }
+  EXPECT_EQ(batch.back(), 0.0);
   ASSERT_GE(others, kHeldOutScenes);
   const double kept_pct = 100.0 * kept / plates, doubtful_pct = 100.0 * doubtful / others;
   std::cout << "held-out proposals: " << kept << "/" << plates << " plates kept, " << doubtful << "/" << others

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -45,6 +46,9 @@ class PlateClassifier {
   // Probability (0-1) that `cut` (CutRegionForClassifier) shows a plate.
   // Not thread-safe (the network keeps buffers): one per thread.
   double PlateProbability(const cv::Mat& cut);
+  // The same for several cuts in one pass of the network (a frame's
+  // proposals): one probability per cut, in order.
+  std::vector<double> PlateProbabilities(const std::vector<cv::Mat>& cuts);
 
  private:
   struct Impl;  // the cv::dnn::Net, kept out of this header

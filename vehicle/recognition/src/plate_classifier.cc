@@ -139,11 +139,31 @@ cv::Mat RegionInputBlob(const cv::Mat& cut) {
 
 double PlateClassifier::PlateProbability(const cv::Mat& cut) {
   if (cut.empty()) return 0;
-  impl_->net.setInput(RegionInputBlob(cut));
-  const cv::Mat out = impl_->net.forward();  // 1 x 2 raw scores: not a plate, plate
-  const float* s = out.ptr<float>();
-  // Softmax of two scores, taken here (as the line reader's).
-  return 1.0 / (1.0 + std::exp(double(s[0]) - double(s[1])));
+  return PlateProbabilities({cut}).front();
+}
+
+std::vector<double> PlateClassifier::PlateProbabilities(const std::vector<cv::Mat>& cuts) {
+  std::vector<double> out(cuts.size(), 0.0);
+  std::vector<size_t> kept;
+  for (size_t i = 0; i < cuts.size(); ++i) {
+    if (!cuts[i].empty()) kept.push_back(i);
+  }
+  if (kept.empty()) return out;
+  const int plane = kRegionInputHeightPx * kRegionInputWidthPx;
+  const int shape[] = {int(kept.size()), 1, kRegionInputHeightPx, kRegionInputWidthPx};
+  cv::Mat batch(4, shape, CV_32F);
+  for (size_t k = 0; k < kept.size(); ++k) {
+    const cv::Mat one = RegionInputBlob(cuts[kept[k]]);
+    std::copy(one.ptr<float>(), one.ptr<float>() + plane, batch.ptr<float>() + k * size_t(plane));
+  }
+  impl_->net.setInput(batch);
+  const cv::Mat scores = impl_->net.forward();  // N x 2 raw scores: not a plate, plate
+  const float* s = scores.ptr<float>();
+  for (size_t k = 0; k < kept.size(); ++k) {
+    // Softmax of two scores, taken here (as the line reader's).
+    out[kept[k]] = 1.0 / (1.0 + std::exp(double(s[2 * k]) - double(s[2 * k + 1])));
+  }
+  return out;
 }
 
 }  // namespace anpr

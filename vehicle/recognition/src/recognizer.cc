@@ -170,9 +170,11 @@ std::vector<PlateObservation> Recognizer::Recognize(const cv::Mat& frame) {
     // detector's measure of its surroundings and the learned classifier,
     // so either one sure that it is not a plate keeps it from being read.
     // Best first again.
-    for (PlateRegion& r : regions) {
-      r.plateness = std::min(r.plateness, plate_classifier_->PlateProbability(CutRegionForClassifier(frame, r)));
-    }
+    std::vector<cv::Mat> cuts;
+    cuts.reserve(regions.size());
+    for (const PlateRegion& r : regions) cuts.push_back(CutRegionForClassifier(frame, r));
+    const std::vector<double> p = plate_classifier_->PlateProbabilities(cuts);
+    for (size_t i = 0; i < regions.size(); ++i) regions[i].plateness = std::min(regions[i].plateness, p[i]);
     std::stable_sort(regions.begin(), regions.end(), [](const PlateRegion& a, const PlateRegion& b) {
       if (a.plateness != b.plateness) return a.plateness > b.plateness;
       return a.score > b.score;
