@@ -1,6 +1,7 @@
 // The learned line reader: OpenCV dnn forward pass and greedy CTC decoding.
 #include "vehicle/recognition/line_reader.h"
 
+#include "vehicle/recognition/src/grey.h"
 #include "vehicle/recognition/src/onnx_model.h"
 
 #include <cstdlib>
@@ -32,14 +33,7 @@ Result<std::unique_ptr<LineReader>> LineReader::Load(const std::string& onnx_pat
 }
 
 cv::Mat LineInputBlob(const cv::Mat& crop) {
-  cv::Mat grey;
-  if (crop.channels() == 3) {
-    cv::cvtColor(crop, grey, cv::COLOR_BGR2GRAY);
-  } else if (crop.channels() == 4) {
-    cv::cvtColor(crop, grey, cv::COLOR_BGRA2GRAY);
-  } else {
-    grey = crop;
-  }
+  cv::Mat grey = recognition_internal::ToGrey(crop);
   // Area averaging when shrinking (no aliasing), bilinear when enlarging:
   // training prepares its crops with the same two calls.
   const int interp = grey.cols > kLineInputWidthPx ? cv::INTER_AREA : cv::INTER_LINEAR;

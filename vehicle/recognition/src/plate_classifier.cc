@@ -2,6 +2,7 @@
 // forward pass.
 #include "vehicle/recognition/plate_classifier.h"
 
+#include "vehicle/recognition/src/grey.h"
 #include "vehicle/recognition/src/onnx_model.h"
 
 #include <algorithm>
@@ -33,10 +34,10 @@ constexpr float kLookGrowY = 0.45f;
 // (less aliasing of fine strokes than sampling at the input size).
 constexpr int kOversample = 2;
 
-cv::Mat AsBgr(const cv::Mat& frame) {
-  if (frame.channels() == 3) return frame;
+cv::Mat AsBgr(const cv::Mat& image) {
+  if (image.channels() == 3) return image;
   cv::Mat bgr;
-  cv::cvtColor(frame, bgr, frame.channels() == 4 ? cv::COLOR_BGRA2BGR : cv::COLOR_GRAY2BGR);
+  cv::cvtColor(image, bgr, image.channels() == 4 ? cv::COLOR_BGRA2BGR : cv::COLOR_GRAY2BGR);
   return bgr;
 }
 
@@ -55,7 +56,6 @@ std::string DefaultPlateClassifierModelPath() {
 cv::Mat CutRegionForClassifier(const cv::Mat& frame, const PlateRegion& region) {
   const cv::Size input(kRegionInputWidthPx, kRegionInputHeightPx);
   if (frame.empty()) return cv::Mat(input, CV_8UC3, cv::Scalar::all(0));
-  const cv::Mat bgr = AsBgr(frame);
   const std::vector<cv::Point2f> quad(region.corners.begin(), region.corners.end());
   const double area = std::abs(cv::contourArea(quad));
   cv::Mat to_quad;
@@ -83,10 +83,13 @@ cv::Mat CutRegionForClassifier(const cv::Mat& frame, const PlateRegion& region) 
   const cv::Mat warp = cv::getPerspectiveTransform(grown, target);
   cv::Mat warped;
   if (!cv::checkRange(warp)) return cv::Mat(input, CV_8UC3, cv::Scalar::all(0));
-  cv::warpPerspective(bgr, warped, warp, big, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  // Warped and resized in the frame's own channels, then made BGR: the
+  // conversion is per pixel, so on the small cut it gives the same as on the
+  // whole frame, once per proposal.
+  cv::warpPerspective(frame, warped, warp, big, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
   cv::Mat cut;
   cv::resize(warped, cut, input, 0, 0, cv::INTER_AREA);
-  return cut;
+  return AsBgr(cut);
 }
 
 PlateClassifier::PlateClassifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -111,14 +114,7 @@ cv::Rect RegionLookWindow() {
 }
 
 cv::Mat RegionInputBlob(const cv::Mat& cut) {
-  cv::Mat grey;
-  if (cut.channels() == 3) {
-    cv::cvtColor(cut, grey, cv::COLOR_BGR2GRAY);
-  } else if (cut.channels() == 4) {
-    cv::cvtColor(cut, grey, cv::COLOR_BGRA2GRAY);
-  } else {
-    grey = cut;
-  }
+  cv::Mat grey = recognition_internal::ToGrey(cut);
   if (grey.cols != kRegionInputWidthPx || grey.rows != kRegionInputHeightPx) {
     cv::resize(grey, grey, cv::Size(kRegionInputWidthPx, kRegionInputHeightPx), 0, 0, cv::INTER_AREA);
   }

@@ -6,6 +6,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "vehicle/recognition/src/grey.h"
 
 namespace anpr {
 namespace {
@@ -369,14 +370,7 @@ double PlateLikeness(const cv::Mat& grey, const PlateRegion& region) {
 std::vector<PlateRegion> PlateDetector::Detect(const cv::Mat& frame) const {
   std::vector<PlateRegion> plates;
   if (frame.empty()) return plates;
-  cv::Mat grey;
-  if (frame.channels() == 3) {
-    cv::cvtColor(frame, grey, cv::COLOR_BGR2GRAY);
-  } else if (frame.channels() == 4) {
-    cv::cvtColor(frame, grey, cv::COLOR_BGRA2GRAY);
-  } else {
-    grey = frame;
-  }
+  cv::Mat grey = recognition_internal::ToGrey(frame);
   if (grey.depth() != CV_8U) grey.convertTo(grey, CV_8U);
   double scale = 1.0;
   int longest = std::max(grey.cols, grey.rows);

@@ -16,6 +16,7 @@
 #include "vehicle/recognition/line_reader.h"
 #include "vehicle/recognition/plate_classifier.h"
 #include "vehicle/recognition/plate_syntax.h"
+#include "vehicle/recognition/src/grey.h"
 #include "vehicle/recognition/src/plateness.h"
 
 namespace anpr {
@@ -156,14 +157,7 @@ bool Recognizer::ReadRegion(const cv::Mat& frame, const cv::Mat& grey, const Pla
 std::vector<PlateObservation> Recognizer::Recognize(const cv::Mat& frame) {
   std::vector<PlateObservation> out;
   if (frame.empty()) return out;
-  cv::Mat grey;
-  if (frame.channels() == 3) {
-    cv::cvtColor(frame, grey, cv::COLOR_BGR2GRAY);
-  } else if (frame.channels() == 4) {
-    cv::cvtColor(frame, grey, cv::COLOR_BGRA2GRAY);
-  } else {
-    grey = frame;
-  }
+  cv::Mat grey = recognition_internal::ToGrey(frame);
   std::vector<PlateRegion> regions = detector_.Detect(grey);
   if (plate_classifier_) {
     // Two judges: a region is as plate-like as the less convinced of the
